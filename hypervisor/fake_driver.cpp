@@ -1,0 +1,113 @@
+#include "hypervisor/fake_driver.h"
+
+namespace nimbus::hypervisor {
+
+fake_driver::fake_driver(fake_options opts) : opts_(std::move(opts)) {
+}
+
+std::unique_ptr<fake_driver> make_fake_driver(fake_options opts) {
+  return std::make_unique<fake_driver>(std::move(opts));
+}
+
+namespace {
+
+// Runs the fault plan for `op`, then `fn` on the named domain under the lock.
+template <class Map, class Fn>
+std::error_code on_domain(fault_plan& faults, operation op, std::mutex& mutex, Map& domains,
+                          const std::string& name, Fn&& fn) {
+  if (auto ec = faults.on_call(op))
+    return ec;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = domains.find(name);
+  if (it == domains.end())
+    return errc::not_found;
+  return fn(it->second);
+}
+
+} // namespace
+
+std::error_code fake_driver::spawn(const domain_spec& spec) {
+  if (auto ec = faults_.on_call(operation::spawn))
+    return ec;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (domains_.count(spec.name))
+    return errc::already_exists;
+  domains_[spec.name] = {spec.name, spec.uuid, power_state::running};
+  return {};
+}
+
+std::error_code fake_driver::destroy(const std::string& name) {
+  if (auto ec = faults_.on_call(operation::destroy))
+    return ec;
+  std::lock_guard<std::mutex> lock(mutex_);
+  return domains_.erase(name) ? std::error_code{} : make_error_code(errc::not_found);
+}
+
+std::error_code fake_driver::power_off(const std::string& name) {
+  return on_domain(faults_, operation::power_off, mutex_, domains_, name, [](domain_info& d) {
+    d.state = power_state::shutdown;
+    return std::error_code{};
+  });
+}
+
+std::error_code fake_driver::power_on(const std::string& name) {
+  return on_domain(faults_, operation::power_on, mutex_, domains_, name, [](domain_info& d) {
+    d.state = power_state::running;
+    return std::error_code{};
+  });
+}
+
+std::error_code fake_driver::reboot(const std::string& name, bool) {
+  return on_domain(faults_, operation::reboot, mutex_, domains_, name, [](domain_info& d) {
+    return d.state == power_state::running ? std::error_code{}
+                                           : make_error_code(errc::invalid_state);
+  });
+}
+
+std::error_code fake_driver::get_power_state(const std::string& name, power_state* out) {
+  return on_domain(faults_, operation::get_power_state, mutex_, domains_, name,
+                   [out](domain_info& d) {
+                     *out = d.state;
+                     return std::error_code{};
+                   });
+}
+
+std::error_code fake_driver::list_domains(std::vector<domain_info>* out) {
+  if (auto ec = faults_.on_call(operation::list_domains))
+    return ec;
+  std::lock_guard<std::mutex> lock(mutex_);
+  out->clear();
+  for (auto& [name, info] : domains_)
+    out->push_back(info);
+  return {};
+}
+
+std::error_code fake_driver::get_host_resources(host_resources* out) {
+  if (auto ec = faults_.on_call(operation::get_host_resources))
+    return ec;
+  out->vcpus = opts_.vcpus;
+  out->memory_mb = opts_.memory_mb;
+  out->local_gb = opts_.local_gb;
+  out->hypervisor_type = "fake";
+  out->hypervisor_version = 1000;
+  out->hypervisor_hostname = opts_.hostname;
+  out->cpu_model = "Nehalem";
+  out->cores = opts_.vcpus;
+  return {};
+}
+
+std::error_code fake_driver::test_set_power_state(const std::string& name, power_state s) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = domains_.find(name);
+  if (it == domains_.end())
+    return errc::not_found;
+  it->second.state = s;
+  return {};
+}
+
+void fake_driver::test_forget_domains() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  domains_.clear();
+}
+
+} // namespace nimbus::hypervisor

@@ -1,0 +1,50 @@
+#pragma once
+// An in-memory hypervisor (cf. nova/virt/fake.py): domains are entries in a
+// map, resources are what the options say. Thread-safe, so tests can poke a
+// driver a host actor owns. Failures and delays come from faults().
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "hypervisor/driver.h"
+#include "hypervisor/fault_plan.h"
+
+namespace nimbus::hypervisor {
+
+struct fake_options {
+  std::string hostname = "fake-host";
+  std::int32_t vcpus = 16;
+  std::int64_t memory_mb = 65536;
+  std::int64_t local_gb = 1000;
+};
+
+class fake_driver final : public driver {
+public:
+  explicit fake_driver(fake_options opts = {});
+
+  std::error_code spawn(const domain_spec& spec) override;
+  std::error_code destroy(const std::string& name) override;
+  std::error_code power_off(const std::string& name) override;
+  std::error_code power_on(const std::string& name) override;
+  std::error_code reboot(const std::string& name, bool hard) override;
+  std::error_code get_power_state(const std::string& name, power_state* out) override;
+  std::error_code list_domains(std::vector<domain_info>* out) override;
+  std::error_code get_host_resources(host_resources* out) override;
+
+  fault_plan& faults() { return faults_; }
+  /// Changes a domain's state behind the controller's back (a guest crash, an
+  /// operator's virsh). errc::not_found if there is no such domain.
+  std::error_code test_set_power_state(const std::string& name, power_state s);
+  /// Forgets every domain, as a hypervisor restart would.
+  void test_forget_domains();
+
+private:
+  fake_options opts_;
+  fault_plan faults_;
+  std::mutex mutex_;
+  std::map<std::string, domain_info> domains_;
+};
+
+std::unique_ptr<fake_driver> make_fake_driver(fake_options opts = {});
+
+} // namespace nimbus::hypervisor

@@ -1,0 +1,56 @@
+#pragma once
+// Forwards every call to a wrapped driver, first asking its fault plan for a
+// failure or delay (cf. LevelDB's EnvWrapper). Puts failures around the real
+// libvirt driver in tests.
+#include <memory>
+
+#include "hypervisor/driver.h"
+#include "hypervisor/fault_plan.h"
+
+namespace nimbus::hypervisor {
+
+class fault_injecting_driver final : public driver {
+public:
+  explicit fault_injecting_driver(std::unique_ptr<driver> inner) : inner_(std::move(inner)) {}
+
+  fault_plan& faults() { return faults_; }
+  driver& inner() { return *inner_; }
+
+  std::error_code spawn(const domain_spec& spec) override {
+    return forward(operation::spawn, [&] { return inner_->spawn(spec); });
+  }
+  std::error_code destroy(const std::string& name) override {
+    return forward(operation::destroy, [&] { return inner_->destroy(name); });
+  }
+  std::error_code power_off(const std::string& name) override {
+    return forward(operation::power_off, [&] { return inner_->power_off(name); });
+  }
+  std::error_code power_on(const std::string& name) override {
+    return forward(operation::power_on, [&] { return inner_->power_on(name); });
+  }
+  std::error_code reboot(const std::string& name, bool hard) override {
+    return forward(operation::reboot, [&] { return inner_->reboot(name, hard); });
+  }
+  std::error_code get_power_state(const std::string& name, power_state* out) override {
+    return forward(operation::get_power_state, [&] { return inner_->get_power_state(name, out); });
+  }
+  std::error_code list_domains(std::vector<domain_info>* out) override {
+    return forward(operation::list_domains, [&] { return inner_->list_domains(out); });
+  }
+  std::error_code get_host_resources(host_resources* out) override {
+    return forward(operation::get_host_resources, [&] { return inner_->get_host_resources(out); });
+  }
+
+private:
+  template <class Call>
+  std::error_code forward(operation op, Call&& call) {
+    if (auto ec = faults_.on_call(op))
+      return ec;
+    return call();
+  }
+
+  std::unique_ptr<driver> inner_;
+  fault_plan faults_;
+};
+
+} // namespace nimbus::hypervisor

@@ -1,0 +1,251 @@
+#include "hypervisor/libvirt_driver.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <spdlog/spdlog.h>
+
+namespace nimbus::hypervisor {
+namespace {
+
+struct connection_closer {
+  void operator()(virConnectPtr c) const { virConnectClose(c); }
+};
+struct domain_freer {
+  void operator()(virDomainPtr d) const { virDomainFree(d); }
+};
+using connection_ptr = std::unique_ptr<virConnect, connection_closer>;
+using domain_ptr = std::unique_ptr<virDomain, domain_freer>;
+
+void log_libvirt_error(void*, virErrorPtr err) {
+  if (err && err->message)
+    spdlog::debug("libvirt: {}", err->message);
+}
+
+power_state to_power_state(int libvirt_state) {
+  switch (libvirt_state) {
+    case VIR_DOMAIN_RUNNING:
+    case VIR_DOMAIN_BLOCKED: return power_state::running;
+    case VIR_DOMAIN_PAUSED: return power_state::paused;
+    case VIR_DOMAIN_SHUTDOWN:
+    case VIR_DOMAIN_SHUTOFF: return power_state::shutdown;
+    case VIR_DOMAIN_CRASHED: return power_state::crashed;
+    case VIR_DOMAIN_PMSUSPENDED: return power_state::suspended;
+    default: return power_state::nostate;
+  }
+}
+
+std::string escape_xml(const std::string& in) {
+  std::string out;
+  for (char c : in) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '\'': out += "&apos;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+class libvirt_driver final : public driver {
+public:
+  libvirt_driver(connection_ptr conn, libvirt_options opts)
+    : conn_(std::move(conn)), opts_(std::move(opts)) {
+    if (opts_.domain_type.empty())
+      opts_.domain_type = opts_.uri.rfind("test:", 0) == 0 ? "test" : "kvm";
+    virConnSetErrorFunc(conn_.get(), nullptr, log_libvirt_error);
+  }
+
+  std::error_code spawn(const domain_spec& spec) override {
+    if (lookup(spec.name))
+      return errc::already_exists;
+    domain_ptr dom{virDomainDefineXML(conn_.get(), domain_xml(spec).c_str())};
+    if (!dom)
+      return errc::operation_failed;
+    if (virDomainCreate(dom.get()) < 0) {
+      virDomainUndefine(dom.get()); // leave no partial domain behind
+      return errc::operation_failed;
+    }
+    return {};
+  }
+
+  std::error_code destroy(const std::string& name) override {
+    auto dom = lookup(name);
+    if (!dom)
+      return errc::not_found;
+    if (virDomainIsActive(dom.get()) == 1 && virDomainDestroy(dom.get()) < 0)
+      return errc::operation_failed;
+    if (virDomainUndefine(dom.get()) < 0)
+      return errc::operation_failed;
+    return {};
+  }
+
+  std::error_code power_off(const std::string& name) override {
+    auto dom = lookup(name);
+    if (!dom)
+      return errc::not_found;
+    if (virDomainIsActive(dom.get()) != 1)
+      return {};
+    // A clean shutdown first, as Nova's power_off does; then pull the plug.
+    if (virDomainShutdown(dom.get()) == 0) {
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(opts_.shutdown_timeout_s);
+      while (virDomainIsActive(dom.get()) == 1 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100)); // waiting on a real guest
+    }
+    if (virDomainIsActive(dom.get()) == 1 && virDomainDestroy(dom.get()) < 0)
+      return errc::operation_failed;
+    return {};
+  }
+
+  std::error_code power_on(const std::string& name) override {
+    auto dom = lookup(name);
+    if (!dom)
+      return errc::not_found;
+    if (virDomainIsActive(dom.get()) == 1)
+      return {};
+    return virDomainCreate(dom.get()) < 0 ? make_error_code(errc::operation_failed) : std::error_code{};
+  }
+
+  std::error_code reboot(const std::string& name, bool hard) override {
+    auto dom = lookup(name);
+    if (!dom)
+      return errc::not_found;
+    if (virDomainIsActive(dom.get()) != 1)
+      return errc::invalid_state;
+    int rc = hard ? virDomainReset(dom.get(), 0) : virDomainReboot(dom.get(), 0);
+    if (rc < 0 && hard) // not every driver can reset: destroy and start instead
+      rc = (virDomainDestroy(dom.get()) == 0 && virDomainCreate(dom.get()) == 0) ? 0 : -1;
+    return rc < 0 ? make_error_code(errc::operation_failed) : std::error_code{};
+  }
+
+  std::error_code get_power_state(const std::string& name, power_state* out) override {
+    auto dom = lookup(name);
+    if (!dom)
+      return errc::not_found;
+    int state = 0, reason = 0;
+    if (virDomainGetState(dom.get(), &state, &reason, 0) < 0)
+      return errc::operation_failed;
+    *out = to_power_state(state);
+    return {};
+  }
+
+  std::error_code list_domains(std::vector<domain_info>* out) override {
+    virDomainPtr* doms = nullptr;
+    int n = virConnectListAllDomains(conn_.get(), &doms, 0);
+    if (n < 0)
+      return errc::operation_failed;
+    out->clear();
+    for (int i = 0; i < n; ++i) {
+      domain_ptr dom{doms[i]};
+      domain_info info;
+      if (const char* name = virDomainGetName(dom.get()))
+        info.name = name;
+      char uuid[VIR_UUID_STRING_BUFLEN] = {};
+      if (virDomainGetUUIDString(dom.get(), uuid) == 0)
+        info.uuid = uuid;
+      int state = 0, reason = 0;
+      if (virDomainGetState(dom.get(), &state, &reason, 0) == 0)
+        info.state = to_power_state(state);
+      out->push_back(std::move(info));
+    }
+    free(doms);
+    return {};
+  }
+
+  std::error_code get_host_resources(host_resources* out) override {
+    virNodeInfo info;
+    if (virNodeGetInfo(conn_.get(), &info) < 0)
+      return errc::operation_failed;
+    out->vcpus = static_cast<std::int32_t>(info.cpus);
+    out->memory_mb = static_cast<std::int64_t>(info.memory / 1024);
+    out->local_gb = opts_.local_gb;
+    out->cpu_model = info.model;
+    out->sockets = static_cast<std::int32_t>(info.sockets);
+    out->cores = static_cast<std::int32_t>(info.cores);
+    out->threads = static_cast<std::int32_t>(info.threads);
+    if (const char* type = virConnectGetType(conn_.get()))
+      out->hypervisor_type = type;
+    unsigned long version = 0;
+    if (virConnectGetVersion(conn_.get(), &version) == 0)
+      out->hypervisor_version = static_cast<std::int64_t>(version);
+    if (!opts_.hostname.empty()) {
+      out->hypervisor_hostname = opts_.hostname;
+    } else if (char* h = virConnectGetHostname(conn_.get())) {
+      out->hypervisor_hostname = h;
+      free(h);
+    }
+    return {};
+  }
+
+private:
+  domain_ptr lookup(const std::string& name) {
+    return domain_ptr{virDomainLookupByName(conn_.get(), name.c_str())};
+  }
+
+  std::string domain_xml(const domain_spec& spec) const {
+    std::ostringstream x;
+    x << "<domain type='" << escape_xml(opts_.domain_type) << "'>"
+      << "<name>" << escape_xml(spec.name) << "</name>";
+    if (!spec.uuid.empty())
+      x << "<uuid>" << escape_xml(spec.uuid) << "</uuid>";
+    x << "<memory unit='MiB'>" << spec.memory_mb << "</memory>"
+      << "<vcpu>" << spec.vcpus << "</vcpu>"
+      << "<os><type arch='x86_64'>hvm</type></os>"
+      << "<on_poweroff>destroy</on_poweroff><on_reboot>restart</on_reboot>"
+      << "</domain>";
+    return x.str();
+  }
+
+  connection_ptr conn_;
+  libvirt_options opts_;
+};
+
+} // namespace
+
+void route_libvirt_errors_to_log() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    virInitialize();
+    virSetErrorFunc(nullptr, log_libvirt_error);
+  });
+}
+
+std::unique_ptr<driver> make_libvirt_driver(const libvirt_options& opts, std::error_code* ec) {
+  route_libvirt_errors_to_log();
+  *ec = {};
+  connection_ptr conn{virConnectOpen(opts.uri.c_str())};
+  if (!conn) {
+    *ec = errc::connection_failed;
+    return nullptr;
+  }
+  return std::make_unique<libvirt_driver>(std::move(conn), opts);
+}
+
+std::error_code write_test_node_xml(const std::string& path, std::int32_t vcpus,
+                                    std::int64_t memory_mb) {
+  std::error_code fs_ec;
+  auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty())
+    std::filesystem::create_directories(parent, fs_ec);
+  std::ofstream out(path, std::ios::trunc);
+  if (!out)
+    return errc::operation_failed;
+  out << "<node>\n"
+      << "  <cpu><mhz>2400</mhz><model>x86_64</model><nodes>1</nodes><sockets>1</sockets>"
+      << "<cores>" << vcpus << "</cores><threads>1</threads><active>" << vcpus << "</active></cpu>\n"
+      << "  <memory>" << memory_mb * 1024 << "</memory>\n"
+      << "</node>\n";
+  out.close();
+  return out ? std::error_code{} : make_error_code(errc::operation_failed);
+}
+
+} // namespace nimbus::hypervisor

@@ -1,0 +1,48 @@
+#pragma once
+// What drivers speak in: domains, their power states and a host's resources.
+#include <cstdint>
+#include <string>
+
+namespace nimbus::hypervisor {
+
+/// Nova's power_state values, which the API shows as integers.
+enum class power_state : std::int32_t {
+  nostate = 0,
+  running = 1,
+  paused = 3,
+  shutdown = 4,
+  crashed = 6,
+  suspended = 7,
+};
+
+/// A domain to create: the driver's view of an instance.
+struct domain_spec {
+  std::string name; // unique on the host, e.g. instance-0000002a
+  std::string uuid;
+  std::int32_t vcpus = 1;
+  std::int32_t memory_mb = 512;
+  std::int32_t disk_gb = 1;
+};
+
+struct domain_info {
+  std::string name;
+  std::string uuid;
+  power_state state = power_state::nostate;
+};
+
+struct host_resources {
+  std::int32_t vcpus = 0;
+  std::int64_t memory_mb = 0;
+  std::int64_t local_gb = 0;
+  std::string hypervisor_type;   // e.g. QEMU, TEST, fake
+  std::int64_t hypervisor_version = 0;
+  std::string hypervisor_hostname;
+  std::string cpu_arch = "x86_64";
+  std::string cpu_model;
+  std::string cpu_vendor = "Intel";
+  std::int32_t sockets = 1;
+  std::int32_t cores = 1;
+  std::int32_t threads = 1;
+};
+
+} // namespace nimbus::hypervisor

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Configures and builds Nimbus into build/ (Ninja, ccache when present).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=${NIMBUS_BUILD_JOBS:-$(nproc)}
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-RelWithDebInfo}" >/dev/null
+cmake --build build -j "$jobs"

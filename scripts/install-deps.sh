@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what Nimbus needs from Debian 12 packages, and nothing that is
+# already there. Safe to run again and again; both quick-start commands call it.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config
+  libcaf-dev librocksdb-dev libcpprest-dev libssl-dev libvirt-dev
+  libspdlog-dev doctest-dev nlohmann-json3-dev
+  python3 python3-openstackclient curl
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get update -q
+  $sudo_cmd apt-get -o DPkg::Lock::Timeout=900 install -y -q --no-install-recommends "${missing[@]}"
+else
+  echo "install-deps: everything is installed"
+fi

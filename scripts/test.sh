@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Quick start, command two: install what is missing, build, and run every
+# test (doctest units and the end-to-end tests) through CTest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh
+cd build
+ctest --output-on-failure -j "${NIMBUS_TEST_JOBS:-2}" --timeout 900

@@ -1,0 +1,33 @@
+#pragma once
+// Every key of every record, built in this one place.
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+namespace nimbus::storage::keys {
+
+inline std::string instance(std::string_view uuid) { return std::string{uuid}; }
+inline std::string mapping(std::string_view instance_uuid) { return std::string{instance_uuid}; }
+inline std::string cell(std::string_view cell_uuid) { return std::string{cell_uuid}; }
+inline std::string host(std::string_view host_name) { return std::string{host_name}; }
+inline std::string flavor(std::string_view flavor_id) { return std::string{flavor_id}; }
+inline std::string image(std::string_view image_id) { return std::string{image_id}; }
+
+/// Instance actions sort by instance, then start time, then request id, so a
+/// prefix scan on actions_of(uuid) yields one instance's actions oldest first.
+inline std::string actions_of(std::string_view instance_uuid) {
+  return std::string{instance_uuid} + '/';
+}
+inline std::string action(std::string_view instance_uuid, std::int64_t start_us,
+                          std::string_view request_id) {
+  char stamp[24];
+  std::snprintf(stamp, sizeof stamp, "%020lld/", static_cast<long long>(start_us));
+  return actions_of(instance_uuid) + stamp + std::string{request_id};
+}
+
+/// meta key space
+constexpr std::string_view initialized = "initialized"; // first start of all-in-one done
+constexpr std::string_view next_ids = "next_ids";       // counters for small integer ids
+
+} // namespace nimbus::storage::keys

@@ -1,0 +1,196 @@
+#pragma once
+// The records Nimbus keeps, as plain structs. The same structs travel between
+// actors (actors/protocol gives them inspect()), so one definition serves the
+// wire and the disk.
+//
+// Every encoded record carries `schema_version`; decode() accepts every
+// version up to the current one. History:
+//   1: first version.
+// Times are microseconds since the Unix epoch (0 = unset).
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace nimbus::storage {
+
+constexpr int schema_version = 1;
+
+struct flavor {
+  std::string id;
+  std::string name;
+  std::int32_t vcpus = 0;
+  std::int32_t memory_mb = 0;
+  std::int32_t root_gb = 0;
+  std::int32_t ephemeral_gb = 0;
+  std::int32_t swap_mb = 0;
+  double rxtx_factor = 1.0;
+  bool is_public = true;
+  bool disabled = false;
+  std::string description;
+  std::map<std::string, std::string> extra_specs;
+  std::int64_t created_us = 0;
+};
+
+struct image {
+  std::string id;
+  std::string name;
+  std::string status = "active";
+  std::string disk_format = "qcow2";
+  std::string container_format = "bare";
+  std::int64_t size = 0;
+  std::int32_t min_disk = 0;
+  std::int32_t min_ram = 0;
+  std::int64_t created_us = 0;
+};
+
+struct cell_mapping {
+  std::string uuid;
+  std::string name;
+  std::string transport_url;       // where the cell's conductor is reached
+  std::string database_connection; // where the cell's store is
+  bool disabled = false;
+};
+
+struct host_mapping {
+  std::string host;
+  std::string cell_uuid;
+};
+
+struct instance_mapping {
+  std::string instance_uuid;
+  std::string cell_uuid; // empty while the build request is not placed yet
+  std::string project_id;
+  std::string user_id;
+  std::int64_t created_us = 0;
+};
+
+/// A failure recorded on an instance (Nova's instance_fault).
+struct instance_fault {
+  std::int32_t code = 0; // 0: no fault
+  std::string message;
+  std::string details;
+  std::int64_t created_us = 0;
+};
+
+struct instance_record {
+  std::string uuid;
+  std::string name;
+  std::string project_id;
+  std::string user_id;
+  std::string request_id;   // of the create request
+  flavor flavor_copy;       // the flavor as it was at boot
+  std::string image_ref;
+  std::string host;         // empty until placed
+  std::string node;
+  std::string availability_zone;
+  std::string vm_state;     // see actors/instance/instance_states.h
+  std::string task_state;   // empty: none
+  std::int32_t power_state = 0;
+  std::int64_t created_us = 0;
+  std::int64_t updated_us = 0;
+  std::int64_t launched_us = 0;
+  std::int64_t terminated_us = 0;
+  std::string instance_name; // the hypervisor's domain name
+  std::string reservation_id;
+  std::int32_t launch_index = 0;
+  std::string key_name;
+  std::string description;
+  std::string admin_pass;   // never shown after create; kept for rebuilds
+  std::map<std::string, std::string> metadata;
+  std::vector<std::string> tags;
+  instance_fault fault;
+};
+
+/// One server that was accepted and is not yet in a cell.
+struct build_request {
+  instance_record instance;
+  std::string request_id;
+};
+
+/// What was asked for, as the schedulers see it.
+struct request_spec {
+  std::string instance_uuid;
+  flavor flavor_copy;
+  std::string image_ref;
+  std::string project_id;
+  std::string user_id;
+  std::string availability_zone;
+  std::vector<std::string> ignore_hosts;
+};
+
+struct action_event {
+  std::string event;
+  std::int64_t start_us = 0;
+  std::int64_t finish_us = 0;
+  std::string result; // "" while running, then "Success" or "Error"
+  std::string traceback;
+  std::string host;
+};
+
+struct instance_action {
+  std::string request_id;
+  std::string instance_uuid;
+  std::string action;
+  std::string user_id;
+  std::string project_id;
+  std::int64_t start_us = 0;
+  std::int64_t updated_us = 0;
+  std::string message; // "" or "Error"
+  std::vector<action_event> events;
+};
+
+struct service_record {
+  std::string uuid;
+  std::int32_t id = 0;
+  std::string host;
+  std::string binary = "nova-compute";
+  std::string zone = "nova";
+  bool disabled = false;
+  std::string disabled_reason;
+  bool forced_down = false;
+  std::int64_t updated_us = 0;
+};
+
+struct compute_node {
+  std::string uuid;
+  std::int32_t id = 0;
+  std::string host;
+  std::string hypervisor_type;
+  std::int64_t hypervisor_version = 0;
+  std::string host_ip = "127.0.0.1";
+  std::int32_t vcpus = 0;
+  std::int32_t memory_mb = 0;
+  std::int32_t local_gb = 0;
+  std::string cpu_info; // JSON text, as Nova keeps it
+};
+
+// Codecs: encode() writes the current schema; decode() returns
+// errc::corruption for text that is not a record of that type.
+std::string encode(const flavor& x);
+std::string encode(const image& x);
+std::string encode(const cell_mapping& x);
+std::string encode(const host_mapping& x);
+std::string encode(const instance_mapping& x);
+std::string encode(const instance_record& x);
+std::string encode(const build_request& x);
+std::string encode(const request_spec& x);
+std::string encode(const instance_action& x);
+std::string encode(const service_record& x);
+std::string encode(const compute_node& x);
+
+std::error_code decode(std::string_view text, flavor* x);
+std::error_code decode(std::string_view text, image* x);
+std::error_code decode(std::string_view text, cell_mapping* x);
+std::error_code decode(std::string_view text, host_mapping* x);
+std::error_code decode(std::string_view text, instance_mapping* x);
+std::error_code decode(std::string_view text, instance_record* x);
+std::error_code decode(std::string_view text, build_request* x);
+std::error_code decode(std::string_view text, request_spec* x);
+std::error_code decode(std::string_view text, instance_action* x);
+std::error_code decode(std::string_view text, service_record* x);
+std::error_code decode(std::string_view text, compute_node* x);
+
+} // namespace nimbus::storage

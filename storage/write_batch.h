@@ -1,0 +1,57 @@
+#pragma once
+// A list of puts and erases that a store applies atomically: all or none.
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace nimbus::storage {
+
+/// The families of records. Each store (the API cell's, every cell's) keeps
+/// every family; which ones it fills depends on its role. A RocksDB store
+/// maps each to a one-byte key prefix, see keys.h.
+enum class key_space : std::uint8_t {
+  meta = 'm',              // schema version and one-off markers
+  cell_mappings = 'c',     // API cell: cell uuid -> cell_mapping
+  host_mappings = 'h',     // API cell: host name -> host_mapping
+  instance_mappings = 'i', // API cell: instance uuid -> instance_mapping
+  build_requests = 'b',    // API cell: instance uuid -> build_request
+  request_specs = 'r',     // API cell: instance uuid -> request_spec
+  flavors = 'f',           // API cell: flavor id -> flavor
+  images = 'g',            // API cell: image id -> image
+  instances = 'I',         // cell: instance uuid -> instance_record
+  instance_actions = 'A',  // cell: action_key() -> instance_action
+  services = 'S',          // cell: host name -> service_record
+  compute_nodes = 'N',     // cell: host name -> compute_node
+};
+
+class write_batch {
+public:
+  struct op {
+    key_space space;
+    bool erase;
+    std::string key;
+    std::string value;
+  };
+
+  void put(key_space space, std::string key, std::string value) {
+    ops_.push_back({space, false, std::move(key), std::move(value)});
+  }
+  void erase(key_space space, std::string key) {
+    ops_.push_back({space, true, std::move(key), {}});
+  }
+  /// Appends every op of `other` after this batch's own.
+  void append(const write_batch& other) {
+    ops_.insert(ops_.end(), other.ops_.begin(), other.ops_.end());
+  }
+  void clear() { ops_.clear(); }
+
+  bool empty() const { return ops_.empty(); }
+  std::size_t size() const { return ops_.size(); }
+  const std::vector<op>& ops() const { return ops_; }
+
+private:
+  std::vector<op> ops_;
+};
+
+} // namespace nimbus::storage

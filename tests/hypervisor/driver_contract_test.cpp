@@ -1,0 +1,142 @@
+// One contract, run against the fake driver and the real libvirt driver (on
+// libvirt's in-process test driver with a node description of our own).
+#include <doctest/doctest.h>
+
+#include "hypervisor/fake_driver.h"
+#include "hypervisor/fault_injecting_driver.h"
+#include "hypervisor/libvirt_driver.h"
+#include "tests/support/temp_dir.h"
+
+using namespace nimbus::hypervisor;
+
+namespace {
+
+std::unique_ptr<driver> make_fake(const nimbus::test::temp_dir&) {
+  return make_fake_driver({"fake-1", 8, 16384, 100});
+}
+
+std::unique_ptr<driver> make_libvirt(const nimbus::test::temp_dir& dir) {
+  auto node = dir.sub("hosts/h1.xml");
+  REQUIRE_FALSE(write_test_node_xml(node, 8, 16384));
+  std::error_code ec;
+  auto d = make_libvirt_driver({"test://" + node, "", "fake-1", 100}, &ec);
+  REQUIRE_FALSE(ec);
+  return d;
+}
+
+struct driver_factory {
+  const char* name;
+  std::unique_ptr<driver> (*make)(const nimbus::test::temp_dir&);
+};
+const driver_factory factories[] = {{"fake", make_fake}, {"libvirt", make_libvirt}};
+
+domain_spec spec(const std::string& name) {
+  return {name, "6e0f7d86-6c3e-4a8a-9d7b-6c1c2c1f0a0" + name.substr(name.size() - 1), 1, 512, 1};
+}
+
+power_state state_of(driver& d, const std::string& name) {
+  power_state s = power_state::nostate;
+  REQUIRE_FALSE(d.get_power_state(name, &s));
+  return s;
+}
+
+} // namespace
+
+TEST_CASE("driver contract: host resources") {
+  for (auto& f : factories) {
+    CAPTURE(f.name);
+    nimbus::test::temp_dir dir;
+    auto d = f.make(dir);
+    host_resources r;
+    REQUIRE_FALSE(d->get_host_resources(&r));
+    CHECK(r.vcpus == 8);
+    CHECK(r.memory_mb == 16384);
+    CHECK(r.local_gb == 100);
+    CHECK(r.hypervisor_hostname == "fake-1");
+    CHECK_FALSE(r.hypervisor_type.empty());
+    std::vector<domain_info> doms;
+    REQUIRE_FALSE(d->list_domains(&doms));
+    CHECK(doms.empty()); // a fresh host has no domains
+  }
+}
+
+TEST_CASE("driver contract: the lifecycle of a domain") {
+  for (auto& f : factories) {
+    CAPTURE(f.name);
+    nimbus::test::temp_dir dir;
+    auto d = f.make(dir);
+    REQUIRE_FALSE(d->spawn(spec("instance-1")));
+    CHECK(state_of(*d, "instance-1") == power_state::running);
+    CHECK(d->spawn(spec("instance-1")) == errc::already_exists);
+
+    REQUIRE_FALSE(d->reboot("instance-1", false));
+    REQUIRE_FALSE(d->reboot("instance-1", true));
+    CHECK(state_of(*d, "instance-1") == power_state::running);
+
+    REQUIRE_FALSE(d->power_off("instance-1"));
+    CHECK(state_of(*d, "instance-1") == power_state::shutdown);
+    CHECK_FALSE(d->power_off("instance-1")); // already off: fine
+    CHECK(d->reboot("instance-1", false) == errc::invalid_state);
+
+    REQUIRE_FALSE(d->power_on("instance-1"));
+    CHECK(state_of(*d, "instance-1") == power_state::running);
+
+    std::vector<domain_info> doms;
+    REQUIRE_FALSE(d->list_domains(&doms));
+    REQUIRE(doms.size() == 1);
+    CHECK(doms[0].name == "instance-1");
+    CHECK(doms[0].state == power_state::running);
+
+    REQUIRE_FALSE(d->destroy("instance-1"));
+    power_state s;
+    CHECK(d->get_power_state("instance-1", &s) == errc::not_found);
+    CHECK(d->destroy("instance-1") == errc::not_found);
+    REQUIRE_FALSE(d->list_domains(&doms));
+    CHECK(doms.empty());
+  }
+}
+
+TEST_CASE("driver contract: calls on unknown domains answer not_found") {
+  for (auto& f : factories) {
+    CAPTURE(f.name);
+    nimbus::test::temp_dir dir;
+    auto d = f.make(dir);
+    CHECK(d->power_off("nope") == errc::not_found);
+    CHECK(d->power_on("nope") == errc::not_found);
+    CHECK(d->reboot("nope", true) == errc::not_found);
+  }
+}
+
+TEST_CASE("fault injection around the real libvirt driver") {
+  nimbus::test::temp_dir dir;
+  fault_injecting_driver d(make_libvirt(dir));
+  d.faults().fail_next(operation::spawn);
+  CHECK(d.spawn(spec("instance-2")) == errc::injected_failure);
+  power_state s;
+  CHECK(d.get_power_state("instance-2", &s) == errc::not_found); // nothing half-made
+  CHECK_FALSE(d.spawn(spec("instance-2")));                     // the next call goes through
+  CHECK_FALSE(d.get_power_state("instance-2", &s));
+}
+
+TEST_CASE("the fake driver's injected failures and external state changes") {
+  auto d = make_fake_driver();
+  d->faults().fail_next(operation::power_off, errc::operation_failed, 2);
+  REQUIRE_FALSE(d->spawn(spec("instance-3")));
+  CHECK(d->power_off("instance-3") == errc::operation_failed);
+  CHECK(d->power_off("instance-3") == errc::operation_failed);
+  CHECK_FALSE(d->power_off("instance-3"));
+  REQUIRE_FALSE(d->test_set_power_state("instance-3", power_state::crashed));
+  power_state s;
+  REQUIRE_FALSE(d->get_power_state("instance-3", &s));
+  CHECK(s == power_state::crashed);
+}
+
+TEST_CASE("each libvirt test-node connection keeps its own domains") {
+  nimbus::test::temp_dir dir;
+  auto a = make_libvirt(dir);
+  auto b = make_libvirt(dir);
+  REQUIRE_FALSE(a->spawn(spec("instance-4")));
+  std::vector<domain_info> doms;
+  REQUIRE_FALSE(b->list_domains(&doms));
+  CHECK(doms.empty());
+}
