@@ -1,0 +1,364 @@
+#include "actors/conductor/conductor_actor.h"
+
+#include <caf/actor_system.hpp>
+#include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/conductor/host_registry.h"
+#include "actors/conductor/instance_index.h"
+#include "actors/instance/instance_states.h"
+#include "actors/protocol/errors.h"
+#include "storage/clock.h"
+#include "storage/keys.h"
+#include "storage/record_io.h"
+
+namespace nimbus::conductor {
+namespace {
+
+using storage::key_space;
+
+struct conductor_state {
+  std::shared_ptr<storage::store> store;
+  scheduler_actor scheduler;
+  conductor_options opts;
+  instance_index index;
+  std::unordered_map<std::string, instance_actor> actors;
+  host_registry hosts;
+  std::vector<caf::actor> listeners;
+  std::int64_t next_instance_number = 1;
+  std::uint64_t next_token = 1;
+  std::unordered_map<std::uint64_t, std::function<void(std::error_code)>> pending_commits;
+  static inline const char* name = "conductor";
+};
+
+using self_ptr = conductor_actor::stateful_pointer<conductor_state>;
+
+std::string not_found_message(const std::string& uuid) {
+  return "Instance " + uuid + " could not be found.";
+}
+
+// Makes `batch` durable through the store's group commit without blocking
+// this actor; `then` runs in this actor once the commit is done.
+void commit(self_ptr self, storage::write_batch batch, std::function<void(std::error_code)> then) {
+  auto token = self->state.next_token++;
+  self->state.pending_commits.emplace(token, std::move(then));
+  auto handle = caf::actor_cast<conductor_actor>(self);
+  self->state.store->write_async(std::move(batch), [handle, token](std::error_code ec) {
+    caf::anon_send(handle, committed_atom_v, token, static_cast<std::int32_t>(ec.value()));
+  });
+}
+
+caf::error store_error(std::error_code ec) {
+  return make_error(errc::internal, "cell store: " + ec.message());
+}
+
+instance_actor start_instance(self_ptr self, const storage::instance_record& r) {
+  auto& st = self->state;
+  st.index.upsert(r);
+  auto keeper = caf::actor_cast<instance_keeper>(self);
+  auto actor = instance::spawn_instance(self->system(), r, keeper, st.scheduler, st.opts.instance);
+  st.actors[r.uuid] = actor;
+  return actor;
+}
+
+std::string next_instance_name(self_ptr self, storage::write_batch& batch) {
+  auto n = self->state.next_instance_number++;
+  batch.put(key_space::meta, std::string{storage::keys::next_ids}, std::to_string(n + 1));
+  char name[32];
+  std::snprintf(name, sizeof name, "instance-%08llx", static_cast<unsigned long long>(n));
+  return name;
+}
+
+void load(self_ptr self) {
+  auto& st = self->state;
+  std::string counter;
+  if (!st.store->get(key_space::meta, storage::keys::next_ids, &counter))
+    st.next_instance_number = std::stoll(counter);
+  st.hosts.load(*st.store);
+  std::size_t corrupt = 0;
+  auto records = storage::read_all<storage::instance_record>(*st.store, key_space::instances, {},
+                                                            &corrupt);
+  if (corrupt)
+    spdlog::error("cell {}: {} instance records could not be decoded", st.opts.cell_name, corrupt);
+  for (auto& r : records) {
+    start_instance(self, r);
+    if (!r.host.empty())
+      self->request(st.scheduler, caf::infinite, claim_atom_v, r.host, r.uuid, r.flavor_copy, true)
+        .then([](bool) {});
+  }
+  spdlog::info("cell {}: loaded {} instances, {} hosts", st.opts.cell_name, records.size(),
+               st.hosts.size());
+}
+
+// What a host must run after a restart, from the records of its instances.
+std::vector<domain_target> targets_for(const instance_index& index, const std::string& host) {
+  std::vector<domain_target> out;
+  index.for_each([&](const storage::instance_record& r) {
+    if (r.host != host || r.vm_state == instance::vm_state::building
+        || r.task_state == instance::task_state::deleting || r.instance_name.empty())
+      return;
+    if (r.vm_state != instance::vm_state::active && r.vm_state != instance::vm_state::stopped)
+      return;
+    bool off = r.vm_state == instance::vm_state::stopped
+               || r.task_state == instance::task_state::powering_off;
+    auto& f = r.flavor_copy;
+    out.push_back({{r.instance_name, r.uuid, f.vcpus, f.memory_mb, f.root_gb + f.ephemeral_gb},
+                   off ? 4 : 1});
+  });
+  return out;
+}
+
+// A host (re)joined: align its domains with the records, then let its
+// instances finish what was in flight.
+void reconcile_host(self_ptr self, const std::string& host, const host_actor& actor) {
+  auto& st = self->state;
+  self->request(actor, st.opts.instance.host_timeout, reconcile_atom_v, targets_for(st.index, host))
+    .then(
+      [self, host, actor](caf::ok_atom) {
+        self->state.index.for_each([&](const storage::instance_record& r) {
+          if (r.host == host)
+            if (auto it = self->state.actors.find(r.uuid); it != self->state.actors.end())
+              self->send(it->second, reconcile_atom_v, actor);
+        });
+      },
+      [self, host](caf::error& err) {
+        spdlog::error("cell {}: reconcile of host {} failed: {}", self->state.opts.cell_name, host,
+                      self->system().render(err));
+      });
+}
+
+void on_report(self_ptr self, const host_report& report) {
+  auto& st = self->state;
+  auto actor = caf::actor_cast<host_actor>(self->current_sender());
+  storage::write_batch batch;
+  auto joined = st.hosts.on_report(report, actor, storage::now_us(), batch);
+  if (!batch.empty())
+    commit(self, std::move(batch), [self](std::error_code ec) {
+      if (ec)
+        spdlog::error("cell {}: cannot record host: {}", self->state.opts.cell_name, ec.message());
+    });
+  self->send(st.scheduler, report_atom_v, report);
+  if (joined && actor) {
+    spdlog::info("cell {}: host {} joined", st.opts.cell_name, report.node.host);
+    reconcile_host(self, report.node.host, actor);
+  }
+}
+
+void push_summary(self_ptr self) {
+  if (self->state.listeners.empty())
+    return;
+  self->request(self->state.scheduler, caf::infinite, usage_atom_v)
+    .then([self](std::vector<host_usage>&, cell_summary& s) {
+      s.cell_uuid = self->state.opts.cell_uuid;
+      for (auto& l : self->state.listeners)
+        caf::anon_send(l, summary_atom_v, s);
+    });
+}
+
+caf::result<std::string> build(self_ptr self, storage::build_request br,
+                               storage::request_spec spec) {
+  auto& st = self->state;
+  if (auto* existing = st.index.find(br.instance.uuid)) // re-driven after an API restart
+    return existing->host;
+  auto rp = self->make_response_promise<std::string>();
+  self->request(st.scheduler, caf::infinite, select_atom_v, spec)
+    .then(
+      [self, rp, br](placement& p) mutable {
+        auto& st = self->state;
+        std::vector<host_actor> hosts;
+        hosts.push_back(st.hosts.actor_of(p.host));
+        for (auto& alt : p.alternates)
+          hosts.push_back(st.hosts.actor_of(alt));
+        auto r = br.instance;
+        r.host = r.node = p.host;
+        r.vm_state = instance::vm_state::building;
+        r.task_state = instance::task_state::scheduling;
+        r.availability_zone = "nova";
+        storage::write_batch batch;
+        r.instance_name = next_instance_name(self, batch);
+        storage::stage(batch, key_space::instances, storage::keys::instance(r.uuid), r);
+        commit(self, std::move(batch),
+               [self, rp, r, p, hosts](std::error_code ec) mutable {
+                 if (ec) {
+                   self->send(self->state.scheduler, release_atom_v, r.uuid);
+                   rp.deliver(store_error(ec));
+                   return;
+                 }
+                 auto actor = start_instance(self, r);
+                 self->send(actor, boot_atom_v, p, hosts);
+                 rp.deliver(p.host);
+               });
+      },
+      [rp](caf::error& err) mutable { rp.deliver(err); });
+  return rp;
+}
+
+caf::result<caf::ok_atom> bury(self_ptr self, storage::build_request br,
+                               storage::instance_fault fault) {
+  auto& st = self->state;
+  if (st.index.find(br.instance.uuid))
+    return caf::ok_atom_v;
+  auto r = br.instance;
+  r.vm_state = instance::vm_state::error;
+  r.task_state = instance::task_state::none;
+  r.power_state = 0;
+  r.host.clear();
+  r.fault = fault;
+  r.updated_us = fault.created_us;
+  storage::instance_action a;
+  a.request_id = br.request_id;
+  a.instance_uuid = r.uuid;
+  a.action = "create";
+  a.user_id = r.user_id;
+  a.project_id = r.project_id;
+  a.start_us = r.created_us;
+  a.updated_us = fault.created_us;
+  a.message = "Error";
+  a.events.push_back({"conductor_schedule_and_build_instances", r.created_us, fault.created_us,
+                      "Error", fault.details, ""});
+  storage::write_batch batch;
+  r.instance_name = next_instance_name(self, batch);
+  storage::stage(batch, key_space::instances, storage::keys::instance(r.uuid), r);
+  storage::stage(batch, key_space::instance_actions,
+                 storage::keys::action(r.uuid, a.start_us, a.request_id), a);
+  auto rp = self->make_response_promise<caf::ok_atom>();
+  commit(self, std::move(batch), [self, rp, r](std::error_code ec) mutable {
+    if (ec) {
+      rp.deliver(store_error(ec));
+      return;
+    }
+    start_instance(self, r);
+    rp.deliver(caf::ok_atom_v);
+  });
+  return rp;
+}
+
+caf::result<caf::ok_atom> save(self_ptr self, const storage::instance_record& r,
+                               const std::vector<storage::instance_action>& actions) {
+  self->state.index.upsert(r);
+  storage::write_batch batch;
+  storage::stage(batch, key_space::instances, storage::keys::instance(r.uuid), r);
+  for (auto& a : actions)
+    storage::stage(batch, key_space::instance_actions,
+                   storage::keys::action(a.instance_uuid, a.start_us, a.request_id), a);
+  auto rp = self->make_response_promise<caf::ok_atom>();
+  commit(self, std::move(batch), [rp](std::error_code ec) mutable {
+    if (ec)
+      rp.deliver(store_error(ec));
+    else
+      rp.deliver(caf::ok_atom_v);
+  });
+  return rp;
+}
+
+caf::result<caf::ok_atom> forget(self_ptr self, const std::string& uuid) {
+  auto& st = self->state;
+  st.index.erase(uuid);
+  st.actors.erase(uuid);
+  storage::write_batch batch;
+  batch.erase(key_space::instances, storage::keys::instance(uuid));
+  st.store->scan(key_space::instance_actions, storage::keys::actions_of(uuid),
+                 [&](std::string_view key, std::string_view) {
+                   batch.erase(key_space::instance_actions, std::string{key});
+                   return true;
+                 });
+  auto rp = self->make_response_promise<caf::ok_atom>();
+  commit(self, std::move(batch), [self, rp, uuid](std::error_code ec) mutable {
+    if (ec) {
+      rp.deliver(store_error(ec));
+      return;
+    }
+    for (auto& l : self->state.listeners)
+      caf::anon_send(l, deleted_atom_v, uuid);
+    rp.deliver(caf::ok_atom_v);
+  });
+  return rp;
+}
+
+caf::result<std::vector<hypervisor_view>> hypervisors(self_ptr self) {
+  auto rp = self->make_response_promise<std::vector<hypervisor_view>>();
+  self->request(self->state.scheduler, caf::infinite, usage_atom_v)
+    .then(
+      [self, rp](std::vector<host_usage>& usage, cell_summary&) mutable {
+        rp.deliver(self->state.hosts.hypervisors(usage, storage::now_us(),
+                                                 self->state.opts.service_down_time));
+      },
+      [rp](caf::error& err) mutable { rp.deliver(err); });
+  return rp;
+}
+
+conductor_actor::behavior_type conductor_impl(self_ptr self, std::shared_ptr<storage::store> store,
+                                              scheduler_actor scheduler, conductor_options opts) {
+  auto& st = self->state;
+  st.store = std::move(store);
+  st.scheduler = std::move(scheduler);
+  st.opts = std::move(opts);
+  load(self);
+  self->delayed_send(self, st.opts.summary_interval, heartbeat_atom_v);
+  return {
+    [self](build_atom, storage::build_request& br, storage::request_spec& spec) {
+      return build(self, std::move(br), std::move(spec));
+    },
+    [self](bury_atom, storage::build_request& br, storage::instance_fault& fault) {
+      return bury(self, std::move(br), std::move(fault));
+    },
+    [self](caf::get_atom, const std::string& uuid) -> caf::result<storage::instance_record> {
+      if (auto* r = self->state.index.find(uuid))
+        return *r;
+      return make_error(errc::not_found, not_found_message(uuid));
+    },
+    [self](list_atom, const list_query& q) { return self->state.index.page(q); },
+    [self](action_atom, const action_request& req) -> caf::result<caf::ok_atom> {
+      auto& st = self->state;
+      auto it = st.actors.find(req.uuid);
+      auto* r = st.index.find(req.uuid);
+      if (it == st.actors.end() || !r)
+        return make_error(errc::not_found, not_found_message(req.uuid));
+      return self->delegate(it->second, action_atom_v, req, st.hosts.actor_of(r->host));
+    },
+    [self](actions_atom, const std::string& uuid)
+      -> caf::result<std::vector<storage::instance_action>> {
+      if (!self->state.index.find(uuid))
+        return make_error(errc::not_found, not_found_message(uuid));
+      return storage::read_all<storage::instance_action>(*self->state.store,
+                                                         key_space::instance_actions,
+                                                         storage::keys::actions_of(uuid));
+    },
+    [self](services_atom) {
+      return self->state.hosts.services(storage::now_us(), self->state.opts.service_down_time);
+    },
+    [self](hypers_atom) { return hypervisors(self); },
+    [self](report_atom, const host_report& report) { on_report(self, report); },
+    [self](save_atom, const storage::instance_record& r,
+           const std::vector<storage::instance_action>& actions) { return save(self, r, actions); },
+    [self](forget_atom, const std::string& uuid) { return forget(self, uuid); },
+    [self](committed_atom, std::uint64_t token, std::int32_t code) {
+      auto it = self->state.pending_commits.find(token);
+      if (it == self->state.pending_commits.end())
+        return;
+      auto then = std::move(it->second);
+      self->state.pending_commits.erase(it);
+      then(code == 0 ? std::error_code{}
+                     : storage::make_error_code(static_cast<storage::errc>(code)));
+    },
+    [self](subscribe_atom, caf::actor listener) {
+      self->state.listeners.push_back(std::move(listener));
+      push_summary(self);
+    },
+    [self](heartbeat_atom) {
+      push_summary(self);
+      self->delayed_send(self, self->state.opts.summary_interval, heartbeat_atom_v);
+    },
+  };
+}
+
+} // namespace
+
+conductor_actor spawn_conductor(caf::actor_system& sys, std::shared_ptr<storage::store> store,
+                                scheduler_actor scheduler, conductor_options opts) {
+  return sys.spawn(conductor_impl, std::move(store), std::move(scheduler), std::move(opts));
+}
+
+} // namespace nimbus::conductor

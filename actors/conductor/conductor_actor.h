@@ -1,0 +1,32 @@
+#pragma once
+// Spawns a cell conductor (protocol: actors/protocol/conductor_actor.h).
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include <caf/fwd.hpp>
+
+#include "actors/instance/instance_actor.h"
+#include "actors/protocol/conductor_actor.h"
+#include "actors/protocol/scheduler_actor.h"
+#include "storage/store.h"
+
+namespace nimbus::conductor {
+
+struct conductor_options {
+  std::string cell_uuid;
+  std::string cell_name;
+  instance::instance_options instance;
+  /// A host that has not reported for this long is down (service_down_time).
+  std::chrono::seconds service_down_time{60};
+  /// How often the cell pushes its capacity summary to its listeners.
+  std::chrono::milliseconds summary_interval{1000};
+};
+
+/// The conductor loads the cell's instances from `store` (spawning their
+/// actors and re-claiming their resources in `scheduler`) before it handles
+/// its first message. Hosts join by sending it their heartbeats.
+conductor_actor spawn_conductor(caf::actor_system& sys, std::shared_ptr<storage::store> store,
+                                scheduler_actor scheduler, conductor_options opts);
+
+} // namespace nimbus::conductor

@@ -1,0 +1,135 @@
+#include "actors/host/host_actor.h"
+
+#include <caf/actor_system.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/protocol/errors.h"
+
+namespace nimbus::host {
+namespace {
+
+struct host_state {
+  std::shared_ptr<hypervisor::driver> driver;
+  host_options opts;
+  host_report_sink sink;
+  static inline const char* name = "host";
+};
+
+caf::error to_error(std::error_code ec, const std::string& what) {
+  auto code = ec == hypervisor::errc::not_found ? errc::not_found : errc::internal;
+  return make_error(code, what + ": " + ec.message());
+}
+
+// The domain's power state after an operation, or the operation's error.
+caf::result<std::int32_t> state_after(hypervisor::driver& d, std::error_code ec,
+                                      const std::string& name, const std::string& what) {
+  if (ec)
+    return to_error(ec, what + " " + name);
+  hypervisor::power_state s = hypervisor::power_state::nostate;
+  if (auto e = d.get_power_state(name, &s))
+    return to_error(e, "power state of " + name);
+  return static_cast<std::int32_t>(s);
+}
+
+host_report make_report(hypervisor::driver& d, const std::string& host) {
+  host_report r;
+  r.node.host = host;
+  hypervisor::host_resources res;
+  if (auto ec = d.get_host_resources(&res)) {
+    spdlog::warn("host {}: cannot read resources: {}", host, ec.message());
+    return r;
+  }
+  r.node.hypervisor_type = res.hypervisor_type;
+  r.node.hypervisor_version = res.hypervisor_version;
+  r.node.vcpus = res.vcpus;
+  r.node.memory_mb = static_cast<std::int32_t>(res.memory_mb);
+  r.node.local_gb = static_cast<std::int32_t>(res.local_gb);
+  r.node.cpu_info = "{\"arch\": \"" + res.cpu_arch + "\", \"model\": \"" + res.cpu_model
+                    + "\", \"vendor\": \"" + res.cpu_vendor + "\", \"features\": [], "
+                    + "\"topology\": {\"cores\": " + std::to_string(res.cores)
+                    + ", \"threads\": " + std::to_string(res.threads)
+                    + ", \"sockets\": " + std::to_string(res.sockets) + "}}";
+  std::vector<hypervisor::domain_info> doms;
+  if (!d.list_domains(&doms))
+    for (auto& dom : doms)
+      r.running_vms += dom.state == hypervisor::power_state::running ? 1 : 0;
+  return r;
+}
+
+// Re-creates missing domains in their recorded power state (Nova's
+// resume_guests_state_on_host_boot) and aligns the power state of the rest.
+void reconcile(hypervisor::driver& d, const std::string& host,
+               const std::vector<domain_target>& targets) {
+  std::vector<hypervisor::domain_info> present;
+  d.list_domains(&present);
+  for (auto& t : targets) {
+    auto found = std::find_if(present.begin(), present.end(),
+                              [&](auto& p) { return p.name == t.spec.name; });
+    if (found == present.end()) {
+      if (auto ec = d.spawn(t.spec)) {
+        spdlog::error("host {}: cannot re-create {}: {}", host, t.spec.name, ec.message());
+        continue;
+      }
+    }
+    auto want_off = t.power_state != static_cast<std::int32_t>(hypervisor::power_state::running);
+    if (want_off)
+      d.power_off(t.spec.name);
+    else if (found != present.end() && found->state != hypervisor::power_state::running)
+      d.power_on(t.spec.name);
+  }
+  spdlog::info("host {}: reconciled {} domains with their records", host, targets.size());
+}
+
+host_actor::behavior_type host_impl(host_actor::stateful_pointer<host_state> self,
+                                    std::shared_ptr<hypervisor::driver> drv, host_options opts,
+                                    host_report_sink sink) {
+  self->state.driver = std::move(drv);
+  self->state.opts = std::move(opts);
+  self->state.sink = std::move(sink);
+  self->send(self, heartbeat_atom_v);
+  auto& d = *self->state.driver;
+  return {
+    [self, &d](spawn_dom_atom, const hypervisor::domain_spec& spec) {
+      auto ec = d.spawn(spec);
+      if (ec == hypervisor::errc::already_exists) // re-driven after a restart
+        ec = {};
+      return state_after(d, ec, spec.name, "spawn");
+    },
+    [&d](power_off_atom, const std::string& name) {
+      return state_after(d, d.power_off(name), name, "power off");
+    },
+    [&d](power_on_atom, const std::string& name) {
+      return state_after(d, d.power_on(name), name, "power on");
+    },
+    [&d](reboot_atom, const std::string& name, bool hard) {
+      return state_after(d, d.reboot(name, hard), name, "reboot");
+    },
+    [&d](destroy_atom, const std::string& name) -> caf::result<caf::ok_atom> {
+      auto ec = d.destroy(name);
+      if (ec && ec != hypervisor::errc::not_found)
+        return to_error(ec, "destroy " + name);
+      return caf::ok_atom_v;
+    },
+    [self, &d](reconcile_atom, const std::vector<domain_target>& targets) {
+      reconcile(d, self->state.opts.name, targets);
+      return caf::ok_atom_v;
+    },
+    [self, &d](heartbeat_atom) {
+      self->send(self->state.sink, report_atom_v, make_report(d, self->state.opts.name));
+      self->delayed_send(self, self->state.opts.report_interval, heartbeat_atom_v);
+    },
+  };
+}
+
+} // namespace
+
+host_actor spawn_host(caf::actor_system& sys, std::shared_ptr<hypervisor::driver> drv,
+                      host_options opts, host_report_sink sink) {
+  if (opts.detached)
+    return sys.spawn<caf::detached>(host_impl, std::move(drv), std::move(opts), std::move(sink));
+  return sys.spawn(host_impl, std::move(drv), std::move(opts), std::move(sink));
+}
+
+} // namespace nimbus::host

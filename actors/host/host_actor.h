@@ -1,0 +1,27 @@
+#pragma once
+// Spawns a compute host actor (protocol: actors/protocol/host_actor.h).
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include <caf/fwd.hpp>
+
+#include "actors/protocol/host_actor.h"
+#include "hypervisor/driver.h"
+
+namespace nimbus::host {
+
+struct host_options {
+  std::string name;                                    // the compute host's name
+  std::chrono::milliseconds report_interval{10'000};   // heartbeat period (report_interval)
+  /// Run on a thread of its own, so blocking driver calls never stall the
+  /// shared scheduler threads. Tests on the deterministic scheduler turn it off.
+  bool detached = true;
+};
+
+/// The host actor owns `drv` and reports to `sink` at once and then every
+/// report_interval.
+host_actor spawn_host(caf::actor_system& sys, std::shared_ptr<hypervisor::driver> drv,
+                      host_options opts, host_report_sink sink);
+
+} // namespace nimbus::host

@@ -1,0 +1,52 @@
+#pragma once
+// A cell's front door. Owns the cell's store (the only writer), knows its
+// hosts, spawns and finds its instance actors, and answers for the cell.
+// cell0 runs the same conductor with no hosts.
+//
+// ~~~
+// interface conductor_actor {
+//   // Schedules in this cell and starts the build; replies with the host.
+//   // errc::no_valid_host if the cell cannot place it.
+//   (build_atom, build_request, request_spec) -> (string host)
+//   // Records an instance that could not be placed, in ERROR with `fault`.
+//   (bury_atom, build_request, instance_fault) -> (ok)
+//   (get_atom, string uuid) -> (instance_record)           // errc::not_found
+//   (list_atom, list_query) -> (vector<instance_record>)   // one sorted page
+//   (action_atom, action_request) -> (ok)                  // see instance_actor
+//   (actions_atom, string uuid) -> (vector<instance_action>)
+//   (services_atom) -> (vector<service_view>)
+//   (hypers_atom) -> (vector<hypervisor_view>)
+//   (report_atom, host_report) -> void                     // host heartbeats
+//   (save_atom, instance_record, vector<instance_action>) -> (ok)   // instance_keeper
+//   (forget_atom, string uuid) -> (ok)                               // instance_keeper
+//   // The API cell listens here for (summary_atom, cell_summary) and
+//   // (deleted_atom, string uuid).
+//   (subscribe_atom, actor listener) -> void
+// }
+// ~~~
+#include <caf/actor.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "actors/protocol/instance_actor.h"
+#include "actors/protocol/type_ids.h"
+
+namespace nimbus {
+
+using conductor_actor = caf::typed_actor<
+  caf::replies_to<build_atom, storage::build_request, storage::request_spec>::with<std::string>,
+  caf::replies_to<bury_atom, storage::build_request, storage::instance_fault>::with<caf::ok_atom>,
+  caf::replies_to<caf::get_atom, std::string>::with<storage::instance_record>,
+  caf::replies_to<list_atom, list_query>::with<std::vector<storage::instance_record>>,
+  caf::replies_to<action_atom, action_request>::with<caf::ok_atom>,
+  caf::replies_to<actions_atom, std::string>::with<std::vector<storage::instance_action>>,
+  caf::replies_to<services_atom>::with<std::vector<service_view>>,
+  caf::replies_to<hypers_atom>::with<std::vector<hypervisor_view>>,
+  caf::reacts_to<report_atom, host_report>,
+  caf::replies_to<save_atom, storage::instance_record,
+                  std::vector<storage::instance_action>>::with<caf::ok_atom>,
+  caf::replies_to<forget_atom, std::string>::with<caf::ok_atom>,
+  caf::reacts_to<committed_atom, std::uint64_t, std::int32_t>,
+  caf::reacts_to<subscribe_atom, caf::actor>,
+  caf::reacts_to<heartbeat_atom>>;
+
+} // namespace nimbus

@@ -1,0 +1,39 @@
+#pragma once
+// One instance: serializes every operation on it and owns its state machine
+// (see actors/instance/instance_states.h for the diagram).
+//
+// ~~~
+// interface instance_actor {
+//   (get_atom) -> (instance_record)
+//   // Spawns on placement.host, then on the alternates; `hosts` holds the
+//   // host actors in the same order.
+//   (boot_atom, placement, vector<host_actor> hosts) -> void
+//   // stop / start / reboot / delete. Replies once the new task_state and the
+//   // instance action are durable (the API's 202), then does the work.
+//   // errc::conflict with Nova's wording if the state does not allow it.
+//   (action_atom, action_request, host_actor host) -> (ok)
+//   // After a restart: finish what was in flight.
+//   (reconcile_atom, host_actor host) -> void
+// }
+// ~~~
+#include <caf/typed_actor.hpp>
+
+#include "actors/protocol/host_actor.h"
+#include "actors/protocol/type_ids.h"
+
+namespace nimbus {
+
+using instance_actor = caf::typed_actor<
+  caf::replies_to<caf::get_atom>::with<storage::instance_record>,
+  caf::reacts_to<boot_atom, placement, std::vector<host_actor>>,
+  caf::replies_to<action_atom, action_request, host_actor>::with<caf::ok_atom>,
+  caf::reacts_to<reconcile_atom, host_actor>>;
+
+/// What an instance asks of its cell: keep its records, and forget it once
+/// deleted. Both reply once the change is durable.
+using instance_keeper = caf::typed_actor<
+  caf::replies_to<save_atom, storage::instance_record,
+                  std::vector<storage::instance_action>>::with<caf::ok_atom>,
+  caf::replies_to<forget_atom, std::string>::with<caf::ok_atom>>;
+
+} // namespace nimbus

@@ -1,0 +1,193 @@
+#pragma once
+// Message structs that cross actor boundaries, and inspect() for the storage
+// records and hypervisor types that travel as messages. Everything here is
+// default- and copy-constructible and inspectable, so it can cross a process
+// boundary once registered in type_ids.h.
+//
+// Protocol history:
+//   1: first version (single process).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/meta/type_name.hpp>
+
+#include "hypervisor/types.h"
+#include "storage/records.h"
+
+namespace nimbus::storage {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, flavor& x) {
+  return f(caf::meta::type_name("flavor"), x.id, x.name, x.vcpus, x.memory_mb, x.root_gb,
+           x.ephemeral_gb, x.swap_mb, x.rxtx_factor, x.is_public, x.disabled, x.description,
+           x.extra_specs, x.created_us);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, instance_fault& x) {
+  return f(caf::meta::type_name("instance_fault"), x.code, x.message, x.details, x.created_us);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, instance_record& x) {
+  return f(caf::meta::type_name("instance_record"), x.uuid, x.name, x.project_id, x.user_id,
+           x.request_id, x.flavor_copy, x.image_ref, x.host, x.node, x.availability_zone,
+           x.vm_state, x.task_state, x.power_state, x.created_us, x.updated_us, x.launched_us,
+           x.terminated_us, x.instance_name, x.reservation_id, x.launch_index, x.key_name,
+           x.description, x.admin_pass, x.metadata, x.tags, x.fault);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, build_request& x) {
+  return f(caf::meta::type_name("build_request"), x.instance, x.request_id);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, request_spec& x) {
+  return f(caf::meta::type_name("request_spec"), x.instance_uuid, x.flavor_copy, x.image_ref,
+           x.project_id, x.user_id, x.availability_zone, x.ignore_hosts);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, action_event& x) {
+  return f(caf::meta::type_name("action_event"), x.event, x.start_us, x.finish_us, x.result,
+           x.traceback, x.host);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, instance_action& x) {
+  return f(caf::meta::type_name("instance_action"), x.request_id, x.instance_uuid, x.action,
+           x.user_id, x.project_id, x.start_us, x.updated_us, x.message, x.events);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, service_record& x) {
+  return f(caf::meta::type_name("service_record"), x.uuid, x.id, x.host, x.binary, x.zone,
+           x.disabled, x.disabled_reason, x.forced_down, x.updated_us);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, compute_node& x) {
+  return f(caf::meta::type_name("compute_node"), x.uuid, x.id, x.host, x.hypervisor_type,
+           x.hypervisor_version, x.host_ip, x.vcpus, x.memory_mb, x.local_gb, x.cpu_info);
+}
+
+} // namespace nimbus::storage
+
+namespace nimbus::hypervisor {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, domain_spec& x) {
+  return f(caf::meta::type_name("domain_spec"), x.name, x.uuid, x.vcpus, x.memory_mb, x.disk_gb);
+}
+
+} // namespace nimbus::hypervisor
+
+namespace nimbus {
+
+/// Where a cell scheduler put a request: the claimed host first, then the
+/// alternates to try (unclaimed) if spawning there fails.
+struct placement {
+  std::string host;
+  std::vector<std::string> alternates;
+};
+
+/// A page of a server list, in Nova's default order (created_at desc, then
+/// uuid desc). The marker is the sort key of the last server of the previous
+/// page; results start strictly after it.
+struct list_query {
+  std::int32_t limit = 1000;
+  bool has_marker = false;
+  std::int64_t marker_created_us = 0;
+  std::string marker_uuid;
+  std::string project_id; // empty: every project (admin with all_tenants)
+};
+
+/// One lifecycle action on an instance: stop, start, reboot or delete.
+struct action_request {
+  std::string uuid;
+  std::string action;
+  bool hard = false; // reboot only
+  std::string request_id;
+  std::string user_id;
+  std::string project_id;
+};
+
+/// A host's heartbeat: what it is and how much it has.
+struct host_report {
+  storage::compute_node node;
+  std::int32_t running_vms = 0;
+};
+
+/// The claims on one host, as the cell scheduler's ledger has them.
+struct host_usage {
+  std::string host;
+  std::int32_t vcpus_used = 0;
+  std::int64_t memory_mb_used = 0;
+  std::int64_t local_gb_used = 0;
+  std::int32_t instances = 0;
+};
+
+struct service_view {
+  storage::service_record service;
+  bool up = false;
+};
+
+struct hypervisor_view {
+  storage::compute_node node;
+  storage::service_record service;
+  bool up = false;
+  host_usage usage;
+};
+
+/// A domain a host must have after a restart, and the power state it must be in.
+struct domain_target {
+  hypervisor::domain_spec spec;
+  std::int32_t power_state = 1;
+};
+
+/// What a cell tells the cell selector about its capacity.
+struct cell_summary {
+  std::string cell_uuid;
+  std::int32_t hosts_up = 0;
+  std::int64_t largest_free_ram_mb = 0;
+  std::int32_t largest_free_vcpus = 0;
+  std::int64_t largest_free_disk_gb = 0;
+  std::int64_t free_ram_mb = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, placement& x) {
+  return f(caf::meta::type_name("placement"), x.host, x.alternates);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, list_query& x) {
+  return f(caf::meta::type_name("list_query"), x.limit, x.has_marker, x.marker_created_us,
+           x.marker_uuid, x.project_id);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, action_request& x) {
+  return f(caf::meta::type_name("action_request"), x.uuid, x.action, x.hard, x.request_id,
+           x.user_id, x.project_id);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, host_report& x) {
+  return f(caf::meta::type_name("host_report"), x.node, x.running_vms);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, host_usage& x) {
+  return f(caf::meta::type_name("host_usage"), x.host, x.vcpus_used, x.memory_mb_used,
+           x.local_gb_used, x.instances);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, service_view& x) {
+  return f(caf::meta::type_name("service_view"), x.service, x.up);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, hypervisor_view& x) {
+  return f(caf::meta::type_name("hypervisor_view"), x.node, x.service, x.up, x.usage);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, domain_target& x) {
+  return f(caf::meta::type_name("domain_target"), x.spec, x.power_state);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, cell_summary& x) {
+  return f(caf::meta::type_name("cell_summary"), x.cell_uuid, x.hosts_up, x.largest_free_ram_mb,
+           x.largest_free_vcpus, x.largest_free_disk_gb, x.free_ram_mb);
+}
+
+} // namespace nimbus

@@ -1,0 +1,34 @@
+#pragma once
+// A cell's scheduler: filters and weighs the cell's hosts and keeps the claim
+// ledger (placement's inventories and allocations for this cell). Claims
+// are atomic because one actor owns the ledger.
+//
+// ~~~
+// interface scheduler_actor {
+//   // Picks a host, claims the request's resources on it, and names
+//   // alternates (unclaimed). errc::no_valid_host when no host fits.
+//   (select_atom, request_spec) -> (placement)
+//   // Claims on one given host; `force` records it even over capacity (used
+//   // when a cell reloads its instances). Replies false if it does not fit.
+//   (claim_atom, string host, string uuid, flavor, bool force) -> (bool)
+//   (release_atom, string uuid) -> void
+//   // A host's heartbeat, forwarded by the conductor.
+//   (report_atom, host_report) -> void
+//   // The ledger per host, and the cell's capacity summary.
+//   (usage_atom) -> (vector<host_usage>, cell_summary)
+// }
+// ~~~
+#include <caf/typed_actor.hpp>
+
+#include "actors/protocol/type_ids.h"
+
+namespace nimbus {
+
+using scheduler_actor = caf::typed_actor<
+  caf::replies_to<select_atom, storage::request_spec>::with<placement>,
+  caf::replies_to<claim_atom, std::string, std::string, storage::flavor, bool>::with<bool>,
+  caf::reacts_to<release_atom, std::string>,
+  caf::reacts_to<report_atom, host_report>,
+  caf::replies_to<usage_atom>::with<std::vector<host_usage>, cell_summary>>;
+
+} // namespace nimbus

@@ -1,0 +1,47 @@
+#pragma once
+// What the scheduler knows of one host: its size, its claims and whether its
+// service is up. Plain data, no CAF.
+#include <cstdint>
+#include <string>
+
+#include "storage/records.h"
+
+namespace nimbus::scheduler {
+
+/// What a request asks of a host.
+struct resources {
+  std::int32_t vcpus = 0;
+  std::int64_t memory_mb = 0;
+  std::int64_t disk_gb = 0;
+};
+
+/// A flavor's footprint: root + ephemeral disk, plus swap rounded up to GB.
+inline resources resources_of(const storage::flavor& f) {
+  return {f.vcpus, f.memory_mb, f.root_gb + f.ephemeral_gb + (f.swap_mb + 1023) / 1024};
+}
+
+struct allocation_ratios {
+  double cpu = 4.0;
+  double ram = 1.0;
+  double disk = 1.0;
+};
+
+struct host_state {
+  std::string name;
+  std::int32_t vcpus_total = 0;
+  std::int64_t memory_mb_total = 0;
+  std::int64_t disk_gb_total = 0;
+  std::int32_t vcpus_used = 0;
+  std::int64_t memory_mb_used = 0;
+  std::int64_t disk_gb_used = 0;
+  std::int32_t instances = 0;
+  std::int64_t last_report_us = 0;
+  bool up = false;      // reported within service_down_time
+  bool enabled = true;  // not disabled by an operator
+
+  std::int64_t free_memory_mb() const { return memory_mb_total - memory_mb_used; }
+  std::int32_t free_vcpus() const { return vcpus_total - vcpus_used; }
+  std::int64_t free_disk_gb() const { return disk_gb_total - disk_gb_used; }
+};
+
+} // namespace nimbus::scheduler

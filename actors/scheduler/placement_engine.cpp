@@ -1,0 +1,112 @@
+#include "actors/scheduler/placement_engine.h"
+
+#include <algorithm>
+
+namespace nimbus::scheduler {
+
+placement_engine::placement_engine(scheduler_options opts) : opts_(std::move(opts)) {
+  for (auto& name : opts_.enabled_filters) {
+    if (auto f = make_filter(name, opts_.ratios))
+      filters_.push_back(std::move(f));
+    else
+      unknown_.push_back(name);
+  }
+  for (auto& [name, multiplier] : opts_.weighers) {
+    if (auto w = make_weigher(name, multiplier))
+      weighers_.push_back(std::move(w));
+    else
+      unknown_.push_back(name);
+  }
+}
+
+void placement_engine::update_host(const std::string& name, std::int32_t vcpus,
+                                   std::int64_t memory_mb, std::int64_t disk_gb,
+                                   std::int64_t now_us) {
+  auto& h = hosts_[name];
+  h.name = name;
+  h.vcpus_total = vcpus;
+  h.memory_mb_total = memory_mb;
+  h.disk_gb_total = disk_gb;
+  h.last_report_us = std::max(h.last_report_us, now_us);
+  h.up = true;
+}
+
+void placement_engine::set_enabled(const std::string& name, bool enabled) {
+  if (auto it = hosts_.find(name); it != hosts_.end())
+    it->second.enabled = enabled;
+}
+
+void placement_engine::refresh_liveness(std::int64_t now_us) {
+  auto limit = opts_.service_down_time_s * 1'000'000;
+  for (auto& [name, h] : hosts_)
+    h.up = h.last_report_us > 0 && now_us - h.last_report_us <= limit;
+}
+
+bool placement_engine::passes(const host_state& h, const resources& r) const {
+  return std::all_of(filters_.begin(), filters_.end(),
+                     [&](auto& f) { return f->host_passes(h, r); });
+}
+
+std::optional<choice> placement_engine::select(const std::string& uuid, const resources& r,
+                                               const std::vector<std::string>& ignore,
+                                               std::int64_t now_us) {
+  refresh_liveness(now_us);
+  release(uuid); // a retried request does not hold two claims
+  std::vector<const host_state*> candidates;
+  for (auto& [name, h] : hosts_)
+    if (passes(h, r) && std::find(ignore.begin(), ignore.end(), name) == ignore.end())
+      candidates.push_back(&h);
+  if (candidates.empty())
+    return std::nullopt;
+  rank(candidates, weighers_);
+  choice c;
+  c.host = candidates.front()->name;
+  auto alternates = std::min<std::size_t>(candidates.size() - 1,
+                                          static_cast<std::size_t>(std::max(opts_.max_attempts - 1, 0)));
+  for (std::size_t i = 1; i <= alternates; ++i)
+    c.alternates.push_back(candidates[i]->name);
+  apply(c.host, uuid, r);
+  return c;
+}
+
+bool placement_engine::claim(const std::string& host, const std::string& uuid, const resources& r,
+                             bool force, std::int64_t now_us) {
+  auto it = hosts_.find(host);
+  if (it == hosts_.end()) {
+    if (!force)
+      return false;
+    it = hosts_.emplace(host, host_state{}).first;
+    it->second.name = host;
+  }
+  release(uuid);
+  if (!force) {
+    refresh_liveness(now_us);
+    if (!passes(it->second, r))
+      return false;
+  }
+  apply(host, uuid, r);
+  return true;
+}
+
+void placement_engine::apply(const std::string& host, const std::string& uuid, const resources& r) {
+  auto& h = hosts_[host];
+  h.vcpus_used += r.vcpus;
+  h.memory_mb_used += r.memory_mb;
+  h.disk_gb_used += r.disk_gb;
+  h.instances += 1;
+  allocations_[uuid] = {host, r};
+}
+
+void placement_engine::release(const std::string& uuid) {
+  auto it = allocations_.find(uuid);
+  if (it == allocations_.end())
+    return;
+  auto& h = hosts_[it->second.host];
+  h.vcpus_used -= it->second.amount.vcpus;
+  h.memory_mb_used -= it->second.amount.memory_mb;
+  h.disk_gb_used -= it->second.amount.disk_gb;
+  h.instances -= 1;
+  allocations_.erase(it);
+}
+
+} // namespace nimbus::scheduler

@@ -1,0 +1,68 @@
+#pragma once
+// The scheduling and claiming logic of one cell, without CAF: host states,
+// filters, weighers and the allocation ledger. The scheduler actor owns one
+// and is what makes its calls atomic; the engine itself is not thread-safe.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "actors/scheduler/filters.h"
+#include "actors/scheduler/scheduler_options.h"
+#include "actors/scheduler/weighers.h"
+
+namespace nimbus::scheduler {
+
+struct choice {
+  std::string host;                    // claimed
+  std::vector<std::string> alternates; // not claimed
+};
+
+class placement_engine {
+public:
+  /// Unknown filter or weigher names are skipped; see unknown_names().
+  explicit placement_engine(scheduler_options opts);
+
+  /// Records a host's size and that it was alive at `now_us`.
+  void update_host(const std::string& name, std::int32_t vcpus, std::int64_t memory_mb,
+                   std::int64_t disk_gb, std::int64_t now_us);
+  void set_enabled(const std::string& name, bool enabled);
+
+  /// Filters and weighs the hosts, claims `uuid`'s resources on the best and
+  /// names alternates. nullopt if no host passes. Hosts in `ignore` are skipped.
+  std::optional<choice> select(const std::string& uuid, const resources& r,
+                               const std::vector<std::string>& ignore, std::int64_t now_us);
+
+  /// Claims on `host`. Without `force` it fails (false) unless the host is
+  /// known and the filters pass. A uuid claims at most once: a new claim
+  /// replaces its old one.
+  bool claim(const std::string& host, const std::string& uuid, const resources& r, bool force,
+             std::int64_t now_us);
+  /// Frees what `uuid` holds; unknown uuids are ignored.
+  void release(const std::string& uuid);
+
+  const std::map<std::string, host_state>& hosts() const { return hosts_; }
+  /// Hosts whose last report is recent enough, as of `now_us`.
+  void refresh_liveness(std::int64_t now_us);
+  const std::vector<std::string>& unknown_names() const { return unknown_; }
+
+private:
+  bool passes(const host_state& h, const resources& r) const;
+  void apply(const std::string& host, const std::string& uuid, const resources& r);
+
+  scheduler_options opts_;
+  std::vector<std::unique_ptr<host_filter>> filters_;
+  std::vector<std::unique_ptr<host_weigher>> weighers_;
+  std::vector<std::string> unknown_;
+  std::map<std::string, host_state> hosts_;
+  struct allocation {
+    std::string host;
+    resources amount;
+  };
+  std::unordered_map<std::string, allocation> allocations_;
+};
+
+} // namespace nimbus::scheduler

@@ -1,0 +1,74 @@
+#include "actors/scheduler/scheduler_actor.h"
+
+#include <caf/actor_system.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/protocol/errors.h"
+#include "actors/scheduler/placement_engine.h"
+#include "storage/clock.h"
+
+namespace nimbus::scheduler {
+namespace {
+
+// CAF 0.17 default-constructs actor state; the behavior fills it in.
+struct scheduler_state {
+  std::unique_ptr<placement_engine> engine;
+  static inline const char* name = "scheduler";
+};
+
+cell_summary summarize(const placement_engine& engine) {
+  cell_summary s;
+  for (auto& [name, h] : engine.hosts()) {
+    if (!h.up || !h.enabled)
+      continue;
+    s.hosts_up += 1;
+    s.free_ram_mb += h.free_memory_mb();
+    s.largest_free_ram_mb = std::max(s.largest_free_ram_mb, h.free_memory_mb());
+    s.largest_free_vcpus = std::max(s.largest_free_vcpus, h.free_vcpus());
+    s.largest_free_disk_gb = std::max(s.largest_free_disk_gb, h.free_disk_gb());
+  }
+  return s;
+}
+
+scheduler_actor::behavior_type
+scheduler_impl(scheduler_actor::stateful_pointer<scheduler_state> self, scheduler_options opts) {
+  self->state.engine = std::make_unique<placement_engine>(std::move(opts));
+  for (auto& name : self->state.engine->unknown_names())
+    spdlog::warn("scheduler: unknown filter or weigher '{}' is ignored", name);
+  return {
+    [self](select_atom, const storage::request_spec& spec) -> caf::result<placement> {
+      auto c = self->state.engine->select(spec.instance_uuid, resources_of(spec.flavor_copy),
+                                         spec.ignore_hosts, storage::now_us());
+      if (!c)
+        return make_error(errc::no_valid_host, "No valid host was found. ");
+      return placement{c->host, c->alternates};
+    },
+    [self](claim_atom, const std::string& host, const std::string& uuid,
+           const storage::flavor& f, bool force) {
+      return self->state.engine->claim(host, uuid, resources_of(f), force, storage::now_us());
+    },
+    [self](release_atom, const std::string& uuid) { self->state.engine->release(uuid); },
+    [self](report_atom, const host_report& r) {
+      self->state.engine->update_host(r.node.host, r.node.vcpus, r.node.memory_mb,
+                                     r.node.local_gb, storage::now_us());
+    },
+    [self](usage_atom) -> caf::result<std::vector<host_usage>, cell_summary> {
+      auto& engine = *self->state.engine;
+      engine.refresh_liveness(storage::now_us());
+      std::vector<host_usage> out;
+      for (auto& [name, h] : engine.hosts())
+        out.push_back({name, h.vcpus_used, h.memory_mb_used, h.disk_gb_used, h.instances});
+      return {std::move(out), summarize(engine)};
+    },
+  };
+}
+
+} // namespace
+
+scheduler_actor spawn_scheduler(caf::actor_system& sys, scheduler_options opts) {
+  return sys.spawn<caf::lazy_init>(scheduler_impl, std::move(opts));
+}
+
+} // namespace nimbus::scheduler

@@ -1,0 +1,38 @@
+#pragma once
+// Host weighers (cf. nova/scheduler/weights): each gives a raw weight; the
+// weights of all candidate hosts are normalized to [0, 1] per weigher, scaled
+// by the weigher's multiplier and summed. A positive multiplier spreads
+// (more free is better), a negative one stacks.
+//
+//   RAMWeigher  free memory_mb
+//   CPUWeigher  free vcpus
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "actors/scheduler/host_state.h"
+
+namespace nimbus::scheduler {
+
+class host_weigher {
+public:
+  explicit host_weigher(double multiplier) : multiplier_(multiplier) {}
+  virtual ~host_weigher() = default;
+  virtual std::string_view name() const = 0;
+  virtual double raw_weight(const host_state& host) const = 0;
+  double multiplier() const { return multiplier_; }
+
+private:
+  double multiplier_;
+};
+
+/// The weigher called `name`, or null if there is no such weigher.
+std::unique_ptr<host_weigher> make_weigher(std::string_view name, double multiplier);
+
+/// Sorts `hosts` best first by their combined normalized weight; ties go to
+/// the host with the smaller name, so a choice is reproducible.
+void rank(std::vector<const host_state*>& hosts,
+          const std::vector<std::unique_ptr<host_weigher>>& weighers);
+
+} // namespace nimbus::scheduler
