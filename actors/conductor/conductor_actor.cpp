@@ -59,6 +59,7 @@ instance_actor start_instance(self_ptr self, const storage::instance_record& r) 
   st.index.upsert(r);
   auto keeper = caf::actor_cast<instance_keeper>(self);
   auto actor = instance::spawn_instance(self->system(), r, keeper, st.scheduler, st.opts.instance);
+  self->link_to(actor); // a conductor that stops takes its instances with it
   st.actors[r.uuid] = actor;
   return actor;
 }

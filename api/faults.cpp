@@ -1,0 +1,48 @@
+#include "api/faults.h"
+
+#include <nlohmann/json.hpp>
+
+namespace nimbus::api {
+namespace {
+
+const char* wrapper_name(int status) {
+  switch (status) {
+    case 400: return "badRequest";
+    case 401: return "unauthorized";
+    case 403: return "forbidden";
+    case 404: return "itemNotFound";
+    case 405: return "badMethod";
+    case 409: return "conflictingRequest";
+    case 413: return "overLimit";
+    case 415: return "badMediaType";
+    case 501: return "notImplemented";
+    case 503: return "serviceUnavailable";
+    default: return "computeFault";
+  }
+}
+
+int status_of(cells::fault_kind kind) {
+  switch (kind) {
+    case cells::fault_kind::not_found: return 404;
+    case cells::fault_kind::conflict: return 409;
+    case cells::fault_kind::bad_request: return 400;
+    case cells::fault_kind::forbidden: return 403;
+    case cells::fault_kind::unavailable: return 503;
+    case cells::fault_kind::internal: return 500;
+  }
+  return 500;
+}
+
+} // namespace
+
+api_response fault_response(int status, const std::string& message) {
+  nlohmann::json body;
+  body[wrapper_name(status)] = {{"code", status}, {"message", message}};
+  return {status, body.dump(), {}};
+}
+
+api_response fault_response(const cells::fault& f) {
+  return fault_response(status_of(f.kind), f.message);
+}
+
+} // namespace nimbus::api

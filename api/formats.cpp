@@ -1,0 +1,71 @@
+#include "api/formats.h"
+
+#include <cstdio>
+#include <ctime>
+
+#include <openssl/evp.h>
+
+namespace nimbus::api {
+namespace {
+
+std::string format_time(std::int64_t us, const char* pattern) {
+  std::time_t secs = static_cast<std::time_t>(us / 1'000'000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, pattern, &tm);
+  return buf;
+}
+
+std::string digest_hex(const EVP_MD* md, const std::string& input) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(input.data(), input.size(), out, &len, md, nullptr);
+  std::string hex;
+  char byte[3];
+  for (unsigned int i = 0; i < len; ++i) {
+    std::snprintf(byte, sizeof byte, "%02x", out[i]);
+    hex += byte;
+  }
+  return hex;
+}
+
+} // namespace
+
+std::string iso_seconds(std::int64_t us) {
+  return format_time(us, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+std::string iso_micros(std::int64_t us) {
+  char frac[16];
+  std::snprintf(frac, sizeof frac, ".%06lld", static_cast<long long>(us % 1'000'000));
+  return format_time(us, "%Y-%m-%dT%H:%M:%S") + frac;
+}
+
+nlohmann::json iso_micros_or_null(std::int64_t us) {
+  return us == 0 ? nlohmann::json(nullptr) : nlohmann::json(iso_micros(us));
+}
+
+nlohmann::json self_links(const std::string& base, const std::string& kind, const std::string& id) {
+  return nlohmann::json::array({{{"rel", "self"}, {"href", base + "/v2.1/" + kind + "/" + id}},
+                                {{"rel", "bookmark"}, {"href", base + "/" + kind + "/" + id}}});
+}
+
+nlohmann::json bookmark_link(const std::string& base, const std::string& kind,
+                             const std::string& id) {
+  return nlohmann::json::array({{{"rel", "bookmark"}, {"href", base + "/" + kind + "/" + id}}});
+}
+
+std::string host_id(const std::string& project_id, const std::string& host) {
+  if (host.empty())
+    return {};
+  return digest_hex(EVP_sha224(), project_id + host);
+}
+
+std::string name_uuid(const std::string& name) {
+  auto h = digest_hex(EVP_md5(), name);
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-"
+         + h.substr(20, 12);
+}
+
+} // namespace nimbus::api

@@ -1,0 +1,82 @@
+// /v2.1/os-hypervisors and /v2.1/os-services (admin only).
+#include "api/faults.h"
+#include "api/handlers/handlers.h"
+#include "api/views/host_views.h"
+#include "storage/clock.h"
+
+namespace nimbus::api {
+namespace {
+
+using nlohmann::json;
+
+std::optional<hypervisor_view> find_hypervisor(cells::compute_api& compute, const api_request& req,
+                                               const std::string& id) {
+  auto v = view_of(req);
+  for (auto& h : compute.hypervisors()) {
+    auto hid = hypervisor_id(h, v);
+    if ((hid.is_string() && hid.get<std::string>() == id)
+        || (hid.is_number() && std::to_string(hid.get<long long>()) == id))
+      return h;
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+void add_hypervisor_routes(router& r, cells::compute_api& compute) {
+  auto list = [&compute](bool detail) {
+    return [&compute, detail](const api_request& req, const params&) {
+      if (!req.ctx.is_admin)
+        return forbidden_by_policy(std::string("os_compute_api:os-hypervisors:") + (detail ? "detail" : "list"));
+      json out = json::array();
+      auto v = view_of(req);
+      for (auto& h : compute.hypervisors())
+        out.push_back(detail ? hypervisor_detail(h, v) : hypervisor_brief(h, v));
+      return json_response(200, {{"hypervisors", out}});
+    };
+  };
+  r.add("GET", "/v2.1/os-hypervisors", list(false));
+  r.add("GET", "/v2.1/os-hypervisors/detail", list(true));
+  r.add("GET", "/v2.1/os-hypervisors/{}", [&](const api_request& req, const params& p) {
+    if (!req.ctx.is_admin)
+      return forbidden_by_policy("os_compute_api:os-hypervisors:show");
+    auto h = find_hypervisor(compute, req, p[0]);
+    if (!h)
+      return not_found("Hypervisor with ID " + p[0] + " could not be found.");
+    return json_response(200, {{"hypervisor", hypervisor_detail(*h, view_of(req))}});
+  });
+  r.add("GET", "/v2.1/os-hypervisors/{}/uptime", [&](const api_request& req, const params& p) {
+    if (!req.ctx.is_admin)
+      return forbidden_by_policy("os_compute_api:os-hypervisors:uptime");
+    auto h = find_hypervisor(compute, req, p[0]);
+    if (!h)
+      return not_found("Hypervisor with ID " + p[0] + " could not be found.");
+    auto out = hypervisor_brief(*h, view_of(req));
+    out["uptime"] = " 00:00:00 up 0 min,  0 users,  load average: 0.00, 0.00, 0.00";
+    return json_response(200, {{"hypervisor", out}});
+  });
+}
+
+void add_service_routes(router& r, cells::compute_api& compute) {
+  r.add("GET", "/v2.1/os-services", [&](const api_request& req, const params&) {
+    if (!req.ctx.is_admin)
+      return forbidden_by_policy("os_compute_api:os-services:list");
+    auto v = view_of(req);
+    auto binary = req.param("binary"), host = req.param("host");
+    json out = json::array();
+    auto keep = [&](const std::string& b, const std::string& h) {
+      return (binary.empty() || b == binary) && (host.empty() || h == host);
+    };
+    std::int32_t id = 1;
+    auto now = storage::now_us();
+    for (auto& c : compute.control_services())
+      if (keep(c.binary, c.host))
+        out.push_back(control_service_json(c, 1000 + id++, now, v));
+    for (auto& s : compute.services())
+      if (keep(s.service.binary, s.service.host))
+        out.push_back(compute_service(s, v));
+    return json_response(200, {{"services", out}});
+  });
+}
+
+} // namespace nimbus::api

@@ -1,0 +1,92 @@
+// POST /v2.1/servers/{id}/action (os-stop, os-start, reboot) and
+// /v2.1/servers/{id}/os-instance-actions.
+#include <algorithm>
+
+#include "api/faults.h"
+#include "api/handlers/handlers.h"
+#include "api/validation.h"
+#include "api/views/action_view.h"
+
+namespace nimbus::api {
+namespace {
+
+using nlohmann::json;
+
+const std::vector<std::string> reboot_types{"HARD", "Hard", "hard", "SOFT", "Soft", "soft"};
+
+api_response act(cells::compute_api& compute, const api_request& req, const std::string& uuid) {
+  auto body = parse_body(req.body);
+  if (!body)
+    return malformed_body();
+  if (!body->is_object() || body->empty())
+    return bad_request("Malformed request body");
+  auto name = body->begin().key();
+  auto& arg = body->begin().value();
+  std::string action;
+  bool hard = false;
+  if (name == "os-stop") {
+    action = "stop";
+  } else if (name == "os-start") {
+    action = "start";
+  } else if (name == "reboot") {
+    if (!arg.is_object())
+      return bad_request(invalid_input("reboot", arg, python_repr(arg) + " is not of type 'object'"));
+    if (!arg.contains("type"))
+      return bad_request(invalid_input("reboot", arg, "'type' is a required property"));
+    auto& type = arg["type"];
+    if (!type.is_string()
+        || std::find(reboot_types.begin(), reboot_types.end(), type.get<std::string>()) == reboot_types.end())
+      return bad_request(invalid_input(
+        "type", type,
+        python_repr(type) + " is not one of ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']"));
+    action = "reboot";
+    hard = type.get<std::string>()[0] == 'H' || type.get<std::string>()[0] == 'h';
+  } else {
+    return bad_request("There is no such action: " + name);
+  }
+  auto result = compute.server_action(req.ctx, uuid, action, hard);
+  if (!result.ok())
+    return fault_response(*result.error);
+  return api_response{202, "", {}};
+}
+
+// Newest first, as Nova lists them.
+std::vector<storage::instance_action> newest_first(std::vector<storage::instance_action> actions) {
+  std::sort(actions.begin(), actions.end(), [](auto& a, auto& b) {
+    return a.start_us != b.start_us ? a.start_us > b.start_us : a.request_id > b.request_id;
+  });
+  return actions;
+}
+
+} // namespace
+
+void add_server_action_routes(router& r, cells::compute_api& compute) {
+  r.add("POST", "/v2.1/servers/{}/action", [&](const api_request& req, const params& p) {
+    return act(compute, req, p[0]);
+  });
+  r.add("GET", "/v2.1/servers/{}/os-instance-actions", [&](const api_request& req, const params& p) {
+    auto result = compute.instance_actions(req.ctx, p[0]);
+    if (!result.ok())
+      return fault_response(*result.error);
+    json list = json::array();
+    for (auto& a : newest_first(std::move(result.value)))
+      list.push_back(action_brief(a, view_of(req)));
+    return json_response(200, {{"instanceActions", list}});
+  });
+  r.add("GET", "/v2.1/servers/{}/os-instance-actions/{}",
+        [&](const api_request& req, const params& p) {
+          auto result = compute.instance_actions(req.ctx, p[0]);
+          if (!result.ok())
+            return fault_response(*result.error);
+          for (auto& a : result.value)
+            if (a.request_id == p[1]) {
+              auto server = compute.get_server(req.ctx, p[0]);
+              auto project = server.ok() ? server.value.project_id : req.ctx.project_id;
+              return json_response(200, {{"instanceAction", action_detail(a, project, view_of(req))}});
+            }
+          return not_found("Action for request_id " + p[1] + " on instance " + p[0]
+                           + " not found");
+        });
+}
+
+} // namespace nimbus::api

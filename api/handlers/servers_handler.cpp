@@ -1,0 +1,187 @@
+// /v2.1/servers: create, list, detail, show, delete.
+#include <regex>
+
+#include "api/faults.h"
+#include "api/handlers/handlers.h"
+#include "api/validation.h"
+
+namespace nimbus::api {
+namespace {
+
+using nlohmann::json;
+
+bool is_uuid_like(const std::string& s) {
+  static const std::regex re("^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$");
+  return std::regex_match(s, re);
+}
+
+// Checks a create body as Nova's schema does; fills `out` or answers the 400.
+std::optional<api_response> parse_create(const api_request& req,
+                                         cells::create_server_request* out) {
+  auto body = parse_body(req.body);
+  if (!body)
+    return malformed_body();
+  if (!body->is_object() || !body->contains("server"))
+    return bad_request("'server' is a required property");
+  auto& s = (*body)["server"];
+  if (!s.is_object())
+    return bad_request(invalid_input("server", s, python_repr(s) + " is not of type 'object'"));
+  if (s.contains("name")) {
+    auto& n = s["name"];
+    if (!n.is_string())
+      return bad_request(invalid_input("name", n, python_repr(n) + " is not of type 'string'"));
+    if (n.get<std::string>().empty())
+      return bad_request(invalid_input("name", n, "'' is too short"));
+    if (n.get<std::string>().size() > 255)
+      return bad_request(invalid_input("name", n, python_repr(n) + " is too long"));
+  }
+  if (s.contains("flavorRef")) {
+    auto& f = s["flavorRef"];
+    if (!f.is_string() && !f.is_number_integer())
+      return bad_request(invalid_input("flavorRef", f,
+                                       python_repr(f) + " is not of type 'string', 'integer'"));
+    out->flavor_ref = f.is_string() ? f.get<std::string>() : std::to_string(f.get<long long>());
+  }
+  bool networks_required = req.version.at_least(2, 37);
+  if (s.contains("networks")) {
+    auto& n = s["networks"];
+    bool keyword = n.is_string() && (n == "none" || n == "auto");
+    if (!n.is_array() && !(networks_required && keyword)) {
+      auto why = networks_required ? python_repr(n) + " is not valid under any of the given schemas"
+                                   : python_repr(n) + " is not of type 'array'";
+      return bad_request(invalid_input("networks", n, why));
+    }
+  }
+  if (s.contains("metadata")) {
+    auto& m = s["metadata"];
+    if (!m.is_object())
+      return bad_request(invalid_input("metadata", m, python_repr(m) + " is not of type 'object'"));
+    for (auto& [k, v] : m.items()) {
+      if (!v.is_string())
+        return bad_request(invalid_input(k, v, python_repr(v) + " is not of type 'string'"));
+      out->metadata[k] = v.get<std::string>();
+    }
+  }
+  for (auto key : {"min_count", "max_count"}) {
+    if (!s.contains(key))
+      continue;
+    auto& c = s[key];
+    long long n = 0;
+    if (c.is_number_integer())
+      n = c.get<long long>();
+    else if (c.is_string() && std::regex_match(c.get<std::string>(), std::regex("^[0-9]+$")))
+      n = std::stoll(c.get<std::string>());
+    else
+      return bad_request(invalid_input(key, c, python_repr(c) + " is not of type 'integer', 'string'"));
+    if (n < 1)
+      return bad_request(invalid_input(key, c, python_repr(c) + " is less than the minimum of 1"));
+    if (n > 1000)
+      return bad_request(invalid_input(key, c, python_repr(c) + " is greater than the maximum of 1000"));
+    out->count = static_cast<std::int32_t>(std::max<long long>(out->count, n));
+  }
+  std::vector<std::string> required{"name", "flavorRef"};
+  if (networks_required)
+    required.push_back("networks");
+  for (auto& key : required)
+    if (!s.contains(key))
+      return bad_request(invalid_input("server", s, "'" + key + "' is a required property"));
+  out->name = s["name"].get<std::string>();
+  auto image = s.contains("imageRef") && s["imageRef"].is_string() ? s["imageRef"].get<std::string>()
+                                                                   : std::string{};
+  // Nova takes the image id from the end of an image link.
+  if (auto slash = image.rfind('/'); slash != std::string::npos)
+    image = image.substr(slash + 1);
+  if (!is_uuid_like(image))
+    return bad_request("Invalid imageRef provided.");
+  out->image_ref = image;
+  if (s.contains("key_name") && s["key_name"].is_string())
+    out->key_name = s["key_name"].get<std::string>();
+  if (s.contains("description") && s["description"].is_string())
+    out->description = s["description"].get<std::string>();
+  if (s.contains("adminPass") && s["adminPass"].is_string())
+    out->admin_pass = s["adminPass"].get<std::string>();
+  return std::nullopt;
+}
+
+api_response create(cells::compute_api& compute, const api_request& req) {
+  cells::create_server_request create;
+  if (auto refusal = parse_create(req, &create))
+    return *refusal;
+  auto result = compute.create_servers(req.ctx, create);
+  if (!result.ok())
+    return fault_response(*result.error);
+  auto v = view_of(req);
+  auto& first = result.value.front();
+  auto resp = json_response(202, {{"server", server_created(first, v)}});
+  resp.headers["location"] = v.base_url + "/v2.1/servers/" + first.uuid;
+  return resp;
+}
+
+// The query string of a list, minus limit and marker (kept in next links).
+std::string carried_query(const api_request& req) {
+  std::string out;
+  for (auto& [k, v] : req.query)
+    if (k != "limit" && k != "marker")
+      out += "&" + k + "=" + v;
+  return out;
+}
+
+api_response list(cells::compute_api& compute, const api_request& req, bool detail) {
+  cells::server_page_request page;
+  if (req.has_param("limit")) {
+    auto text = req.param("limit");
+    if (text.empty() || !std::regex_match(text, std::regex("^-?[0-9]+$")))
+      return bad_request("limit param must be an integer");
+    auto n = std::stoll(text);
+    if (n < 0)
+      return bad_request("limit param must be positive");
+    page.limit = static_cast<std::int32_t>(std::min<long long>(n, 1000));
+  }
+  page.marker = req.param("marker");
+  auto all = req.param("all_tenants");
+  page.all_tenants = req.has_param("all_tenants") && all != "0" && all != "false" && all != "False";
+  page.name = req.param("name");
+  page.status = req.param("status");
+  auto result = compute.list_servers(req.ctx, page);
+  if (!result.ok())
+    return fault_response(*result.error);
+  auto v = view_of(req);
+  json servers = json::array();
+  for (auto& r : result.value)
+    servers.push_back(detail ? server_detail(r, v) : server_brief(r, v));
+  json body = {{"servers", servers}};
+  if (!result.value.empty() && result.value.size() == static_cast<std::size_t>(page.limit)) {
+    auto href = v.base_url + "/v2.1/servers" + (detail ? "/detail" : "") + "?limit="
+                + std::to_string(page.limit) + carried_query(req) + "&marker=" + result.value.back().uuid;
+    body["servers_links"] = json::array({{{"rel", "next"}, {"href", href}}});
+  }
+  return json_response(200, body);
+}
+
+} // namespace
+
+void add_server_routes(router& r, cells::compute_api& compute) {
+  r.add("POST", "/v2.1/servers", [&](const api_request& req, const params&) {
+    return create(compute, req);
+  });
+  r.add("GET", "/v2.1/servers", [&](const api_request& req, const params&) {
+    return list(compute, req, false);
+  });
+  r.add("GET", "/v2.1/servers/detail", [&](const api_request& req, const params&) {
+    return list(compute, req, true);
+  });
+  r.add("GET", "/v2.1/servers/{}", [&](const api_request& req, const params& p) {
+    auto result = compute.get_server(req.ctx, p[0]);
+    if (!result.ok())
+      return fault_response(*result.error);
+    return json_response(200, {{"server", server_detail(result.value, view_of(req))}});
+  });
+  r.add("DELETE", "/v2.1/servers/{}", [&](const api_request& req, const params& p) {
+    auto result = compute.delete_server(req.ctx, p[0]);
+    if (!result.ok())
+      return fault_response(*result.error);
+    return api_response{204, "", {}};
+  });
+}
+
+} // namespace nimbus::api

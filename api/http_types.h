@@ -1,0 +1,46 @@
+#pragma once
+// An HTTP request and response as the handlers see them: no cpprest types,
+// so only http_server.cpp pays for cpprest's headers.
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "api/microversion.h"
+#include "cells/compute_api.h"
+
+namespace nimbus::api {
+
+/// Header names are stored lower-case.
+using header_map = std::map<std::string, std::string>;
+
+struct api_request {
+  std::string method;
+  std::vector<std::string> path; // decoded segments, without empty ones
+  std::multimap<std::string, std::string> query;
+  header_map headers;
+  std::string body;
+  std::string base_url; // scheme://host:port as the client addressed us
+  std::string request_id;
+  microversion version;
+  cells::request_context ctx;
+
+  std::string header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? std::string{} : it->second;
+  }
+  /// The first value of a query parameter, or "" if absent.
+  std::string param(const std::string& name) const {
+    auto it = query.find(name);
+    return it == query.end() ? std::string{} : it->second;
+  }
+  bool has_param(const std::string& name) const { return query.count(name) > 0; }
+};
+
+struct api_response {
+  int status = 200;
+  std::string body; // JSON text; empty for no body
+  header_map headers;
+};
+
+} // namespace nimbus::api

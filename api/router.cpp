@@ -1,0 +1,66 @@
+#include "api/router.h"
+
+#include <sstream>
+
+#include "api/faults.h"
+
+namespace nimbus::api {
+
+void router::add(std::string method, const std::string& pattern, handler_fn fn) {
+  route r;
+  r.method = std::move(method);
+  std::stringstream ss(pattern);
+  std::string seg;
+  while (std::getline(ss, seg, '/'))
+    if (!seg.empty()) {
+      r.captures += seg == "{}" ? 1 : 0;
+      r.segments.push_back(seg);
+    }
+  r.fn = std::move(fn);
+  routes_.push_back(std::move(r));
+}
+
+bool router::match(const route& r, const std::vector<std::string>& path, params* out) {
+  if (r.segments.size() != path.size())
+    return false;
+  out->clear();
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    if (r.segments[i] == "{}")
+      out->push_back(path[i]);
+    else if (r.segments[i] != path[i])
+      return false;
+  }
+  return true;
+}
+
+bool router::knows(const std::vector<std::string>& path) const {
+  params p;
+  for (auto& r : routes_)
+    if (match(r, path, &p))
+      return true;
+  return false;
+}
+
+api_response router::dispatch(const api_request& req) const {
+  const route* best = nullptr;
+  params best_params, p;
+  bool path_known = false;
+  for (auto& r : routes_) {
+    if (!match(r, req.path, &p))
+      continue;
+    path_known = true;
+    if (r.method != req.method)
+      continue;
+    if (!best || r.captures < best->captures) {
+      best = &r;
+      best_params = p;
+    }
+  }
+  if (best)
+    return best->fn(req, best_params);
+  if (path_known)
+    return fault_response(405, "The method specified is not allowed for this resource.");
+  return not_found("The resource could not be found.");
+}
+
+} // namespace nimbus::api

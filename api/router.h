@@ -1,0 +1,36 @@
+#pragma once
+// Routes (method, path pattern) to handlers. A pattern is a path whose
+// segments are literals or "{}" (captured, in order, into `params`). Among
+// matching patterns the one with the fewest captures wins, so
+// /servers/detail beats /servers/{}.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "api/http_types.h"
+
+namespace nimbus::api {
+
+using params = std::vector<std::string>;
+using handler_fn = std::function<api_response(const api_request&, const params&)>;
+
+class router {
+public:
+  void add(std::string method, const std::string& pattern, handler_fn fn);
+  /// 404 when no pattern matches the path, 405 when one matches but not the method.
+  api_response dispatch(const api_request& req) const;
+  /// Whether some route matches the path (any method).
+  bool knows(const std::vector<std::string>& path) const;
+
+private:
+  struct route {
+    std::string method;
+    std::vector<std::string> segments;
+    int captures = 0;
+    handler_fn fn;
+  };
+  static bool match(const route& r, const std::vector<std::string>& path, params* out);
+  std::vector<route> routes_;
+};
+
+} // namespace nimbus::api

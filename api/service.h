@@ -1,0 +1,32 @@
+#pragma once
+// The request pipeline of the compute API and of the image API: request
+// ids, microversion negotiation, authentication, routing, the headers every
+// response carries, and a log line per request. Thread-safe: HTTP threads
+// call handle() concurrently. No cpprest here (see http_server.h).
+#include <memory>
+
+#include "api/http_types.h"
+#include "api/router.h"
+
+namespace nimbus::api {
+
+class compute_service {
+public:
+  explicit compute_service(cells::compute_api& compute);
+  /// Fills req.request_id, req.version and req.ctx, then answers.
+  api_response handle(api_request& req) const;
+
+private:
+  router routes_;
+};
+
+class image_service {
+public:
+  explicit image_service(cells::compute_api& compute);
+  api_response handle(api_request& req) const;
+
+private:
+  router routes_;
+};
+
+} // namespace nimbus::api

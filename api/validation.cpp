@@ -1,0 +1,84 @@
+#include "api/validation.h"
+
+#include <cmath>
+#include <sstream>
+
+#include "api/faults.h"
+
+namespace nimbus::api {
+namespace {
+
+std::string quote(const std::string& s) {
+  // Python picks double quotes only when the text holds a single quote and no double quote.
+  bool single = s.find('\'') != std::string::npos, dbl = s.find('"') != std::string::npos;
+  char q = single && !dbl ? '"' : '\'';
+  std::string out(1, q);
+  for (char c : s) {
+    if (c == q || c == '\\')
+      out += '\\';
+    out += c;
+  }
+  return out + q;
+}
+
+std::string number_repr(const ordered_json& v) {
+  if (v.is_number_integer() || v.is_number_unsigned())
+    return v.dump();
+  double d = v.get<double>();
+  if (std::floor(d) == d && std::fabs(d) < 1e16) {
+    std::ostringstream os;
+    os.precision(1);
+    os << std::fixed << d;
+    return os.str();
+  }
+  return v.dump();
+}
+
+} // namespace
+
+std::string python_repr(const ordered_json& v) {
+  switch (v.type()) {
+    case ordered_json::value_t::null: return "None";
+    case ordered_json::value_t::boolean: return v.get<bool>() ? "True" : "False";
+    case ordered_json::value_t::string: return quote(v.get<std::string>());
+    case ordered_json::value_t::array: {
+      std::string out = "[";
+      for (std::size_t i = 0; i < v.size(); ++i)
+        out += (i ? ", " : "") + python_repr(v[i]);
+      return out + "]";
+    }
+    case ordered_json::value_t::object: {
+      std::string out = "{";
+      bool first = true;
+      for (auto& [k, val] : v.items()) {
+        out += (first ? "" : ", ") + quote(k) + ": " + python_repr(val);
+        first = false;
+      }
+      return out + "}";
+    }
+    default: return number_repr(v);
+  }
+}
+
+std::string python_str(const ordered_json& v) {
+  return v.is_string() ? v.get<std::string>() : python_repr(v);
+}
+
+std::string invalid_input(const std::string& attribute, const ordered_json& value,
+                          const std::string& message) {
+  return "Invalid input for field/attribute " + attribute + ". Value: " + python_str(value) + ". "
+         + message;
+}
+
+std::optional<ordered_json> parse_body(const std::string& body) {
+  auto j = ordered_json::parse(body, nullptr, false);
+  if (j.is_discarded())
+    return std::nullopt;
+  return j;
+}
+
+api_response malformed_body() {
+  return bad_request("Malformed request body");
+}
+
+} // namespace nimbus::api

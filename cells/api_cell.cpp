@@ -1,0 +1,138 @@
+#include "cells/api_cell.h"
+
+#include "storage/keys.h"
+#include "storage/record_io.h"
+
+namespace nimbus::cells {
+
+using storage::key_space;
+namespace keys = storage::keys;
+
+namespace {
+
+template <class Record>
+std::optional<Record> find(const storage::store& s, key_space space, const std::string& key) {
+  Record r;
+  if (storage::read(s, space, key, &r))
+    return std::nullopt;
+  return r;
+}
+
+template <class Record>
+std::error_code put_one(storage::store& s, key_space space, std::string key, const Record& r) {
+  storage::write_batch b;
+  storage::stage(b, space, std::move(key), r);
+  return s.write(std::move(b));
+}
+
+} // namespace
+
+std::vector<storage::cell_mapping> api_cell::cell_mappings() const {
+  return storage::read_all<storage::cell_mapping>(*store_, key_space::cell_mappings);
+}
+
+std::optional<storage::cell_mapping> api_cell::cell_mapping(const std::string& uuid_or_name) const {
+  if (auto c = find<storage::cell_mapping>(*store_, key_space::cell_mappings, uuid_or_name))
+    return c;
+  for (auto& c : cell_mappings())
+    if (c.name == uuid_or_name)
+      return c;
+  return std::nullopt;
+}
+
+std::vector<storage::host_mapping> api_cell::host_mappings() const {
+  return storage::read_all<storage::host_mapping>(*store_, key_space::host_mappings);
+}
+
+std::optional<storage::instance_mapping> api_cell::instance_mapping(const std::string& uuid) const {
+  return find<storage::instance_mapping>(*store_, key_space::instance_mappings, keys::mapping(uuid));
+}
+
+std::optional<storage::build_request> api_cell::build_request(const std::string& uuid) const {
+  return find<storage::build_request>(*store_, key_space::build_requests, keys::instance(uuid));
+}
+
+std::vector<storage::build_request> api_cell::build_requests() const {
+  return storage::read_all<storage::build_request>(*store_, key_space::build_requests);
+}
+
+std::optional<storage::request_spec> api_cell::request_spec(const std::string& uuid) const {
+  return find<storage::request_spec>(*store_, key_space::request_specs, keys::instance(uuid));
+}
+
+std::vector<storage::flavor> api_cell::flavors() const {
+  return storage::read_all<storage::flavor>(*store_, key_space::flavors);
+}
+
+std::optional<storage::flavor> api_cell::flavor(const std::string& id) const {
+  if (auto f = find<storage::flavor>(*store_, key_space::flavors, keys::flavor(id)))
+    return f;
+  return std::nullopt;
+}
+
+std::vector<storage::image> api_cell::images() const {
+  return storage::read_all<storage::image>(*store_, key_space::images);
+}
+
+std::optional<storage::image> api_cell::image(const std::string& id) const {
+  return find<storage::image>(*store_, key_space::images, keys::image(id));
+}
+
+std::error_code api_cell::accept_builds(const std::vector<storage::build_request>& builds,
+                                        const std::vector<storage::request_spec>& specs) {
+  storage::write_batch b;
+  for (auto& br : builds) {
+    auto& inst = br.instance;
+    storage::stage(b, key_space::build_requests, keys::instance(inst.uuid), br);
+    storage::stage(b, key_space::instance_mappings, keys::mapping(inst.uuid),
+                   storage::instance_mapping{inst.uuid, "", inst.project_id, inst.user_id,
+                                             inst.created_us});
+  }
+  for (auto& spec : specs)
+    storage::stage(b, key_space::request_specs, keys::instance(spec.instance_uuid), spec);
+  return store_->write(std::move(b));
+}
+
+void api_cell::record_placement(const std::string& uuid, const std::string& cell_uuid,
+                                storage::done_fn done) {
+  auto mapping = instance_mapping(uuid);
+  if (!mapping) {
+    done(storage::errc::not_found);
+    return;
+  }
+  mapping->cell_uuid = cell_uuid;
+  storage::write_batch b;
+  storage::stage(b, key_space::instance_mappings, keys::mapping(uuid), *mapping);
+  b.erase(key_space::build_requests, keys::instance(uuid));
+  store_->write_async(std::move(b), std::move(done));
+}
+
+std::error_code api_cell::drop_build(const std::string& uuid) {
+  storage::write_batch b;
+  b.erase(key_space::build_requests, keys::instance(uuid));
+  b.erase(key_space::instance_mappings, keys::mapping(uuid));
+  b.erase(key_space::request_specs, keys::instance(uuid));
+  return store_->write(std::move(b));
+}
+
+void api_cell::forget_instance(const std::string& uuid, storage::done_fn done) {
+  storage::write_batch b;
+  b.erase(key_space::instance_mappings, keys::mapping(uuid));
+  b.erase(key_space::request_specs, keys::instance(uuid));
+  store_->write_async(std::move(b), std::move(done));
+}
+
+std::error_code api_cell::put(const storage::cell_mapping& c) {
+  return put_one(*store_, key_space::cell_mappings, keys::cell(c.uuid), c);
+}
+std::error_code api_cell::put(const storage::host_mapping& h) {
+  return put_one(*store_, key_space::host_mappings, keys::host(h.host), h);
+}
+std::error_code api_cell::put(const storage::flavor& f) {
+  return put_one(*store_, key_space::flavors, keys::flavor(f.id), f);
+}
+std::error_code api_cell::put(const storage::image& i) {
+  return put_one(*store_, key_space::images, keys::image(i.id), i);
+}
+
+} // namespace nimbus::cells

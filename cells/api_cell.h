@@ -1,0 +1,58 @@
+#pragma once
+// The API cell's global records in its own store: cell, host and instance
+// mappings, build requests, request specs, flavors and images. Thread-safe:
+// the HTTP threads and the super conductor use it at once. Reads are point
+// reads or scans; writes are durable (group-committed) unless named async.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/records.h"
+#include "storage/store.h"
+
+namespace nimbus::cells {
+
+class api_cell {
+public:
+  explicit api_cell(std::shared_ptr<storage::store> store) : store_(std::move(store)) {}
+
+  storage::store& store() { return *store_; }
+
+  std::vector<storage::cell_mapping> cell_mappings() const;
+  std::optional<storage::cell_mapping> cell_mapping(const std::string& uuid_or_name) const;
+  std::vector<storage::host_mapping> host_mappings() const;
+  std::optional<storage::instance_mapping> instance_mapping(const std::string& uuid) const;
+  std::optional<storage::build_request> build_request(const std::string& uuid) const;
+  std::vector<storage::build_request> build_requests() const;
+  std::optional<storage::request_spec> request_spec(const std::string& uuid) const;
+
+  std::vector<storage::flavor> flavors() const;
+  /// By id, then by name (as Nova's flavor lookup falls back).
+  std::optional<storage::flavor> flavor(const std::string& id) const;
+  std::vector<storage::image> images() const;
+  std::optional<storage::image> image(const std::string& id) const;
+
+  /// Records accepted servers: their build requests, request specs and
+  /// instance mappings (no cell yet), all in one durable write.
+  std::error_code accept_builds(const std::vector<storage::build_request>& builds,
+                                const std::vector<storage::request_spec>& specs);
+  /// A build request landed in `cell_uuid` (or cell0): point the mapping there
+  /// and drop the build request. Does not block; `done` runs when durable.
+  void record_placement(const std::string& uuid, const std::string& cell_uuid,
+                        storage::done_fn done);
+  /// Drops a server that never left the API cell (deleted while building).
+  std::error_code drop_build(const std::string& uuid);
+  /// Drops the mapping and request spec of a server its cell has deleted.
+  void forget_instance(const std::string& uuid, storage::done_fn done);
+
+  std::error_code put(const storage::cell_mapping& c);
+  std::error_code put(const storage::host_mapping& h);
+  std::error_code put(const storage::flavor& f);
+  std::error_code put(const storage::image& i);
+
+private:
+  std::shared_ptr<storage::store> store_;
+};
+
+} // namespace nimbus::cells

@@ -1,0 +1,317 @@
+#include "cells/compute_api.h"
+
+#include <algorithm>
+#include <limits>
+#include <random>
+#include <regex>
+#include <unordered_set>
+
+#include <caf/actor_system.hpp>
+#include <caf/send.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/instance/instance_states.h"
+#include "cells/blocking.h"
+#include "cells/cell_mapping.h"
+#include "cells/context.h"
+#include "storage/clock.h"
+#include "storage/ids.h"
+
+namespace nimbus::cells {
+namespace {
+
+std::string not_found(const std::string& uuid) {
+  return "Instance " + uuid + " could not be found.";
+}
+
+std::string random_text(std::size_t n, const char* alphabet) {
+  thread_local std::mt19937 gen{std::random_device{}()};
+  std::string chars(alphabet);
+  std::uniform_int_distribution<std::size_t> pick(0, chars.size() - 1);
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i)
+    out += chars[pick(gen)];
+  return out;
+}
+
+bool visible(const request_context& ctx, const std::string& project_id) {
+  return ctx.is_admin || ctx.project_id == project_id;
+}
+
+// Nova's list order: created_at descending, then uuid descending.
+bool list_order(const storage::instance_record& a, const storage::instance_record& b) {
+  if (a.created_us != b.created_us)
+    return a.created_us > b.created_us;
+  return a.uuid > b.uuid;
+}
+
+} // namespace
+
+std::string server_status(const storage::instance_record& r) {
+  namespace vm = instance::vm_state;
+  namespace task = instance::task_state;
+  if (r.vm_state == vm::building)
+    return "BUILD";
+  if (r.vm_state == vm::error)
+    return "ERROR";
+  if (r.vm_state == vm::stopped)
+    return "SHUTOFF";
+  if (r.vm_state == vm::active) {
+    if (r.task_state == task::rebooting)
+      return "REBOOT";
+    if (r.task_state == task::rebooting_hard)
+      return "HARD_REBOOT";
+    return "ACTIVE";
+  }
+  return "UNKNOWN";
+}
+
+compute_api::compute_api(std::shared_ptr<context> ctx) : ctx_(std::move(ctx)) {
+}
+
+compute_api::~compute_api() = default;
+
+outcome<std::vector<storage::instance_record>>
+compute_api::create_servers(const request_context& ctx, create_server_request req) {
+  using result = outcome<std::vector<storage::instance_record>>;
+  auto flavor = ctx_->api->flavor(req.flavor_ref);
+  if (!flavor || flavor->disabled)
+    return result::failure(fault_kind::bad_request,
+                           "Flavor " + req.flavor_ref + " could not be found.");
+  if (!ctx_->api->image(req.image_ref))
+    return result::failure(fault_kind::bad_request, "Can not find requested image");
+  auto now = storage::now_us();
+  auto reservation = "r-" + random_text(8, "abcdefghijklmnopqrstuvwxyz0123456789");
+  std::vector<storage::build_request> builds;
+  std::vector<storage::request_spec> specs;
+  std::vector<storage::instance_record> created;
+  for (std::int32_t i = 0; i < std::max(req.count, 1); ++i) {
+    storage::instance_record r;
+    r.uuid = storage::random_uuid();
+    r.name = req.count > 1 ? req.name + "-" + std::to_string(i + 1) : req.name;
+    r.project_id = ctx.project_id;
+    r.user_id = ctx.user_id;
+    r.request_id = ctx.request_id;
+    r.flavor_copy = *flavor;
+    r.image_ref = req.image_ref;
+    r.vm_state = instance::vm_state::building;
+    r.task_state = instance::task_state::scheduling;
+    r.created_us = r.updated_us = now + i; // keeps a batch in creation order
+    r.reservation_id = reservation;
+    r.launch_index = i;
+    r.key_name = req.key_name;
+    r.description = req.description;
+    r.metadata = req.metadata;
+    r.admin_pass = req.admin_pass.empty()
+                     ? random_text(12, "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+                     : req.admin_pass;
+    storage::request_spec spec;
+    spec.instance_uuid = r.uuid;
+    spec.flavor_copy = *flavor;
+    spec.image_ref = req.image_ref;
+    spec.project_id = ctx.project_id;
+    spec.user_id = ctx.user_id;
+    builds.push_back({r, ctx.request_id});
+    specs.push_back(std::move(spec));
+    created.push_back(std::move(r));
+  }
+  if (auto ec = ctx_->api->accept_builds(builds, specs))
+    return result::failure(fault_kind::internal, "Cannot record the build: " + ec.message());
+  for (auto& r : created) // durable: from here on the servers exist
+    caf::anon_send(ctx_->super_conductor, schedule_atom_v, r.uuid);
+  caf::logger::set_current_actor_system(nullptr);
+  result out;
+  out.value = std::move(created);
+  return out;
+}
+
+outcome<storage::instance_record> compute_api::get_server(const request_context& ctx,
+                                                          const std::string& uuid) {
+  using result = outcome<storage::instance_record>;
+  auto mapping = ctx_->api->instance_mapping(uuid);
+  if (!mapping || !visible(ctx, mapping->project_id))
+    return result::failure(fault_kind::not_found, not_found(uuid));
+  if (mapping->cell_uuid.empty()) {
+    if (auto br = ctx_->api->build_request(uuid)) {
+      result out;
+      out.value = br->instance;
+      return out;
+    }
+    mapping = ctx_->api->instance_mapping(uuid); // placed meanwhile
+    if (!mapping || mapping->cell_uuid.empty())
+      return result::failure(fault_kind::not_found, not_found(uuid));
+  }
+  auto cell = ctx_->cells->get(mapping->cell_uuid);
+  if (!cell)
+    return result::failure(fault_kind::unavailable, "The cell of instance " + uuid + " is not available.");
+  return call<storage::instance_record>(ctx_->sys, cell->conductor, ctx_->limits.call,
+                                        caf::get_atom_v, uuid);
+}
+
+outcome<std::vector<storage::instance_record>>
+compute_api::list_servers(const request_context& ctx, const server_page_request& req) {
+  using result = outcome<std::vector<storage::instance_record>>;
+  list_query q;
+  bool filtered = !req.name.empty() || !req.status.empty();
+  // Filters apply after the merge, so each cell must send every candidate.
+  q.limit = filtered ? std::numeric_limits<std::int32_t>::max() : req.limit;
+  q.project_id = ctx.is_admin && req.all_tenants ? std::string{} : ctx.project_id;
+  if (!req.marker.empty()) {
+    auto marker = get_server(ctx, req.marker);
+    if (!marker.ok()) {
+      if (marker.error->kind == fault_kind::not_found)
+        return result::failure(fault_kind::bad_request, "marker [" + req.marker + "] not found");
+      return result::failure(*marker.error);
+    }
+    q.has_marker = true;
+    q.marker_created_us = marker.value.created_us;
+    q.marker_uuid = marker.value.uuid;
+  }
+  std::vector<conductor_actor> targets;
+  std::vector<std::string> names;
+  for (auto& c : ctx_->cells->all()) {
+    targets.push_back(c.conductor);
+    names.push_back(c.mapping.name);
+  }
+  std::vector<storage::instance_record> merged;
+  std::unordered_set<std::string> seen;
+  if (!targets.empty()) {
+    auto pages = scatter_gather<std::vector<storage::instance_record>>(
+      ctx_->sys, targets, ctx_->limits.list, list_atom_v, q);
+    for (std::size_t i = 0; i < pages.size(); ++i) {
+      if (!pages[i]) {
+        spdlog::warn("list: cell {} did not answer; its servers are left out", names[i]);
+        continue;
+      }
+      for (auto& r : *pages[i])
+        if (seen.insert(r.uuid).second)
+          merged.push_back(std::move(r));
+    }
+  }
+  // Servers not yet in a cell are listed from their build requests.
+  for (auto& br : ctx_->api->build_requests()) {
+    auto& r = br.instance;
+    if (seen.count(r.uuid) || (!q.project_id.empty() && r.project_id != q.project_id))
+      continue;
+    storage::instance_record marker_key;
+    marker_key.created_us = q.marker_created_us;
+    marker_key.uuid = q.marker_uuid;
+    if (q.has_marker && !list_order(marker_key, r))
+      continue;
+    merged.push_back(r);
+  }
+  if (filtered) {
+    std::regex name_re;
+    try {
+      name_re = std::regex(req.name);
+    } catch (const std::regex_error&) {
+      return result::failure(fault_kind::bad_request, "Invalid name filter: " + req.name);
+    }
+    merged.erase(std::remove_if(merged.begin(), merged.end(),
+                                [&](const storage::instance_record& r) {
+                                  return (!req.name.empty() && !std::regex_search(r.name, name_re))
+                                         || (!req.status.empty() && server_status(r) != req.status);
+                                }),
+                 merged.end());
+  }
+  std::sort(merged.begin(), merged.end(), list_order);
+  auto limit = static_cast<std::size_t>(std::max(req.limit, 0));
+  if (merged.size() > limit)
+    merged.resize(limit);
+  result out;
+  out.value = std::move(merged);
+  return out;
+}
+
+outcome<done> compute_api::server_action(const request_context& ctx, const std::string& uuid,
+                                         const std::string& action, bool hard) {
+  auto mapping = ctx_->api->instance_mapping(uuid);
+  if (!mapping || !visible(ctx, mapping->project_id))
+    return outcome<done>::failure(fault_kind::not_found, not_found(uuid));
+  if (mapping->cell_uuid.empty())
+    return outcome<done>::failure(fault_kind::conflict,
+                                  invalid_state_message(action, uuid, "vm_state",
+                                                        instance::vm_state::building));
+  auto cell = ctx_->cells->get(mapping->cell_uuid);
+  if (!cell)
+    return outcome<done>::failure(fault_kind::unavailable,
+                                  "The cell of instance " + uuid + " is not available.");
+  action_request req{uuid, action, hard, ctx.request_id, ctx.user_id, ctx.project_id};
+  return call_done(ctx_->sys, cell->conductor, ctx_->limits.call, action_atom_v, req);
+}
+
+outcome<done> compute_api::delete_server(const request_context& ctx, const std::string& uuid) {
+  auto mapping = ctx_->api->instance_mapping(uuid);
+  if (!mapping || !visible(ctx, mapping->project_id))
+    return outcome<done>::failure(fault_kind::not_found, not_found(uuid));
+  if (mapping->cell_uuid.empty()) {
+    // Still in the API cell: dropping the build request is the delete. If the
+    // super conductor places it meanwhile, it deletes it from the cell.
+    if (auto ec = ctx_->api->drop_build(uuid))
+      return outcome<done>::failure(fault_kind::internal, ec.message());
+    return {};
+  }
+  return server_action(ctx, uuid, "delete", false);
+}
+
+outcome<std::vector<storage::instance_action>>
+compute_api::instance_actions(const request_context& ctx, const std::string& uuid) {
+  using result = outcome<std::vector<storage::instance_action>>;
+  auto mapping = ctx_->api->instance_mapping(uuid);
+  if (!mapping || !visible(ctx, mapping->project_id))
+    return result::failure(fault_kind::not_found, not_found(uuid));
+  if (mapping->cell_uuid.empty())
+    return {};
+  auto cell = ctx_->cells->get(mapping->cell_uuid);
+  if (!cell)
+    return result::failure(fault_kind::unavailable,
+                           "The cell of instance " + uuid + " is not available.");
+  return call<std::vector<storage::instance_action>>(ctx_->sys, cell->conductor,
+                                                     ctx_->limits.call, actions_atom_v, uuid);
+}
+
+std::vector<storage::flavor> compute_api::flavors() const {
+  return ctx_->api->flavors();
+}
+std::optional<storage::flavor> compute_api::flavor(const std::string& id) const {
+  return ctx_->api->flavor(id);
+}
+std::vector<storage::image> compute_api::images() const {
+  return ctx_->api->images();
+}
+std::optional<storage::image> compute_api::image(const std::string& id) const {
+  return ctx_->api->image(id);
+}
+
+namespace {
+
+template <class View, class Atom>
+std::vector<View> gather_all(context& ctx, Atom atom) {
+  std::vector<conductor_actor> targets;
+  for (auto& c : ctx.cells->all())
+    if (c.mapping.uuid != cell0_uuid)
+      targets.push_back(c.conductor);
+  std::vector<View> out;
+  if (targets.empty())
+    return out;
+  for (auto& part : scatter_gather<std::vector<View>>(ctx.sys, targets, ctx.limits.list, atom))
+    if (part)
+      out.insert(out.end(), part->begin(), part->end());
+  return out;
+}
+
+} // namespace
+
+std::vector<service_view> compute_api::services() const {
+  return gather_all<service_view>(*ctx_, services_atom_v);
+}
+
+std::vector<control_service> compute_api::control_services() const {
+  return {{"nova-scheduler", ctx_->control_host}, {"nova-conductor", ctx_->control_host}};
+}
+
+std::vector<hypervisor_view> compute_api::hypervisors() const {
+  return gather_all<hypervisor_view>(*ctx_, hypers_atom_v);
+}
+
+} // namespace nimbus::cells

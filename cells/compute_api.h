@@ -1,0 +1,89 @@
+#pragma once
+// The compute facade (cf. nova/compute/api.py): everything the REST API asks
+// of the cells, as plain calls that block the calling (HTTP) thread and
+// answer values or faults. It validates what needs the records (flavors,
+// images, markers), routes by instance mapping and scatters lists over the
+// cells. Thread-safe. No CAF in this header.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/protocol/messages.h"
+#include "cells/outcome.h"
+
+namespace nimbus::cells {
+
+struct context;
+
+/// Who asks (Nova's RequestContext).
+struct request_context {
+  std::string request_id;
+  std::string user_id;
+  std::string project_id;
+  bool is_admin = false;
+};
+
+struct create_server_request {
+  std::string name;
+  std::string image_ref;
+  std::string flavor_ref;
+  std::map<std::string, std::string> metadata;
+  std::string key_name;
+  std::string description;
+  std::string admin_pass; // generated when empty
+  std::int32_t count = 1; // servers to create (min_count..max_count, as placed)
+};
+
+struct server_page_request {
+  std::int32_t limit = 1000;
+  std::string marker;      // uuid of the last server of the previous page
+  bool all_tenants = false; // admin only: every project
+  std::string name;         // a regular expression the name must contain (Nova's ?name=)
+  std::string status;       // only servers with this status (?status=ACTIVE)
+};
+
+/// Nova's status from vm_state and task_state (ACTIVE, BUILD, SHUTOFF, REBOOT, ...).
+std::string server_status(const storage::instance_record& r);
+
+struct control_service {
+  std::string binary;
+  std::string host;
+};
+
+class compute_api {
+public:
+  explicit compute_api(std::shared_ptr<context> ctx);
+  ~compute_api();
+
+  /// Records the servers durably, then starts scheduling them. Answers once
+  /// the records are durable: the API may then say 202.
+  outcome<std::vector<storage::instance_record>> create_servers(const request_context& ctx,
+                                                                create_server_request req);
+  outcome<storage::instance_record> get_server(const request_context& ctx, const std::string& uuid);
+  outcome<std::vector<storage::instance_record>> list_servers(const request_context& ctx,
+                                                              const server_page_request& req);
+  /// stop / start / reboot; answers once the new task_state is durable.
+  outcome<done> server_action(const request_context& ctx, const std::string& uuid,
+                              const std::string& action, bool hard);
+  outcome<done> delete_server(const request_context& ctx, const std::string& uuid);
+  outcome<std::vector<storage::instance_action>> instance_actions(const request_context& ctx,
+                                                                  const std::string& uuid);
+
+  std::vector<storage::flavor> flavors() const;
+  std::optional<storage::flavor> flavor(const std::string& id) const;
+  std::vector<storage::image> images() const;
+  std::optional<storage::image> image(const std::string& id) const;
+
+  /// Compute services of every cell that answered, then the control services.
+  std::vector<service_view> services() const;
+  std::vector<control_service> control_services() const;
+  std::vector<hypervisor_view> hypervisors() const;
+
+private:
+  std::shared_ptr<context> ctx_;
+};
+
+} // namespace nimbus::cells

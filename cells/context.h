@@ -1,0 +1,29 @@
+#pragma once
+// What the compute facade needs of a running deployment. Internal to cells/.
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include "cells/api_cell.h"
+#include "cells/cell_directory.h"
+
+namespace nimbus::cells {
+
+struct timeouts {
+  std::chrono::seconds call{30};  // one request to one cell
+  std::chrono::seconds list{10};  // how long a list waits for the slowest cell
+};
+
+struct context {
+  caf::actor_system& sys;
+  std::shared_ptr<api_cell> api;
+  std::shared_ptr<cell_directory> cells;
+  caf::actor super_conductor;
+  timeouts limits;
+  std::string control_host; // where the API, scheduler and conductors run
+};
+
+} // namespace nimbus::cells

@@ -1,0 +1,169 @@
+#include "tools/config.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "tools/ini.h"
+
+namespace nimbus::tools {
+namespace {
+
+// Reads typed values out of one INI file, remembering which keys it used.
+class reader {
+public:
+  explicit reader(const ini_file& ini) : ini_(ini) {}
+
+  void str(const std::string& section, const std::string& key, std::string* out) {
+    if (auto* v = find(section, key))
+      *out = *v;
+  }
+  template <class Int>
+  void integer(const std::string& section, const std::string& key, Int* out) {
+    if (auto* v = find(section, key)) {
+      try {
+        std::size_t used = 0;
+        auto n = std::stoll(*v, &used);
+        if (used != v->size())
+          throw std::invalid_argument(*v);
+        *out = static_cast<Int>(n);
+      } catch (const std::exception&) {
+        fail(section, key, *v, "an integer");
+      }
+    }
+  }
+  void real(const std::string& section, const std::string& key, double* out) {
+    if (auto* v = find(section, key)) {
+      try {
+        *out = std::stod(*v);
+      } catch (const std::exception&) {
+        fail(section, key, *v, "a number");
+      }
+    }
+  }
+  void list(const std::string& section, const std::string& key, std::vector<std::string>* out) {
+    if (auto* v = find(section, key)) {
+      out->clear();
+      std::stringstream ss(*v);
+      std::string item;
+      while (std::getline(ss, item, ',')) {
+        auto b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
+        if (b != std::string::npos)
+          out->push_back(item.substr(b, e - b + 1));
+      }
+    }
+  }
+  std::vector<std::string> unused() const {
+    std::vector<std::string> out;
+    for (auto& [section, keys] : ini_)
+      for (auto& [key, value] : keys)
+        if (!used_.count(section + "." + key))
+          out.push_back("unknown option [" + section + "] " + key + " is ignored");
+    return out;
+  }
+  const std::string& error() const { return error_; }
+
+private:
+  const std::string* find(const std::string& section, const std::string& key) {
+    used_.insert(section + "." + key);
+    auto s = ini_.find(section);
+    if (s == ini_.end())
+      return nullptr;
+    auto k = s->second.find(key);
+    return k == s->second.end() ? nullptr : &k->second;
+  }
+  void fail(const std::string& section, const std::string& key, const std::string& v,
+            const char* what) {
+    if (error_.empty())
+      error_ = "[" + section + "] " + key + " = " + v + " is not " + what;
+  }
+
+  const ini_file& ini_;
+  std::set<std::string> used_;
+  std::string error_;
+};
+
+} // namespace
+
+bool load_config(const std::string& path, service_config* out, std::string* error) {
+  ini_file ini;
+  if (!path.empty()) {
+    std::ifstream in(path);
+    if (!in) {
+      *error = "cannot read " + path;
+      return false;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!parse_ini(text.str(), &ini, error)) {
+      *error = path + ": " + *error;
+      return false;
+    }
+  }
+  reader r(ini);
+  auto& d = out->deployment;
+  r.str("DEFAULT", "log_level", &out->log_level);
+  r.str("DEFAULT", "data_dir", &d.data_dir);
+  r.str("DEFAULT", "host", &d.control_host);
+  r.str("api", "listen", &out->api.listen);
+  r.integer("api", "port", &out->api.port);
+  r.integer("api", "image_port", &out->api.image_port);
+  r.integer("api", "workers", &out->api.workers);
+  r.integer("all_in_one", "cells", &d.cells);
+  r.integer("all_in_one", "hosts_per_cell", &d.hosts_per_cell);
+  r.integer("all_in_one", "host_vcpus", &d.host_vcpus);
+  r.integer("all_in_one", "host_memory_mb", &d.host_memory_mb);
+  r.integer("all_in_one", "host_disk_gb", &d.host_disk_gb);
+  r.str("all_in_one", "driver", &d.driver);
+  r.str("all_in_one", "store", &d.store);
+  auto& s = d.scheduler;
+  r.list("scheduler", "enabled_filters", &s.enabled_filters);
+  std::vector<std::string> weighers;
+  for (auto& [name, m] : s.weighers)
+    weighers.push_back(name);
+  r.list("scheduler", "weighers", &weighers);
+  double ram_multiplier = 1.0, cpu_multiplier = 1.0;
+  r.real("scheduler", "ram_weight_multiplier", &ram_multiplier);
+  r.real("scheduler", "cpu_weight_multiplier", &cpu_multiplier);
+  s.weighers.clear();
+  for (auto& w : weighers)
+    s.weighers.emplace_back(w, w == "RAMWeigher" ? ram_multiplier
+                               : w == "CPUWeigher" ? cpu_multiplier : 1.0);
+  r.real("scheduler", "cpu_allocation_ratio", &s.ratios.cpu);
+  r.real("scheduler", "ram_allocation_ratio", &s.ratios.ram);
+  r.real("scheduler", "disk_allocation_ratio", &s.ratios.disk);
+  r.integer("scheduler", "max_attempts", &s.max_attempts);
+  std::int64_t report_interval_s = 10, service_down_time_s = s.service_down_time_s;
+  r.integer("DEFAULT", "report_interval", &report_interval_s);
+  r.integer("DEFAULT", "service_down_time", &service_down_time_s);
+  d.report_interval = std::chrono::seconds(report_interval_s);
+  s.service_down_time_s = service_down_time_s;
+  std::int64_t build = d.build_timeout.count(), call = d.call_timeout.count(),
+               list = d.list_timeout.count(), host = d.host_timeout.count();
+  r.integer("conductor", "build_timeout", &build);
+  r.integer("cells", "call_timeout", &call);
+  r.integer("cells", "list_timeout", &list);
+  r.integer("compute", "host_timeout", &host);
+  d.build_timeout = std::chrono::seconds(build);
+  d.call_timeout = std::chrono::seconds(call);
+  d.list_timeout = std::chrono::seconds(list);
+  d.host_timeout = std::chrono::seconds(host);
+  r.integer("actors", "threads", &d.actor_threads);
+  r.str("actors", "scheduler_policy", &d.scheduler_policy);
+  if (!r.error().empty()) {
+    *error = r.error();
+    return false;
+  }
+  if (d.driver != "libvirt" && d.driver != "fake") {
+    *error = "[all_in_one] driver must be libvirt or fake, not " + d.driver;
+    return false;
+  }
+  if (d.store != "rocksdb" && d.store != "memory") {
+    *error = "[all_in_one] store must be rocksdb or memory, not " + d.store;
+    return false;
+  }
+  out->warnings = r.unused();
+  return true;
+}
+
+} // namespace nimbus::tools

@@ -1,0 +1,29 @@
+#pragma once
+// nimbus.conf into typed options. Every option, its section and its default
+// is in etc/nimbus.conf; this file is where they are read.
+#include <string>
+#include <vector>
+
+#include "cells/deployment.h"
+
+namespace nimbus::tools {
+
+struct api_options {
+  std::string listen = "127.0.0.1"; // [api] listen
+  int port = 8774;                  // [api] port
+  int image_port = 9292;            // [api] image_port (Glance v2 subset)
+  int workers = 8;                  // [api] workers (HTTP threads)
+};
+
+struct service_config {
+  std::string log_level = "info"; // [DEFAULT] log_level
+  api_options api;
+  cells::all_in_one_options deployment;
+  std::vector<std::string> warnings; // unknown keys, ignored
+};
+
+/// Reads the file at `path` (missing file: every default). Returns false
+/// with *error set for unreadable files or bad values.
+bool load_config(const std::string& path, service_config* out, std::string* error);
+
+} // namespace nimbus::tools

@@ -1,0 +1,127 @@
+// nimbus: runs the all-in-one service (API cell, cell0, the cells and their
+// simulated hosts) from a nimbus.conf until SIGINT or SIGTERM.
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <spdlog/spdlog.h>
+
+#include "api/http_server.h"
+#include "api/service.h"
+#include "cells/deployment.h"
+#include "tools/config.h"
+
+namespace {
+
+const char* usage =
+  "usage: nimbus [--config-file PATH] [--data-dir DIR] [--port N] [--image-port N]\n"
+  "\n"
+  "Runs Nimbus all-in-one: the compute API, the API cell, cell0, the cells and\n"
+  "their simulated compute hosts. Options override the config file.\n";
+
+struct cli {
+  std::string config_file;
+  std::string data_dir;
+  int port = 0;
+  int image_port = 0;
+};
+
+// Returns 0 to go on, or the exit code to leave with.
+int parse_args(int argc, char** argv, cli* out) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](const char* name) -> const char* {
+      if (i + 1 >= argc) {
+        std::cerr << "nimbus: " << name << " needs a value\n" << usage;
+        return nullptr;
+      }
+      return argv[++i];
+    };
+    if (a == "-h" || a == "--help") {
+      std::cout << usage;
+      return -1;
+    }
+    const char* v = nullptr;
+    if (a == "--config-file" && (v = value("--config-file")))
+      out->config_file = v;
+    else if (a == "--data-dir" && (v = value("--data-dir")))
+      out->data_dir = v;
+    else if (a == "--port" && (v = value("--port")))
+      out->port = std::atoi(v);
+    else if (a == "--image-port" && (v = value("--image-port")))
+      out->image_port = std::atoi(v);
+    else {
+      if (!v && a.rfind("--", 0) == 0 && (a == "--config-file" || a == "--data-dir" || a == "--port"
+                                          || a == "--image-port"))
+        return 2;
+      std::cerr << "nimbus: unknown argument " << a << "\n" << usage;
+      return 2;
+    }
+  }
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  cli args;
+  if (int rc = parse_args(argc, argv, &args))
+    return rc < 0 ? 0 : rc;
+  nimbus::tools::service_config cfg;
+  std::string error;
+  if (!nimbus::tools::load_config(args.config_file, &cfg, &error)) {
+    std::cerr << "nimbus: " << error << "\n";
+    return 2;
+  }
+  if (!args.data_dir.empty())
+    cfg.deployment.data_dir = args.data_dir;
+  if (args.port)
+    cfg.api.port = args.port;
+  if (args.image_port)
+    cfg.api.image_port = args.image_port;
+  spdlog::set_level(spdlog::level::from_str(cfg.log_level));
+  spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ nimbus %v");
+  for (auto& w : cfg.warnings)
+    spdlog::warn("{}", w);
+
+  // Threads made from here on inherit this mask; main waits for the signals.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto deployment = nimbus::cells::deployment::start(cfg.deployment, &error);
+  if (!deployment) {
+    spdlog::critical("cannot start: {}", error);
+    return 1;
+  }
+  nimbus::api::init_http_threads(cfg.api.workers);
+  nimbus::api::compute_service compute(deployment->compute());
+  nimbus::api::image_service images(deployment->compute());
+  nimbus::api::http_server compute_http(cfg.api.listen, cfg.api.port,
+                                        [&](nimbus::api::api_request& r) { return compute.handle(r); });
+  nimbus::api::http_server image_http(cfg.api.listen, cfg.api.image_port,
+                                      [&](nimbus::api::api_request& r) { return images.handle(r); });
+  if (!compute_http.open(&error) || !image_http.open(&error)) {
+    spdlog::critical("cannot listen on {}: {}", cfg.api.listen, error);
+    return 1;
+  }
+  auto endpoint = "http://" + cfg.api.listen + ":" + std::to_string(cfg.api.port) + "/v2.1";
+  std::printf("Nimbus is up. Compute API: %s   Image API: http://%s:%d\n"
+              "Try: openstack --os-auth-type admin_token --os-endpoint %s --os-token admin:admin "
+              "server list\n",
+              endpoint.c_str(), cfg.api.listen.c_str(), cfg.api.image_port, endpoint.c_str());
+  std::fflush(stdout);
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  spdlog::info("signal {}: shutting down", sig);
+  compute_http.close();
+  image_http.close();
+  deployment.reset();
+  spdlog::info("stopped");
+  return 0;
+}
