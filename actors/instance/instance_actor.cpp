@@ -295,18 +295,20 @@ instance_actor::behavior_type instance_impl(self_ptr self, storage::instance_rec
         return make_error(errc::conflict, refusal);
       st.record.task_state = task_for(req.action, req.hard);
       begin_action(self, req.action, req.request_id, req.user_id, req.project_id);
-      if (req.action == "delete" && st.in_flight) {
+      // A delete while a host call is out runs when that call returns.
+      bool deferred = req.action == "delete" && st.in_flight;
+      if (deferred) {
         st.delete_after = true;
         st.delete_host = host;
       }
       auto rp = self->make_response_promise<caf::ok_atom>();
-      persist(self, [self, rp, req, host](const caf::error& err) mutable {
+      persist(self, [self, rp, req, host, deferred](const caf::error& err) mutable {
         if (err) {
           rp.deliver(err);
           return;
         }
         rp.deliver(caf::ok_atom_v); // durable: the API may answer 202
-        if (!self->state.delete_after)
+        if (!deferred)
           run_action(self, req, host);
       });
       return rp;

@@ -1,0 +1,215 @@
+// The instance state machine, driven on the deterministic scheduler with a
+// real host actor over the fake driver and small stand-ins for the cell.
+#include <doctest/doctest.h>
+
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/host/host_actor.h"
+#include "actors/instance/instance_actor.h"
+#include "actors/protocol/errors.h"
+#include "hypervisor/fake_driver.h"
+#include "tests/support/actor_fixture.h"
+
+using namespace nimbus;
+
+namespace {
+
+// What the stand-in cell saw.
+struct cell_log {
+  std::vector<storage::instance_record> saves;
+  std::vector<storage::instance_action> actions;
+  std::vector<std::string> forgotten;
+  std::vector<std::string> released;
+  std::vector<std::string> claims;
+};
+
+instance_keeper::behavior_type keeper_impl(instance_keeper::pointer, std::shared_ptr<cell_log> log) {
+  return {
+    [log](save_atom, const storage::instance_record& r,
+          const std::vector<storage::instance_action>& actions) {
+      log->saves.push_back(r);
+      log->actions.insert(log->actions.end(), actions.begin(), actions.end());
+      return caf::ok_atom_v;
+    },
+    [log](forget_atom, const std::string& uuid) {
+      log->forgotten.push_back(uuid);
+      return caf::ok_atom_v;
+    },
+  };
+}
+
+scheduler_actor::behavior_type scheduler_stub(scheduler_actor::pointer, std::shared_ptr<cell_log> log) {
+  return {
+    [](select_atom, const storage::request_spec&) { return placement{}; },
+    [log](claim_atom, const std::string& host, const std::string&, const storage::flavor&, bool) {
+      log->claims.push_back(host);
+      return true;
+    },
+    [log](release_atom, const std::string& uuid) { log->released.push_back(uuid); },
+    [](report_atom, const host_report&) {},
+    [](usage_atom) -> caf::result<std::vector<host_usage>, cell_summary> {
+      return {std::vector<host_usage>{}, cell_summary{}};
+    },
+  };
+}
+
+struct fixture : test::actor_fixture {
+  std::shared_ptr<cell_log> log = std::make_shared<cell_log>();
+  std::shared_ptr<hypervisor::fake_driver> drv1 = hypervisor::make_fake_driver({"h1"});
+  std::shared_ptr<hypervisor::fake_driver> drv2 = hypervisor::make_fake_driver({"h2"});
+  host_actor h1, h2;
+  host_report_sink sink_handle;
+  instance_keeper keeper;
+  scheduler_actor scheduler;
+  instance_actor inst;
+  storage::instance_record record;
+
+  fixture() {
+    sink_handle = sys.spawn([](host_report_sink::pointer) -> host_report_sink::behavior_type {
+      return {[](report_atom, const host_report&) {}};
+    });
+    h1 = host::spawn_host(sys, drv1, {"h1", std::chrono::hours(1), false}, sink_handle);
+    h2 = host::spawn_host(sys, drv2, {"h2", std::chrono::hours(1), false}, sink_handle);
+    keeper = sys.spawn(keeper_impl, log);
+    scheduler = sys.spawn(scheduler_stub, log);
+    record.uuid = "11111111-2222-3333-4444-555555555555";
+    record.instance_name = "instance-00000001";
+    record.request_id = "req-create";
+    record.vm_state = "building";
+    record.task_state = "scheduling";
+    record.flavor_copy.vcpus = 1;
+    record.flavor_copy.memory_mb = 512;
+    inst = instance::spawn_instance(sys, record, keeper, scheduler, {});
+    run();
+  }
+
+  // The deterministic scheduler only ends actors when it runs their exit.
+  ~fixture() {
+    for (auto a : {caf::actor_cast<caf::actor>(inst), caf::actor_cast<caf::actor>(h1),
+                   caf::actor_cast<caf::actor>(h2), caf::actor_cast<caf::actor>(keeper),
+                   caf::actor_cast<caf::actor>(scheduler), caf::actor_cast<caf::actor>(sink_handle)})
+      if (a)
+        self->send_exit(a, caf::exit_reason::user_shutdown);
+    run();
+  }
+
+  const storage::instance_record& last() const { return log->saves.back(); }
+
+  // Sends an action and answers "" for ok, or the error's message.
+  std::string act(const std::string& action, bool hard = false) {
+    action_request req{record.uuid, action, hard, "req-" + action, "u", "p"};
+    self->send(inst, action_atom_v, req, h1);
+    run();
+    std::string outcome = "no reply";
+    self->receive([&](caf::ok_atom) { outcome.clear(); },
+                  [&](caf::error& err) { outcome = message_of(err); });
+    run();
+    return outcome;
+  }
+
+  hypervisor::power_state domain_state(hypervisor::fake_driver& d) {
+    hypervisor::power_state s = hypervisor::power_state::nostate;
+    REQUIRE_FALSE(d.get_power_state(record.instance_name, &s));
+    return s;
+  }
+};
+
+} // namespace
+
+TEST_CASE_FIXTURE(fixture, "boot, stop, start, reboot and delete walk Nova's states") {
+  self->send(inst, boot_atom_v, placement{"h1", {"h2"}}, std::vector<host_actor>{h1, h2});
+  run();
+  CHECK(last().vm_state == "active");
+  CHECK(last().task_state == "");
+  CHECK(last().power_state == 1);
+  CHECK(last().host == "h1");
+  CHECK(domain_state(*drv1) == hypervisor::power_state::running);
+  REQUIRE_FALSE(log->actions.empty());
+  CHECK(log->actions.back().action == "create");
+  CHECK(log->actions.back().events.back().result == "Success");
+
+  CHECK(act("stop") == "");
+  CHECK(last().vm_state == "stopped");
+  CHECK(last().power_state == 4);
+  CHECK(domain_state(*drv1) == hypervisor::power_state::shutdown);
+
+  CHECK(act("stop") == "Cannot 'stop' instance " + record.uuid + " while it is in vm_state stopped");
+  CHECK(act("reboot") == "Cannot 'reboot' instance " + record.uuid + " while it is in vm_state stopped");
+
+  CHECK(act("start") == "");
+  CHECK(last().vm_state == "active");
+  CHECK(domain_state(*drv1) == hypervisor::power_state::running);
+
+  CHECK(act("reboot", true) == "");
+  CHECK(last().vm_state == "active");
+  CHECK(last().task_state == "");
+  CHECK(log->actions.back().events.back().event == "compute_reboot_instance");
+
+  CHECK(act("delete") == "");
+  CHECK(log->forgotten == std::vector<std::string>{record.uuid});
+  CHECK(log->released.back() == record.uuid);
+  std::vector<hypervisor::domain_info> doms;
+  REQUIRE_FALSE(drv1->list_domains(&doms));
+  CHECK(doms.empty());
+}
+
+TEST_CASE_FIXTURE(fixture, "a task in flight refuses other actions with its task_state") {
+  self->send(inst, boot_atom_v, placement{"h1", {}}, std::vector<host_actor>{h1});
+  run();
+  action_request stop{record.uuid, "stop", false, "req-1", "u", "p"};
+  self->send(inst, action_atom_v, stop, h1);
+  // Let only the instance accept the stop (task_state powering-off) and the
+  // save come back; the host has not answered yet when the start arrives.
+  sched.run_once();
+  sched.run_once();
+  // A soft reboot is allowed from vm_state active, so the task_state refuses it.
+  action_request reboot{record.uuid, "reboot", false, "req-2", "u", "p"};
+  self->send(inst, action_atom_v, reboot, h1);
+  run();
+  std::vector<std::string> outcomes;
+  for (int i = 0; i < 2; ++i)
+    self->receive([&](caf::ok_atom) { outcomes.push_back("ok"); },
+                  [&](caf::error& err) { outcomes.push_back(message_of(err)); });
+  REQUIRE(outcomes.size() == 2);
+  CHECK(outcomes[0] == "ok");
+  CHECK(outcomes[1] == "Cannot 'reboot' instance " + record.uuid
+                         + " while it is in task_state powering-off");
+}
+
+TEST_CASE_FIXTURE(fixture, "a failed spawn moves to the alternate and frees the first claim") {
+  drv1->faults().fail_next(hypervisor::operation::spawn);
+  self->send(inst, boot_atom_v, placement{"h1", {"h2"}}, std::vector<host_actor>{h1, h2});
+  run();
+  CHECK(log->released == std::vector<std::string>{record.uuid});
+  CHECK(log->claims == std::vector<std::string>{"h2"});
+  CHECK(last().vm_state == "active");
+  CHECK(last().host == "h2");
+  CHECK(domain_state(*drv2) == hypervisor::power_state::running);
+}
+
+TEST_CASE_FIXTURE(fixture, "when every host fails the build ends in ERROR with its fault") {
+  drv1->faults().fail_next(hypervisor::operation::spawn);
+  drv2->faults().fail_next(hypervisor::operation::spawn);
+  self->send(inst, boot_atom_v, placement{"h1", {"h2"}}, std::vector<host_actor>{h1, h2});
+  run();
+  CHECK(last().vm_state == "error");
+  CHECK(last().task_state == "");
+  CHECK(last().fault.code == 500);
+  CHECK(last().fault.message.find("Exceeded maximum number of retries") == 0);
+  CHECK(log->actions.back().message == "Error");
+  CHECK(log->actions.back().events.back().result == "Error");
+}
+
+TEST_CASE_FIXTURE(fixture, "a delete during the build waits for the spawn, then removes the domain") {
+  self->send(inst, boot_atom_v, placement{"h1", {}}, std::vector<host_actor>{h1});
+  sched.run_once(); // the instance asks h1 to spawn; h1 has not run yet
+  action_request del{record.uuid, "delete", false, "req-del", "u", "p"};
+  self->send(inst, action_atom_v, del, h1);
+  run();
+  self->receive([](caf::ok_atom) {}, [](caf::error& err) { FAIL(message_of(err)); });
+  CHECK(log->forgotten == std::vector<std::string>{record.uuid});
+  std::vector<hypervisor::domain_info> doms;
+  REQUIRE_FALSE(drv1->list_domains(&doms));
+  CHECK(doms.empty());
+}

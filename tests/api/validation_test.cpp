@@ -1,0 +1,37 @@
+#include <doctest/doctest.h>
+
+#include "api/router.h"
+#include "api/validation.h"
+
+using namespace nimbus::api;
+
+TEST_CASE("values print as Python prints them in Nova's messages") {
+  auto body = parse_body(R"({"name": "x", "n": 1, "f": 1.0, "ok": true, "v": null, "l": ["a"]})");
+  REQUIRE(body);
+  CHECK(python_repr(*body) == "{'name': 'x', 'n': 1, 'f': 1.0, 'ok': True, 'v': None, 'l': ['a']}");
+  CHECK(python_str(ordered_json("none")) == "none");
+  CHECK(python_repr(ordered_json("it's")) == "\"it's\"");
+  CHECK(invalid_input("networks", ordered_json("none"), "'none' is not of type 'array'")
+        == "Invalid input for field/attribute networks. Value: none. 'none' is not of type 'array'");
+  CHECK_FALSE(parse_body("{\"server\": {\"name\": \"x\","));
+}
+
+TEST_CASE("routes: literals beat captures, unknown paths 404, wrong methods 405") {
+  router r;
+  r.add("GET", "/v2.1/servers/{}", [](const api_request&, const params& p) {
+    return api_response{200, "show " + p[0], {}};
+  });
+  r.add("GET", "/v2.1/servers/detail", [](const api_request&, const params&) {
+    return api_response{200, "detail", {}};
+  });
+  api_request req;
+  req.method = "GET";
+  req.path = {"v2.1", "servers", "detail"};
+  CHECK(r.dispatch(req).body == "detail");
+  req.path = {"v2.1", "servers", "abc"};
+  CHECK(r.dispatch(req).body == "show abc");
+  req.method = "PUT";
+  CHECK(r.dispatch(req).status == 405);
+  req.path = {"v2.1", "nothing"};
+  CHECK(r.dispatch(req).status == 404);
+}

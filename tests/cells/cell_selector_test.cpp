@@ -1,0 +1,31 @@
+#include <doctest/doctest.h>
+
+#include "cells/cell_selector.h"
+
+using namespace nimbus;
+
+TEST_CASE("cells that fit come first, most free memory first, and placements debit the estimate") {
+  cells::cell_selector sel;
+  sel.update({"a", 2, 8192, 8, 100, 20000});
+  sel.update({"b", 2, 8192, 8, 100, 30000});
+  sel.update({"small", 2, 1024, 8, 100, 90000});
+  storage::flavor f;
+  f.memory_mb = 4096;
+  auto order = sel.candidates(f, {"a", "b", "small"});
+  CHECK(order == std::vector<std::string>{"b", "a", "small"});
+  sel.placed("b", f);
+  sel.placed("b", f);
+  sel.placed("b", f); // b now has 17,712 MB by the estimate
+  CHECK(sel.candidates(f, {"a", "b"}) == std::vector<std::string>{"a", "b"});
+  // A cell not heard from yet counts as fitting: it goes before cells that do not fit.
+  CHECK(sel.candidates(f, {"small", "unknown"}) == std::vector<std::string>{"unknown", "small"});
+}
+
+TEST_CASE("a cell with no host up is tried last") {
+  cells::cell_selector sel;
+  sel.update({"down", 0, 0, 0, 0, 0});
+  sel.update({"up", 1, 2048, 2, 10, 2048});
+  storage::flavor f;
+  f.memory_mb = 512;
+  CHECK(sel.candidates(f, {"down", "up"}) == std::vector<std::string>{"up", "down"});
+}
