@@ -130,6 +130,17 @@ void reconcile_host(self_ptr self, const std::string& host, const host_actor& ac
       });
 }
 
+void push_summary(self_ptr self) {
+  if (self->state.listeners.empty())
+    return;
+  self->request(self->state.scheduler, caf::infinite, usage_atom_v)
+    .then([self](std::vector<host_usage>&, cell_summary& s) {
+      s.cell_uuid = self->state.opts.cell_uuid;
+      for (auto& l : self->state.listeners)
+        caf::anon_send(l, summary_atom_v, s);
+    });
+}
+
 void on_report(self_ptr self, const host_report& report) {
   auto& st = self->state;
   auto actor = caf::actor_cast<host_actor>(self->current_sender());
@@ -144,18 +155,8 @@ void on_report(self_ptr self, const host_report& report) {
   if (joined && actor) {
     spdlog::info("cell {}: host {} joined", st.opts.cell_name, report.node.host);
     reconcile_host(self, report.node.host, actor);
+    push_summary(self); // the API cell must not place by a summary without this host
   }
-}
-
-void push_summary(self_ptr self) {
-  if (self->state.listeners.empty())
-    return;
-  self->request(self->state.scheduler, caf::infinite, usage_atom_v)
-    .then([self](std::vector<host_usage>&, cell_summary& s) {
-      s.cell_uuid = self->state.opts.cell_uuid;
-      for (auto& l : self->state.listeners)
-        caf::anon_send(l, summary_atom_v, s);
-    });
 }
 
 caf::result<std::string> build(self_ptr self, storage::build_request br,

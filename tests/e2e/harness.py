@@ -1,0 +1,171 @@
+"""Runs the real `nimbus` binary on a temporary data directory and talks to
+it over HTTP, as the clients do. Standard library only."""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+NIMBUS_BIN = os.environ.get("NIMBUS_BIN", "build/tools/nimbus")
+IMAGE_ID = "155d900f-4e14-4e4c-a73d-069cbf4541e6"
+ADMIN = "admin:admin"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(predicate, what, timeout=60.0, interval=0.05):
+    """Polls `predicate` until it returns a true value (returned), or fails
+    after `timeout` seconds. A deadline for progress, not a timing check."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for " + what)
+        time.sleep(interval)
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = {k.lower(): v for k, v in headers.items()}
+        self.text = body
+        try:
+            self.json = json.loads(body) if body else None
+        except ValueError:
+            self.json = None
+
+
+class Nimbus:
+    """One nimbus process. `config` holds extra INI lines per section."""
+
+    def __init__(self, config=None, data_dir=None):
+        self.owns_dir = data_dir is None
+        self.data_dir = data_dir or tempfile.mkdtemp(prefix="nimbus-e2e-")
+        self.port = free_port()
+        self.image_port = free_port()
+        self.config = {"all_in_one": {"cells": 1, "hosts_per_cell": 2},
+                       "DEFAULT": {"log_level": "warn"}}
+        for section, values in (config or {}).items():
+            self.config.setdefault(section, {}).update(values)
+        self.proc = None
+
+    @property
+    def base(self):
+        return "http://127.0.0.1:%d" % self.port
+
+    def write_config(self):
+        path = os.path.join(self.data_dir, "nimbus.conf")
+        with open(path, "w") as f:
+            for section, values in self.config.items():
+                f.write("[%s]\n" % section)
+                for k, v in values.items():
+                    f.write("%s = %s\n" % (k, v))
+        return path
+
+    def start(self):
+        conf = self.write_config()
+        self.log = open(os.path.join(self.data_dir, "nimbus.log"), "ab")
+        self.proc = subprocess.Popen(
+            [NIMBUS_BIN, "--config-file", conf, "--data-dir", self.data_dir,
+             "--port", str(self.port), "--image-port", str(self.image_port)],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        wait_until(self._answers, "nimbus to answer on port %d" % self.port, timeout=60)
+        # Hosts join by heartbeat right after start: wait until all report.
+        want = int(self.config["all_in_one"]["cells"]) * int(self.config["all_in_one"]["hosts_per_cell"])
+        wait_until(lambda: sum(h["state"] == "up" for h in self.get("/v2.1/os-hypervisors").json["hypervisors"]) >= want,
+                   "every host to report")
+        return self
+
+    def _answers(self):
+        if self.proc.poll() is not None:
+            raise AssertionError("nimbus exited with %s; log in %s" % (self.proc.returncode, self.data_dir))
+        try:
+            return self.request("GET", "/v2.1").status == 200
+        except OSError:
+            return False
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(timeout=60)
+        self.proc = None
+        if getattr(self, "log", None):
+            self.log.close()
+            self.log = None
+
+    def close(self):
+        self.stop()
+        if self.owns_dir:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+
+    def request(self, method, path, body=None, token=ADMIN, version=None, raw=None, headers=None,
+                port=None):
+        url = "http://127.0.0.1:%d%s" % (port or self.port, path)
+        data = raw.encode() if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        req = urllib.request.Request(url, data=data, method=method)
+        if token:
+            req.add_header("X-Auth-Token", token)
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        if version:
+            req.add_header("X-OpenStack-Nova-API-Version", version)
+            req.add_header("OpenStack-API-Version", "compute " + version)
+        for k, v in (headers or {}).items():
+            req.add_header(k, v)
+        try:
+            with urllib.request.urlopen(req, timeout=60) as resp:
+                return Response(resp.status, dict(resp.headers), resp.read().decode())
+        except urllib.error.HTTPError as e:
+            return Response(e.code, dict(e.headers), e.read().decode())
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, body=None, **kw):
+        return self.request("POST", path, body=body, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+    # -- servers ------------------------------------------------------------
+
+    def boot(self, name, flavor="1", version=None, **extra):
+        server = {"name": name, "imageRef": IMAGE_ID, "flavorRef": flavor}
+        if version:
+            server["networks"] = "none"
+        server.update(extra)
+        r = self.post("/v2.1/servers", {"server": server}, version=version)
+        assert r.status == 202, (r.status, r.text)
+        return r.json["server"]["id"]
+
+    def server(self, uuid, version="2.37"):
+        r = self.get("/v2.1/servers/" + uuid, version=version)
+        return r.json["server"] if r.status == 200 else None
+
+    def wait_status(self, uuid, *statuses, timeout=60):
+        def reached():
+            s = self.server(uuid)
+            return s if s and s["status"] in statuses and s["OS-EXT-STS:task_state"] is None else None
+        return wait_until(reached, "server %s to reach %s" % (uuid, statuses), timeout)
+
+    def wait_gone(self, uuid, timeout=60):
+        wait_until(lambda: self.get("/v2.1/servers/" + uuid).status == 404,
+                   "server %s to be deleted" % uuid, timeout)
+
+    def act(self, uuid, action):
+        return self.post("/v2.1/servers/%s/action" % uuid, action)
+
+    def all_servers(self):
+        return self.get("/v2.1/servers/detail?all_tenants=1", version="2.37").json["servers"]
