@@ -28,36 +28,39 @@ struct cli {
   int image_port = 0;
 };
 
-// Returns 0 to go on, or the exit code to leave with.
+// Returns 0 to go on, or the exit code to leave with (-1: done, success).
 int parse_args(int argc, char** argv, cli* out) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    auto value = [&](const char* name) -> const char* {
-      if (i + 1 >= argc) {
-        std::cerr << "nimbus: " << name << " needs a value\n" << usage;
-        return nullptr;
-      }
-      return argv[++i];
-    };
     if (a == "-h" || a == "--help") {
       std::cout << usage;
       return -1;
     }
-    const char* v = nullptr;
-    if (a == "--config-file" && (v = value("--config-file")))
-      out->config_file = v;
-    else if (a == "--data-dir" && (v = value("--data-dir")))
-      out->data_dir = v;
-    else if (a == "--port" && (v = value("--port")))
-      out->port = std::atoi(v);
-    else if (a == "--image-port" && (v = value("--image-port")))
-      out->image_port = std::atoi(v);
-    else {
-      if (!v && a.rfind("--", 0) == 0 && (a == "--config-file" || a == "--data-dir" || a == "--port"
-                                          || a == "--image-port"))
-        return 2;
+    bool takes_value = a == "--config-file" || a == "--data-dir" || a == "--port" || a == "--image-port";
+    if (!takes_value) {
       std::cerr << "nimbus: unknown argument " << a << "\n" << usage;
       return 2;
+    }
+    if (i + 1 >= argc) {
+      std::cerr << "nimbus: " << a << " needs a value\n" << usage;
+      return 2;
+    }
+    std::string v = argv[++i];
+    if (a == "--config-file")
+      out->config_file = v;
+    else if (a == "--data-dir")
+      out->data_dir = v;
+    else {
+      int port = 0;
+      try {
+        port = std::stoi(v);
+      } catch (const std::exception&) {
+      }
+      if (port <= 0 || port > 65535) {
+        std::cerr << "nimbus: " << a << " wants a port number, not " << v << "\n";
+        return 2;
+      }
+      (a == "--port" ? out->port : out->image_port) = port;
     }
   }
   return 0;

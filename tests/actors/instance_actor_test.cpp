@@ -9,7 +9,9 @@
 #include "actors/instance/instance_actor.h"
 #include "actors/protocol/errors.h"
 #include "hypervisor/fake_driver.h"
+#include "hypervisor/libvirt_driver.h"
 #include "tests/support/actor_fixture.h"
+#include "tests/support/temp_dir.h"
 
 using namespace nimbus;
 
@@ -108,7 +110,7 @@ struct fixture : test::actor_fixture {
     return outcome;
   }
 
-  hypervisor::power_state domain_state(hypervisor::fake_driver& d) {
+  hypervisor::power_state domain_state(hypervisor::driver& d) {
     hypervisor::power_state s = hypervisor::power_state::nostate;
     REQUIRE_FALSE(d.get_power_state(record.instance_name, &s));
     return s;
@@ -212,4 +214,47 @@ TEST_CASE_FIXTURE(fixture, "a delete during the build waits for the spawn, then 
   std::vector<hypervisor::domain_info> doms;
   REQUIRE_FALSE(drv1->list_domains(&doms));
   CHECK(doms.empty());
+}
+
+namespace {
+
+// The same instance actor over two real libvirt test-driver hosts.
+struct libvirt_fixture : fixture {
+  test::temp_dir dir;
+  std::shared_ptr<hypervisor::driver> lv1 = connect("lv1");
+
+  std::shared_ptr<hypervisor::driver> connect(const std::string& name) {
+    auto node = dir.sub(name + ".xml");
+    REQUIRE_FALSE(hypervisor::write_test_node_xml(node, 8, 8192));
+    std::error_code ec;
+    auto d = hypervisor::make_libvirt_driver({"test://" + node, "", name, 100}, &ec);
+    REQUIRE(d);
+    return std::shared_ptr<hypervisor::driver>(std::move(d));
+  }
+};
+
+} // namespace
+
+TEST_CASE_FIXTURE(libvirt_fixture, "stop shuts the libvirt domain off and delete removes it") {
+  auto sink = caf::actor_cast<host_report_sink>(sink_handle);
+  auto host = host::spawn_host(sys, lv1, {"lv1", std::chrono::hours(1), false}, sink);
+  self->send(inst, boot_atom_v, placement{"lv1", {}}, std::vector<host_actor>{host});
+  run();
+  CHECK(last().vm_state == "active");
+  CHECK(domain_state(*lv1) == hypervisor::power_state::running);
+  action_request stop{record.uuid, "stop", false, "req-stop", "u", "p"};
+  self->send(inst, action_atom_v, stop, host);
+  run();
+  self->receive([](caf::ok_atom) {}, [](caf::error& err) { FAIL(message_of(err)); });
+  CHECK(domain_state(*lv1) == hypervisor::power_state::shutdown);
+  CHECK(last().power_state == 4);
+  action_request del{record.uuid, "delete", false, "req-del", "u", "p"};
+  self->send(inst, action_atom_v, del, host);
+  run();
+  self->receive([](caf::ok_atom) {}, [](caf::error& err) { FAIL(message_of(err)); });
+  std::vector<hypervisor::domain_info> doms;
+  REQUIRE_FALSE(lv1->list_domains(&doms));
+  CHECK(doms.empty());
+  self->send_exit(host, caf::exit_reason::user_shutdown);
+  run();
 }
