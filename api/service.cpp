@@ -72,6 +72,7 @@ api_response compute_service::handle(api_request& req) const {
     if (ctx) {
       req.ctx = *ctx;
       req.ctx.request_id = req.request_id;
+      req.ctx.down_cell_records = req.version.at_least(2, 69);
     }
     if (!ctx && !is_version_document(req))
       resp = fault_response(401, "Authentication required");

@@ -48,6 +48,10 @@ std::optional<storage::instance_mapping> api_cell::instance_mapping(const std::s
   return find<storage::instance_mapping>(*store_, key_space::instance_mappings, keys::mapping(uuid));
 }
 
+std::vector<storage::instance_mapping> api_cell::instance_mappings() const {
+  return storage::read_all<storage::instance_mapping>(*store_, key_space::instance_mappings);
+}
+
 std::optional<storage::build_request> api_cell::build_request(const std::string& uuid) const {
   return find<storage::build_request>(*store_, key_space::build_requests, keys::instance(uuid));
 }
@@ -119,6 +123,13 @@ void api_cell::forget_instance(const std::string& uuid, storage::done_fn done) {
   storage::write_batch b;
   b.erase(key_space::instance_mappings, keys::mapping(uuid));
   b.erase(key_space::request_specs, keys::instance(uuid));
+  store_->write_async(std::move(b), std::move(done));
+}
+
+void api_cell::map_hosts(const std::vector<storage::host_mapping>& hosts, storage::done_fn done) {
+  storage::write_batch b;
+  for (auto& h : hosts)
+    storage::stage(b, key_space::host_mappings, keys::host(h.host), h);
   store_->write_async(std::move(b), std::move(done));
 }
 

@@ -23,6 +23,7 @@ public:
   std::optional<storage::cell_mapping> cell_mapping(const std::string& uuid_or_name) const;
   std::vector<storage::host_mapping> host_mappings() const;
   std::optional<storage::instance_mapping> instance_mapping(const std::string& uuid) const;
+  std::vector<storage::instance_mapping> instance_mappings() const;
   std::optional<storage::build_request> build_request(const std::string& uuid) const;
   std::vector<storage::build_request> build_requests() const;
   std::optional<storage::request_spec> request_spec(const std::string& uuid) const;
@@ -45,6 +46,9 @@ public:
   std::error_code drop_build(const std::string& uuid);
   /// Drops the mapping and request spec of a server its cell has deleted.
   void forget_instance(const std::string& uuid, storage::done_fn done);
+
+  /// Maps hosts to cells without blocking (for actor threads).
+  void map_hosts(const std::vector<storage::host_mapping>& hosts, storage::done_fn done);
 
   std::error_code put(const storage::cell_mapping& c);
   std::error_code put(const storage::host_mapping& h);

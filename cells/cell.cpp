@@ -1,5 +1,6 @@
 #include "cells/cell.h"
 
+#include <caf/actor_registry.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
 
@@ -45,8 +46,10 @@ host_actor cell::add_host(std::shared_ptr<hypervisor::driver> driver, host::host
 }
 
 void cell::stop() {
-  for (auto& h : hosts_)
+  for (auto& h : hosts_) {
     caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
+    sys_.registry().erase(h.id()); // see deployment.cpp: detached actors a dead peer saw
+  }
   caf::anon_send_exit(conductor_, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(scheduler_, caf::exit_reason::user_shutdown);
   hosts_.clear();

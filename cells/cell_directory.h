@@ -12,9 +12,12 @@
 
 namespace nimbus::cells {
 
+/// A cell and its conductor; the conductor is invalid while the cell is
+/// down (not connected yet, or its process was lost).
 struct cell_entry {
   storage::cell_mapping mapping;
   conductor_actor conductor;
+  bool up() const { return static_cast<bool>(conductor); }
 };
 
 class cell_directory {
@@ -27,6 +30,13 @@ public:
         return;
       }
     cells_.push_back(std::move(e));
+  }
+  /// Marks a cell down (its conductor is gone) without forgetting it.
+  void mark_down(const std::string& uuid) {
+    std::unique_lock<std::shared_mutex> lock(mutex_);
+    for (auto& c : cells_)
+      if (c.mapping.uuid == uuid)
+        c.conductor = conductor_actor{};
   }
   std::optional<cell_entry> get(const std::string& uuid) const {
     std::shared_lock<std::shared_mutex> lock(mutex_);

@@ -34,6 +34,21 @@ std::string random_text(std::size_t n, const char* alphabet) {
   return out;
 }
 
+// What the API cell alone knows of a server whose cell does not answer.
+storage::instance_record down_record(const api_cell& api, const storage::instance_mapping& m) {
+  storage::instance_record r;
+  r.uuid = m.instance_uuid;
+  r.project_id = m.project_id;
+  r.user_id = m.user_id;
+  r.created_us = r.updated_us = m.created_us;
+  r.vm_state = unknown_vm_state;
+  if (auto spec = api.request_spec(m.instance_uuid)) {
+    r.flavor_copy = spec->flavor_copy;
+    r.image_ref = spec->image_ref;
+  }
+  return r;
+}
+
 bool visible(const request_context& ctx, const std::string& project_id) {
   return ctx.is_admin || ctx.project_id == project_id;
 }
@@ -142,10 +157,19 @@ outcome<storage::instance_record> compute_api::get_server(const request_context&
       return result::failure(fault_kind::not_found, not_found(uuid));
   }
   auto cell = ctx_->cells->get(mapping->cell_uuid);
-  if (!cell)
-    return result::failure(fault_kind::unavailable, "The cell of instance " + uuid + " is not available.");
-  return call<storage::instance_record>(ctx_->sys, cell->conductor, ctx_->limits.call,
-                                        caf::get_atom_v, uuid);
+  auto answer = cell && cell->up()
+                  ? call<storage::instance_record>(ctx_->sys, cell->conductor, ctx_->limits.call,
+                                                   caf::get_atom_v, uuid)
+                  : result::failure(fault_kind::unavailable, "");
+  if (answer.ok() || answer.error->kind != fault_kind::unavailable)
+    return answer;
+  if (ctx.down_cell_records) {
+    result out;
+    out.value = down_record(*ctx_->api, *mapping);
+    return out;
+  }
+  return result::failure(fault_kind::unavailable,
+                         "The cell of instance " + uuid + " is not available.");
 }
 
 outcome<std::vector<storage::instance_record>>
@@ -168,10 +192,15 @@ compute_api::list_servers(const request_context& ctx, const server_page_request&
     q.marker_uuid = marker.value.uuid;
   }
   std::vector<conductor_actor> targets;
-  std::vector<std::string> names;
+  std::vector<std::string> target_cells;
+  std::unordered_set<std::string> silent; // cells that are down or do not answer
   for (auto& c : ctx_->cells->all()) {
+    if (!c.up()) {
+      silent.insert(c.mapping.uuid);
+      continue;
+    }
     targets.push_back(c.conductor);
-    names.push_back(c.mapping.name);
+    target_cells.push_back(c.mapping.uuid);
   }
   std::vector<storage::instance_record> merged;
   std::unordered_set<std::string> seen;
@@ -180,7 +209,8 @@ compute_api::list_servers(const request_context& ctx, const server_page_request&
       ctx_->sys, targets, ctx_->limits.list, list_atom_v, q);
     for (std::size_t i = 0; i < pages.size(); ++i) {
       if (!pages[i]) {
-        spdlog::warn("list: cell {} did not answer; its servers are left out", names[i]);
+        spdlog::warn("list: cell {} did not answer", target_cells[i]);
+        silent.insert(target_cells[i]);
         continue;
       }
       for (auto& r : *pages[i])
@@ -188,17 +218,30 @@ compute_api::list_servers(const request_context& ctx, const server_page_request&
           merged.push_back(std::move(r));
     }
   }
+  storage::instance_record marker_key;
+  marker_key.created_us = q.marker_created_us;
+  marker_key.uuid = q.marker_uuid;
+  auto after_marker = [&](const storage::instance_record& r) {
+    return !q.has_marker || list_order(marker_key, r);
+  };
+  // 2.69: a silent cell's servers appear as UNKNOWN records; before, they are left out.
+  if (ctx.down_cell_records && !silent.empty()) {
+    for (auto& m : ctx_->api->instance_mappings()) {
+      if (!silent.count(m.cell_uuid) || seen.count(m.instance_uuid)
+          || (!q.project_id.empty() && m.project_id != q.project_id))
+        continue;
+      auto r = down_record(*ctx_->api, m);
+      if (after_marker(r) && seen.insert(r.uuid).second)
+        merged.push_back(std::move(r));
+    }
+  }
   // Servers not yet in a cell are listed from their build requests.
   for (auto& br : ctx_->api->build_requests()) {
     auto& r = br.instance;
     if (seen.count(r.uuid) || (!q.project_id.empty() && r.project_id != q.project_id))
       continue;
-    storage::instance_record marker_key;
-    marker_key.created_us = q.marker_created_us;
-    marker_key.uuid = q.marker_uuid;
-    if (q.has_marker && !list_order(marker_key, r))
-      continue;
-    merged.push_back(r);
+    if (after_marker(r))
+      merged.push_back(r);
   }
   if (filtered) {
     std::regex name_re;
@@ -233,7 +276,7 @@ outcome<done> compute_api::server_action(const request_context& ctx, const std::
                                   invalid_state_message(action, uuid, "vm_state",
                                                         instance::vm_state::building));
   auto cell = ctx_->cells->get(mapping->cell_uuid);
-  if (!cell)
+  if (!cell || !cell->up())
     return outcome<done>::failure(fault_kind::unavailable,
                                   "The cell of instance " + uuid + " is not available.");
   action_request req{uuid, action, hard, ctx.request_id, ctx.user_id, ctx.project_id};
@@ -263,7 +306,7 @@ compute_api::instance_actions(const request_context& ctx, const std::string& uui
   if (mapping->cell_uuid.empty())
     return {};
   auto cell = ctx_->cells->get(mapping->cell_uuid);
-  if (!cell)
+  if (!cell || !cell->up())
     return result::failure(fault_kind::unavailable,
                            "The cell of instance " + uuid + " is not available.");
   return call<std::vector<storage::instance_action>>(ctx_->sys, cell->conductor,
@@ -289,7 +332,7 @@ template <class View, class Atom>
 std::vector<View> gather_all(context& ctx, Atom atom) {
   std::vector<conductor_actor> targets;
   for (auto& c : ctx.cells->all())
-    if (c.mapping.uuid != cell0_uuid)
+    if (c.mapping.uuid != cell0_uuid && c.up())
       targets.push_back(c.conductor);
   std::vector<View> out;
   if (targets.empty())
@@ -308,6 +351,20 @@ std::vector<service_view> compute_api::services() const {
 
 std::vector<control_service> compute_api::control_services() const {
   return {{"nova-scheduler", ctx_->control_host}, {"nova-conductor", ctx_->control_host}};
+}
+
+std::vector<unknown_service> compute_api::unknown_services(const request_context& ctx) const {
+  std::vector<unknown_service> out;
+  if (!ctx.down_cell_records)
+    return out;
+  std::unordered_set<std::string> down;
+  for (auto& c : ctx_->cells->all())
+    if (!c.up())
+      down.insert(c.mapping.uuid);
+  for (auto& h : ctx_->api->host_mappings())
+    if (down.count(h.cell_uuid))
+      out.push_back({"nova-compute", h.host});
+  return out;
 }
 
 std::vector<hypervisor_view> compute_api::hypervisors() const {

@@ -24,6 +24,9 @@ struct request_context {
   std::string user_id;
   std::string project_id;
   bool is_admin = false;
+  /// Microversion 2.69: servers and services of cells that do not answer are
+  /// shown as records with status UNKNOWN instead of being left out.
+  bool down_cell_records = false;
 };
 
 struct create_server_request {
@@ -45,10 +48,21 @@ struct server_page_request {
   std::string status;       // only servers with this status (?status=ACTIVE)
 };
 
+/// The vm_state of a down-cell record: what the API cell knows of a server
+/// whose cell does not answer (uuid, project, user, created; from its request
+/// spec, flavor and image).
+inline const std::string unknown_vm_state = "unknown";
+
 /// Nova's status from vm_state and task_state (ACTIVE, BUILD, SHUTOFF, REBOOT, ...).
 std::string server_status(const storage::instance_record& r);
 
 struct control_service {
+  std::string binary;
+  std::string host;
+};
+
+/// A compute service of a cell that does not answer (2.69: status UNKNOWN).
+struct unknown_service {
   std::string binary;
   std::string host;
 };
@@ -80,6 +94,8 @@ public:
   /// Compute services of every cell that answered, then the control services.
   std::vector<service_view> services() const;
   std::vector<control_service> control_services() const;
+  /// With ctx.down_cell_records: the compute services of down cells.
+  std::vector<unknown_service> unknown_services(const request_context& ctx) const;
   std::vector<hypervisor_view> hypervisors() const;
 
 private:

@@ -2,32 +2,53 @@
 
 #include <filesystem>
 
+#include <caf/actor_registry.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include "actors/host/host_actor.h"
 #include "actors/protocol/type_ids.h"
 #include "cells/cell.h"
+#include "cells/cell_links.h"
 #include "cells/cell_mapping.h"
 #include "cells/cell_setup.h"
+#include "cells/compute_uplink.h"
 #include "cells/context.h"
 #include "cells/super_conductor.h"
+#include "cells/transport.h"
 #include "hypervisor/fake_driver.h"
 #include "hypervisor/libvirt_driver.h"
 
 namespace nimbus::cells {
 
+bool parse_role(const std::string& text, role* out) {
+  if (text == "all-in-one")
+    *out = role::all_in_one;
+  else if (text == "api")
+    *out = role::api;
+  else if (text == "cell")
+    *out = role::cell;
+  else if (text == "compute")
+    *out = role::compute;
+  else
+    return false;
+  return true;
+}
+
 namespace {
 
 class nimbus_config : public caf::actor_system_config {
 public:
-  nimbus_config(std::int32_t threads, const std::string& policy) {
+  explicit nimbus_config(const deployment_options& o) {
     add_message_types<caf::id_block::nimbus>();
-    set("scheduler.max-threads", static_cast<std::int64_t>(std::max(threads, 1)));
-    set("scheduler.policy", policy == "stealing" ? caf::atom("stealing") : caf::atom("sharing"));
+    set("scheduler.max-threads", static_cast<std::int64_t>(std::max(o.actor_threads, 1)));
+    set("scheduler.policy", o.scheduler_policy == "stealing" ? caf::atom("stealing") : caf::atom("sharing"));
     set("logger.console", caf::atom("none"));
+    if (o.role != role::all_in_one)
+      configure_transport(*this, o.tls);
   }
 };
 
@@ -38,24 +59,26 @@ std::string local_host_name() {
   return buf;
 }
 
-std::shared_ptr<hypervisor::driver> make_host_driver(const all_in_one_options& opts,
+std::shared_ptr<hypervisor::driver> make_host_driver(const deployment_options& opts,
                                                      const std::string& host, std::string* error) {
   if (opts.driver == "fake")
-    return hypervisor::make_fake_driver(
-      {host, opts.host_vcpus, opts.host_memory_mb, opts.host_disk_gb});
+    return hypervisor::make_fake_driver({host, opts.host_vcpus, opts.host_memory_mb, opts.host_disk_gb});
   if (opts.driver != "libvirt") {
     *error = "unknown driver '" + opts.driver + "' (libvirt or fake)";
     return nullptr;
   }
-  auto node = std::filesystem::absolute(std::filesystem::path(opts.data_dir) / "hosts" / (host + ".xml"));
-  if (auto ec = hypervisor::write_test_node_xml(node.string(), opts.host_vcpus, opts.host_memory_mb)) {
-    *error = "cannot write " + node.string() + ": " + ec.message();
-    return nullptr;
-  }
   hypervisor::libvirt_options lv;
-  lv.uri = "test://" + node.lexically_normal().string();
   lv.hostname = host;
   lv.local_gb = opts.host_disk_gb;
+  lv.uri = opts.libvirt_uri;
+  if (lv.uri.empty()) { // a simulated host: libvirt's test driver on a node of our own
+    auto node = std::filesystem::absolute(std::filesystem::path(opts.data_dir) / "hosts" / (host + ".xml"));
+    if (auto ec = hypervisor::write_test_node_xml(node.string(), opts.host_vcpus, opts.host_memory_mb)) {
+      *error = "cannot write " + node.string() + ": " + ec.message();
+      return nullptr;
+    }
+    lv.uri = "test://" + node.lexically_normal().string();
+  }
   std::error_code ec;
   auto drv = hypervisor::make_libvirt_driver(lv, &ec);
   if (!drv) {
@@ -68,15 +91,23 @@ std::shared_ptr<hypervisor::driver> make_host_driver(const all_in_one_options& o
 } // namespace
 
 struct deployment::impl {
-  explicit impl(const all_in_one_options& o) : opts(o), cfg(o.actor_threads, o.scheduler_policy) {}
+  explicit impl(const deployment_options& o) : opts(o), cfg(o) {}
 
   ~impl() {
     if (sys) {
-      if (super_conductor)
-        caf::anon_send_exit(super_conductor, caf::exit_reason::user_shutdown);
+      for (auto& a : helpers)
+        caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+      for (auto& h : lone_hosts) {
+        caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
+        // A peer that saw this actor keeps it in the registry until the peer
+        // says goodbye; a peer that died never does, and the detached thread
+        // would wait for it forever.
+        sys->registry().erase(h.id());
+      }
       for (auto& c : cells)
         c->stop();
-      super_conductor = nullptr;
+      helpers.clear();
+      lone_hosts.clear();
       compute.reset();
       ctx.reset();
       cells.clear();
@@ -86,28 +117,44 @@ struct deployment::impl {
     caf::logger::set_current_actor_system(nullptr);
   }
 
-  all_in_one_options opts;
+  cell_options cell_options_for(const storage::cell_mapping& mapping) const {
+    cell_options co;
+    co.mapping = mapping;
+    co.scheduler = opts.scheduler;
+    co.conductor.instance.host_timeout = opts.host_timeout;
+    return co;
+  }
+
+  cell* open_cell(const storage::cell_mapping& mapping, std::string* error) {
+    std::error_code ec;
+    auto c = cell::open(*sys, cell_options_for(mapping), &ec);
+    if (!c) {
+      *error = "cannot open cell " + mapping.name + " at " + mapping.database_connection + ": " + ec.message();
+      return nullptr;
+    }
+    cells.push_back(std::move(c));
+    return cells.back().get();
+  }
+
+  bool start_api_cell(bool with_local_cells, std::string* error);
+  bool start_cell(std::string* error);
+  bool start_compute(std::string* error);
+
+  deployment_options opts;
   nimbus_config cfg;
   std::unique_ptr<caf::actor_system> sys;
   std::shared_ptr<api_cell> api;
   std::shared_ptr<cell_directory> directory;
   std::vector<std::unique_ptr<cell>> cells;
-  caf::actor super_conductor;
+  std::vector<host_actor> lone_hosts; // compute role
+  std::vector<caf::actor> helpers;    // super conductor, cell links, uplink
   std::shared_ptr<context> ctx;
   std::unique_ptr<compute_api> compute;
+  std::string published;
 };
 
-deployment::deployment(std::unique_ptr<impl> p) : impl_(std::move(p)) {
-}
-
-deployment::~deployment() = default;
-
-compute_api& deployment::compute() {
-  return *impl_->compute;
-}
-
-std::unique_ptr<deployment> deployment::start(const all_in_one_options& opts, std::string* error) {
-  auto p = std::make_unique<impl>(opts);
+// The API cell (and, all-in-one, every cell with its hosts in this process).
+bool deployment::impl::start_api_cell(bool all_in_one, std::string* error) {
   bool in_memory = opts.store == "memory";
   std::error_code ec;
   std::shared_ptr<storage::store> api_store =
@@ -116,46 +163,135 @@ std::unique_ptr<deployment> deployment::start(const all_in_one_options& opts, st
                   {(std::filesystem::path(opts.data_dir) / "api").string()}, &ec));
   if (!api_store) {
     *error = "cannot open the API cell store under " + opts.data_dir + ": " + ec.message();
-    return nullptr;
+    return false;
   }
-  p->api = std::make_shared<api_cell>(api_store);
-  if (auto e = simple_cell_setup(*p->api, {opts.data_dir, opts.cells, opts.hosts_per_cell, in_memory})) {
+  api = std::make_shared<api_cell>(api_store);
+  // Distributed: only cell0 is made here; operators map the other cells.
+  setup_plan plan{opts.data_dir, all_in_one ? opts.cells : 0, opts.hosts_per_cell, in_memory};
+  if (auto e = simple_cell_setup(*api, plan)) {
     *error = "cannot set up the cells: " + e.message();
-    return nullptr;
+    return false;
   }
-  p->sys = std::make_unique<caf::actor_system>(p->cfg);
-  p->directory = std::make_shared<cell_directory>();
-  auto hosts = p->api->host_mappings();
-  for (auto& mapping : p->api->cell_mappings()) {
-    cell_options co;
-    co.mapping = mapping;
-    co.scheduler = opts.scheduler;
-    co.conductor.instance.host_timeout = opts.host_timeout;
-    auto c = cell::open(*p->sys, co, &ec);
-    if (!c) {
-      *error = "cannot open cell " + mapping.name + " at " + mapping.database_connection + ": "
-               + ec.message();
-      return nullptr;
+  directory = std::make_shared<cell_directory>();
+  auto hosts = api->host_mappings();
+  std::vector<storage::cell_mapping> remote;
+  for (auto& mapping : api->cell_mappings()) {
+    if (!all_in_one && mapping.uuid != cell0_uuid) {
+      remote.push_back(mapping);
+      directory->add({mapping, conductor_actor{}}); // known before anyone schedules; down until linked
+      continue;
     }
+    auto* c = open_cell(mapping, error);
+    if (!c)
+      return false;
     for (auto& h : hosts) {
       if (h.cell_uuid != mapping.uuid)
         continue;
       auto drv = make_host_driver(opts, h.host, error);
       if (!drv)
-        return nullptr;
+        return false;
       c->add_host(drv, {h.host, opts.report_interval, true});
     }
-    p->directory->add({mapping, c->conductor()});
+    directory->add({mapping, c->conductor()});
     spdlog::info("cell {} ({}) is up", mapping.name, mapping.uuid);
-    p->cells.push_back(std::move(c));
   }
-  p->super_conductor = spawn_super_conductor(*p->sys, p->api, p->directory, {opts.build_timeout});
-  p->ctx = std::shared_ptr<context>(new context{*p->sys, p->api, p->directory, p->super_conductor,
-                                                {opts.call_timeout, opts.list_timeout},
-                                                opts.control_host.empty() ? local_host_name()
-                                                                          : opts.control_host});
-  p->compute = std::make_unique<compute_api>(p->ctx);
+  auto super = spawn_super_conductor(*sys, api, directory, {opts.build_timeout});
+  helpers.push_back(super);
+  if (!remote.empty())
+    helpers.push_back(spawn_cell_links(*sys, directory, api, remote, super,
+                                       {opts.tls.enabled, std::chrono::seconds(5),
+                                        opts.reconnect_interval, opts.discover_hosts_interval}));
+  ctx = std::shared_ptr<context>(new context{*sys, api, directory, super,
+                                             {opts.call_timeout, opts.list_timeout},
+                                             opts.control_host.empty() ? local_host_name() : opts.control_host});
+  compute = std::make_unique<compute_api>(ctx);
+  return true;
+}
+
+// One cell, published for the API and the computes to connect to.
+bool deployment::impl::start_cell(std::string* error) {
+  if (opts.cell_name.empty()) {
+    *error = "the cell role needs a name (--name or [cell] name)";
+    return false;
+  }
+  auto ep = parse_endpoint(opts.cell_listen);
+  if (!ep) {
+    *error = "[cell] listen must be caf://host:port, not " + opts.cell_listen;
+    return false;
+  }
+  storage::cell_mapping mapping;
+  mapping.name = opts.cell_name;
+  mapping.transport_url = opts.cell_listen;
+  mapping.database_connection =
+    !opts.cell_database.empty()
+      ? opts.cell_database
+      : "rocksdb://"
+          + std::filesystem::absolute(std::filesystem::path(opts.data_dir) / "cells" / opts.cell_name)
+              .lexically_normal()
+              .string();
+  auto* c = open_cell(mapping, error);
+  if (!c)
+    return false;
+  auto port = publish(*sys, caf::actor_cast<caf::actor>(c->conductor()), *ep, opts.tls.enabled, error);
+  if (!port)
+    return false;
+  published = endpoint{ep->host, *port}.url();
+  spdlog::info("cell {} published at {}", opts.cell_name, published);
+  return true;
+}
+
+// One compute host, connected to its cell.
+bool deployment::impl::start_compute(std::string* error) {
+  if (opts.compute_host.empty()) {
+    *error = "the compute role needs a host name (--host or [compute] host)";
+    return false;
+  }
+  auto ep = parse_endpoint(opts.cell_url);
+  if (!ep) {
+    *error = "[compute] cell_url must be caf://host:port, not " + opts.cell_url;
+    return false;
+  }
+  auto drv = make_host_driver(opts, opts.compute_host, error);
+  if (!drv)
+    return false;
+  auto host = host::spawn_host(*sys, drv, {opts.compute_host, opts.report_interval, true}, {});
+  lone_hosts.push_back(host);
+  helpers.push_back(spawn_compute_uplink(*sys, host, {*ep, opts.tls.enabled, std::chrono::seconds(5),
+                                                      opts.reconnect_interval}));
+  return true;
+}
+
+deployment::deployment(std::unique_ptr<impl> p) : impl_(std::move(p)) {
+}
+
+deployment::~deployment() = default;
+
+compute_api* deployment::compute() {
+  return impl_->compute.get();
+}
+
+std::string deployment::published_at() const {
+  return impl_->published;
+}
+
+std::unique_ptr<deployment> deployment::start(const deployment_options& opts, std::string* error) {
+  auto p = std::make_unique<impl>(opts);
+  try {
+    p->sys = std::make_unique<caf::actor_system>(p->cfg);
+  } catch (const std::exception& e) { // e.g. TLS files that cannot be loaded
+    *error = std::string("cannot start the actor system: ") + e.what();
+    return nullptr;
+  }
+  bool ok = false;
+  switch (opts.role) {
+    case role::all_in_one: ok = p->start_api_cell(true, error); break;
+    case role::api: ok = p->start_api_cell(false, error); break;
+    case role::cell: ok = p->start_cell(error); break;
+    case role::compute: ok = p->start_compute(error); break;
+  }
   caf::logger::set_current_actor_system(nullptr);
+  if (!ok)
+    return nullptr;
   return std::unique_ptr<deployment>(new deployment(std::move(p)));
 }
 

@@ -1,8 +1,11 @@
 #pragma once
-// An all-in-one deployment: the API cell, cell0, the cells and their
-// simulated compute hosts in one process, under one data directory. The
-// first start sets the data directory up; later starts load it. No CAF in
-// this header: tools/ and api/ see only the compute facade.
+// A Nimbus process in one of its roles:
+//   all-in-one  the API cell, cell0, the cells and their simulated hosts
+//   api         the API cell and cell0; connects to the cells of cell_mappings
+//   cell        one cell's store, scheduler and conductor, published at an endpoint
+//   compute     one host actor with its driver, connected to its cell
+// The first start of an all-in-one or api data directory sets it up. No CAF
+// in this header: tools/ and api/ see only the compute facade.
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -10,21 +13,29 @@
 
 #include "actors/scheduler/scheduler_options.h"
 #include "cells/compute_api.h"
+#include "cells/tls_options.h"
 
 namespace nimbus::cells {
 
-struct all_in_one_options {
+enum class role { all_in_one, api, cell, compute };
+
+/// "all-in-one", "api", "cell" or "compute"; false for anything else.
+bool parse_role(const std::string& text, role* out);
+
+struct deployment_options {
+  nimbus::cells::role role = role::all_in_one;
   std::string data_dir = "./data";
-  /// Cells besides cell0, and simulated hosts in each (first start only).
+  /// Cells besides cell0, and simulated hosts in each (all-in-one, first start).
   std::int32_t cells = 1;
   std::int32_t hosts_per_cell = 2;
   /// The size of every simulated host.
   std::int32_t host_vcpus = 16;
   std::int64_t host_memory_mb = 32768;
   std::int64_t host_disk_gb = 500;
-  /// "libvirt": each host is its own libvirt test:/// connection on a node
-  /// description under <data_dir>/hosts; "fake": the in-memory driver.
+  /// "libvirt": a host is a libvirt connection (libvirt_uri, or a test:///
+  /// node description under <data_dir>/hosts); "fake": the in-memory driver.
   std::string driver = "libvirt";
+  std::string libvirt_uri; // compute role; empty: a simulated test:/// host
   /// "rocksdb" or "memory" (nothing survives a restart).
   std::string store = "rocksdb";
   scheduler::scheduler_options scheduler;
@@ -36,15 +47,28 @@ struct all_in_one_options {
   std::int32_t actor_threads = 2;      // CAF scheduler threads
   std::string scheduler_policy = "sharing";
   std::string control_host;           // shown as the control services' host
+
+  // Distributed roles.
+  std::string cell_name;               // cell role
+  std::string cell_listen = "caf://127.0.0.1:4242"; // cell role: where to publish
+  std::string cell_database;           // cell role; empty: rocksdb://<data_dir>/cells/<name>
+  std::string compute_host;            // compute role
+  std::string cell_url = "caf://127.0.0.1:4242";    // compute role: its cell
+  std::chrono::seconds reconnect_interval{2};
+  std::chrono::seconds discover_hosts_interval{10};
+  tls_options tls;
 };
 
 class deployment {
 public:
-  /// Starts everything; null with *error set if something cannot start.
-  static std::unique_ptr<deployment> start(const all_in_one_options& opts, std::string* error);
+  /// Starts the role; null with *error set if something cannot start.
+  static std::unique_ptr<deployment> start(const deployment_options& opts, std::string* error);
   ~deployment();
 
-  compute_api& compute();
+  /// The compute facade of the api and all-in-one roles; null otherwise.
+  compute_api* compute();
+  /// Where a cell role published its conductor (caf://host:port).
+  std::string published_at() const;
 
 private:
   struct impl;

@@ -1,5 +1,7 @@
 #include "cells/super_conductor.h"
 
+#include <unordered_map>
+
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
@@ -18,6 +20,8 @@ struct super_state {
   std::shared_ptr<const cell_directory> cells;
   super_conductor_options opts;
   cell_selector selector;
+  /// Build requests waiting for a cell to come up, and since when.
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> waiting_since;
   static inline const char* name = "super_conductor";
 };
 
@@ -50,7 +54,7 @@ void finish(self_ptr self, const std::string& uuid, const std::string& cell_uuid
 void bury(self_ptr self, std::shared_ptr<build> b) {
   auto cell0 = self->state.cells->get(cell0_uuid);
   auto& uuid = b->request.instance.uuid;
-  if (!cell0) {
+  if (!cell0 || !cell0->up()) {
     spdlog::error("cannot bury {}: cell0 is not running", uuid);
     return;
   }
@@ -70,7 +74,7 @@ void try_cell(self_ptr self, std::shared_ptr<build> b, std::size_t i) {
     return;
   }
   auto cell = self->state.cells->get(b->candidates[i]);
-  if (!cell) {
+  if (!cell || !cell->up()) {
     try_cell(self, b, i + 1);
     return;
   }
@@ -97,9 +101,24 @@ void schedule(self_ptr self, const std::string& uuid) {
   if (!request || !spec)
     return; // deleted before it was scheduled
   std::vector<std::string> usable;
-  for (auto& c : st.cells->all())
-    if (c.mapping.uuid != cell0_uuid && !c.mapping.disabled)
+  bool some_down = false;
+  for (auto& c : st.cells->all()) {
+    if (c.mapping.uuid == cell0_uuid || c.mapping.disabled)
+      continue;
+    if (c.up())
       usable.push_back(c.mapping.uuid);
+    else
+      some_down = true;
+  }
+  // No cell is up yet (the API just started, or every cell is away): wait for
+  // one, up to build_timeout, before calling it a NoValidHost.
+  auto now = std::chrono::steady_clock::now();
+  auto first = st.waiting_since.emplace(uuid, now).first->second;
+  if (usable.empty() && some_down && now - first < st.opts.build_timeout) {
+    self->delayed_send(self, std::chrono::milliseconds(500), schedule_atom_v, uuid);
+    return;
+  }
+  st.waiting_since.erase(uuid);
   auto b = std::make_shared<build>();
   b->request = std::move(*request);
   b->spec = std::move(*spec);
@@ -113,8 +132,9 @@ caf::behavior super_conductor_impl(self_ptr self, std::shared_ptr<api_cell> api,
   self->state.api = std::move(api);
   self->state.cells = std::move(cells);
   self->state.opts = opts;
-  for (auto& c : self->state.cells->all())
-    self->send(c.conductor, subscribe_atom_v, caf::actor_cast<caf::actor>(self));
+  for (auto& c : self->state.cells->all()) // remote cells subscribe us when they connect
+    if (c.up())
+      self->send(c.conductor, subscribe_atom_v, caf::actor_cast<caf::actor>(self), c.mapping.uuid);
   auto pending = self->state.api->build_requests();
   if (!pending.empty())
     spdlog::info("re-driving {} build requests accepted before the restart", pending.size());

@@ -148,6 +148,24 @@ bool load_config(const std::string& path, service_config* out, std::string* erro
   d.call_timeout = std::chrono::seconds(call);
   d.list_timeout = std::chrono::seconds(list);
   d.host_timeout = std::chrono::seconds(host);
+  r.str("cell", "name", &d.cell_name);
+  r.str("cell", "listen", &d.cell_listen);
+  r.str("cell", "database_connection", &d.cell_database);
+  r.str("compute", "host", &d.compute_host);
+  r.str("compute", "cell_url", &d.cell_url);
+  r.str("compute", "libvirt_uri", &d.libvirt_uri);
+  std::int64_t reconnect = d.reconnect_interval.count(), discover = d.discover_hosts_interval.count();
+  r.integer("cells", "reconnect_interval", &reconnect);
+  r.integer("cells", "discover_hosts_interval", &discover);
+  d.reconnect_interval = std::chrono::seconds(reconnect);
+  d.discover_hosts_interval = std::chrono::seconds(discover);
+  std::string tls = d.tls.enabled ? "true" : "false";
+  r.str("tls", "enabled", &tls);
+  d.tls.enabled = tls == "true" || tls == "True" || tls == "1" || tls == "yes";
+  r.str("tls", "certificate", &d.tls.certificate);
+  r.str("tls", "key", &d.tls.key);
+  r.str("tls", "cafile", &d.tls.cafile);
+  r.str("tls", "passphrase", &d.tls.passphrase);
   r.integer("actors", "threads", &d.actor_threads);
   r.str("actors", "scheduler_policy", &d.scheduler_policy);
   if (!r.error().empty()) {

@@ -18,7 +18,7 @@ struct api_options {
 struct service_config {
   std::string log_level = "info"; // [DEFAULT] log_level
   api_options api;
-  cells::all_in_one_options deployment;
+  cells::deployment_options deployment;
   std::vector<std::string> warnings; // unknown keys, ignored
 };
 

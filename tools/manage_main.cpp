@@ -1,10 +1,12 @@
 // nimbus-manage: the operator's cell management CLI (cf. nova-manage cell_v2).
 // Works on the API cell's data directory; reading is safe while the service runs.
+#include <algorithm>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "cells/api_cell.h"
+#include "storage/ids.h"
 #include "tools/config.h"
 #include "tools/table.h"
 
@@ -15,7 +17,10 @@ const char* usage =
   "\n"
   "commands:\n"
   "  list_cells [--verbose]        list the cell mappings\n"
-  "  list_hosts [--cell_uuid UUID] list the host mappings\n";
+  "  list_hosts [--cell_uuid UUID] list the host mappings\n"
+  "  create_cell --name NAME --transport-url caf://HOST:PORT\n"
+  "              --database_connection rocksdb:///PATH [--disabled] [--verbose]\n"
+  "                                map a cell (run while the API is stopped)\n";
 
 // Hides the password of a database connection URL unless verbose (as Nova does).
 std::string shown_url(const std::string& url, bool verbose) {
@@ -28,6 +33,39 @@ std::string shown_url(const std::string& url, bool verbose) {
   if (colon == std::string::npos || colon > at)
     return url;
   return url.substr(0, colon + 1) + "****" + url.substr(at);
+}
+
+// Nova's create_cell: 0 created; 1 transport URL or database connection
+// missing; 2 another cell already uses them.
+int create_cell(const std::string& data_dir, const std::string& name, const std::string& transport_url,
+                const std::string& database_connection, bool disabled, bool verbose) {
+  if (transport_url.empty() || database_connection.empty()) {
+    std::cerr << "Must specify --transport-url and --database_connection.\n";
+    return 1;
+  }
+  std::error_code ec;
+  auto store = nimbus::storage::open_rocksdb_store({data_dir + "/api"}, &ec);
+  if (!store) {
+    std::cerr << "nimbus-manage: cannot open the API cell store under " << data_dir << " ("
+              << ec.message() << "); is the API running?\n";
+    return 1;
+  }
+  nimbus::cells::api_cell api(std::move(store));
+  for (auto& c : api.cell_mappings())
+    if (c.transport_url == transport_url && c.database_connection == database_connection) {
+      std::cerr << "The specified transport_url and/or database_connection combination already "
+                   "exists for another cell with uuid " << c.uuid << ".\n";
+      return 2;
+    }
+  nimbus::storage::cell_mapping c{nimbus::storage::random_uuid(), name, transport_url,
+                                  database_connection, disabled};
+  if (auto e = api.put(c)) {
+    std::cerr << "nimbus-manage: cannot record the cell: " << e.message() << "\n";
+    return 1;
+  }
+  if (verbose)
+    std::cout << c.uuid << "\n";
+  return 0;
 }
 
 } // namespace
@@ -59,25 +97,41 @@ int main(int argc, char** argv) {
     cfg.deployment.data_dir = data_dir;
   auto command = rest[1];
   std::vector<std::string> opts(rest.begin() + 2, rest.end());
-  bool verbose = false;
-  std::string cell_filter;
+  bool verbose = false, disabled = false;
+  std::string cell_filter, name, transport_url, database_connection;
+  auto known = [&](const std::string& opt, const std::vector<std::string>& cmds) {
+    return std::find(cmds.begin(), cmds.end(), command) != cmds.end();
+  };
   for (std::size_t i = 0; i < opts.size(); ++i) {
-    if (opts[i] == "--verbose" && command == "list_cells")
+    auto& o = opts[i];
+    bool has_value = i + 1 < opts.size();
+    if (o == "--verbose" && known(o, {"list_cells", "create_cell"}))
       verbose = true;
-    else if (opts[i] == "--cell_uuid" && command == "list_hosts" && i + 1 < opts.size())
+    else if (o == "--disabled" && known(o, {"create_cell"}))
+      disabled = true;
+    else if (o == "--cell_uuid" && has_value && known(o, {"list_hosts"}))
       cell_filter = opts[++i];
-    else if (opts[i] == "-h" || opts[i] == "--help") {
+    else if (o == "--name" && has_value && known(o, {"create_cell"}))
+      name = opts[++i];
+    else if (o == "--transport-url" && has_value && known(o, {"create_cell"}))
+      transport_url = opts[++i];
+    else if (o == "--database_connection" && has_value && known(o, {"create_cell"}))
+      database_connection = opts[++i];
+    else if (o == "-h" || o == "--help") {
       std::cout << usage;
       return 0;
     } else {
-      std::cerr << "nimbus-manage: unrecognized arguments: " << opts[i] << "\n" << usage;
+      std::cerr << "nimbus-manage: unrecognized arguments: " << o << "\n" << usage;
       return 2;
     }
   }
-  if (command != "list_cells" && command != "list_hosts") {
+  if (command != "list_cells" && command != "list_hosts" && command != "create_cell") {
     std::cerr << "nimbus-manage: unknown command cell_v2 " << command << "\n" << usage;
     return 2;
   }
+  if (command == "create_cell")
+    return create_cell(cfg.deployment.data_dir, name, transport_url, database_connection, disabled,
+                       verbose);
   std::error_code ec;
   auto store = nimbus::storage::open_rocksdb_store(
     {cfg.deployment.data_dir + "/api", true, false}, &ec);

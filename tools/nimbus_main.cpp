@@ -16,12 +16,22 @@
 namespace {
 
 const char* usage =
-  "usage: nimbus [--config-file PATH] [--data-dir DIR] [--port N] [--image-port N]\n"
+  "usage: nimbus [all-in-one|api|cell|compute] [--config-file PATH] [--data-dir DIR]\n"
+  "              [--port N] [--image-port N] [--name CELL] [--host HOST]\n"
   "\n"
-  "Runs Nimbus all-in-one: the compute API, the API cell, cell0, the cells and\n"
-  "their simulated compute hosts. Options override the config file.\n";
+  "Runs one Nimbus role (default all-in-one):\n"
+  "  all-in-one  the compute API, the API cell, cell0, the cells and their\n"
+  "              simulated compute hosts, in this process\n"
+  "  api         the compute API, the API cell and cell0; connects to the cells\n"
+  "              of the cell mappings\n"
+  "  cell        one cell (--name), published at [cell] listen\n"
+  "  compute     one compute host (--host), connected to [compute] cell_url\n"
+  "Options override the config file.\n";
 
 struct cli {
+  std::string role = "all-in-one";
+  std::string name;
+  std::string host;
   std::string config_file;
   std::string data_dir;
   int port = 0;
@@ -36,7 +46,12 @@ int parse_args(int argc, char** argv, cli* out) {
       std::cout << usage;
       return -1;
     }
-    bool takes_value = a == "--config-file" || a == "--data-dir" || a == "--port" || a == "--image-port";
+    if (i == 1 && a.rfind("-", 0) != 0) {
+      out->role = a;
+      continue;
+    }
+    bool takes_value = a == "--config-file" || a == "--data-dir" || a == "--port"
+                       || a == "--image-port" || a == "--name" || a == "--host";
     if (!takes_value) {
       std::cerr << "nimbus: unknown argument " << a << "\n" << usage;
       return 2;
@@ -50,6 +65,10 @@ int parse_args(int argc, char** argv, cli* out) {
       out->config_file = v;
     else if (a == "--data-dir")
       out->data_dir = v;
+    else if (a == "--name")
+      out->name = v;
+    else if (a == "--host")
+      out->host = v;
     else {
       int port = 0;
       try {
@@ -78,8 +97,16 @@ int main(int argc, char** argv) {
     std::cerr << "nimbus: " << error << "\n";
     return 2;
   }
+  if (!nimbus::cells::parse_role(args.role, &cfg.deployment.role)) {
+    std::cerr << "nimbus: unknown role " << args.role << "\n" << usage;
+    return 2;
+  }
   if (!args.data_dir.empty())
     cfg.deployment.data_dir = args.data_dir;
+  if (!args.name.empty())
+    cfg.deployment.cell_name = args.name;
+  if (!args.host.empty())
+    cfg.deployment.compute_host = args.host;
   if (args.port)
     cfg.api.port = args.port;
   if (args.image_port)
@@ -101,29 +128,42 @@ int main(int argc, char** argv) {
     spdlog::critical("cannot start: {}", error);
     return 1;
   }
-  nimbus::api::init_http_threads(cfg.api.workers);
-  nimbus::api::compute_service compute(deployment->compute());
-  nimbus::api::image_service images(deployment->compute());
-  nimbus::api::http_server compute_http(cfg.api.listen, cfg.api.port,
-                                        [&](nimbus::api::api_request& r) { return compute.handle(r); });
-  nimbus::api::http_server image_http(cfg.api.listen, cfg.api.image_port,
-                                      [&](nimbus::api::api_request& r) { return images.handle(r); });
-  if (!compute_http.open(&error) || !image_http.open(&error)) {
-    spdlog::critical("cannot listen on {}: {}", cfg.api.listen, error);
-    return 1;
+  std::unique_ptr<nimbus::api::compute_service> compute;
+  std::unique_ptr<nimbus::api::image_service> images;
+  std::unique_ptr<nimbus::api::http_server> compute_http, image_http;
+  if (auto* facade = deployment->compute()) { // the api and all-in-one roles serve HTTP
+    nimbus::api::init_http_threads(cfg.api.workers);
+    compute = std::make_unique<nimbus::api::compute_service>(*facade);
+    images = std::make_unique<nimbus::api::image_service>(*facade);
+    compute_http = std::make_unique<nimbus::api::http_server>(
+      cfg.api.listen, cfg.api.port, [&](nimbus::api::api_request& r) { return compute->handle(r); });
+    image_http = std::make_unique<nimbus::api::http_server>(
+      cfg.api.listen, cfg.api.image_port, [&](nimbus::api::api_request& r) { return images->handle(r); });
+    if (!compute_http->open(&error) || !image_http->open(&error)) {
+      spdlog::critical("cannot listen on {}: {}", cfg.api.listen, error);
+      return 1;
+    }
+    auto endpoint = "http://" + cfg.api.listen + ":" + std::to_string(cfg.api.port) + "/v2.1";
+    std::printf("Nimbus is up. Compute API: %s   Image API: http://%s:%d\n"
+                "Try: openstack --os-auth-type admin_token --os-endpoint %s --os-token admin:admin "
+                "server list\n",
+                endpoint.c_str(), cfg.api.listen.c_str(), cfg.api.image_port, endpoint.c_str());
+  } else if (!deployment->published_at().empty()) {
+    std::printf("Nimbus cell %s is up at %s\n", cfg.deployment.cell_name.c_str(),
+                deployment->published_at().c_str());
+  } else {
+    std::printf("Nimbus compute %s is up; its cell is %s\n", cfg.deployment.compute_host.c_str(),
+                cfg.deployment.cell_url.c_str());
   }
-  auto endpoint = "http://" + cfg.api.listen + ":" + std::to_string(cfg.api.port) + "/v2.1";
-  std::printf("Nimbus is up. Compute API: %s   Image API: http://%s:%d\n"
-              "Try: openstack --os-auth-type admin_token --os-endpoint %s --os-token admin:admin "
-              "server list\n",
-              endpoint.c_str(), cfg.api.listen.c_str(), cfg.api.image_port, endpoint.c_str());
   std::fflush(stdout);
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
   spdlog::info("signal {}: shutting down", sig);
-  compute_http.close();
-  image_http.close();
+  if (compute_http)
+    compute_http->close();
+  if (image_http)
+    image_http->close();
   deployment.reset();
   spdlog::info("stopped");
   return 0;

@@ -345,7 +345,9 @@ conductor_actor::behavior_type conductor_impl(self_ptr self, std::shared_ptr<sto
       then(code == 0 ? std::error_code{}
                      : storage::make_error_code(static_cast<storage::errc>(code)));
     },
-    [self](subscribe_atom, caf::actor listener) {
+    [self](subscribe_atom, caf::actor listener, const std::string& cell_uuid) {
+      if (self->state.opts.cell_uuid.empty())
+        self->state.opts.cell_uuid = cell_uuid;
       self->state.listeners.push_back(std::move(listener));
       push_summary(self);
     },

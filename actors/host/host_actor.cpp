@@ -117,8 +117,13 @@ host_actor::behavior_type host_impl(host_actor::stateful_pointer<host_state> sel
       return caf::ok_atom_v;
     },
     [self, &d](heartbeat_atom) {
-      self->send(self->state.sink, report_atom_v, make_report(d, self->state.opts.name));
+      if (self->state.sink)
+        self->send(self->state.sink, report_atom_v, make_report(d, self->state.opts.name));
       self->delayed_send(self, self->state.opts.report_interval, heartbeat_atom_v);
+    },
+    [self, &d](subscribe_atom, host_report_sink sink) {
+      self->state.sink = std::move(sink);
+      self->send(self->state.sink, report_atom_v, make_report(d, self->state.opts.name));
     },
   };
 }

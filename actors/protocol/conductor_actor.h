@@ -20,8 +20,9 @@
 //   (save_atom, instance_record, vector<instance_action>) -> (ok)   // instance_keeper
 //   (forget_atom, string uuid) -> (ok)                               // instance_keeper
 //   // The API cell listens here for (summary_atom, cell_summary) and
-//   // (deleted_atom, string uuid).
-//   (subscribe_atom, actor listener) -> void
+//   // (deleted_atom, string uuid). It names the cell's uuid as its cell
+//   // mapping has it: a cell in its own process need not know it.
+//   (subscribe_atom, actor listener, string cell_uuid) -> void
 // }
 // ~~~
 #include <caf/actor.hpp>
@@ -46,7 +47,7 @@ using conductor_actor = caf::typed_actor<
                   std::vector<storage::instance_action>>::with<caf::ok_atom>,
   caf::replies_to<forget_atom, std::string>::with<caf::ok_atom>,
   caf::reacts_to<committed_atom, std::uint64_t, std::int32_t>,
-  caf::reacts_to<subscribe_atom, caf::actor>,
+  caf::reacts_to<subscribe_atom, caf::actor, std::string>,
   caf::reacts_to<heartbeat_atom>>;
 
 } // namespace nimbus

@@ -15,6 +15,9 @@
 //   (reconcile_atom, vector<domain_target>) -> (ok)
 //   // Internal tick: report resources and liveness to the cell.
 //   (heartbeat_atom) -> void
+//   // Report to another cell conductor from now on (a compute process that
+//   // reconnected to its cell); reports at once.
+//   (subscribe_atom, host_report_sink) -> void
 // }
 // ~~~
 // Errors: errc::not_found for unknown domains, errc::internal with the
@@ -25,6 +28,9 @@
 
 namespace nimbus {
 
+/// Where a host sends its heartbeats (its cell conductor).
+using host_report_sink = caf::typed_actor<caf::reacts_to<report_atom, host_report>>;
+
 using host_actor = caf::typed_actor<
   caf::replies_to<spawn_dom_atom, hypervisor::domain_spec>::with<std::int32_t>,
   caf::replies_to<power_off_atom, std::string>::with<std::int32_t>,
@@ -32,9 +38,7 @@ using host_actor = caf::typed_actor<
   caf::replies_to<reboot_atom, std::string, bool>::with<std::int32_t>,
   caf::replies_to<destroy_atom, std::string>::with<caf::ok_atom>,
   caf::replies_to<reconcile_atom, std::vector<domain_target>>::with<caf::ok_atom>,
-  caf::reacts_to<heartbeat_atom>>;
-
-/// Where a host sends its heartbeats (its cell conductor).
-using host_report_sink = caf::typed_actor<caf::reacts_to<report_atom, host_report>>;
+  caf::reacts_to<heartbeat_atom>,
+  caf::reacts_to<subscribe_atom, host_report_sink>>;
 
 } // namespace nimbus

@@ -75,6 +75,9 @@ void add_service_routes(router& r, cells::compute_api& compute) {
     for (auto& s : compute.services())
       if (keep(s.service.binary, s.service.host))
         out.push_back(compute_service(s, v));
+    for (auto& s : compute.unknown_services(req.ctx)) // 2.69: services of down cells
+      if (keep(s.binary, s.host))
+        out.push_back({{"binary", s.binary}, {"host", s.host}, {"status", "UNKNOWN"}});
     return json_response(200, {{"services", out}});
   });
 }

@@ -148,7 +148,7 @@ api_response list(cells::compute_api& compute, const api_request& req, bool deta
   auto v = view_of(req);
   json servers = json::array();
   for (auto& r : result.value)
-    servers.push_back(detail ? server_detail(r, v) : server_brief(r, v));
+    servers.push_back(detail ? server_listed(r, v) : server_brief(r, v));
   json body = {{"servers", servers}};
   if (!result.value.empty() && result.value.size() == static_cast<std::size_t>(page.limit)) {
     auto href = v.base_url + "/v2.1/servers" + (detail ? "/detail" : "") + "?limit="

@@ -32,7 +32,39 @@ json fault_of(const storage::instance_record& r, const view_context& v) {
 
 } // namespace
 
+namespace {
+
+// Nova 2.69's record of a server whose cell does not answer: what the API
+// cell knows. `full` for a show; lists carry id, status, tenant and created.
+json down_cell_record(const storage::instance_record& r, const view_context& v, bool full) {
+  json s = {{"id", r.uuid},
+            {"status", "UNKNOWN"},
+            {"tenant_id", r.project_id},
+            {"created", iso_seconds(r.created_us)},
+            {"links", self_links(v.base_url, "servers", r.uuid)}};
+  if (!full)
+    return s;
+  s["user_id"] = r.user_id;
+  s["image"] = {{"id", r.image_ref}, {"links", bookmark_link(v.base_url, "images", r.image_ref)}};
+  s["flavor"] = flavor_of(r, v);
+  s["OS-EXT-AZ:availability_zone"] = r.availability_zone;
+  s["OS-EXT-STS:power_state"] = 0;
+  if (v.version.at_least(2, 71))
+    s["server_groups"] = json::array();
+  return s;
+}
+
+} // namespace
+
+json server_listed(const storage::instance_record& r, const view_context& v) {
+  if (r.vm_state == cells::unknown_vm_state)
+    return down_cell_record(r, v, false);
+  return server_detail(r, v);
+}
+
 json server_detail(const storage::instance_record& r, const view_context& v) {
+  if (r.vm_state == cells::unknown_vm_state)
+    return down_cell_record(r, v, true);
   auto status = cells::server_status(r);
   json metadata = json::object();
   for (auto& [k, val] : r.metadata)
@@ -105,6 +137,8 @@ json server_detail(const storage::instance_record& r, const view_context& v) {
 }
 
 json server_brief(const storage::instance_record& r, const view_context& v) {
+  if (r.vm_state == cells::unknown_vm_state)
+    return {{"id", r.uuid}, {"status", "UNKNOWN"}, {"links", self_links(v.base_url, "servers", r.uuid)}};
   return {{"id", r.uuid}, {"name", r.name}, {"links", self_links(v.base_url, "servers", r.uuid)}};
 }
 

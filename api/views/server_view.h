@@ -17,6 +17,8 @@ struct view_context {
 };
 
 nlohmann::json server_detail(const storage::instance_record& r, const view_context& v);
+/// An entry of /servers/detail: the detail, or the short down-cell record.
+nlohmann::json server_listed(const storage::instance_record& r, const view_context& v);
 /// The short form of list entries: id, name, links.
 nlohmann::json server_brief(const storage::instance_record& r, const view_context& v);
 /// The 202 body of a create.

@@ -50,7 +50,9 @@ class Response:
 class Nimbus:
     """One nimbus process. `config` holds extra INI lines per section."""
 
-    def __init__(self, config=None, data_dir=None):
+    def __init__(self, config=None, data_dir=None, role="all-in-one", args=()):
+        self.role = role
+        self.args = list(args)
         self.owns_dir = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="nimbus-e2e-")
         self.port = free_port()
@@ -78,15 +80,29 @@ class Nimbus:
         conf = self.write_config()
         self.log = open(os.path.join(self.data_dir, "nimbus.log"), "ab")
         self.proc = subprocess.Popen(
-            [NIMBUS_BIN, "--config-file", conf, "--data-dir", self.data_dir,
-             "--port", str(self.port), "--image-port", str(self.image_port)],
+            [NIMBUS_BIN, self.role, "--config-file", conf, "--data-dir", self.data_dir,
+             "--port", str(self.port), "--image-port", str(self.image_port)] + self.args,
             stdout=self.log, stderr=subprocess.STDOUT)
+        if self.role == "cell":
+            port = int(self.config["cell"]["listen"].rsplit(":", 1)[1])
+            wait_until(lambda: self._listens(port), "cell to listen on %d" % port)
+            return self
+        if self.role == "compute":
+            return self
         wait_until(self._answers, "nimbus to answer on port %d" % self.port, timeout=60)
+        if self.role == "api":
+            return self
         # Hosts join by heartbeat right after start: wait until all report.
         want = int(self.config["all_in_one"]["cells"]) * int(self.config["all_in_one"]["hosts_per_cell"])
         wait_until(lambda: sum(h["state"] == "up" for h in self.get("/v2.1/os-hypervisors").json["hypervisors"]) >= want,
                    "every host to report")
         return self
+
+    def _listens(self, port):
+        if self.proc.poll() is not None:
+            raise AssertionError("nimbus %s exited with %s; log in %s" % (self.role, self.proc.returncode, self.data_dir))
+        with socket.socket() as s:
+            return s.connect_ex(("127.0.0.1", port)) == 0
 
     def _answers(self):
         if self.proc.poll() is not None:
