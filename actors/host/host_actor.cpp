@@ -1,6 +1,7 @@
 #include "actors/host/host_actor.h"
 
 #include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
@@ -88,7 +89,6 @@ host_actor::behavior_type host_impl(host_actor::stateful_pointer<host_state> sel
   self->state.driver = std::move(drv);
   self->state.opts = std::move(opts);
   self->state.sink = std::move(sink);
-  self->send(self, heartbeat_atom_v);
   auto& d = *self->state.driver;
   return {
     [self, &d](spawn_dom_atom, const hypervisor::domain_spec& spec) {
@@ -119,7 +119,6 @@ host_actor::behavior_type host_impl(host_actor::stateful_pointer<host_state> sel
     [self, &d](heartbeat_atom) {
       if (self->state.sink)
         self->send(self->state.sink, report_atom_v, make_report(d, self->state.opts.name));
-      self->delayed_send(self, self->state.opts.report_interval, heartbeat_atom_v);
     },
     [self, &d](subscribe_atom, host_report_sink sink) {
       self->state.sink = std::move(sink);
@@ -128,13 +127,38 @@ host_actor::behavior_type host_impl(host_actor::stateful_pointer<host_state> sel
   };
 }
 
+// The heartbeat timer of a host. It lives on the shared scheduler, not on
+// the host's own thread: a message waiting in CAF's clock keeps its sender
+// alive, and a detached host pinned that way makes ~actor_system wait
+// forever. Linked to the host, it ends with it and drops its handle then.
+struct ticker_state {
+  host_actor host;
+  static inline const char* name = "host_ticker";
+};
+
+caf::behavior ticker_impl(caf::stateful_actor<ticker_state>* self, host_actor host,
+                          std::chrono::milliseconds interval) {
+  self->state.host = std::move(host);
+  self->link_to(self->state.host);
+  self->send(self, heartbeat_atom_v);
+  return {
+    [self, interval](heartbeat_atom) {
+      self->send(self->state.host, heartbeat_atom_v);
+      self->delayed_send(self, interval, heartbeat_atom_v);
+    },
+  };
+}
+
 } // namespace
 
 host_actor spawn_host(caf::actor_system& sys, std::shared_ptr<hypervisor::driver> drv,
                       host_options opts, host_report_sink sink) {
-  if (opts.detached)
-    return sys.spawn<caf::detached>(host_impl, std::move(drv), std::move(opts), std::move(sink));
-  return sys.spawn(host_impl, std::move(drv), std::move(opts), std::move(sink));
+  auto interval = opts.report_interval;
+  auto host = opts.detached
+                ? sys.spawn<caf::detached>(host_impl, std::move(drv), std::move(opts), std::move(sink))
+                : sys.spawn(host_impl, std::move(drv), std::move(opts), std::move(sink));
+  sys.spawn(ticker_impl, host, interval);
+  return host;
 }
 
 } // namespace nimbus::host

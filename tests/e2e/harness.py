@@ -113,13 +113,23 @@ class Nimbus:
             return False
 
     def stop(self, sig=signal.SIGTERM):
+        """Stops the process; a process that does not exit within 60 s of
+        SIGTERM is killed and reported as hung."""
+        hung = False
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(sig)
-            self.proc.wait(timeout=60)
+            try:
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                hung = True
+                self.proc.kill()
+                self.proc.wait()
         self.proc = None
         if getattr(self, "log", None):
             self.log.close()
             self.log = None
+        if hung:
+            raise AssertionError("nimbus %s did not exit on SIGTERM; log in %s" % (self.role, self.data_dir))
 
     def close(self):
         self.stop()

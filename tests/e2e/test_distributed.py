@@ -56,9 +56,15 @@ class Distributed(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
+        failures = []
         for p in [cls.api] + list(cls.computes.values()) + list(cls.cells.values()):
-            p.stop()
+            try:
+                p.stop()
+            except AssertionError as e:  # stop every process first, then report
+                failures.append(str(e))
         shutil.rmtree(cls.root, ignore_errors=True)
+        if failures:
+            raise AssertionError("; ".join(failures))
 
     @classmethod
     def hosts_up(cls):
