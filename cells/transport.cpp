@@ -28,7 +28,10 @@ std::optional<endpoint> parse_endpoint(const std::string& url) {
   }
 }
 
+void keep_openssl_error_queue_fix(); // openssl_error_queue.cpp
+
 void configure_transport(caf::actor_system_config& cfg, const tls_options& tls) {
+  keep_openssl_error_queue_fix();
   cfg.load<caf::io::middleman>();
   // Peers that lose their connection are noticed through down messages.
   cfg.set("middleman.enable-automatic-connections", false);

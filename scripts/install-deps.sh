@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libcaf-dev librocksdb-dev libcpprest-dev libssl-dev libvirt-dev
   libspdlog-dev doctest-dev nlohmann-json3-dev
-  python3 python3-openstackclient curl
+  python3 python3-openstackclient curl openssl
 )
 
 missing=()
