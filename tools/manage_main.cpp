@@ -1,71 +1,25 @@
 // nimbus-manage: the operator's cell management CLI (cf. nova-manage cell_v2).
-// Works on the API cell's data directory; reading is safe while the service runs.
+// It works on the API cell's data directory: commands that only read work
+// beside a running API; commands that write need the API process stopped.
 #include <algorithm>
 #include <iostream>
 #include <string>
 #include <vector>
 
-#include "cells/api_cell.h"
-#include "storage/ids.h"
+#include "tools/cell_v2_commands.h"
 #include "tools/config.h"
-#include "tools/table.h"
 
 namespace {
 
-const char* usage =
-  "usage: nimbus-manage [--config-file PATH] [--data-dir DIR] cell_v2 <command> [options]\n"
-  "\n"
-  "commands:\n"
-  "  list_cells [--verbose]        list the cell mappings\n"
-  "  list_hosts [--cell_uuid UUID] list the host mappings\n"
-  "  create_cell --name NAME --transport-url caf://HOST:PORT\n"
-  "              --database_connection rocksdb:///PATH [--disabled] [--verbose]\n"
-  "                                map a cell (run while the API is stopped)\n";
-
-// Hides the password of a database connection URL unless verbose (as Nova does).
-std::string shown_url(const std::string& url, bool verbose) {
-  if (verbose)
-    return url;
-  auto scheme = url.find("://"), at = url.find('@');
-  if (scheme == std::string::npos || at == std::string::npos)
-    return url;
-  auto colon = url.find(':', scheme + 3);
-  if (colon == std::string::npos || colon > at)
-    return url;
-  return url.substr(0, colon + 1) + "****" + url.substr(at);
+void print_usage(std::ostream& os) {
+  os << "usage: nimbus-manage [--config-file PATH] [--data-dir DIR] cell_v2 <command> [options]\n\n"
+        "commands:\n";
+  for (auto& c : nimbus::tools::cell_v2_commands())
+    os << "  " << c.name << " " << c.usage << "\n      " << c.summary << "\n";
 }
 
-// Nova's create_cell: 0 created; 1 transport URL or database connection
-// missing; 2 another cell already uses them.
-int create_cell(const std::string& data_dir, const std::string& name, const std::string& transport_url,
-                const std::string& database_connection, bool disabled, bool verbose) {
-  if (transport_url.empty() || database_connection.empty()) {
-    std::cerr << "Must specify --transport-url and --database_connection.\n";
-    return 1;
-  }
-  std::error_code ec;
-  auto store = nimbus::storage::open_rocksdb_store({data_dir + "/api"}, &ec);
-  if (!store) {
-    std::cerr << "nimbus-manage: cannot open the API cell store under " << data_dir << " ("
-              << ec.message() << "); is the API running?\n";
-    return 1;
-  }
-  nimbus::cells::api_cell api(std::move(store));
-  for (auto& c : api.cell_mappings())
-    if (c.transport_url == transport_url && c.database_connection == database_connection) {
-      std::cerr << "The specified transport_url and/or database_connection combination already "
-                   "exists for another cell with uuid " << c.uuid << ".\n";
-      return 2;
-    }
-  nimbus::storage::cell_mapping c{nimbus::storage::random_uuid(), name, transport_url,
-                                  database_connection, disabled};
-  if (auto e = api.put(c)) {
-    std::cerr << "nimbus-manage: cannot record the cell: " << e.message() << "\n";
-    return 1;
-  }
-  if (verbose)
-    std::cout << c.uuid << "\n";
-  return 0;
+void print_command_usage(std::ostream& os, const nimbus::tools::command_spec& c) {
+  os << "usage: nimbus-manage cell_v2 " << c.name << " " << c.usage << "\n\n" << c.summary << "\n";
 }
 
 } // namespace
@@ -77,15 +31,49 @@ int main(int argc, char** argv) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     if ((args[i] == "--config-file" || args[i] == "--data-dir") && i + 1 < args.size())
       (args[i] == "--config-file" ? config_file : data_dir) = args[++i];
-    else if (args[i] == "-h" || args[i] == "--help") {
-      std::cout << usage;
+    else if ((args[i] == "-h" || args[i] == "--help") && rest.size() < 2) {
+      print_usage(std::cout);
       return 0;
     } else
       rest.push_back(args[i]);
   }
   if (rest.size() < 2 || rest[0] != "cell_v2") {
-    std::cerr << usage;
+    print_usage(std::cerr);
     return 2;
+  }
+  auto& commands = nimbus::tools::cell_v2_commands();
+  auto spec = std::find_if(commands.begin(), commands.end(), [&](auto& c) { return rest[1] == c.name; });
+  if (spec == commands.end()) {
+    std::cerr << "nimbus-manage: unknown command cell_v2 " << rest[1] << "\n";
+    print_usage(std::cerr);
+    return 2;
+  }
+  nimbus::tools::options opts;
+  for (std::size_t i = 2; i < rest.size(); ++i) {
+    auto& a = rest[i];
+    if (a == "-h" || a == "--help") {
+      print_command_usage(std::cout, *spec);
+      return 0;
+    }
+    auto name = a.rfind("--", 0) == 0 ? a.substr(2) : std::string{};
+    auto eq = name.find('=');
+    std::string value;
+    bool inline_value = eq != std::string::npos;
+    if (inline_value) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    bool is_flag = std::count(spec->flags.begin(), spec->flags.end(), name) > 0;
+    bool takes_value = std::count(spec->values.begin(), spec->values.end(), name) > 0;
+    if (is_flag && !inline_value) {
+      opts[name] = "";
+    } else if (takes_value && (inline_value || i + 1 < rest.size())) {
+      opts[name] = inline_value ? value : rest[++i];
+    } else {
+      std::cerr << "nimbus-manage: error: unrecognized arguments: " << a << "\n";
+      print_command_usage(std::cerr, *spec);
+      return 2;
+    }
   }
   nimbus::tools::service_config cfg;
   std::string error;
@@ -95,71 +83,5 @@ int main(int argc, char** argv) {
   }
   if (!data_dir.empty())
     cfg.deployment.data_dir = data_dir;
-  auto command = rest[1];
-  std::vector<std::string> opts(rest.begin() + 2, rest.end());
-  bool verbose = false, disabled = false;
-  std::string cell_filter, name, transport_url, database_connection;
-  auto known = [&](const std::string& opt, const std::vector<std::string>& cmds) {
-    return std::find(cmds.begin(), cmds.end(), command) != cmds.end();
-  };
-  for (std::size_t i = 0; i < opts.size(); ++i) {
-    auto& o = opts[i];
-    bool has_value = i + 1 < opts.size();
-    if (o == "--verbose" && known(o, {"list_cells", "create_cell"}))
-      verbose = true;
-    else if (o == "--disabled" && known(o, {"create_cell"}))
-      disabled = true;
-    else if (o == "--cell_uuid" && has_value && known(o, {"list_hosts"}))
-      cell_filter = opts[++i];
-    else if (o == "--name" && has_value && known(o, {"create_cell"}))
-      name = opts[++i];
-    else if (o == "--transport-url" && has_value && known(o, {"create_cell"}))
-      transport_url = opts[++i];
-    else if (o == "--database_connection" && has_value && known(o, {"create_cell"}))
-      database_connection = opts[++i];
-    else if (o == "-h" || o == "--help") {
-      std::cout << usage;
-      return 0;
-    } else {
-      std::cerr << "nimbus-manage: unrecognized arguments: " << o << "\n" << usage;
-      return 2;
-    }
-  }
-  if (command != "list_cells" && command != "list_hosts" && command != "create_cell") {
-    std::cerr << "nimbus-manage: unknown command cell_v2 " << command << "\n" << usage;
-    return 2;
-  }
-  if (command == "create_cell")
-    return create_cell(cfg.deployment.data_dir, name, transport_url, database_connection, disabled,
-                       verbose);
-  std::error_code ec;
-  auto store = nimbus::storage::open_rocksdb_store(
-    {cfg.deployment.data_dir + "/api", true, false}, &ec);
-  if (!store) {
-    std::cerr << "nimbus-manage: cannot open the API cell store under " << cfg.deployment.data_dir
-              << ": " << ec.message() << "\n";
-    return 1;
-  }
-  nimbus::cells::api_cell api(std::move(store));
-  auto cells = api.cell_mappings();
-  if (command == "list_cells") {
-    nimbus::tools::table t({"Name", "UUID", "Transport URL", "Database Connection", "Disabled"});
-    for (auto& c : cells)
-      t.add({c.name, c.uuid, shown_url(c.transport_url, verbose),
-             shown_url(c.database_connection, verbose), c.disabled ? "True" : "False"});
-    std::cout << t.render();
-    return 0;
-  }
-  nimbus::tools::table t({"Cell Name", "Cell UUID", "Hostname"});
-  for (auto& h : api.host_mappings()) {
-    if (!cell_filter.empty() && h.cell_uuid != cell_filter)
-      continue;
-    std::string name;
-    for (auto& c : cells)
-      if (c.uuid == h.cell_uuid)
-        name = c.name;
-    t.add({name, h.cell_uuid, h.host});
-  }
-  std::cout << t.render();
-  return 0;
+  return nimbus::tools::run_cell_v2(rest[1], opts, cfg.deployment.data_dir, std::cout, std::cerr);
 }

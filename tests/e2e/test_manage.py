@@ -60,3 +60,82 @@ class ManageCells(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class CellCommands(unittest.TestCase):
+    """The commands that change mappings, on the data directory of a stopped API."""
+
+    def setUp(self):
+        self.nimbus = Nimbus({"all_in_one": {"cells": 2, "hosts_per_cell": 1}}).start()
+        n = self.nimbus
+        self.servers = [n.boot("m-%d" % i) for i in range(4)]
+        for uuid in self.servers:
+            n.wait_status(uuid, "ACTIVE")
+        n.stop()
+        self.cells = {c[0]: c[1] for c in rows(self.manage("cell_v2", "list_cells"))}
+
+    def tearDown(self):
+        self.nimbus.close()
+
+    def manage(self, *args, rc=0):
+        p = subprocess.run([MANAGE, "--data-dir", self.nimbus.data_dir, *args],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, rc, "%s: %s %s" % (args, p.stdout, p.stderr))
+        return p.stdout + p.stderr
+
+    def test_create_update_and_a_disabled_cell_gets_no_new_instances(self):
+        self.manage("cell_v2", "create_cell", "--name", "x", rc=1)  # no URL, no connection
+        url, db = "caf://127.0.0.1:1", "rocksdb:///nowhere"
+        new = self.manage("cell_v2", "create_cell", "--name", "x", "--transport-url", url,
+                          "--database_connection", db, "--verbose").strip()
+        self.manage("cell_v2", "create_cell", "--name", "y", "--transport-url", url,
+                    "--database_connection", db, rc=2)
+        self.manage("cell_v2", "update_cell", "--cell_uuid", new, "--name", "renamed")
+        self.assertIn("renamed", self.manage("cell_v2", "list_cells"))
+        self.manage("cell_v2", "update_cell", "--cell_uuid", "nope", rc=1)
+        self.manage("cell_v2", "update_cell", "--cell_uuid", new, "--enable", "--disable", rc=4)
+        self.manage("cell_v2", "update_cell", "--cell_uuid", self.cells["cell0"], "--disable", rc=3)
+        self.manage("cell_v2", "delete_cell", "--cell_uuid", new)
+        self.manage("cell_v2", "update_cell", "--cell_uuid", self.cells["cell2"], "--disable")
+        self.assertIn("True", [c[4] for c in rows(self.manage("cell_v2", "list_cells")) if c[0] == "cell2"])
+        n = self.nimbus.start()
+        for s in [n.wait_status(n.boot("after-disable-%d" % i), "ACTIVE") for i in range(4)]:
+            self.assertEqual(s["OS-EXT-SRV-ATTR:host"], "compute1")  # cell1's only host
+
+    def test_delete_cell_refuses_a_cell_in_use_unless_forced(self):
+        cell1 = self.cells["cell1"]
+        self.assertIn("existing hosts", self.manage("cell_v2", "delete_cell", "--cell_uuid", cell1, rc=2))
+        self.manage("cell_v2", "delete_cell", "--cell_uuid", "nope", rc=1)
+        self.manage("cell_v2", "delete_host", "--cell_uuid", cell1, "--host", "compute9", rc=2)
+        self.manage("cell_v2", "delete_host", "--cell_uuid", cell1, "--host", "compute2", rc=3)
+        self.manage("cell_v2", "delete_host", "--cell_uuid", cell1, "--host", "compute1", rc=4)
+        self.manage("cell_v2", "delete_cell", "--cell_uuid", cell1, "--force")
+        self.assertNotIn("cell1", [c[0] for c in rows(self.manage("cell_v2", "list_cells"))])
+
+    def test_map_instances_restores_mappings_and_verify_instance_finds_them(self):
+        cell1 = self.cells["cell1"]
+        lost = [u for u in self.servers if "cell1" in self.manage("cell_v2", "verify_instance", "--uuid", u)]
+        self.assertTrue(lost)
+        db = [c[3] for c in rows(self.manage("cell_v2", "list_cells", "--verbose")) if c[0] == "cell1"][0]
+        self.manage("cell_v2", "delete_cell", "--cell_uuid", cell1, "--force")  # drops its mappings
+        self.assertIn("not mapped", self.manage("cell_v2", "verify_instance", "--uuid", lost[0], rc=1))
+        self.assertEqual(self.manage("cell_v2", "verify_instance", "--uuid", lost[0], "--quiet", rc=1), "")
+        again = self.manage("cell_v2", "create_cell", "--name", "cell1", "--transport-url", "local:///",
+                            "--database_connection", db, "--verbose").strip()
+        self.manage("cell_v2", "map_instances", "--cell_uuid", again, "--max-count", "0", rc=127)
+        if len(lost) > 1:
+            self.manage("cell_v2", "map_instances", "--cell_uuid", again, "--max-count", "1", rc=1)
+        self.manage("cell_v2", "map_instances", "--cell_uuid", again)
+        for u in lost:
+            self.assertIn("is in cell: cell1", self.manage("cell_v2", "verify_instance", "--uuid", u))
+        self.manage("cell_v2", "discover_hosts", "--verbose")
+        self.assertIn("compute1", self.manage("cell_v2", "list_hosts", "--cell_uuid", again))
+        self.manage("cell_v2", "discover_hosts", "--strict", rc=1)  # nothing left to map
+        self.manage("cell_v2", "list_hosts", "--cell_uuid", "nope", rc=1)
+
+    def test_every_command_has_help(self):
+        for cmd in ("simple_cell_setup", "map_cell0", "create_cell", "list_cells", "update_cell",
+                    "delete_cell", "discover_hosts", "list_hosts", "delete_host", "map_instances",
+                    "verify_instance"):
+            self.assertIn("usage: nimbus-manage cell_v2 " + cmd, self.manage("cell_v2", cmd, "--help"))
+        self.assertIn("Cell0 is already setup", self.manage("cell_v2", "map_cell0"))
