@@ -51,6 +51,7 @@ compute_service::compute_service(cells::compute_api& compute) {
   add_image_routes(routes_, compute);
   add_hypervisor_routes(routes_, compute);
   add_service_routes(routes_, compute);
+  add_manage_routes(routes_, compute);
 }
 
 api_response compute_service::handle(api_request& req) const {

@@ -1,6 +1,7 @@
 #pragma once
 // Where each cell's conductor is: the running counterpart of cell_mappings.
 // Thread-safe: the HTTP threads read it while cells join.
+#include <algorithm>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
@@ -37,6 +38,19 @@ public:
     for (auto& c : cells_)
       if (c.mapping.uuid == uuid)
         c.conductor = conductor_actor{};
+  }
+  /// Takes a changed mapping (name, disabled, ...), keeping the conductor.
+  void update_mapping(const storage::cell_mapping& m) {
+    std::unique_lock<std::shared_mutex> lock(mutex_);
+    for (auto& c : cells_)
+      if (c.mapping.uuid == m.uuid)
+        c.mapping = m;
+  }
+  void remove(const std::string& uuid) {
+    std::unique_lock<std::shared_mutex> lock(mutex_);
+    cells_.erase(std::remove_if(cells_.begin(), cells_.end(),
+                                [&](auto& c) { return c.mapping.uuid == uuid; }),
+                 cells_.end());
   }
   std::optional<cell_entry> get(const std::string& uuid) const {
     std::shared_lock<std::shared_mutex> lock(mutex_);

@@ -119,6 +119,13 @@ caf::behavior links_impl(self_ptr self, std::shared_ptr<cell_directory> cells,
   self->delayed_send(self, st.opts.discover_hosts_interval, caf::tick_atom_v);
   return {
     [self](caf::connect_atom, const std::string& uuid) { connect(self, uuid); },
+    [self](caf::add_atom, const storage::cell_mapping& m) { // mapped while running
+      if (mapping_of(self, m.uuid))
+        return;
+      self->state.remote.push_back(m);
+      self->state.cells->add({m, conductor_actor{}});
+      connect(self, m.uuid);
+    },
     [self](caf::tick_atom) {
       discover_hosts(self);
       self->delayed_send(self, self->state.opts.discover_hosts_interval, caf::tick_atom_v);

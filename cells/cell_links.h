@@ -5,7 +5,8 @@
 // again every reconnect_interval until it is back. A connected cell gets the
 // super conductor as its listener. Every discover_hosts_interval it maps
 // hosts the cells report and the API cell does not know yet (Nova's
-// discover_hosts_in_cells_interval).
+// discover_hosts_in_cells_interval). (add_atom, cell_mapping) adds a cell
+// mapped while the API runs.
 #include <chrono>
 #include <memory>
 #include <vector>

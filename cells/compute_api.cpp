@@ -4,6 +4,7 @@
 #include <limits>
 #include <random>
 #include <regex>
+#include <sstream>
 #include <unordered_set>
 
 #include <caf/actor_system.hpp>
@@ -12,6 +13,7 @@
 
 #include "actors/instance/instance_states.h"
 #include "cells/blocking.h"
+#include "cells/cell_commands.h"
 #include "cells/cell_mapping.h"
 #include "cells/context.h"
 #include "storage/clock.h"
@@ -369,6 +371,45 @@ std::vector<unknown_service> compute_api::unknown_services(const request_context
 
 std::vector<hypervisor_view> compute_api::hypervisors() const {
   return gather_all<hypervisor_view>(*ctx_, hypers_atom_v);
+}
+
+} // namespace nimbus::cells
+
+namespace nimbus::cells {
+
+manage_result compute_api::manage(const std::string& command,
+                                  const std::map<std::string, std::string>& opts) {
+  std::ostringstream out, err;
+  manage_result r;
+  r.rc = run_cell_v2(command, opts, *ctx_->api, ctx_->data_dir, out, err);
+  r.out = out.str();
+  r.err = err.str();
+  if (!cell_v2_reads_only(command))
+    refresh_cells();
+  caf::logger::set_current_actor_system(nullptr);
+  return r;
+}
+
+void compute_api::refresh_cells() {
+  auto mappings = ctx_->api->cell_mappings();
+  for (auto& known : ctx_->cells->all()) {
+    bool kept = std::any_of(mappings.begin(), mappings.end(),
+                            [&](auto& m) { return m.uuid == known.mapping.uuid; });
+    if (!kept) {
+      spdlog::info("cell {} was unmapped", known.mapping.name);
+      ctx_->cells->remove(known.mapping.uuid);
+    }
+  }
+  for (auto& m : mappings) {
+    if (ctx_->cells->get(m.uuid)) {
+      ctx_->cells->update_mapping(m);
+    } else if (ctx_->cell_links) {
+      spdlog::info("cell {} was mapped; connecting to {}", m.name, m.transport_url);
+      caf::anon_send(ctx_->cell_links, caf::add_atom_v, m);
+    } else {
+      spdlog::warn("cell {} was mapped; an all-in-one process starts it at its next start", m.name);
+    }
+  }
 }
 
 } // namespace nimbus::cells

@@ -67,6 +67,13 @@ struct unknown_service {
   std::string host;
 };
 
+/// What a cell management command printed and returned.
+struct manage_result {
+  int rc = 0;
+  std::string out;
+  std::string err;
+};
+
 class compute_api {
 public:
   explicit compute_api(std::shared_ptr<context> ctx);
@@ -98,7 +105,13 @@ public:
   std::vector<unknown_service> unknown_services(const request_context& ctx) const;
   std::vector<hypervisor_view> hypervisors() const;
 
+  /// Runs a nimbus-manage cell_v2 command on the live API cell, then brings
+  /// the running cells in line with the mappings (a disabled cell gets no new
+  /// instances, a new cell in another process is connected to).
+  manage_result manage(const std::string& command, const std::map<std::string, std::string>& opts);
+
 private:
+  void refresh_cells();
   std::shared_ptr<context> ctx_;
 };
 

@@ -24,6 +24,8 @@ struct context {
   caf::actor super_conductor;
   timeouts limits;
   std::string control_host; // where the API, scheduler and conductors run
+  std::string data_dir;     // where new cells' stores go by default
+  caf::actor cell_links;    // links to cells in other processes (api role)
 };
 
 } // namespace nimbus::cells

@@ -197,13 +197,17 @@ bool deployment::impl::start_api_cell(bool all_in_one, std::string* error) {
   }
   auto super = spawn_super_conductor(*sys, api, directory, {opts.build_timeout});
   helpers.push_back(super);
-  if (!remote.empty())
-    helpers.push_back(spawn_cell_links(*sys, directory, api, remote, super,
-                                       {opts.tls.enabled, std::chrono::seconds(5),
-                                        opts.reconnect_interval, opts.discover_hosts_interval}));
+  caf::actor links;
+  if (!all_in_one) {
+    links = spawn_cell_links(*sys, directory, api, remote, super,
+                             {opts.tls.enabled, std::chrono::seconds(5), opts.reconnect_interval,
+                              opts.discover_hosts_interval});
+    helpers.push_back(links);
+  }
   ctx = std::shared_ptr<context>(new context{*sys, api, directory, super,
                                              {opts.call_timeout, opts.list_timeout},
-                                             opts.control_host.empty() ? local_host_name() : opts.control_host});
+                                             opts.control_host.empty() ? local_host_name() : opts.control_host,
+                                             opts.data_dir, links});
   compute = std::make_unique<compute_api>(ctx);
   return true;
 }

@@ -1,36 +1,99 @@
 // nimbus-manage: the operator's cell management CLI (cf. nova-manage cell_v2).
-// It works on the API cell's data directory: commands that only read work
-// beside a running API; commands that write need the API process stopped.
+// Before the first start, or with the API stopped, it works on the API cell's
+// data directory. While the API runs (it holds the store), reading commands
+// still read the directory, and changing ones go through the API.
 #include <algorithm>
 #include <iostream>
 #include <string>
 #include <vector>
 
-#include "tools/cell_v2_commands.h"
+#include <nlohmann/json.hpp>
+
+#include "cells/api_cell.h"
+#include "cells/cell_commands.h"
+#include "tools/api_client.h"
 #include "tools/config.h"
 
 namespace {
 
+using nimbus::cells::command_spec;
+
 void print_usage(std::ostream& os) {
-  os << "usage: nimbus-manage [--config-file PATH] [--data-dir DIR] cell_v2 <command> [options]\n\n"
+  os << "usage: nimbus-manage [--config-file PATH] [--data-dir DIR] [--api-url http://HOST:PORT]\n"
+        "                     cell_v2 <command> [options]\n\n"
         "commands:\n";
-  for (auto& c : nimbus::tools::cell_v2_commands())
+  for (auto& c : nimbus::cells::cell_v2_commands())
     os << "  " << c.name << " " << c.usage << "\n      " << c.summary << "\n";
 }
 
-void print_command_usage(std::ostream& os, const nimbus::tools::command_spec& c) {
+void print_command_usage(std::ostream& os, const command_spec& c) {
   os << "usage: nimbus-manage cell_v2 " << c.name << " " << c.usage << "\n\n" << c.summary << "\n";
+}
+
+// Parses a command's options; returns false (after printing why) on bad ones.
+bool parse_options(const command_spec& spec, const std::vector<std::string>& args,
+                   nimbus::cells::options* out, bool* help) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    auto& a = args[i];
+    if (a == "-h" || a == "--help") {
+      *help = true;
+      return true;
+    }
+    auto name = a.rfind("--", 0) == 0 ? a.substr(2) : std::string{};
+    auto eq = name.find('=');
+    bool inline_value = eq != std::string::npos;
+    std::string value = inline_value ? name.substr(eq + 1) : std::string{};
+    if (inline_value)
+      name = name.substr(0, eq);
+    bool is_flag = std::count(spec.flags.begin(), spec.flags.end(), name) > 0;
+    bool takes_value = std::count(spec.values.begin(), spec.values.end(), name) > 0;
+    if (is_flag && !inline_value) {
+      (*out)[name] = "";
+    } else if (takes_value && (inline_value || i + 1 < args.size())) {
+      (*out)[name] = inline_value ? value : args[++i];
+    } else {
+      std::cerr << "nimbus-manage: error: unrecognized arguments: " << a << "\n";
+      print_command_usage(std::cerr, spec);
+      return false;
+    }
+  }
+  return true;
+}
+
+// The API holds the store: let it run the command on its live API cell.
+int run_through_api(const std::string& api_url, const std::string& command,
+                    const nimbus::cells::options& opts) {
+  auto rest = api_url.substr(api_url.find("://") == std::string::npos ? 0 : api_url.find("://") + 3);
+  auto colon = rest.rfind(':');
+  auto host = rest.substr(0, colon);
+  int port = colon == std::string::npos ? 80 : std::atoi(rest.c_str() + colon + 1);
+  nlohmann::json body = {{"options", opts}};
+  auto reply = nimbus::tools::post_json(host, port, "/nimbus-manage/cell_v2/" + command, body.dump(),
+                                        "admin:admin");
+  auto j = nlohmann::json::parse(reply.body, nullptr, false);
+  if (reply.status != 200 || j.is_discarded() || !j.contains("rc")) {
+    std::cerr << "nimbus-manage: the API cell store is in use and no API answered at " << api_url
+              << " (status " << reply.status << ").\n";
+    return 1;
+  }
+  std::cout << j.value("stdout", "");
+  std::cerr << j.value("stderr", "");
+  return j.value("rc", 1);
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  std::string config_file, data_dir;
+  std::string config_file, data_dir, api_url;
   std::vector<std::string> rest;
   for (std::size_t i = 0; i < args.size(); ++i) {
-    if ((args[i] == "--config-file" || args[i] == "--data-dir") && i + 1 < args.size())
-      (args[i] == "--config-file" ? config_file : data_dir) = args[++i];
+    auto* global = args[i] == "--config-file" ? &config_file
+                   : args[i] == "--data-dir"    ? &data_dir
+                   : args[i] == "--api-url"     ? &api_url
+                                                : nullptr;
+    if (global && i + 1 < args.size())
+      *global = args[++i];
     else if ((args[i] == "-h" || args[i] == "--help") && rest.size() < 2) {
       print_usage(std::cout);
       return 0;
@@ -41,39 +104,20 @@ int main(int argc, char** argv) {
     print_usage(std::cerr);
     return 2;
   }
-  auto& commands = nimbus::tools::cell_v2_commands();
-  auto spec = std::find_if(commands.begin(), commands.end(), [&](auto& c) { return rest[1] == c.name; });
-  if (spec == commands.end()) {
-    std::cerr << "nimbus-manage: unknown command cell_v2 " << rest[1] << "\n";
+  auto command = rest[1];
+  auto* spec = nimbus::cells::find_cell_v2_command(command);
+  if (!spec) {
+    std::cerr << "nimbus-manage: unknown command cell_v2 " << command << "\n";
     print_usage(std::cerr);
     return 2;
   }
-  nimbus::tools::options opts;
-  for (std::size_t i = 2; i < rest.size(); ++i) {
-    auto& a = rest[i];
-    if (a == "-h" || a == "--help") {
-      print_command_usage(std::cout, *spec);
-      return 0;
-    }
-    auto name = a.rfind("--", 0) == 0 ? a.substr(2) : std::string{};
-    auto eq = name.find('=');
-    std::string value;
-    bool inline_value = eq != std::string::npos;
-    if (inline_value) {
-      value = name.substr(eq + 1);
-      name = name.substr(0, eq);
-    }
-    bool is_flag = std::count(spec->flags.begin(), spec->flags.end(), name) > 0;
-    bool takes_value = std::count(spec->values.begin(), spec->values.end(), name) > 0;
-    if (is_flag && !inline_value) {
-      opts[name] = "";
-    } else if (takes_value && (inline_value || i + 1 < rest.size())) {
-      opts[name] = inline_value ? value : rest[++i];
-    } else {
-      std::cerr << "nimbus-manage: error: unrecognized arguments: " << a << "\n";
-      print_command_usage(std::cerr, *spec);
-      return 2;
-    }
+  nimbus::cells::options opts;
+  bool help = false;
+  if (!parse_options(*spec, {rest.begin() + 2, rest.end()}, &opts, &help))
+    return 2;
+  if (help) {
+    print_command_usage(std::cout, *spec);
+    return 0;
   }
   nimbus::tools::service_config cfg;
   std::string error;
@@ -83,5 +127,18 @@ int main(int argc, char** argv) {
   }
   if (!data_dir.empty())
     cfg.deployment.data_dir = data_dir;
-  return nimbus::tools::run_cell_v2(rest[1], opts, cfg.deployment.data_dir, std::cout, std::cerr);
+  if (api_url.empty())
+    api_url = "http://" + cfg.api.listen + ":" + std::to_string(cfg.api.port);
+  bool reads = nimbus::cells::cell_v2_reads_only(command);
+  std::error_code ec;
+  auto store = nimbus::storage::open_rocksdb_store({cfg.deployment.data_dir + "/api", reads, !reads}, &ec);
+  if (!store) {
+    if (!reads && ec == nimbus::storage::errc::io_error) // held by a running API
+      return run_through_api(api_url, command, opts);
+    std::cerr << "nimbus-manage: cannot open the API cell store under " << cfg.deployment.data_dir
+              << ": " << ec.message() << "\n";
+    return 1;
+  }
+  nimbus::cells::api_cell api(std::move(store));
+  return nimbus::cells::run_cell_v2(command, opts, api, cfg.deployment.data_dir, std::cout, std::cerr);
 }

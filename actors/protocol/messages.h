@@ -24,6 +24,11 @@ typename Inspector::result_type inspect(Inspector& f, flavor& x) {
            x.extra_specs, x.created_us);
 }
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, cell_mapping& x) {
+  return f(caf::meta::type_name("cell_mapping"), x.uuid, x.name, x.transport_url,
+           x.database_connection, x.disabled);
+}
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, instance_fault& x) {
   return f(caf::meta::type_name("instance_fault"), x.code, x.message, x.details, x.created_us);
 }

@@ -8,6 +8,7 @@
 
 CAF_BEGIN_TYPE_ID_BLOCK(nimbus, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(nimbus, (nimbus::storage::flavor))
+  CAF_ADD_TYPE_ID(nimbus, (nimbus::storage::cell_mapping))
   CAF_ADD_TYPE_ID(nimbus, (nimbus::storage::instance_fault))
   CAF_ADD_TYPE_ID(nimbus, (nimbus::storage::instance_record))
   CAF_ADD_TYPE_ID(nimbus, (std::vector<nimbus::storage::instance_record>))

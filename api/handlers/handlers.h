@@ -16,6 +16,8 @@ void add_flavor_routes(router& r, cells::compute_api& compute);
 void add_image_routes(router& r, cells::compute_api& compute);
 void add_hypervisor_routes(router& r, cells::compute_api& compute);
 void add_service_routes(router& r, cells::compute_api& compute);
+/// nimbus-manage's channel to a running API.
+void add_manage_routes(router& r, cells::compute_api& compute);
 /// The Glance v2 subset, served on its own port.
 void add_glance_routes(router& r, cells::compute_api& compute);
 

@@ -139,3 +139,39 @@ class CellCommands(unittest.TestCase):
                     "verify_instance"):
             self.assertIn("usage: nimbus-manage cell_v2 " + cmd, self.manage("cell_v2", cmd, "--help"))
         self.assertIn("Cell0 is already setup", self.manage("cell_v2", "map_cell0"))
+
+
+class ThroughRunningApi(unittest.TestCase):
+    """While the API runs it holds the store: changes go through it and take
+    effect without a restart."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.nimbus = Nimbus({"all_in_one": {"cells": 2, "hosts_per_cell": 1}}).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.nimbus.close()
+
+    def manage(self, *args, rc=0):
+        p = subprocess.run([MANAGE, "--data-dir", self.nimbus.data_dir, "--api-url", self.nimbus.base, *args],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, rc, "%s: %s %s" % (args, p.stdout, p.stderr))
+        return p.stdout + p.stderr
+
+    def test_disable_create_and_refuse_while_running(self):
+        cells = {c[0]: c[1] for c in rows(self.manage("cell_v2", "list_cells"))}
+        self.manage("cell_v2", "update_cell", "--cell_uuid", cells["cell2"], "--disable")
+        n = self.nimbus
+        for s in [n.wait_status(n.boot("live-%d" % i), "ACTIVE") for i in range(4)]:
+            self.assertEqual(s["OS-EXT-SRV-ATTR:host"], "compute1")
+        self.manage("cell_v2", "update_cell", "--cell_uuid", cells["cell2"], "--enable")
+        hosts = {n.wait_status(n.boot("live-again-%d" % i), "ACTIVE")["OS-EXT-SRV-ATTR:host"] for i in range(4)}
+        self.assertIn("compute2", hosts)
+        new = self.manage("cell_v2", "create_cell", "--name", "cell9", "--transport-url", "caf://127.0.0.1:9",
+                          "--database_connection", "rocksdb:///nowhere", "--verbose").strip()
+        self.assertIn(new, self.manage("cell_v2", "list_cells"))
+        self.manage("cell_v2", "delete_cell", "--cell_uuid", cells["cell1"], rc=2)
+        self.manage("cell_v2", "delete_cell", "--cell_uuid", new)
+        self.assertNotIn("cell9", self.manage("cell_v2", "list_cells"))
+        self.assertEqual(n.post("/nimbus-manage/cell_v2/list_cells", {}, token="alice:demo").status, 403)

@@ -1,4 +1,4 @@
-#include "tools/cell_v2_commands.h"
+#include "cells/cell_commands.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -9,9 +9,9 @@
 #include "storage/keys.h"
 #include "storage/record_io.h"
 #include "storage/ids.h"
-#include "tools/table.h"
+#include "cells/table.h"
 
-namespace nimbus::tools {
+namespace nimbus::cells {
 namespace {
 
 using storage::key_space;
@@ -62,7 +62,7 @@ std::unique_ptr<storage::store> open_store(const std::string& path, bool read_on
   auto s = storage::open_rocksdb_store({path, read_only, !read_only}, &ec);
   if (!s)
     err << "Cannot open the store at " << path << " (" << ec.message()
-        << ")" << (read_only ? "" : "; stop the API process first") << ".\n";
+        << ").\n";
   return s;
 }
 
@@ -74,7 +74,7 @@ std::string store_path(const storage::cell_mapping& c) {
 }
 
 struct context {
-  cells::api_cell& api;
+  api_cell& api;
   const options& o;
   std::ostream& out;
   std::ostream& err;
@@ -114,7 +114,7 @@ int list_hosts(context& c) {
   return 0;
 }
 
-bool used_elsewhere(cells::api_cell& api, const std::string& uuid, const std::string& transport,
+bool used_elsewhere(api_cell& api, const std::string& uuid, const std::string& transport,
                     const std::string& db) {
   for (auto& m : api.cell_mappings())
     if (m.uuid != uuid && m.transport_url == transport && m.database_connection == db)
@@ -144,7 +144,7 @@ int create_cell(context& c) {
 }
 
 int map_cell0(context& c) {
-  if (c.api.cell_mapping(cells::cell0_uuid)) {
+  if (c.api.cell_mapping(cell0_uuid)) {
     c.out << "Cell0 is already setup\n";
     return 0;
   }
@@ -153,7 +153,7 @@ int map_cell0(context& c) {
     db = "rocksdb://" + std::filesystem::absolute(std::filesystem::path(c.data_dir) / "cells" / "cell0")
                           .lexically_normal()
                           .string();
-  if (auto ec = c.api.put(storage::cell_mapping{cells::cell0_uuid, cells::cell0_name, "none:///", db, false})) {
+  if (auto ec = c.api.put(storage::cell_mapping{cell0_uuid, cell0_name, "none:///", db, false})) {
     c.err << "Cannot map cell0: " << ec.message() << "\n";
     return 1;
   }
@@ -171,7 +171,7 @@ int update_cell(context& c) {
     c.err << "Cell with uuid " << uuid << " was not found.\n";
     return 1;
   }
-  if (uuid == cells::cell0_uuid && flag(c.o, "disable")) {
+  if (uuid == cell0_uuid && flag(c.o, "disable")) {
     c.err << "Cell0 cannot be disabled.\n";
     return 3;
   }
@@ -272,7 +272,7 @@ int discover_hosts(context& c) {
   auto known = c.api.host_mappings();
   std::vector<storage::host_mapping> fresh;
   for (auto& m : c.api.cell_mappings()) {
-    if (m.uuid == cells::cell0_uuid || (!only.empty() && m.uuid != only))
+    if (m.uuid == cell0_uuid || (!only.empty() && m.uuid != only))
       continue;
     auto path = store_path(m);
     if (path.empty())
@@ -375,12 +375,12 @@ int verify_instance(context& c) {
 }
 
 int simple_cell_setup(context& c) {
-  cells::setup_plan plan{c.data_dir, 1, 0, false};
+  setup_plan plan{c.data_dir, 1, 0, false};
   if (auto rc = map_cell0(c); rc != 0)
     return rc;
   bool has_cells = false;
   for (auto& m : c.api.cell_mappings())
-    has_cells = has_cells || m.uuid != cells::cell0_uuid;
+    has_cells = has_cells || m.uuid != cell0_uuid;
   if (!has_cells) {
     auto transport = opt(c.o, "transport-url");
     if (transport.empty()) {
@@ -396,9 +396,9 @@ int simple_cell_setup(context& c) {
   }
   std::string initialized;
   if (c.api.store().get(key_space::meta, storage::keys::initialized, &initialized)) {
-    for (auto& f : cells::default_flavors())
+    for (auto& f : default_flavors())
       c.api.put(f);
-    c.api.put(cells::default_image());
+    c.api.put(default_image());
     storage::write_batch b;
     b.put(key_space::meta, std::string{storage::keys::initialized}, "1");
     c.api.store().write(std::move(b));
@@ -419,13 +419,19 @@ const std::vector<command_spec>& cell_v2_commands() {
   return specs;
 }
 
-int run_cell_v2(const std::string& command, const options& o, const std::string& data_dir,
-                std::ostream& out, std::ostream& err) {
-  bool reads_only = command == "list_cells" || command == "list_hosts" || command == "verify_instance";
-  auto store = open_store(data_dir + "/api", reads_only, err);
-  if (!store)
-    return 1;
-  cells::api_cell api(std::move(store));
+const command_spec* find_cell_v2_command(const std::string& command) {
+  for (auto& c : specs)
+    if (command == c.name)
+      return &c;
+  return nullptr;
+}
+
+bool cell_v2_reads_only(const std::string& command) {
+  return command == "list_cells" || command == "list_hosts" || command == "verify_instance";
+}
+
+int run_cell_v2(const std::string& command, const options& o, api_cell& api,
+                const std::string& data_dir, std::ostream& out, std::ostream& err) {
   context c{api, o, out, err, data_dir};
   static const std::map<std::string, int (*)(context&)> handlers = {
     {"simple_cell_setup", simple_cell_setup}, {"map_cell0", map_cell0},
@@ -435,7 +441,12 @@ int run_cell_v2(const std::string& command, const options& o, const std::string&
     {"delete_host", delete_host},             {"map_instances", map_instances},
     {"verify_instance", verify_instance},
   };
-  return handlers.at(command)(c);
+  auto it = handlers.find(command);
+  if (it == handlers.end()) {
+    err << "unknown command cell_v2 " << command << "\n";
+    return 2;
+  }
+  return it->second(c);
 }
 
-} // namespace nimbus::tools
+} // namespace nimbus::cells
