@@ -9,6 +9,11 @@ public:
   bool host_passes(const host_state& h, const resources&) const override {
     return h.up && h.enabled;
   }
+  void filter(std::vector<const host_state*>& hosts, const resources&) const override {
+    hosts.erase(std::remove_if(hosts.begin(), hosts.end(),
+                               [](const host_state* h) { return !(h->up && h->enabled); }),
+                hosts.end());
+  }
 };
 
 // Capacity filters share one shape: total * ratio - used >= requested.
@@ -18,12 +23,19 @@ public:
   capacity_filter(std::string_view name, double ratio, Total total, Used used, Requested requested)
     : name_(name), ratio_(ratio), total_(total), used_(used), requested_(requested) {}
   std::string_view name() const override { return name_; }
-  bool host_passes(const host_state& h, const resources& r) const override {
+  bool host_passes(const host_state& h, const resources& r) const override { return fits(h, r); }
+  void filter(std::vector<const host_state*>& hosts, const resources& r) const override {
+    hosts.erase(std::remove_if(hosts.begin(), hosts.end(),
+                               [&](const host_state* h) { return !fits(*h, r); }),
+                hosts.end());
+  }
+
+private:
+  bool fits(const host_state& h, const resources& r) const {
     return static_cast<double>(total_(h)) * ratio_ - static_cast<double>(used_(h))
            >= static_cast<double>(requested_(r));
   }
 
-private:
   std::string_view name_;
   double ratio_;
   Total total_;

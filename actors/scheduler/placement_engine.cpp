@@ -29,6 +29,7 @@ void placement_engine::update_host(const std::string& name, std::int32_t vcpus,
   h.disk_gb_total = disk_gb;
   h.last_report_us = std::max(h.last_report_us, now_us);
   h.up = true;
+  hosts_changed_ = true;
 }
 
 void placement_engine::set_enabled(const std::string& name, bool enabled) {
@@ -37,6 +38,12 @@ void placement_engine::set_enabled(const std::string& name, bool enabled) {
 }
 
 void placement_engine::refresh_liveness(std::int64_t now_us) {
+  // Liveness moves on the scale of seconds: once per 100 ms is fresh enough,
+  // and keeps this O(hosts) walk off most decisions.
+  if (now_us >= last_refresh_us_ && now_us - last_refresh_us_ < 100'000 && !hosts_changed_)
+    return;
+  last_refresh_us_ = now_us;
+  hosts_changed_ = false;
   auto limit = opts_.service_down_time_s * 1'000'000;
   for (auto& [name, h] : hosts_)
     h.up = h.last_report_us > 0 && now_us - h.last_report_us <= limit;
@@ -53,12 +60,15 @@ std::optional<choice> placement_engine::select(const std::string& uuid, const re
   refresh_liveness(now_us);
   release(uuid); // a retried request does not hold two claims
   std::vector<const host_state*> candidates;
+  candidates.reserve(hosts_.size());
   for (auto& [name, h] : hosts_)
-    if (passes(h, r) && std::find(ignore.begin(), ignore.end(), name) == ignore.end())
+    if (ignore.empty() || std::find(ignore.begin(), ignore.end(), name) == ignore.end())
       candidates.push_back(&h);
+  for (auto& f : filters_)
+    f->filter(candidates, r);
   if (candidates.empty())
     return std::nullopt;
-  rank(candidates, weighers_);
+  rank(candidates, weighers_, static_cast<std::size_t>(std::max(opts_.max_attempts, 1)));
   choice c;
   c.host = candidates.front()->name;
   auto alternates = std::min<std::size_t>(candidates.size() - 1,

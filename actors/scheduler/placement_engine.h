@@ -63,6 +63,8 @@ private:
     resources amount;
   };
   std::unordered_map<std::string, allocation> allocations_;
+  std::int64_t last_refresh_us_ = -1;
+  bool hosts_changed_ = true;
 };
 
 } // namespace nimbus::scheduler

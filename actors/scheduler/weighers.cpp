@@ -1,44 +1,50 @@
 #include "actors/scheduler/weighers.h"
 
 #include <algorithm>
-#include <functional>
 
 namespace nimbus::scheduler {
 namespace {
 
+// Weighs a host by how much of one resource is free; Free is a stateless
+// function object, inlined in the batch loop.
+template <class Free>
 class free_weigher final : public host_weigher {
 public:
-  free_weigher(std::string_view name, double multiplier, std::function<double(const host_state&)> f)
-    : host_weigher(multiplier), name_(name), free_(std::move(f)) {}
+  free_weigher(std::string_view name, double multiplier) : host_weigher(multiplier), name_(name) {}
   std::string_view name() const override { return name_; }
-  double raw_weight(const host_state& h) const override { return free_(h); }
+  double raw_weight(const host_state& h) const override { return Free{}(h); }
+  void raw_weights(const std::vector<const host_state*>& hosts, std::vector<double>& out) const override {
+    for (std::size_t i = 0; i < hosts.size(); ++i)
+      out[i] = Free{}(*hosts[i]);
+  }
 
 private:
   std::string_view name_;
-  std::function<double(const host_state&)> free_;
+};
+
+struct free_ram {
+  double operator()(const host_state& h) const { return static_cast<double>(h.free_memory_mb()); }
+};
+struct free_cpu {
+  double operator()(const host_state& h) const { return static_cast<double>(h.free_vcpus()); }
 };
 
 } // namespace
 
 std::unique_ptr<host_weigher> make_weigher(std::string_view name, double multiplier) {
   if (name == "RAMWeigher")
-    return std::make_unique<free_weigher>("RAMWeigher", multiplier, [](const host_state& h) {
-      return static_cast<double>(h.free_memory_mb());
-    });
+    return std::make_unique<free_weigher<free_ram>>("RAMWeigher", multiplier);
   if (name == "CPUWeigher")
-    return std::make_unique<free_weigher>("CPUWeigher", multiplier, [](const host_state& h) {
-      return static_cast<double>(h.free_vcpus());
-    });
+    return std::make_unique<free_weigher<free_cpu>>("CPUWeigher", multiplier);
   return nullptr;
 }
 
 void rank(std::vector<const host_state*>& hosts,
-          const std::vector<std::unique_ptr<host_weigher>>& weighers) {
+          const std::vector<std::unique_ptr<host_weigher>>& weighers, std::size_t top) {
   std::vector<double> total(hosts.size(), 0.0);
   std::vector<double> raw(hosts.size());
   for (auto& w : weighers) {
-    for (std::size_t i = 0; i < hosts.size(); ++i)
-      raw[i] = w->raw_weight(*hosts[i]);
+    w->raw_weights(hosts, raw);
     auto [lo, hi] = std::minmax_element(raw.begin(), raw.end());
     if (lo == raw.end() || *hi == *lo)
       continue; // every host weighs the same: this weigher decides nothing
@@ -49,11 +55,13 @@ void rank(std::vector<const host_state*>& hosts,
   std::vector<std::size_t> order(hosts.size());
   for (std::size_t i = 0; i < order.size(); ++i)
     order[i] = i;
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+  auto better = [&](std::size_t a, std::size_t b) {
     if (total[a] != total[b])
       return total[a] > total[b];
     return hosts[a]->name < hosts[b]->name;
-  });
+  };
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(std::min(top, order.size())),
+                    order.end(), better);
   std::vector<const host_state*> sorted;
   sorted.reserve(hosts.size());
   for (auto i : order)

@@ -21,6 +21,11 @@ public:
   virtual ~host_weigher() = default;
   virtual std::string_view name() const = 0;
   virtual double raw_weight(const host_state& host) const = 0;
+  /// raw_weight of every host into `out`, in one call per decision.
+  virtual void raw_weights(const std::vector<const host_state*>& hosts, std::vector<double>& out) const {
+    for (std::size_t i = 0; i < hosts.size(); ++i)
+      out[i] = raw_weight(*hosts[i]);
+  }
   double multiplier() const { return multiplier_; }
 
 private:
@@ -31,8 +36,11 @@ private:
 std::unique_ptr<host_weigher> make_weigher(std::string_view name, double multiplier);
 
 /// Sorts `hosts` best first by their combined normalized weight; ties go to
-/// the host with the smaller name, so a choice is reproducible.
+/// the host with the smaller name, so a choice is reproducible. With `top`,
+/// only the first `top` places are sorted (the rest follow in any order):
+/// a scheduler needs the best host and a few alternates, not a full order.
 void rank(std::vector<const host_state*>& hosts,
-          const std::vector<std::unique_ptr<host_weigher>>& weighers);
+          const std::vector<std::unique_ptr<host_weigher>>& weighers,
+          std::size_t top = static_cast<std::size_t>(-1));
 
 } // namespace nimbus::scheduler

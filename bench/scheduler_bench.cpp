@@ -1,0 +1,45 @@
+// Benchmark: placement decisions per second of one cell's scheduler, and the
+// latency of each decision (filter, weigh, claim), with the default filters
+// and weighers, on a cell of N identical hosts, until the cell is full or
+// D decisions were made. Prints one JSON line and a summary.
+//
+//   scheduler_bench [hosts=2000] [decisions=100000]
+#include <cstdlib>
+#include <iostream>
+
+#include "actors/scheduler/placement_engine.h"
+#include "bench/bench_util.h"
+
+using namespace nimbus;
+
+int main(int argc, char** argv) {
+  int hosts = argc > 1 ? std::atoi(argv[1]) : 2000;
+  int decisions = argc > 2 ? std::atoi(argv[2]) : 100000;
+  scheduler::placement_engine engine({});
+  for (int i = 0; i < hosts; ++i)
+    engine.update_host("host" + std::to_string(i), 64, 262144, 4000, 1);
+  scheduler::resources tiny{1, 512, 1};
+  std::vector<double> latency_us;
+  latency_us.reserve(static_cast<std::size_t>(decisions));
+  int placed = 0;
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < decisions; ++i) {
+    auto t = std::chrono::steady_clock::now();
+    auto c = engine.select("u" + std::to_string(i), tiny, {}, 2);
+    latency_us.push_back(bench::seconds_since(t) * 1e6);
+    if (!c)
+      break;
+    ++placed;
+  }
+  double elapsed = bench::seconds_since(start);
+  double rate = placed / elapsed;
+  double p50 = bench::percentile(latency_us, 50), p99 = bench::percentile(latency_us, 99);
+  std::printf("{\"bench\": \"scheduler\", \"hosts\": %d, \"decisions\": %d, \"decisions_per_s\": %.0f, "
+              "\"latency_p50_us\": %.1f, \"latency_p99_us\": %.1f, \"machine\": %s, \"commit\": \"%s\", "
+              "\"args\": %s}\n",
+              hosts, placed, rate, p50, p99, bench::machine_json().c_str(), bench::commit().c_str(),
+              bench::args_json(argc, argv).c_str());
+  std::printf("scheduler: %d decisions on %d hosts: %.0f decisions/s, p50 %.1f us, p99 %.1f us\n",
+              placed, hosts, rate, p50, p99);
+  return 0;
+}
