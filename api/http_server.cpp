@@ -68,25 +68,30 @@ bool http_server::open(std::string* error) {
     impl_->listener = std::make_unique<http_listener>(url);
     auto* self = impl_.get();
     impl_->listener->support([self](http::http_request msg) {
-      std::string body;
-      try {
-        body = msg.extract_string(true).get();
-      } catch (const std::exception&) {
-        body.clear(); // a body that is not text: the handler sees it as empty
-      }
-      auto req = to_api_request(msg, body);
-      auto resp = self->handler(req);
-      http::http_response out(static_cast<http::status_code>(resp.status));
-      for (auto& [k, v] : resp.headers)
-        out.headers().add(k, v);
-      if (!resp.body.empty())
-        out.set_body(resp.body, "application/json");
-      msg.reply(out).then([](pplx::task<void> t) {
+      // Never wait for the body on a pool thread: reading it needs a pool
+      // thread too, and with every thread waiting nothing reads (a deadlock
+      // seen with 64 concurrent POSTs on 16 threads). Handle it once it is in.
+      msg.extract_string(true).then([self, msg](pplx::task<std::string> body_task) mutable {
+        std::string body;
         try {
-          t.get();
-        } catch (const std::exception& e) {
-          spdlog::debug("http: reply failed: {}", e.what());
+          body = body_task.get(); // ready: this continuation runs after the read
+        } catch (const std::exception&) {
+          body.clear(); // a body that is not text: the handler sees it as empty
         }
+        auto req = to_api_request(msg, body);
+        auto resp = self->handler(req);
+        http::http_response out(static_cast<http::status_code>(resp.status));
+        for (auto& [k, v] : resp.headers)
+          out.headers().add(k, v);
+        if (!resp.body.empty())
+          out.set_body(resp.body, "application/json");
+        msg.reply(out).then([](pplx::task<void> t) {
+          try {
+            t.get();
+          } catch (const std::exception& e) {
+            spdlog::debug("http: reply failed: {}", e.what());
+          }
+        });
       });
     });
     impl_->listener->open().wait();

@@ -5,7 +5,21 @@
 namespace nimbus::cells {
 
 void cell_selector::update(const cell_summary& s) {
+  auto it = summaries_.find(s.cell_uuid);
+  // A first summary, or a restarted cell (its count went back): nothing is
+  // known to be in flight from before, so count from the cell's figure.
+  if (it == summaries_.end() || s.handled_ram_mb < it->second.handled_ram_mb)
+    sent_ram_[s.cell_uuid] = s.handled_ram_mb;
   summaries_[s.cell_uuid] = s;
+}
+
+std::int64_t cell_selector::estimated_free_ram(const std::string& cell) const {
+  auto it = summaries_.find(cell);
+  if (it == summaries_.end())
+    return 0;
+  auto sent = sent_ram_.find(cell);
+  auto in_flight = sent == sent_ram_.end() ? 0 : std::max<std::int64_t>(0, sent->second - it->second.handled_ram_mb);
+  return it->second.free_ram_mb - in_flight;
 }
 
 std::vector<std::string> cell_selector::candidates(const storage::flavor& f,
@@ -24,7 +38,7 @@ std::vector<std::string> cell_selector::candidates(const storage::flavor& f,
     }
     auto& s = it->second;
     bool fits = s.hosts_up > 0 && s.largest_free_ram_mb >= f.memory_mb;
-    all.push_back({c, fits, s.free_ram_mb});
+    all.push_back({c, fits, estimated_free_ram(c)});
   }
   std::stable_sort(all.begin(), all.end(), [](const ranked& a, const ranked& b) {
     if (a.fits != b.fits)
@@ -37,9 +51,8 @@ std::vector<std::string> cell_selector::candidates(const storage::flavor& f,
   return out;
 }
 
-void cell_selector::placed(const std::string& cell, const storage::flavor& f) {
-  if (auto it = summaries_.find(cell); it != summaries_.end())
-    it->second.free_ram_mb -= f.memory_mb;
+void cell_selector::sending(const std::string& cell, const storage::flavor& f) {
+  sent_ram_[cell] += f.memory_mb;
 }
 
 } // namespace nimbus::cells

@@ -78,10 +78,10 @@ void try_cell(self_ptr self, std::shared_ptr<build> b, std::size_t i) {
     try_cell(self, b, i + 1);
     return;
   }
+  self->state.selector.sending(cell->mapping.uuid, b->spec.flavor_copy);
   self->request(cell->conductor, self->state.opts.build_timeout, build_atom_v, b->request, b->spec)
     .then(
       [self, b, cell_uuid = cell->mapping.uuid](const std::string&) {
-        self->state.selector.placed(cell_uuid, b->spec.flavor_copy);
         finish(self, b->request.instance.uuid, cell_uuid);
       },
       [self, b, i, name = cell->mapping.name](caf::error& err) {

@@ -152,6 +152,10 @@ struct cell_summary {
   std::int32_t largest_free_vcpus = 0;
   std::int64_t largest_free_disk_gb = 0;
   std::int64_t free_ram_mb = 0;
+  /// Memory of every request this cell's scheduler has handled since it
+  /// started (placed or not): lets the API cell tell what it sent that the
+  /// summary does not count yet.
+  std::int64_t handled_ram_mb = 0;
 };
 
 template <class Inspector>
@@ -192,7 +196,7 @@ typename Inspector::result_type inspect(Inspector& f, domain_target& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, cell_summary& x) {
   return f(caf::meta::type_name("cell_summary"), x.cell_uuid, x.hosts_up, x.largest_free_ram_mb,
-           x.largest_free_vcpus, x.largest_free_disk_gb, x.free_ram_mb);
+           x.largest_free_vcpus, x.largest_free_disk_gb, x.free_ram_mb, x.handled_ram_mb);
 }
 
 } // namespace nimbus

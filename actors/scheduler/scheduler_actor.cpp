@@ -15,6 +15,7 @@ namespace {
 // CAF 0.17 default-constructs actor state; the behavior fills it in.
 struct scheduler_state {
   std::unique_ptr<placement_engine> engine;
+  std::int64_t handled_ram_mb = 0; // see cell_summary::handled_ram_mb
   static inline const char* name = "scheduler";
 };
 
@@ -39,6 +40,7 @@ scheduler_impl(scheduler_actor::stateful_pointer<scheduler_state> self, schedule
     spdlog::warn("scheduler: unknown filter or weigher '{}' is ignored", name);
   return {
     [self](select_atom, const storage::request_spec& spec) -> caf::result<placement> {
+      self->state.handled_ram_mb += spec.flavor_copy.memory_mb;
       auto c = self->state.engine->select(spec.instance_uuid, resources_of(spec.flavor_copy),
                                          spec.ignore_hosts, storage::now_us());
       if (!c)
@@ -60,7 +62,9 @@ scheduler_impl(scheduler_actor::stateful_pointer<scheduler_state> self, schedule
       std::vector<host_usage> out;
       for (auto& [name, h] : engine.hosts())
         out.push_back({name, h.vcpus_used, h.memory_mb_used, h.disk_gb_used, h.instances});
-      return {std::move(out), summarize(engine)};
+      auto summary = summarize(engine);
+      summary.handled_ram_mb = self->state.handled_ram_mb;
+      return {std::move(out), summary};
     },
   };
 }
