@@ -6,7 +6,7 @@
 // own CPU, and where the instances landed.
 //
 //   boot_storm --port 8774 --servers 1000 --clients 64 [--flavor 1]
-//              [--server-pid PID] [--host 127.0.0.1] [--poll-ms 20]
+//              [--server-pid PID] [--host 127.0.0.1] [--poll-ms 20] [--keep 1]
 #include <atomic>
 #include <barrier>
 #include <cstring>
@@ -33,6 +33,7 @@ struct options {
   std::string flavor = "1";
   int server_pid = 0;
   int poll_ms = 20; // pause between two polling rounds of one client
+  bool keep = false; // leave the servers in place (to measure lists at scale)
 };
 
 struct server_state {
@@ -94,6 +95,7 @@ bool parse(int argc, char** argv, options* o) {
     else if (k == "--flavor") o->flavor = v;
     else if (k == "--server-pid") o->server_pid = std::stoi(v);
     else if (k == "--poll-ms") o->poll_ms = std::stoi(v);
+    else if (k == "--keep") o->keep = v == "1" || v == "true";
     else return false;
   }
   return argc % 2 == 1;
@@ -166,6 +168,8 @@ int main(int argc, char** argv) {
           std::this_thread::sleep_for(std::chrono::milliseconds(o.poll_ms)); // polling pace, as clients do
       }
       sync.arrive_and_wait();
+      if (o.keep)
+        return;
       if (c == 0)
         delete_start = clock_type::now();
       sync.arrive_and_wait();
@@ -201,7 +205,7 @@ int main(int argc, char** argv) {
     per_host[s.host]++;
   }
   double boot_s = std::chrono::duration<double>(last_active - first_post).count();
-  double delete_s = std::chrono::duration<double>(delete_end - delete_start).count();
+  double delete_s = o.keep ? 0.0 : std::chrono::duration<double>(delete_end - delete_start).count();
   int booted = active + errors;
   double mean = per_host.empty() ? 0 : static_cast<double>(active) / static_cast<double>(per_host.size());
   int lo = per_host.empty() ? 0 : INT32_MAX, hi = 0;
@@ -217,7 +221,7 @@ int main(int argc, char** argv) {
     "\"spread_pct\": %.1f, \"machine\": %s, \"commit\": \"%s\", \"args\": %s}\n",
     o.servers, o.clients, active, errors, failures.load(), booted / boot_s,
     bench::percentile(post_ms, 50), bench::percentile(post_ms, 99), bench::percentile(to_active_ms, 50),
-    bench::percentile(to_active_ms, 99), booted / delete_s, server_cpu,
+    bench::percentile(to_active_ms, 99), delete_s > 0 ? booted / delete_s : 0.0, server_cpu,
     booted ? server_cpu * 1e3 / booted : 0.0, server_peak_rss_kb(o.server_pid) / 1024.0, client_cpu,
     booted ? static_cast<double>(polls.load()) / booted : 0.0, per_host.size(), lo, hi, spread, bench::machine_json().c_str(), bench::commit().c_str(),
     bench::args_json(argc, argv).c_str());
@@ -226,7 +230,7 @@ int main(int argc, char** argv) {
               "lifecycle), peak RSS %.0f MB; client %.2f CPU-s; %.1f polls/server; %zu hosts, %d..%d per host (±%.1f%%)\n",
               o.servers, o.clients, booted / boot_s, bench::percentile(post_ms, 50),
               bench::percentile(post_ms, 99), bench::percentile(to_active_ms, 50),
-              bench::percentile(to_active_ms, 99), booted / delete_s, server_cpu,
+              bench::percentile(to_active_ms, 99), delete_s > 0 ? booted / delete_s : 0.0, server_cpu,
               booted ? server_cpu * 1e3 / booted : 0.0, server_peak_rss_kb(o.server_pid) / 1024.0,
               client_cpu, booted ? static_cast<double>(polls.load()) / booted : 0.0, per_host.size(), lo, hi, spread);
   return failures.load() == 0 ? 0 : 1;
