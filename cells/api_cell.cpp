@@ -27,6 +27,11 @@ std::error_code put_one(storage::store& s, key_space space, std::string key, con
 
 } // namespace
 
+api_cell::api_cell(std::shared_ptr<storage::store> store) : store_(std::move(store)) {
+  for (auto& br : storage::read_all<storage::build_request>(*store_, key_space::build_requests))
+    pending_.emplace(br.instance.uuid, br);
+}
+
 std::vector<storage::cell_mapping> api_cell::cell_mappings() const {
   return storage::read_all<storage::cell_mapping>(*store_, key_space::cell_mappings);
 }
@@ -53,11 +58,20 @@ std::vector<storage::instance_mapping> api_cell::instance_mappings() const {
 }
 
 std::optional<storage::build_request> api_cell::build_request(const std::string& uuid) const {
-  return find<storage::build_request>(*store_, key_space::build_requests, keys::instance(uuid));
+  std::lock_guard<std::mutex> lock(pending_mutex_);
+  auto it = pending_.find(uuid);
+  if (it == pending_.end())
+    return std::nullopt;
+  return it->second;
 }
 
 std::vector<storage::build_request> api_cell::build_requests() const {
-  return storage::read_all<storage::build_request>(*store_, key_space::build_requests);
+  std::lock_guard<std::mutex> lock(pending_mutex_);
+  std::vector<storage::build_request> out;
+  out.reserve(pending_.size());
+  for (auto& [uuid, br] : pending_)
+    out.push_back(br);
+  return out;
 }
 
 std::optional<storage::request_spec> api_cell::request_spec(const std::string& uuid) const {
@@ -94,7 +108,13 @@ std::error_code api_cell::accept_builds(const std::vector<storage::build_request
   }
   for (auto& spec : specs)
     storage::stage(b, key_space::request_specs, keys::instance(spec.instance_uuid), spec);
-  return store_->write(std::move(b));
+  auto ec = store_->write(std::move(b));
+  if (!ec) {
+    std::lock_guard<std::mutex> lock(pending_mutex_);
+    for (auto& br : builds)
+      pending_.emplace(br.instance.uuid, br);
+  }
+  return ec;
 }
 
 void api_cell::record_placement(const std::string& uuid, const std::string& cell_uuid,
@@ -108,7 +128,13 @@ void api_cell::record_placement(const std::string& uuid, const std::string& cell
   storage::write_batch b;
   storage::stage(b, key_space::instance_mappings, keys::mapping(uuid), *mapping);
   b.erase(key_space::build_requests, keys::instance(uuid));
-  store_->write_async(std::move(b), std::move(done));
+  store_->write_async(std::move(b), [this, uuid, done = std::move(done)](std::error_code ec) {
+    if (!ec) {
+      std::lock_guard<std::mutex> lock(pending_mutex_);
+      pending_.erase(uuid);
+    }
+    done(ec);
+  });
 }
 
 std::error_code api_cell::drop_build(const std::string& uuid) {
@@ -116,7 +142,12 @@ std::error_code api_cell::drop_build(const std::string& uuid) {
   b.erase(key_space::build_requests, keys::instance(uuid));
   b.erase(key_space::instance_mappings, keys::mapping(uuid));
   b.erase(key_space::request_specs, keys::instance(uuid));
-  return store_->write(std::move(b));
+  auto ec = store_->write(std::move(b));
+  if (!ec) {
+    std::lock_guard<std::mutex> lock(pending_mutex_);
+    pending_.erase(uuid);
+  }
+  return ec;
 }
 
 void api_cell::forget_instance(const std::string& uuid, storage::done_fn done) {

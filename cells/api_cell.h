@@ -3,7 +3,9 @@
 // mappings, build requests, request specs, flavors and images. Thread-safe:
 // the HTTP threads and the super conductor use it at once. Reads are point
 // reads or scans; writes are durable (group-committed) unless named async.
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,7 +17,9 @@ namespace nimbus::cells {
 
 class api_cell {
 public:
-  explicit api_cell(std::shared_ptr<storage::store> store) : store_(std::move(store)) {}
+  /// Loads the pending build requests: lists read them on every call, and a
+  /// scan of their key space walks every placed (deleted) one too.
+  explicit api_cell(std::shared_ptr<storage::store> store);
 
   storage::store& store() { return *store_; }
 
@@ -57,6 +61,8 @@ public:
 
 private:
   std::shared_ptr<storage::store> store_;
+  mutable std::mutex pending_mutex_;
+  std::map<std::string, storage::build_request> pending_; // uuid -> build request
 };
 
 } // namespace nimbus::cells

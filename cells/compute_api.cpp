@@ -215,9 +215,9 @@ compute_api::list_servers(const request_context& ctx, const server_page_request&
         silent.insert(target_cells[i]);
         continue;
       }
-      for (auto& r : *pages[i])
-        if (seen.insert(r.uuid).second)
-          merged.push_back(std::move(r));
+      // Cells hold disjoint instances: no dedupe needed among their pages.
+      merged.insert(merged.end(), std::make_move_iterator(pages[i]->begin()),
+                    std::make_move_iterator(pages[i]->end()));
     }
   }
   storage::instance_record marker_key;
@@ -226,6 +226,19 @@ compute_api::list_servers(const request_context& ctx, const server_page_request&
   auto after_marker = [&](const storage::instance_record& r) {
     return !q.has_marker || list_order(marker_key, r);
   };
+  // Only the first `limit` can be listed: keep those before adding the rest.
+  auto limit = static_cast<std::size_t>(std::max(req.limit, 0));
+  auto keep_first = [&](std::size_t n) {
+    if (merged.size() > n) {
+      std::partial_sort(merged.begin(), merged.begin() + static_cast<std::ptrdiff_t>(n), merged.end(),
+                        list_order);
+      merged.resize(n);
+    }
+  };
+  if (!filtered)
+    keep_first(limit);
+  for (auto& r : merged)
+    seen.insert(r.uuid);
   // 2.69: a silent cell's servers appear as UNKNOWN records; before, they are left out.
   if (ctx.down_cell_records && !silent.empty()) {
     for (auto& m : ctx_->api->instance_mappings()) {
@@ -259,10 +272,8 @@ compute_api::list_servers(const request_context& ctx, const server_page_request&
                                 }),
                  merged.end());
   }
+  keep_first(limit);
   std::sort(merged.begin(), merged.end(), list_order);
-  auto limit = static_cast<std::size_t>(std::max(req.limit, 0));
-  if (merged.size() > limit)
-    merged.resize(limit);
   result out;
   out.value = std::move(merged);
   return out;
