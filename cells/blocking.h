@@ -78,4 +78,26 @@ std::vector<std::optional<Result>> scatter_gather(caf::actor_system& sys,
   return out;
 }
 
+/// As scatter_gather, with a payload of its own for each target: sends
+/// (atom, payloads[i]) to targets[i].
+template <class Result, class Handle, class Atom, class Payload>
+std::vector<std::optional<Result>> scatter_gather_each(caf::actor_system& sys,
+                                                       const std::vector<Handle>& targets,
+                                                       caf::timespan timeout, Atom atom,
+                                                       const std::vector<Payload>& payloads) {
+  std::vector<std::optional<Result>> out(targets.size());
+  {
+    caf::scoped_actor self{sys};
+    using handle_t = decltype(self->request(targets.front(), timeout, atom, payloads.front()));
+    std::vector<handle_t> pending;
+    pending.reserve(targets.size());
+    for (std::size_t i = 0; i < targets.size(); ++i)
+      pending.push_back(self->request(targets[i], timeout, atom, payloads[i]));
+    for (std::size_t i = 0; i < pending.size(); ++i)
+      pending[i].receive([&](Result& r) { out[i] = std::move(r); }, [](caf::error&) {});
+  }
+  caf::logger::set_current_actor_system(nullptr);
+  return out;
+}
+
 } // namespace nimbus::cells

@@ -64,6 +64,66 @@ bool list_order(const storage::instance_record& a, const storage::instance_recor
 
 } // namespace
 
+namespace {
+
+// A page over many cells: merge every cell's sort keys, then copy only the
+// records of the servers that make the page. Cells that do not answer are
+// added to `silent`.
+std::vector<storage::instance_record> two_phase_page(context& ctx, const std::vector<conductor_actor>& targets,
+                                                     const std::vector<std::string>& cells,
+                                                     const list_query& q,
+                                                     std::unordered_set<std::string>& silent) {
+  auto keys = scatter_gather<std::vector<list_key>>(ctx.sys, targets, ctx.limits.list, keys_atom_v, q);
+  struct ranked {
+    list_key key;
+    std::size_t cell;
+  };
+  std::vector<ranked> all;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (!keys[i]) {
+      silent.insert(cells[i]);
+      continue;
+    }
+    for (auto& k : *keys[i])
+      all.push_back({std::move(k), i});
+  }
+  auto n = std::min(all.size(), static_cast<std::size_t>(std::max(q.limit, 0)));
+  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(n), all.end(),
+                    [](const ranked& a, const ranked& b) {
+                      if (a.key.created_us != b.key.created_us)
+                        return a.key.created_us > b.key.created_us;
+                      return a.key.uuid > b.key.uuid;
+                    });
+  std::vector<std::vector<std::string>> wanted(targets.size());
+  for (std::size_t i = 0; i < n; ++i)
+    wanted[all[i].cell].push_back(all[i].key.uuid);
+  std::vector<conductor_actor> asked;
+  std::vector<std::vector<std::string>> payloads;
+  std::vector<std::size_t> asked_cells;
+  for (std::size_t i = 0; i < targets.size(); ++i)
+    if (!wanted[i].empty()) {
+      asked.push_back(targets[i]);
+      payloads.push_back(std::move(wanted[i]));
+      asked_cells.push_back(i);
+    }
+  std::vector<storage::instance_record> out;
+  if (asked.empty())
+    return out;
+  auto records = scatter_gather_each<std::vector<storage::instance_record>>(ctx.sys, asked, ctx.limits.list,
+                                                                           list_atom_v, payloads);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (!records[i]) {
+      silent.insert(cells[asked_cells[i]]);
+      continue;
+    }
+    out.insert(out.end(), std::make_move_iterator(records[i]->begin()),
+               std::make_move_iterator(records[i]->end()));
+  }
+  return out;
+}
+
+} // namespace
+
 std::string server_status(const storage::instance_record& r) {
   namespace vm = instance::vm_state;
   namespace task = instance::task_state;
@@ -206,7 +266,9 @@ compute_api::list_servers(const request_context& ctx, const server_page_request&
   }
   std::vector<storage::instance_record> merged;
   std::unordered_set<std::string> seen;
-  if (!targets.empty()) {
+  if (targets.size() > 1 && !filtered) {
+    merged = two_phase_page(*ctx_, targets, target_cells, q, silent);
+  } else if (!targets.empty()) {
     auto pages = scatter_gather<std::vector<storage::instance_record>>(
       ctx_->sys, targets, ctx_->limits.list, list_atom_v, q);
     for (std::size_t i = 0; i < pages.size(); ++i) {

@@ -312,6 +312,15 @@ conductor_actor::behavior_type conductor_impl(self_ptr self, std::shared_ptr<sto
       return make_error(errc::not_found, not_found_message(uuid));
     },
     [self](list_atom, const list_query& q) { return self->state.index.page(q); },
+    [self](keys_atom, const list_query& q) { return self->state.index.page_keys(q); },
+    [self](list_atom, const std::vector<std::string>& uuids) {
+      std::vector<storage::instance_record> out;
+      out.reserve(uuids.size());
+      for (auto& u : uuids)
+        if (auto* r = self->state.index.find(u)) // gone meanwhile: left out
+          out.push_back(*r);
+      return out;
+    },
     [self](action_atom, const action_request& req) -> caf::result<caf::ok_atom> {
       auto& st = self->state;
       auto it = st.actors.find(req.uuid);

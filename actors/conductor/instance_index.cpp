@@ -30,19 +30,33 @@ const storage::instance_record* instance_index::find(const std::string& uuid) co
   return it == records_.end() ? nullptr : &it->second;
 }
 
-std::vector<storage::instance_record> instance_index::page(const list_query& q) const {
-  std::vector<storage::instance_record> out;
+template <class Fn>
+void instance_index::walk_page(const list_query& q, Fn&& fn) const {
   if (q.limit <= 0)
-    return out;
+    return;
   // Everything strictly before the marker in ascending order comes after it
   // in the descending list order.
   auto it = q.has_marker ? order_.lower_bound({q.marker_created_us, q.marker_uuid}) : order_.end();
-  while (it != order_.begin() && out.size() < static_cast<std::size_t>(q.limit)) {
+  std::size_t taken = 0;
+  while (it != order_.begin() && taken < static_cast<std::size_t>(q.limit)) {
     --it;
     auto& r = records_.at(it->second);
-    if (q.project_id.empty() || r.project_id == q.project_id)
-      out.push_back(r);
+    if (q.project_id.empty() || r.project_id == q.project_id) {
+      fn(r);
+      ++taken;
+    }
   }
+}
+
+std::vector<storage::instance_record> instance_index::page(const list_query& q) const {
+  std::vector<storage::instance_record> out;
+  walk_page(q, [&](const storage::instance_record& r) { out.push_back(r); });
+  return out;
+}
+
+std::vector<list_key> instance_index::page_keys(const list_query& q) const {
+  std::vector<list_key> out;
+  walk_page(q, [&](const storage::instance_record& r) { out.push_back({r.created_us, r.uuid}); });
   return out;
 }
 

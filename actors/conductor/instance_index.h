@@ -21,6 +21,8 @@ public:
 
   /// Up to q.limit records after q's marker (if any) of q.project_id (if set).
   std::vector<storage::instance_record> page(const list_query& q) const;
+  /// page(), as sort keys only.
+  std::vector<list_key> page_keys(const list_query& q) const;
 
   std::size_t size() const { return records_.size(); }
 
@@ -31,6 +33,10 @@ public:
   }
 
 private:
+  /// Calls fn(record) for the records of page(q), in order.
+  template <class Fn>
+  void walk_page(const list_query& q, Fn&& fn) const;
+
   using sort_key = std::pair<std::int64_t, std::string>; // (created_us, uuid)
   std::unordered_map<std::string, storage::instance_record> records_;
   std::set<sort_key> order_; // ascending; pages walk it backwards

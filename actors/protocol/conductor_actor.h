@@ -12,6 +12,10 @@
 //   (bury_atom, build_request, instance_fault) -> (ok)
 //   (get_atom, string uuid) -> (instance_record)           // errc::not_found
 //   (list_atom, list_query) -> (vector<instance_record>)   // one sorted page
+//   // The same page as sort keys only, and then the records of chosen ones:
+//   // a list over many cells merges keys and copies only the servers shown.
+//   (keys_atom, list_query) -> (vector<list_key>)
+//   (list_atom, vector<string> uuids) -> (vector<instance_record>)
 //   (action_atom, action_request) -> (ok)                  // see instance_actor
 //   (actions_atom, string uuid) -> (vector<instance_action>)
 //   (services_atom) -> (vector<service_view>)
@@ -38,6 +42,8 @@ using conductor_actor = caf::typed_actor<
   caf::replies_to<bury_atom, storage::build_request, storage::instance_fault>::with<caf::ok_atom>,
   caf::replies_to<caf::get_atom, std::string>::with<storage::instance_record>,
   caf::replies_to<list_atom, list_query>::with<std::vector<storage::instance_record>>,
+  caf::replies_to<keys_atom, list_query>::with<std::vector<list_key>>,
+  caf::replies_to<list_atom, std::vector<std::string>>::with<std::vector<storage::instance_record>>,
   caf::replies_to<action_atom, action_request>::with<caf::ok_atom>,
   caf::replies_to<actions_atom, std::string>::with<std::vector<storage::instance_action>>,
   caf::replies_to<services_atom>::with<std::vector<service_view>>,

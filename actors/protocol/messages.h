@@ -101,6 +101,12 @@ struct list_query {
   std::string project_id; // empty: every project (admin with all_tenants)
 };
 
+/// Where a server stands in the list order, without the server.
+struct list_key {
+  std::int64_t created_us = 0;
+  std::string uuid;
+};
+
 /// One lifecycle action on an instance: stop, start, reboot or delete.
 struct action_request {
   std::string uuid;
@@ -166,6 +172,10 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, list_query& x) {
   return f(caf::meta::type_name("list_query"), x.limit, x.has_marker, x.marker_created_us,
            x.marker_uuid, x.project_id);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, list_key& x) {
+  return f(caf::meta::type_name("list_key"), x.created_us, x.uuid);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, action_request& x) {
