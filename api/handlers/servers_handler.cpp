@@ -146,16 +146,24 @@ api_response list(cells::compute_api& compute, const api_request& req, bool deta
   if (!result.ok())
     return fault_response(*result.error);
   auto v = view_of(req);
-  json servers = json::array();
-  for (auto& r : result.value)
-    servers.push_back(detail ? server_listed(r, v) : server_brief(r, v));
-  json body = {{"servers", servers}};
+  json_writer w(result.value.size() * (detail ? 1400 : 250) + 256);
+  w.begin_object().key("servers").begin_array();
+  for (auto& r : result.value) {
+    if (detail)
+      write_server_listed(w, r, v);
+    else
+      write_server_brief(w, r, v);
+  }
+  w.end_array();
   if (!result.value.empty() && result.value.size() == static_cast<std::size_t>(page.limit)) {
     auto href = v.base_url + "/v2.1/servers" + (detail ? "/detail" : "") + "?limit="
                 + std::to_string(page.limit) + carried_query(req) + "&marker=" + result.value.back().uuid;
-    body["servers_links"] = json::array({{{"rel", "next"}, {"href", href}}});
+    w.key("servers_links").begin_array()
+      .begin_object().key("rel").value("next").key("href").value(href).end_object()
+      .end_array();
   }
-  return json_response(200, body);
+  w.end_object();
+  return {200, w.take(), {}};
 }
 
 } // namespace
@@ -174,7 +182,11 @@ void add_server_routes(router& r, cells::compute_api& compute) {
     auto result = compute.get_server(req.ctx, p[0]);
     if (!result.ok())
       return fault_response(*result.error);
-    return json_response(200, {{"server", server_detail(result.value, view_of(req))}});
+    json_writer w(2048);
+    w.begin_object().key("server");
+    write_server_detail(w, result.value, view_of(req));
+    w.end_object();
+    return api_response{200, w.take(), {}};
   });
   r.add("DELETE", "/v2.1/servers/{}", [&](const api_request& req, const params& p) {
     auto result = compute.delete_server(req.ctx, p[0]);

@@ -9,137 +9,178 @@ using nlohmann::json;
 
 namespace {
 
-json flavor_of(const storage::instance_record& r, const view_context& v) {
+void write_links(json_writer& w, const std::string& base, const std::string& kind, const std::string& id) {
+  w.begin_array()
+    .begin_object().key("rel").value("self").key("href").value(base + "/v2.1/" + kind + "/" + id).end_object()
+    .begin_object().key("rel").value("bookmark").key("href").value(base + "/" + kind + "/" + id).end_object()
+    .end_array();
+}
+
+void write_bookmark(json_writer& w, const std::string& base, const std::string& kind, const std::string& id) {
+  w.begin_array()
+    .begin_object().key("rel").value("bookmark").key("href").value(base + "/" + kind + "/" + id).end_object()
+    .end_array();
+}
+
+void write_string_map(json_writer& w, const std::map<std::string, std::string>& m) {
+  w.begin_object();
+  for (auto& [k, val] : m)
+    w.key(k).value(val);
+  w.end_object();
+}
+
+void write_flavor(json_writer& w, const storage::instance_record& r, const view_context& v) {
   auto& f = r.flavor_copy;
-  if (!v.version.at_least(2, 47))
-    return {{"id", f.id}, {"links", bookmark_link(v.base_url, "flavors", f.id)}};
-  json extra = json::object();
-  for (auto& [k, val] : f.extra_specs)
-    extra[k] = val;
-  return {{"vcpus", f.vcpus},     {"ram", f.memory_mb},    {"disk", f.root_gb},
-          {"ephemeral", f.ephemeral_gb}, {"swap", f.swap_mb}, {"original_name", f.name},
-          {"extra_specs", extra}};
+  w.begin_object();
+  if (!v.version.at_least(2, 47)) {
+    w.key("id").value(f.id).key("links");
+    write_bookmark(w, v.base_url, "flavors", f.id);
+  } else {
+    w.key("vcpus").value(f.vcpus).key("ram").value(f.memory_mb).key("disk").value(f.root_gb)
+      .key("ephemeral").value(f.ephemeral_gb).key("swap").value(f.swap_mb)
+      .key("original_name").value(f.name).key("extra_specs");
+    write_string_map(w, f.extra_specs);
+  }
+  w.end_object();
 }
 
-json fault_of(const storage::instance_record& r, const view_context& v) {
-  json f = {{"code", r.fault.code},
-            {"created", iso_seconds(r.fault.created_us)},
-            {"message", r.fault.message}};
-  if (v.is_admin)
-    f["details"] = r.fault.details;
-  return f;
+void write_image(json_writer& w, const storage::instance_record& r, const view_context& v) {
+  w.begin_object().key("id").value(r.image_ref).key("links");
+  write_bookmark(w, v.base_url, "images", r.image_ref);
+  w.end_object();
 }
 
-} // namespace
-
-namespace {
+void write_micros_or_null(json_writer& w, std::int64_t us) {
+  if (us == 0)
+    w.null();
+  else
+    w.value(iso_micros(us));
+}
 
 // Nova 2.69's record of a server whose cell does not answer: what the API
 // cell knows. `full` for a show; lists carry id, status, tenant and created.
-json down_cell_record(const storage::instance_record& r, const view_context& v, bool full) {
-  json s = {{"id", r.uuid},
-            {"status", "UNKNOWN"},
-            {"tenant_id", r.project_id},
-            {"created", iso_seconds(r.created_us)},
-            {"links", self_links(v.base_url, "servers", r.uuid)}};
-  if (!full)
-    return s;
-  s["user_id"] = r.user_id;
-  s["image"] = {{"id", r.image_ref}, {"links", bookmark_link(v.base_url, "images", r.image_ref)}};
-  s["flavor"] = flavor_of(r, v);
-  s["OS-EXT-AZ:availability_zone"] = r.availability_zone;
-  s["OS-EXT-STS:power_state"] = 0;
-  if (v.version.at_least(2, 71))
-    s["server_groups"] = json::array();
-  return s;
+void write_down_cell_record(json_writer& w, const storage::instance_record& r, const view_context& v,
+                            bool full) {
+  w.begin_object().key("id").value(r.uuid).key("status").value("UNKNOWN")
+    .key("tenant_id").value(r.project_id).key("created").value(iso_seconds(r.created_us)).key("links");
+  write_links(w, v.base_url, "servers", r.uuid);
+  if (full) {
+    w.key("user_id").value(r.user_id).key("image");
+    write_image(w, r, v);
+    w.key("flavor");
+    write_flavor(w, r, v);
+    w.key("OS-EXT-AZ:availability_zone").value(r.availability_zone).key("OS-EXT-STS:power_state").value(0);
+    if (v.version.at_least(2, 71))
+      w.key("server_groups").begin_array().end_array();
+  }
+  w.end_object();
 }
 
 } // namespace
 
-json server_listed(const storage::instance_record& r, const view_context& v) {
+void write_server_listed(json_writer& w, const storage::instance_record& r, const view_context& v) {
   if (r.vm_state == cells::unknown_vm_state)
-    return down_cell_record(r, v, false);
-  return server_detail(r, v);
+    write_down_cell_record(w, r, v, false);
+  else
+    write_server_detail(w, r, v);
 }
 
-json server_detail(const storage::instance_record& r, const view_context& v) {
-  if (r.vm_state == cells::unknown_vm_state)
-    return down_cell_record(r, v, true);
+void write_server_detail(json_writer& w, const storage::instance_record& r, const view_context& v) {
+  if (r.vm_state == cells::unknown_vm_state) {
+    write_down_cell_record(w, r, v, true);
+    return;
+  }
   auto status = cells::server_status(r);
-  json metadata = json::object();
-  for (auto& [k, val] : r.metadata)
-    metadata[k] = val;
-  json s = {
-    {"id", r.uuid},
-    {"name", r.name},
-    {"status", status},
-    {"tenant_id", r.project_id},
-    {"user_id", r.user_id},
-    {"metadata", metadata},
-    {"hostId", host_id(r.project_id, r.host)},
-    {"image", {{"id", r.image_ref}, {"links", bookmark_link(v.base_url, "images", r.image_ref)}}},
-    {"flavor", flavor_of(r, v)},
-    {"created", iso_seconds(r.created_us)},
-    {"updated", iso_seconds(r.updated_us)},
-    {"addresses", json::object()},
-    {"accessIPv4", ""},
-    {"accessIPv6", ""},
-    {"links", self_links(v.base_url, "servers", r.uuid)},
-    {"OS-DCF:diskConfig", "MANUAL"},
-  };
+  w.begin_object()
+    .key("id").value(r.uuid)
+    .key("name").value(r.name)
+    .key("status").value(status)
+    .key("tenant_id").value(r.project_id)
+    .key("user_id").value(r.user_id)
+    .key("metadata");
+  write_string_map(w, r.metadata);
+  w.key("hostId").value(host_id(r.project_id, r.host)).key("image");
+  write_image(w, r, v);
+  w.key("flavor");
+  write_flavor(w, r, v);
+  w.key("created").value(iso_seconds(r.created_us))
+    .key("updated").value(iso_seconds(r.updated_us))
+    .key("addresses").begin_object().end_object()
+    .key("accessIPv4").value("")
+    .key("accessIPv6").value("")
+    .key("links");
+  write_links(w, v.base_url, "servers", r.uuid);
+  w.key("OS-DCF:diskConfig").value("MANUAL");
   if (status == "ACTIVE" || status == "BUILD")
-    s["progress"] = 0;
-  s["OS-EXT-AZ:availability_zone"] = r.availability_zone;
-  s["config_drive"] = "";
-  s["key_name"] = string_or_null(r.key_name);
-  s["OS-SRV-USG:launched_at"] = iso_micros_or_null(r.launched_us);
-  s["OS-SRV-USG:terminated_at"] = iso_micros_or_null(r.terminated_us);
+    w.key("progress").value(0);
+  w.key("OS-EXT-AZ:availability_zone").value(r.availability_zone)
+    .key("config_drive").value("")
+    .key("key_name").string_or_null(r.key_name)
+    .key("OS-SRV-USG:launched_at");
+  write_micros_or_null(w, r.launched_us);
+  w.key("OS-SRV-USG:terminated_at");
+  write_micros_or_null(w, r.terminated_us);
   if (v.is_admin) {
-    s["OS-EXT-SRV-ATTR:host"] = string_or_null(r.host);
-    s["OS-EXT-SRV-ATTR:instance_name"] = r.instance_name;
-    s["OS-EXT-SRV-ATTR:hypervisor_hostname"] = string_or_null(r.node);
+    w.key("OS-EXT-SRV-ATTR:host").string_or_null(r.host)
+      .key("OS-EXT-SRV-ATTR:instance_name").value(r.instance_name)
+      .key("OS-EXT-SRV-ATTR:hypervisor_hostname").string_or_null(r.node);
     if (v.version.at_least(2, 3)) {
-      s["OS-EXT-SRV-ATTR:reservation_id"] = r.reservation_id;
-      s["OS-EXT-SRV-ATTR:launch_index"] = r.launch_index;
-      s["OS-EXT-SRV-ATTR:hostname"] = r.name;
-      s["OS-EXT-SRV-ATTR:kernel_id"] = "";
-      s["OS-EXT-SRV-ATTR:ramdisk_id"] = "";
-      s["OS-EXT-SRV-ATTR:root_device_name"] =
-        r.launched_us ? json("/dev/sda") : json(nullptr);
-      s["OS-EXT-SRV-ATTR:user_data"] = nullptr;
+      w.key("OS-EXT-SRV-ATTR:reservation_id").value(r.reservation_id)
+        .key("OS-EXT-SRV-ATTR:launch_index").value(r.launch_index)
+        .key("OS-EXT-SRV-ATTR:hostname").value(r.name)
+        .key("OS-EXT-SRV-ATTR:kernel_id").value("")
+        .key("OS-EXT-SRV-ATTR:ramdisk_id").value("")
+        .key("OS-EXT-SRV-ATTR:root_device_name");
+      if (r.launched_us)
+        w.value("/dev/sda");
+      else
+        w.null();
+      w.key("OS-EXT-SRV-ATTR:user_data").null();
     }
   }
-  s["OS-EXT-STS:task_state"] = string_or_null(r.task_state);
-  s["OS-EXT-STS:vm_state"] = r.vm_state;
-  s["OS-EXT-STS:power_state"] = r.power_state;
-  s["os-extended-volumes:volumes_attached"] = json::array();
-  if (r.fault.code != 0 && (status == "ERROR" || status == "DELETED"))
-    s["fault"] = fault_of(r, v);
+  w.key("OS-EXT-STS:task_state").string_or_null(r.task_state)
+    .key("OS-EXT-STS:vm_state").value(r.vm_state)
+    .key("OS-EXT-STS:power_state").value(r.power_state)
+    .key("os-extended-volumes:volumes_attached").begin_array().end_array();
+  if (r.fault.code != 0 && (status == "ERROR" || status == "DELETED")) {
+    w.key("fault").begin_object()
+      .key("code").value(r.fault.code)
+      .key("created").value(iso_seconds(r.fault.created_us))
+      .key("message").value(r.fault.message);
+    if (v.is_admin)
+      w.key("details").value(r.fault.details);
+    w.end_object();
+  }
   if (v.version.at_least(2, 16) && v.is_admin)
-    s["host_status"] = r.host.empty() ? "" : "UP";
+    w.key("host_status").value(r.host.empty() ? "" : "UP");
   if (v.version.at_least(2, 9))
-    s["locked"] = false;
+    w.key("locked").value(false);
   if (v.version.at_least(2, 19))
-    s["description"] = string_or_null(r.description);
+    w.key("description").string_or_null(r.description);
   if (v.version.at_least(2, 26)) {
-    json tags = json::array();
+    w.key("tags").begin_array();
     for (auto& t : r.tags)
-      tags.push_back(t);
-    s["tags"] = tags;
+      w.value(t);
+    w.end_array();
   }
   if (v.version.at_least(2, 63))
-    s["trusted_image_certificates"] = nullptr;
+    w.key("trusted_image_certificates").null();
   if (v.version.at_least(2, 71))
-    s["server_groups"] = json::array();
+    w.key("server_groups").begin_array().end_array();
   if (v.version.at_least(2, 73))
-    s["locked_reason"] = nullptr;
-  return s;
+    w.key("locked_reason").null();
+  w.end_object();
 }
 
-json server_brief(const storage::instance_record& r, const view_context& v) {
+void write_server_brief(json_writer& w, const storage::instance_record& r, const view_context& v) {
+  w.begin_object().key("id").value(r.uuid);
   if (r.vm_state == cells::unknown_vm_state)
-    return {{"id", r.uuid}, {"status", "UNKNOWN"}, {"links", self_links(v.base_url, "servers", r.uuid)}};
-  return {{"id", r.uuid}, {"name", r.name}, {"links", self_links(v.base_url, "servers", r.uuid)}};
+    w.key("status").value("UNKNOWN");
+  else
+    w.key("name").value(r.name);
+  w.key("links");
+  write_links(w, v.base_url, "servers", r.uuid);
+  w.end_object();
 }
 
 json server_created(const storage::instance_record& r, const view_context& v) {

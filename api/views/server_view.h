@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/json_writer.h"
 #include "api/microversion.h"
 #include "storage/records.h"
 
@@ -16,11 +17,12 @@ struct view_context {
   bool is_admin = false;
 };
 
-nlohmann::json server_detail(const storage::instance_record& r, const view_context& v);
+/// A server in full (GET /servers/{id}), written in Nova's field order.
+void write_server_detail(json_writer& w, const storage::instance_record& r, const view_context& v);
 /// An entry of /servers/detail: the detail, or the short down-cell record.
-nlohmann::json server_listed(const storage::instance_record& r, const view_context& v);
-/// The short form of list entries: id, name, links.
-nlohmann::json server_brief(const storage::instance_record& r, const view_context& v);
+void write_server_listed(json_writer& w, const storage::instance_record& r, const view_context& v);
+/// An entry of /servers: id, name, links.
+void write_server_brief(json_writer& w, const storage::instance_record& r, const view_context& v);
 /// The 202 body of a create.
 nlohmann::json server_created(const storage::instance_record& r, const view_context& v);
 
