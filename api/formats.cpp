@@ -51,11 +51,6 @@ nlohmann::json self_links(const std::string& base, const std::string& kind, cons
                                 {{"rel", "bookmark"}, {"href", base + "/" + kind + "/" + id}}});
 }
 
-nlohmann::json bookmark_link(const std::string& base, const std::string& kind,
-                             const std::string& id) {
-  return nlohmann::json::array({{{"rel", "bookmark"}, {"href", base + "/" + kind + "/" + id}}});
-}
-
 std::string host_id(const std::string& project_id, const std::string& host) {
   if (host.empty())
     return {};

@@ -16,7 +16,6 @@ nlohmann::json iso_micros_or_null(std::int64_t us);
 
 /// [{"rel": "self", "href": base/v2.1/<kind>/<id>}, {"rel": "bookmark", "href": base/<kind>/<id>}]
 nlohmann::json self_links(const std::string& base, const std::string& kind, const std::string& id);
-nlohmann::json bookmark_link(const std::string& base, const std::string& kind, const std::string& id);
 
 /// Nova's hostId: sha224(project_id + host) in hex; "" without a host.
 std::string host_id(const std::string& project_id, const std::string& host);

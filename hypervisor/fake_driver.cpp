@@ -105,9 +105,4 @@ std::error_code fake_driver::test_set_power_state(const std::string& name, power
   return {};
 }
 
-void fake_driver::test_forget_domains() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  domains_.clear();
-}
-
 } // namespace nimbus::hypervisor

@@ -35,8 +35,6 @@ public:
   /// Changes a domain's state behind the controller's back (a guest crash, an
   /// operator's virsh). errc::not_found if there is no such domain.
   std::error_code test_set_power_state(const std::string& name, power_state s);
-  /// Forgets every domain, as a hypervisor restart would.
-  void test_forget_domains();
 
 private:
   fake_options opts_;

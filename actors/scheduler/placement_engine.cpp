@@ -32,11 +32,6 @@ void placement_engine::update_host(const std::string& name, std::int32_t vcpus,
   hosts_changed_ = true;
 }
 
-void placement_engine::set_enabled(const std::string& name, bool enabled) {
-  if (auto it = hosts_.find(name); it != hosts_.end())
-    it->second.enabled = enabled;
-}
-
 void placement_engine::refresh_liveness(std::int64_t now_us) {
   // Liveness moves on the scale of seconds: once per 100 ms is fresh enough,
   // and keeps this O(hosts) walk off most decisions.

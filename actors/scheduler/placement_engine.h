@@ -29,7 +29,6 @@ public:
   /// Records a host's size and that it was alive at `now_us`.
   void update_host(const std::string& name, std::int32_t vcpus, std::int64_t memory_mb,
                    std::int64_t disk_gb, std::int64_t now_us);
-  void set_enabled(const std::string& name, bool enabled);
 
   /// Filters and weighs the hosts, claims `uuid`'s resources on the best and
   /// names alternates. nullopt if no host passes. Hosts in `ignore` are skipped.
