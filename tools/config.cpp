@@ -1,5 +1,6 @@
 #include "tools/config.h"
 
+#include <chrono>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -31,6 +32,13 @@ public:
         fail(section, key, *v, "an integer");
       }
     }
+  }
+  /// A duration given in whole seconds; the default is what *out holds.
+  template <class Duration>
+  void seconds(const std::string& section, const std::string& key, Duration* out) {
+    auto n = static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::seconds>(*out).count());
+    integer(section, key, &n);
+    *out = std::chrono::duration_cast<Duration>(std::chrono::seconds(n));
   }
   void real(const std::string& section, const std::string& key, double* out) {
     if (auto* v = find(section, key)) {
@@ -133,32 +141,20 @@ bool load_config(const std::string& path, service_config* out, std::string* erro
   r.real("scheduler", "ram_allocation_ratio", &s.ratios.ram);
   r.real("scheduler", "disk_allocation_ratio", &s.ratios.disk);
   r.integer("scheduler", "max_attempts", &s.max_attempts);
-  std::int64_t report_interval_s = 10, service_down_time_s = s.service_down_time_s;
-  r.integer("DEFAULT", "report_interval", &report_interval_s);
-  r.integer("DEFAULT", "service_down_time", &service_down_time_s);
-  d.report_interval = std::chrono::seconds(report_interval_s);
-  s.service_down_time_s = service_down_time_s;
-  std::int64_t build = d.build_timeout.count(), call = d.call_timeout.count(),
-               list = d.list_timeout.count(), host = d.host_timeout.count();
-  r.integer("conductor", "build_timeout", &build);
-  r.integer("cells", "call_timeout", &call);
-  r.integer("cells", "list_timeout", &list);
-  r.integer("compute", "host_timeout", &host);
-  d.build_timeout = std::chrono::seconds(build);
-  d.call_timeout = std::chrono::seconds(call);
-  d.list_timeout = std::chrono::seconds(list);
-  d.host_timeout = std::chrono::seconds(host);
+  r.seconds("DEFAULT", "report_interval", &d.report_interval);
+  r.integer("DEFAULT", "service_down_time", &s.service_down_time_s);
+  r.seconds("conductor", "build_timeout", &d.build_timeout);
+  r.seconds("cells", "call_timeout", &d.call_timeout);
+  r.seconds("cells", "list_timeout", &d.list_timeout);
+  r.seconds("compute", "host_timeout", &d.host_timeout);
   r.str("cell", "name", &d.cell_name);
   r.str("cell", "listen", &d.cell_listen);
   r.str("cell", "database_connection", &d.cell_database);
   r.str("compute", "host", &d.compute_host);
   r.str("compute", "cell_url", &d.cell_url);
   r.str("compute", "libvirt_uri", &d.libvirt_uri);
-  std::int64_t reconnect = d.reconnect_interval.count(), discover = d.discover_hosts_interval.count();
-  r.integer("cells", "reconnect_interval", &reconnect);
-  r.integer("cells", "discover_hosts_interval", &discover);
-  d.reconnect_interval = std::chrono::seconds(reconnect);
-  d.discover_hosts_interval = std::chrono::seconds(discover);
+  r.seconds("cells", "reconnect_interval", &d.reconnect_interval);
+  r.seconds("cells", "discover_hosts_interval", &d.discover_hosts_interval);
   std::string tls = d.tls.enabled ? "true" : "false";
   r.str("tls", "enabled", &tls);
   d.tls.enabled = tls == "true" || tls == "True" || tls == "1" || tls == "yes";
