@@ -21,6 +21,20 @@ std::optional<hypervisor_view> find_hypervisor(cells::compute_api& compute, cons
   return std::nullopt;
 }
 
+// A route on one hypervisor: admins only, 404 for an unknown id, else
+// `answer` builds the body from the hypervisor found.
+template <class Answer>
+handler_fn on_hypervisor(cells::compute_api& compute, std::string rule, Answer answer) {
+  return [&compute, rule = std::move(rule), answer](const api_request& req, const params& p) {
+    if (!req.ctx.is_admin)
+      return forbidden_by_policy(rule);
+    auto h = find_hypervisor(compute, req, p[0]);
+    if (!h)
+      return not_found("Hypervisor with ID " + p[0] + " could not be found.");
+    return json_response(200, {{"hypervisor", answer(*h, view_of(req))}});
+  };
+}
+
 } // namespace
 
 void add_hypervisor_routes(router& r, cells::compute_api& compute) {
@@ -37,24 +51,15 @@ void add_hypervisor_routes(router& r, cells::compute_api& compute) {
   };
   r.add("GET", "/v2.1/os-hypervisors", list(false));
   r.add("GET", "/v2.1/os-hypervisors/detail", list(true));
-  r.add("GET", "/v2.1/os-hypervisors/{}", [&](const api_request& req, const params& p) {
-    if (!req.ctx.is_admin)
-      return forbidden_by_policy("os_compute_api:os-hypervisors:show");
-    auto h = find_hypervisor(compute, req, p[0]);
-    if (!h)
-      return not_found("Hypervisor with ID " + p[0] + " could not be found.");
-    return json_response(200, {{"hypervisor", hypervisor_detail(*h, view_of(req))}});
-  });
-  r.add("GET", "/v2.1/os-hypervisors/{}/uptime", [&](const api_request& req, const params& p) {
-    if (!req.ctx.is_admin)
-      return forbidden_by_policy("os_compute_api:os-hypervisors:uptime");
-    auto h = find_hypervisor(compute, req, p[0]);
-    if (!h)
-      return not_found("Hypervisor with ID " + p[0] + " could not be found.");
-    auto out = hypervisor_brief(*h, view_of(req));
-    out["uptime"] = " 00:00:00 up 0 min,  0 users,  load average: 0.00, 0.00, 0.00";
-    return json_response(200, {{"hypervisor", out}});
-  });
+  r.add("GET", "/v2.1/os-hypervisors/{}",
+        on_hypervisor(compute, "os_compute_api:os-hypervisors:show", hypervisor_detail));
+  r.add("GET", "/v2.1/os-hypervisors/{}/uptime",
+        on_hypervisor(compute, "os_compute_api:os-hypervisors:uptime",
+                      [](const hypervisor_view& h, const view_context& v) {
+                        auto out = hypervisor_brief(h, v);
+                        out["uptime"] = " 00:00:00 up 0 min,  0 users,  load average: 0.00, 0.00, 0.00";
+                        return out;
+                      }));
 }
 
 void add_service_routes(router& r, cells::compute_api& compute) {

@@ -130,6 +130,14 @@ class ServerLifecycle(unittest.TestCase):
         self.assertEqual(n.get("/v2.1/servers/" + uuid, token="alice:demo").status, 404)
         self.assertNotIn(uuid, [s["id"] for s in n.get("/v2.1/servers", token="alice:demo").json["servers"]])
         self.assertEqual(n.get("/v2.1/os-hypervisors", token="alice:demo").status, 403)
+        hyp = n.get("/v2.1/os-hypervisors").json["hypervisors"][0]
+        shown = n.get("/v2.1/os-hypervisors/%s" % hyp["id"]).json["hypervisor"]
+        self.assertEqual(shown["hypervisor_hostname"], hyp["hypervisor_hostname"])
+        self.assertIn("cpu_info", shown)
+        uptime = n.get("/v2.1/os-hypervisors/%s/uptime" % hyp["id"]).json["hypervisor"]
+        self.assertIn("load average", uptime["uptime"])
+        self.assertEqual(n.get("/v2.1/os-hypervisors/999999").status, 404)
+        self.assertEqual(n.get("/v2.1/os-hypervisors/%s" % hyp["id"], token="alice:demo").status, 403)
         self.assertEqual(n.get("/v2.1/servers").status, 200)
         self.assertEqual(n.get("/v2.1/servers", token=None).status, 401)
         n.delete("/v2.1/servers/" + uuid)
