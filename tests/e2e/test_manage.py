@@ -16,7 +16,19 @@ def rows(table):
     return [[c.strip() for c in l.strip("|").split("|")] for l in lines[1:]]
 
 
-class ManageCells(unittest.TestCase):
+class ManageCase(unittest.TestCase):
+    """Runs nimbus-manage on self.nimbus's data directory, checking its exit code."""
+
+    def manage_prefix(self):
+        return ["--data-dir", self.nimbus.data_dir]
+
+    def manage(self, *args, rc=0):
+        p = subprocess.run([MANAGE, *self.manage_prefix(), *args], capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, rc, "%s: %s %s" % (args, p.stdout, p.stderr))
+        return p.stdout + p.stderr
+
+
+class ManageCells(ManageCase):
     @classmethod
     def setUpClass(cls):
         cls.nimbus = Nimbus({"all_in_one": {"cells": 2, "hosts_per_cell": 2}}).start()
@@ -24,12 +36,6 @@ class ManageCells(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.nimbus.close()
-
-    def manage(self, *args, rc=0):
-        p = subprocess.run([MANAGE, "--data-dir", self.nimbus.data_dir, *args],
-                           capture_output=True, text=True, timeout=60)
-        self.assertEqual(p.returncode, rc, p.stderr)
-        return p.stdout
 
     def test_list_cells_and_hosts(self):
         cells = rows(self.manage("cell_v2", "list_cells"))
@@ -62,7 +68,7 @@ if __name__ == "__main__":
     unittest.main()
 
 
-class CellCommands(unittest.TestCase):
+class CellCommands(ManageCase):
     """The commands that change mappings, on the data directory of a stopped API."""
 
     def setUp(self):
@@ -76,12 +82,6 @@ class CellCommands(unittest.TestCase):
 
     def tearDown(self):
         self.nimbus.close()
-
-    def manage(self, *args, rc=0):
-        p = subprocess.run([MANAGE, "--data-dir", self.nimbus.data_dir, *args],
-                           capture_output=True, text=True, timeout=60)
-        self.assertEqual(p.returncode, rc, "%s: %s %s" % (args, p.stdout, p.stderr))
-        return p.stdout + p.stderr
 
     def test_create_update_and_a_disabled_cell_gets_no_new_instances(self):
         self.manage("cell_v2", "create_cell", "--name", "x", rc=1)  # no URL, no connection
@@ -141,7 +141,7 @@ class CellCommands(unittest.TestCase):
         self.assertIn("Cell0 is already setup", self.manage("cell_v2", "map_cell0"))
 
 
-class ThroughRunningApi(unittest.TestCase):
+class ThroughRunningApi(ManageCase):
     """While the API runs it holds the store: changes go through it and take
     effect without a restart."""
 
@@ -153,11 +153,8 @@ class ThroughRunningApi(unittest.TestCase):
     def tearDownClass(cls):
         cls.nimbus.close()
 
-    def manage(self, *args, rc=0):
-        p = subprocess.run([MANAGE, "--data-dir", self.nimbus.data_dir, "--api-url", self.nimbus.base, *args],
-                           capture_output=True, text=True, timeout=60)
-        self.assertEqual(p.returncode, rc, "%s: %s %s" % (args, p.stdout, p.stderr))
-        return p.stdout + p.stderr
+    def manage_prefix(self):
+        return ["--data-dir", self.nimbus.data_dir, "--api-url", self.nimbus.base]
 
     def test_disable_create_and_refuse_while_running(self):
         cells = {c[0]: c[1] for c in rows(self.manage("cell_v2", "list_cells"))}
