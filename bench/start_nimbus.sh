@@ -6,6 +6,7 @@ dir=$(mktemp -d /tmp/nimbus-bench-XXXXXX)
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 port=$(free_port)
 iport=$(free_port)
+while [ "$iport" = "$port" ]; do iport=$(free_port); done # the kernel may offer the same port twice
 printf '%s\n' "$conf_text" > "$dir/nimbus.conf"
 build/tools/nimbus --config-file "$dir/nimbus.conf" --data-dir "$dir" --port "$port" --image-port "$iport" \
   > "$dir/nimbus.log" 2>&1 &

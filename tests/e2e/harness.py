@@ -17,10 +17,20 @@ IMAGE_ID = "155d900f-4e14-4e4c-a73d-069cbf4541e6"
 ADMIN = "admin:admin"
 
 
+_given_ports = set()
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free loopback port not handed out before in this process: the
+    kernel may offer a just-closed port again, and two listeners of one
+    nimbus on the same port refuse to start."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in _given_ports:
+            _given_ports.add(port)
+            return port
 
 
 def wait_until(predicate, what, timeout=60.0, interval=0.05):
