@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <ctime>
+#include <unordered_map>
 
 #include <openssl/evp.h>
 
@@ -54,7 +55,18 @@ nlohmann::json self_links(const std::string& base, const std::string& kind, cons
 std::string host_id(const std::string& project_id, const std::string& host) {
   if (host.empty())
     return {};
-  return digest_hex(EVP_sha224(), project_id + host);
+  // Every server view carries one; a digest costs more than the rest of the
+  // view (OpenSSL 3 fetches the algorithm each time). Few (project, host)
+  // pairs recur, so each thread remembers the ones it has seen.
+  thread_local std::unordered_map<std::string, std::string> seen;
+  auto key = project_id + host;
+  if (auto it = seen.find(key); it != seen.end())
+    return it->second;
+  if (seen.size() >= 4096)
+    seen.clear();
+  auto id = digest_hex(EVP_sha224(), key);
+  seen.emplace(std::move(key), id);
+  return id;
 }
 
 std::string name_uuid(const std::string& name) {
