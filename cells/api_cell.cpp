@@ -28,8 +28,30 @@ std::error_code put_one(storage::store& s, key_space space, std::string key, con
 } // namespace
 
 api_cell::api_cell(std::shared_ptr<storage::store> store) : store_(std::move(store)) {
-  for (auto& br : storage::read_all<storage::build_request>(*store_, key_space::build_requests))
-    pending_.emplace(br.instance.uuid, br);
+  reload();
+}
+
+void api_cell::reload() {
+  // Read under the lock: a writer updates memory after its store write, so
+  // none can slip between this read and the swap below.
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto builds = storage::read_all<storage::build_request>(*store_, key_space::build_requests);
+  auto mappings = storage::read_all<storage::instance_mapping>(*store_, key_space::instance_mappings);
+  auto flavors = storage::read_all<storage::flavor>(*store_, key_space::flavors);
+  auto images = storage::read_all<storage::image>(*store_, key_space::images);
+  pending_.clear();
+  for (auto& br : builds)
+    pending_.emplace(br.instance.uuid, std::move(br));
+  mappings_.clear();
+  mappings_.reserve(mappings.size());
+  for (auto& m : mappings)
+    mappings_.emplace(m.instance_uuid, std::move(m));
+  flavors_.clear();
+  for (auto& f : flavors)
+    flavors_.emplace(f.id, std::move(f));
+  images_.clear();
+  for (auto& i : images)
+    images_.emplace(i.id, std::move(i));
 }
 
 std::vector<storage::cell_mapping> api_cell::cell_mappings() const {
@@ -50,7 +72,11 @@ std::vector<storage::host_mapping> api_cell::host_mappings() const {
 }
 
 std::optional<storage::instance_mapping> api_cell::instance_mapping(const std::string& uuid) const {
-  return find<storage::instance_mapping>(*store_, key_space::instance_mappings, keys::mapping(uuid));
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = mappings_.find(uuid);
+  if (it == mappings_.end())
+    return std::nullopt;
+  return it->second;
 }
 
 std::vector<storage::instance_mapping> api_cell::instance_mappings() const {
@@ -58,7 +84,7 @@ std::vector<storage::instance_mapping> api_cell::instance_mappings() const {
 }
 
 std::optional<storage::build_request> api_cell::build_request(const std::string& uuid) const {
-  std::lock_guard<std::mutex> lock(pending_mutex_);
+  std::lock_guard<std::mutex> lock(mutex_);
   auto it = pending_.find(uuid);
   if (it == pending_.end())
     return std::nullopt;
@@ -66,7 +92,7 @@ std::optional<storage::build_request> api_cell::build_request(const std::string&
 }
 
 std::vector<storage::build_request> api_cell::build_requests() const {
-  std::lock_guard<std::mutex> lock(pending_mutex_);
+  std::lock_guard<std::mutex> lock(mutex_);
   std::vector<storage::build_request> out;
   out.reserve(pending_.size());
   for (auto& [uuid, br] : pending_)
@@ -83,9 +109,11 @@ std::vector<storage::flavor> api_cell::flavors() const {
 }
 
 std::optional<storage::flavor> api_cell::flavor(const std::string& id) const {
-  if (auto f = find<storage::flavor>(*store_, key_space::flavors, keys::flavor(id)))
-    return f;
-  return std::nullopt;
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = flavors_.find(id);
+  if (it == flavors_.end())
+    return std::nullopt;
+  return it->second;
 }
 
 std::vector<storage::image> api_cell::images() const {
@@ -93,7 +121,11 @@ std::vector<storage::image> api_cell::images() const {
 }
 
 std::optional<storage::image> api_cell::image(const std::string& id) const {
-  return find<storage::image>(*store_, key_space::images, keys::image(id));
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = images_.find(id);
+  if (it == images_.end())
+    return std::nullopt;
+  return it->second;
 }
 
 std::error_code api_cell::accept_builds(const std::vector<storage::build_request>& builds,
@@ -110,9 +142,12 @@ std::error_code api_cell::accept_builds(const std::vector<storage::build_request
     storage::stage(b, key_space::request_specs, keys::instance(spec.instance_uuid), spec);
   auto ec = store_->write(std::move(b));
   if (!ec) {
-    std::lock_guard<std::mutex> lock(pending_mutex_);
-    for (auto& br : builds)
-      pending_.emplace(br.instance.uuid, br);
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& br : builds) {
+      auto& inst = br.instance;
+      pending_.emplace(inst.uuid, br);
+      mappings_[inst.uuid] = {inst.uuid, "", inst.project_id, inst.user_id, inst.created_us};
+    }
   }
   return ec;
 }
@@ -128,10 +163,11 @@ void api_cell::record_placement(const std::string& uuid, const std::string& cell
   storage::write_batch b;
   storage::stage(b, key_space::instance_mappings, keys::mapping(uuid), *mapping);
   b.erase(key_space::build_requests, keys::instance(uuid));
-  store_->write_async(std::move(b), [this, uuid, done = std::move(done)](std::error_code ec) {
+  store_->write_async(std::move(b), [this, m = *mapping, done = std::move(done)](std::error_code ec) {
     if (!ec) {
-      std::lock_guard<std::mutex> lock(pending_mutex_);
-      pending_.erase(uuid);
+      std::lock_guard<std::mutex> lock(mutex_);
+      pending_.erase(m.instance_uuid);
+      mappings_[m.instance_uuid] = m;
     }
     done(ec);
   });
@@ -144,8 +180,9 @@ std::error_code api_cell::drop_build(const std::string& uuid) {
   b.erase(key_space::request_specs, keys::instance(uuid));
   auto ec = store_->write(std::move(b));
   if (!ec) {
-    std::lock_guard<std::mutex> lock(pending_mutex_);
+    std::lock_guard<std::mutex> lock(mutex_);
     pending_.erase(uuid);
+    mappings_.erase(uuid);
   }
   return ec;
 }
@@ -154,7 +191,13 @@ void api_cell::forget_instance(const std::string& uuid, storage::done_fn done) {
   storage::write_batch b;
   b.erase(key_space::instance_mappings, keys::mapping(uuid));
   b.erase(key_space::request_specs, keys::instance(uuid));
-  store_->write_async(std::move(b), std::move(done));
+  store_->write_async(std::move(b), [this, uuid, done = std::move(done)](std::error_code ec) {
+    if (!ec) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      mappings_.erase(uuid);
+    }
+    done(ec);
+  });
 }
 
 void api_cell::map_hosts(const std::vector<storage::host_mapping>& hosts, storage::done_fn done) {
@@ -171,10 +214,20 @@ std::error_code api_cell::put(const storage::host_mapping& h) {
   return put_one(*store_, key_space::host_mappings, keys::host(h.host), h);
 }
 std::error_code api_cell::put(const storage::flavor& f) {
-  return put_one(*store_, key_space::flavors, keys::flavor(f.id), f);
+  auto ec = put_one(*store_, key_space::flavors, keys::flavor(f.id), f);
+  if (!ec) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    flavors_[f.id] = f;
+  }
+  return ec;
 }
 std::error_code api_cell::put(const storage::image& i) {
-  return put_one(*store_, key_space::images, keys::image(i.id), i);
+  auto ec = put_one(*store_, key_space::images, keys::image(i.id), i);
+  if (!ec) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    images_[i.id] = i;
+  }
+  return ec;
 }
 
 } // namespace nimbus::cells

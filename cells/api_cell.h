@@ -1,13 +1,19 @@
 #pragma once
 // The API cell's global records in its own store: cell, host and instance
 // mappings, build requests, request specs, flavors and images. Thread-safe:
-// the HTTP threads and the super conductor use it at once. Reads are point
-// reads or scans; writes are durable (group-committed) unless named async.
+// the HTTP threads and the super conductor use it at once. Writes are durable
+// (group-committed) unless named async.
+//
+// Every request about one server starts with its instance mapping, and every
+// boot with a flavor and an image: those are served from memory, kept in step
+// by the writes below. Whoever writes them to store() directly (nimbus-manage)
+// calls reload() after.
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "storage/records.h"
@@ -22,6 +28,9 @@ public:
   explicit api_cell(std::shared_ptr<storage::store> store);
 
   storage::store& store() { return *store_; }
+  /// Reads the remembered records (mappings, flavors, images) from the store
+  /// again, after a writer that went around this class.
+  void reload();
 
   std::vector<storage::cell_mapping> cell_mappings() const;
   std::optional<storage::cell_mapping> cell_mapping(const std::string& uuid_or_name) const;
@@ -61,8 +70,11 @@ public:
 
 private:
   std::shared_ptr<storage::store> store_;
-  mutable std::mutex pending_mutex_;
+  mutable std::mutex mutex_; // guards what follows
   std::map<std::string, storage::build_request> pending_; // uuid -> build request
+  std::unordered_map<std::string, storage::instance_mapping> mappings_; // by instance uuid
+  std::unordered_map<std::string, storage::flavor> flavors_;            // by id
+  std::unordered_map<std::string, storage::image> images_;              // by id
 };
 
 } // namespace nimbus::cells

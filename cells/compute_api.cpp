@@ -457,8 +457,10 @@ manage_result compute_api::manage(const std::string& command,
   r.rc = run_cell_v2(command, opts, *ctx_->api, ctx_->data_dir, out, err);
   r.out = out.str();
   r.err = err.str();
-  if (!cell_v2_reads_only(command))
+  if (!cell_v2_reads_only(command)) {
+    ctx_->api->reload(); // the command wrote to the API store directly
     refresh_cells();
+  }
   caf::logger::set_current_actor_system(nullptr);
   return r;
 }

@@ -1,0 +1,101 @@
+// The API cell serves instance mappings, flavors and images from memory: what
+// it answers must stay what its store holds, across writes, restarts and
+// writers that go around it (nimbus-manage).
+#include <doctest/doctest.h>
+
+#include <future>
+
+#include "cells/api_cell.h"
+#include "storage/keys.h"
+#include "storage/record_io.h"
+#include "tests/support/temp_dir.h"
+
+using namespace nimbus;
+
+namespace {
+
+std::shared_ptr<storage::store> open_store(const test::temp_dir& dir) {
+  std::error_code ec;
+  std::shared_ptr<storage::store> s = storage::open_rocksdb_store({dir.sub("api")}, &ec);
+  REQUIRE_FALSE(ec);
+  return s;
+}
+
+storage::build_request build_of(const std::string& uuid) {
+  storage::build_request br;
+  br.instance.uuid = uuid;
+  br.instance.project_id = "demo";
+  br.instance.user_id = "alice";
+  br.instance.created_us = 42;
+  br.request_id = "req-1";
+  return br;
+}
+
+std::error_code wait(const std::function<void(storage::done_fn)>& op) {
+  std::promise<std::error_code> done;
+  op([&](std::error_code ec) { done.set_value(ec); });
+  return done.get_future().get();
+}
+
+} // namespace
+
+TEST_CASE("api cell: an instance mapping follows accept, placement and forget") {
+  test::temp_dir dir;
+  {
+    cells::api_cell api(open_store(dir));
+    CHECK_FALSE(api.instance_mapping("u1"));
+    REQUIRE_FALSE(api.accept_builds({build_of("u1"), build_of("u2")}, {}));
+    auto m = api.instance_mapping("u1");
+    REQUIRE(m);
+    CHECK(m->cell_uuid.empty());
+    CHECK(m->project_id == "demo");
+    CHECK(api.build_request("u1"));
+
+    REQUIRE_FALSE(wait([&](auto done) { api.record_placement("u1", "cell-a", done); }));
+    CHECK(api.instance_mapping("u1")->cell_uuid == "cell-a");
+    CHECK_FALSE(api.build_request("u1"));
+
+    REQUIRE_FALSE(api.drop_build("u2"));
+    CHECK_FALSE(api.instance_mapping("u2"));
+  }
+  { // what memory said is what the store kept
+    cells::api_cell api(open_store(dir));
+    REQUIRE(api.instance_mapping("u1"));
+    CHECK(api.instance_mapping("u1")->cell_uuid == "cell-a");
+    CHECK_FALSE(api.instance_mapping("u2"));
+    REQUIRE_FALSE(wait([&](auto done) { api.forget_instance("u1", done); }));
+    CHECK_FALSE(api.instance_mapping("u1"));
+  }
+  cells::api_cell api(open_store(dir));
+  CHECK_FALSE(api.instance_mapping("u1"));
+}
+
+TEST_CASE("api cell: flavors and images by id; reload sees writes made around it") {
+  test::temp_dir dir;
+  cells::api_cell api(open_store(dir));
+  storage::flavor f;
+  f.id = "7";
+  f.name = "m1.seven";
+  f.memory_mb = 7;
+  REQUIRE_FALSE(api.put(f));
+  REQUIRE(api.flavor("7"));
+  CHECK(api.flavor("7")->memory_mb == 7);
+  CHECK_FALSE(api.flavor("8"));
+  storage::image i;
+  i.id = "img";
+  i.name = "cirros";
+  REQUIRE_FALSE(api.put(i));
+  CHECK(api.image("img")->name == "cirros");
+
+  // nimbus-manage writes mappings to the store itself, then asks for a reload
+  storage::write_batch b;
+  storage::stage(b, storage::key_space::instance_mappings, storage::keys::mapping("u9"),
+                 storage::instance_mapping{"u9", "cell-b", "demo", "alice", 1});
+  f.memory_mb = 8;
+  storage::stage(b, storage::key_space::flavors, storage::keys::flavor("7"), f);
+  REQUIRE_FALSE(api.store().write(std::move(b)));
+  api.reload();
+  REQUIRE(api.instance_mapping("u9"));
+  CHECK(api.instance_mapping("u9")->cell_uuid == "cell-b");
+  CHECK(api.flavor("7")->memory_mb == 8);
+}
