@@ -19,6 +19,13 @@ void init_http_threads(int threads) {
   });
 }
 
+struct http_server::impl {
+  std::string host;
+  int port;
+  request_handler handler;
+  std::unique_ptr<http_listener> listener;
+};
+
 namespace {
 
 api_request to_api_request(const http::http_request& msg, const std::string& body) {
@@ -42,14 +49,31 @@ api_request to_api_request(const http::http_request& msg, const std::string& bod
   return req;
 }
 
-} // namespace
+// A request that announces no body is complete as it arrives: handling it
+// inline saves a task continuation (a hop to another pool thread).
+bool without_body(const http::http_request& msg) {
+  auto& h = msg.headers();
+  return h.content_length() == 0 && !h.has(http::header_names::transfer_encoding);
+}
 
-struct http_server::impl {
-  std::string host;
-  int port;
-  request_handler handler;
-  std::unique_ptr<http_listener> listener;
-};
+void serve(const request_handler& handler, const http::http_request& msg, const std::string& body) {
+  auto req = to_api_request(msg, body);
+  auto resp = handler(req);
+  http::http_response out(static_cast<http::status_code>(resp.status));
+  for (auto& [k, v] : resp.headers)
+    out.headers().add(k, v);
+  if (!resp.body.empty())
+    out.set_body(resp.body, "application/json");
+  msg.reply(out).then([](pplx::task<void> t) {
+    try {
+      t.get();
+    } catch (const std::exception& e) {
+      spdlog::debug("http: reply failed: {}", e.what());
+    }
+  });
+}
+
+} // namespace
 
 http_server::http_server(std::string host, int port, request_handler handler)
   : impl_(std::make_unique<impl>()) {
@@ -68,30 +92,21 @@ bool http_server::open(std::string* error) {
     impl_->listener = std::make_unique<http_listener>(url);
     auto* self = impl_.get();
     impl_->listener->support([self](http::http_request msg) {
+      if (without_body(msg)) { // GET, DELETE, HEAD: nothing to wait for
+        serve(self->handler, msg, {});
+        return;
+      }
       // Never wait for the body on a pool thread: reading it needs a pool
       // thread too, and with every thread waiting nothing reads (a deadlock
       // seen with 64 concurrent POSTs on 16 threads). Handle it once it is in.
-      msg.extract_string(true).then([self, msg](pplx::task<std::string> body_task) mutable {
+      msg.extract_string(true).then([self, msg](pplx::task<std::string> body_task) {
         std::string body;
         try {
           body = body_task.get(); // ready: this continuation runs after the read
         } catch (const std::exception&) {
           body.clear(); // a body that is not text: the handler sees it as empty
         }
-        auto req = to_api_request(msg, body);
-        auto resp = self->handler(req);
-        http::http_response out(static_cast<http::status_code>(resp.status));
-        for (auto& [k, v] : resp.headers)
-          out.headers().add(k, v);
-        if (!resp.body.empty())
-          out.set_body(resp.body, "application/json");
-        msg.reply(out).then([](pplx::task<void> t) {
-          try {
-            t.get();
-          } catch (const std::exception& e) {
-            spdlog::debug("http: reply failed: {}", e.what());
-          }
-        });
+        serve(self->handler, msg, body);
       });
     });
     impl_->listener->open().wait();
