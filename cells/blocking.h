@@ -28,6 +28,17 @@ inline fault to_fault(const caf::error& err, caf::actor_system& sys) {
   }
 }
 
+/// How long to wait for `target`. An actor of this process answers or, if it
+/// is gone, bounces the request at once: it gets no timer, which in CAF 0.17
+/// is one wake-up of the clock thread per request (and one more when it
+/// fires). Actors of other processes keep `timeout`: a peer can hang.
+template <class Handle>
+caf::duration wait_limit(caf::actor_system& sys, const Handle& target, caf::timespan timeout) {
+  if (target && target.node() == sys.node())
+    return caf::infinite;
+  return caf::duration{timeout};
+}
+
 /// Sends `xs...` to `target` and waits up to `timeout` for a `Result`.
 template <class Result, class Handle, class... Ts>
 outcome<Result> call(caf::actor_system& sys, const Handle& target, caf::timespan timeout,
@@ -35,7 +46,7 @@ outcome<Result> call(caf::actor_system& sys, const Handle& target, caf::timespan
   outcome<Result> out;
   {
     caf::scoped_actor self{sys};
-    self->request(target, timeout, std::forward<Ts>(xs)...)
+    self->request(target, wait_limit(sys, target, timeout), std::forward<Ts>(xs)...)
       .receive([&](Result& r) { out.value = std::move(r); },
                [&](caf::error& err) { out.error = to_fault(err, sys); });
   }
@@ -50,7 +61,7 @@ outcome<done> call_done(caf::actor_system& sys, const Handle& target, caf::times
   outcome<done> out;
   {
     caf::scoped_actor self{sys};
-    self->request(target, timeout, std::forward<Ts>(xs)...)
+    self->request(target, wait_limit(sys, target, timeout), std::forward<Ts>(xs)...)
       .receive([](caf::ok_atom) {}, [&](caf::error& err) { out.error = to_fault(err, sys); });
   }
   caf::logger::set_current_actor_system(nullptr);
@@ -70,7 +81,7 @@ std::vector<std::optional<Result>> scatter_gather(caf::actor_system& sys,
     std::vector<handle_t> pending;
     pending.reserve(targets.size());
     for (auto& t : targets)
-      pending.push_back(self->request(t, timeout, xs...));
+      pending.push_back(self->request(t, wait_limit(sys, t, timeout), xs...));
     for (std::size_t i = 0; i < pending.size(); ++i)
       pending[i].receive([&](Result& r) { out[i] = std::move(r); }, [](caf::error&) {});
   }
@@ -92,7 +103,7 @@ std::vector<std::optional<Result>> scatter_gather_each(caf::actor_system& sys,
     std::vector<handle_t> pending;
     pending.reserve(targets.size());
     for (std::size_t i = 0; i < targets.size(); ++i)
-      pending.push_back(self->request(targets[i], timeout, atom, payloads[i]));
+      pending.push_back(self->request(targets[i], wait_limit(sys, targets[i], timeout), atom, payloads[i]));
     for (std::size_t i = 0; i < pending.size(); ++i)
       pending[i].receive([&](Result& r) { out[i] = std::move(r); }, [](caf::error&) {});
   }
