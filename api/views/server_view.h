@@ -5,11 +5,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/json_writer.h"
 #include "api/microversion.h"
+#include "storage/json_writer.h"
 #include "storage/records.h"
 
 namespace nimbus::api {
+
+using storage::json_writer;
 
 struct view_context {
   std::string base_url;

@@ -1,13 +1,15 @@
 #pragma once
-// Writes JSON text straight into a string, for the responses that are big
-// and hot (server lists): no tree of nodes, no allocation per key. Callers
-// pair begin/end calls; commas are placed for them.
+// Writes JSON text straight into a string, for what is written often and hot
+// (stored records, server views): no tree of nodes, no allocation per key.
+// Callers pair begin/end calls; commas are placed for them. Strings are
+// written as given: they must be UTF-8 (every input passed a JSON parser).
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <string>
 #include <string_view>
 
-namespace nimbus::api {
+namespace nimbus::storage {
 
 class json_writer {
 public:
@@ -39,6 +41,23 @@ public:
     return *this;
   }
   json_writer& value(std::int32_t n) { return value(static_cast<std::int64_t>(n)); }
+  json_writer& value(std::uint64_t n) {
+    comma();
+    out_ += std::to_string(n);
+    return *this;
+  }
+  /// Exact: parsing the text gives back the same double.
+  json_writer& value(double d) {
+    comma();
+    if (!std::isfinite(d)) { // as nlohmann writes them
+      out_ += "null";
+      return *this;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", d);
+    out_ += buf;
+    return *this;
+  }
   json_writer& value(bool b) {
     comma();
     out_ += b ? "true" : "false";
@@ -109,4 +128,4 @@ private:
   bool after_key_ = false;
 };
 
-} // namespace nimbus::api
+} // namespace nimbus::storage

@@ -1,0 +1,82 @@
+// The record writer puts JSON text straight into a string; the reader is
+// nlohmann's. Every field must survive the trip, whatever its characters.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "storage/records.h"
+
+using namespace nimbus::storage;
+
+namespace {
+
+instance_record full_record() {
+  instance_record r;
+  r.uuid = "6f1a8f3e-0000-4000-8000-000000000001";
+  r.name = "web \"01\" \\ caf\xc3\xa9 \xe2\x98\x83\ttab\nline\x01";
+  r.project_id = "demo";
+  r.user_id = "alice";
+  r.request_id = "req-1";
+  r.flavor_copy.id = "2";
+  r.flavor_copy.name = "m1.small";
+  r.flavor_copy.vcpus = 1;
+  r.flavor_copy.memory_mb = 2048;
+  r.flavor_copy.root_gb = 20;
+  r.flavor_copy.rxtx_factor = 1.1;
+  r.flavor_copy.is_public = false;
+  r.flavor_copy.extra_specs = {{"hw:cpu_policy", "dedicated"}};
+  r.image_ref = "img";
+  r.host = r.node = "compute-1";
+  r.vm_state = "active";
+  r.power_state = 1;
+  r.created_us = 1'700'000'000'123'456;
+  r.launched_us = -1; // negative numbers too
+  r.instance_name = "instance-00000001";
+  r.launch_index = 3;
+  r.metadata = {{"k", "v"}, {"empty", ""}, {"quote\"d", "\\"}};
+  r.tags = {"a", "b c"};
+  r.fault = {500, "boom", "trace\nback", 9};
+  return r;
+}
+
+} // namespace
+
+TEST_CASE("records: an instance survives encode and decode, field for field") {
+  build_request br{full_record(), "req-9"};
+  auto text = encode(br);
+  auto j = nlohmann::json::parse(text); // valid JSON (throws otherwise)
+  CHECK(j["schema_version"] == schema_version);
+  CHECK(j["instance"]["flavor_copy"]["memory_mb"] == 2048);
+  CHECK(j["instance"]["name"] == br.instance.name);
+
+  build_request back;
+  REQUIRE_FALSE(decode(text, &back));
+  auto& r = back.instance;
+  CHECK(back.request_id == "req-9");
+  CHECK(r.name == br.instance.name);
+  CHECK(r.flavor_copy.rxtx_factor == 1.1); // exact, not rounded
+  CHECK_FALSE(r.flavor_copy.is_public);
+  CHECK(r.flavor_copy.extra_specs == br.instance.flavor_copy.extra_specs);
+  CHECK(r.created_us == br.instance.created_us);
+  CHECK(r.launched_us == -1);
+  CHECK(r.launch_index == 3);
+  CHECK(r.metadata == br.instance.metadata);
+  CHECK(r.tags == br.instance.tags);
+  CHECK(r.fault.details == "trace\nback");
+  CHECK(encode(back) == text); // nothing else was lost either
+}
+
+TEST_CASE("records: actions keep their events in order") {
+  instance_action a;
+  a.request_id = "req-1";
+  a.instance_uuid = "u";
+  a.action = "create";
+  a.events = {{"spawn", 1, 2, "Success", "", "h1"}, {"reboot", 3, 0, "", "", ""}};
+  instance_action back;
+  REQUIRE_FALSE(decode(encode(a), &back));
+  REQUIRE(back.events.size() == 2);
+  CHECK(back.events[0].event == "spawn");
+  CHECK(back.events[0].host == "h1");
+  CHECK(back.events[1].start_us == 3);
+  CHECK(back.events[1].result.empty());
+}
