@@ -40,8 +40,13 @@ void api_cell::reload() {
   auto flavors = storage::read_all<storage::flavor>(*store_, key_space::flavors);
   auto images = storage::read_all<storage::image>(*store_, key_space::images);
   pending_.clear();
-  for (auto& br : builds)
+  pending_specs_.clear();
+  for (auto& br : builds) {
+    storage::request_spec spec;
+    if (!storage::read(*store_, key_space::request_specs, keys::instance(br.instance.uuid), &spec))
+      pending_specs_.emplace(br.instance.uuid, std::move(spec));
     pending_.emplace(br.instance.uuid, std::move(br));
+  }
   mappings_.clear();
   mappings_.reserve(mappings.size());
   for (auto& m : mappings)
@@ -101,6 +106,11 @@ std::vector<storage::build_request> api_cell::build_requests() const {
 }
 
 std::optional<storage::request_spec> api_cell::request_spec(const std::string& uuid) const {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (auto it = pending_specs_.find(uuid); it != pending_specs_.end())
+      return it->second;
+  }
   return find<storage::request_spec>(*store_, key_space::request_specs, keys::instance(uuid));
 }
 
@@ -148,6 +158,8 @@ std::error_code api_cell::accept_builds(const std::vector<storage::build_request
       pending_.emplace(inst.uuid, br);
       mappings_[inst.uuid] = {inst.uuid, "", inst.project_id, inst.user_id, inst.created_us};
     }
+    for (auto& spec : specs)
+      pending_specs_[spec.instance_uuid] = spec;
   }
   return ec;
 }
@@ -167,6 +179,7 @@ void api_cell::record_placement(const std::string& uuid, const std::string& cell
     if (!ec) {
       std::lock_guard<std::mutex> lock(mutex_);
       pending_.erase(m.instance_uuid);
+      pending_specs_.erase(m.instance_uuid);
       mappings_[m.instance_uuid] = m;
     }
     done(ec);
@@ -182,6 +195,7 @@ std::error_code api_cell::drop_build(const std::string& uuid) {
   if (!ec) {
     std::lock_guard<std::mutex> lock(mutex_);
     pending_.erase(uuid);
+    pending_specs_.erase(uuid);
     mappings_.erase(uuid);
   }
   return ec;

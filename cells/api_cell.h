@@ -72,6 +72,7 @@ private:
   std::shared_ptr<storage::store> store_;
   mutable std::mutex mutex_; // guards what follows
   std::map<std::string, storage::build_request> pending_; // uuid -> build request
+  std::unordered_map<std::string, storage::request_spec> pending_specs_; // of those, by uuid
   std::unordered_map<std::string, storage::instance_mapping> mappings_; // by instance uuid
   std::unordered_map<std::string, storage::flavor> flavors_;            // by id
   std::unordered_map<std::string, storage::image> images_;              // by id

@@ -12,6 +12,7 @@
 
 #include "actors/protocol/errors.h"
 #include "cells/outcome.h"
+#include "cells/wait_limit.h"
 
 namespace nimbus::cells {
 
@@ -26,17 +27,6 @@ inline fault to_fault(const caf::error& err, caf::actor_system& sys) {
     default:
       return {fault_kind::internal, text.empty() ? sys.render(err) : text};
   }
-}
-
-/// How long to wait for `target`. An actor of this process answers or, if it
-/// is gone, bounces the request at once: it gets no timer, which in CAF 0.17
-/// is one wake-up of the clock thread per request (and one more when it
-/// fires). Actors of other processes keep `timeout`: a peer can hang.
-template <class Handle>
-caf::duration wait_limit(caf::actor_system& sys, const Handle& target, caf::timespan timeout) {
-  if (target && target.node() == sys.node())
-    return caf::infinite;
-  return caf::duration{timeout};
 }
 
 /// Sends `xs...` to `target` and waits up to `timeout` for a `Result`.

@@ -10,6 +10,7 @@
 #include "actors/protocol/errors.h"
 #include "cells/cell_mapping.h"
 #include "cells/cell_selector.h"
+#include "cells/wait_limit.h"
 #include "storage/clock.h"
 
 namespace nimbus::cells {
@@ -61,7 +62,8 @@ void bury(self_ptr self, std::shared_ptr<build> b) {
   storage::instance_fault fault{500, "No valid host was found. ",
                                 "No valid host was found. " + b->last_error, storage::now_us()};
   spdlog::info("instance {}: no cell could place it; burying it in cell0", uuid);
-  self->request(cell0->conductor, self->state.opts.build_timeout, bury_atom_v, b->request, fault)
+  auto limit = wait_limit(self->system(), cell0->conductor, self->state.opts.build_timeout);
+  self->request(cell0->conductor, limit, bury_atom_v, b->request, fault)
     .then([self, uuid](caf::ok_atom) { finish(self, uuid, cell0_uuid); },
           [uuid, self](caf::error& err) {
             spdlog::error("instance {}: cell0 refused it: {}", uuid, self->system().render(err));
@@ -79,7 +81,8 @@ void try_cell(self_ptr self, std::shared_ptr<build> b, std::size_t i) {
     return;
   }
   self->state.selector.sending(cell->mapping.uuid, b->spec.flavor_copy);
-  self->request(cell->conductor, self->state.opts.build_timeout, build_atom_v, b->request, b->spec)
+  auto limit = wait_limit(self->system(), cell->conductor, self->state.opts.build_timeout);
+  self->request(cell->conductor, limit, build_atom_v, b->request, b->spec)
     .then(
       [self, b, cell_uuid = cell->mapping.uuid](const std::string&) {
         finish(self, b->request.instance.uuid, cell_uuid);

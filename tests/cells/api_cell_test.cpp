@@ -44,7 +44,12 @@ TEST_CASE("api cell: an instance mapping follows accept, placement and forget") 
   {
     cells::api_cell api(open_store(dir));
     CHECK_FALSE(api.instance_mapping("u1"));
-    REQUIRE_FALSE(api.accept_builds({build_of("u1"), build_of("u2")}, {}));
+    storage::request_spec spec;
+    spec.instance_uuid = "u1";
+    spec.image_ref = "img";
+    REQUIRE_FALSE(api.accept_builds({build_of("u1"), build_of("u2")}, {spec}));
+    REQUIRE(api.request_spec("u1"));
+    CHECK(api.request_spec("u1")->image_ref == "img");
     auto m = api.instance_mapping("u1");
     REQUIRE(m);
     CHECK(m->cell_uuid.empty());
@@ -54,6 +59,8 @@ TEST_CASE("api cell: an instance mapping follows accept, placement and forget") 
     REQUIRE_FALSE(wait([&](auto done) { api.record_placement("u1", "cell-a", done); }));
     CHECK(api.instance_mapping("u1")->cell_uuid == "cell-a");
     CHECK_FALSE(api.build_request("u1"));
+    REQUIRE(api.request_spec("u1")); // kept after placement (down-cell records need it)
+    CHECK(api.request_spec("u1")->image_ref == "img");
 
     REQUIRE_FALSE(api.drop_build("u2"));
     CHECK_FALSE(api.instance_mapping("u2"));
