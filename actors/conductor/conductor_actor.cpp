@@ -173,23 +173,30 @@ caf::result<std::string> build(self_ptr self, storage::build_request br,
         hosts.push_back(st.hosts.actor_of(p.host));
         for (auto& alt : p.alternates)
           hosts.push_back(st.hosts.actor_of(alt));
+        // One write makes the instance exist in this cell, placed and
+        // spawning, with its create action begun; the instance actor then
+        // has nothing to save before it calls the host.
         auto r = br.instance;
         r.host = r.node = p.host;
         r.vm_state = instance::vm_state::building;
-        r.task_state = instance::task_state::scheduling;
+        r.task_state = instance::task_state::spawning;
         r.availability_zone = "nova";
         storage::write_batch batch;
         r.instance_name = next_instance_name(self, batch);
+        auto create = instance::begin_action(r, "create", r.request_id, r.user_id, r.project_id,
+                                             storage::now_us());
         storage::stage(batch, key_space::instances, storage::keys::instance(r.uuid), r);
+        storage::stage(batch, key_space::instance_actions,
+                       storage::keys::action(r.uuid, create.start_us, create.request_id), create);
         commit(self, std::move(batch),
-               [self, rp, r, p, hosts](std::error_code ec) mutable {
+               [self, rp, r, p, hosts, create](std::error_code ec) mutable {
                  if (ec) {
                    self->send(self->state.scheduler, release_atom_v, r.uuid);
                    rp.deliver(store_error(ec));
                    return;
                  }
                  auto actor = start_instance(self, r);
-                 self->send(actor, boot_atom_v, p, hosts);
+                 self->send(actor, boot_atom_v, p, hosts, create);
                  rp.deliver(p.host);
                });
       },

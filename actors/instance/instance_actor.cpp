@@ -36,20 +36,8 @@ hypervisor::domain_spec spec_of(const storage::instance_record& r) {
 
 void begin_action(self_ptr self, const std::string& action, const std::string& request_id,
                   const std::string& user_id, const std::string& project_id) {
-  auto now = storage::now_us();
-  auto& a = self->state.current;
-  a = {};
-  a.request_id = request_id;
-  a.instance_uuid = self->state.record.uuid;
-  a.action = action;
-  a.user_id = user_id;
-  a.project_id = project_id;
-  a.start_us = a.updated_us = now;
-  storage::action_event ev;
-  ev.event = event_for(action);
-  ev.start_us = now;
-  ev.host = self->state.record.host;
-  a.events.push_back(std::move(ev));
+  self->state.current = instance::begin_action(self->state.record, action, request_id, user_id,
+                                               project_id, storage::now_us());
 }
 
 void finish_event(self_ptr self, bool ok, const std::string& traceback = {}) {
@@ -275,7 +263,10 @@ instance_actor::behavior_type instance_impl(self_ptr self, storage::instance_rec
   st.opts = opts;
   return {
     [self](caf::get_atom) { return self->state.record; },
-    [self](boot_atom, placement& p, std::vector<host_actor>& hosts) {
+    [self](boot_atom, placement& p, std::vector<host_actor>& hosts,
+           storage::instance_action& create) {
+      // The cell stored the record (placed, spawning) with `create` before
+      // spawning this actor: nothing to save before the host call.
       auto& st = self->state;
       st.boot_names = {p.host};
       st.boot_names.insert(st.boot_names.end(), p.alternates.begin(), p.alternates.end());
@@ -283,8 +274,7 @@ instance_actor::behavior_type instance_impl(self_ptr self, storage::instance_rec
       st.boot_attempt = 0;
       st.record.host = st.record.node = p.host;
       st.record.task_state = task_state::spawning;
-      begin_action(self, "create", st.record.request_id, st.record.user_id, st.record.project_id);
-      persist(self);
+      st.current = std::move(create);
       try_spawn(self);
     },
     [self](action_atom, const action_request& req, host_actor host) -> caf::result<caf::ok_atom> {

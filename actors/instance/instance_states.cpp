@@ -65,6 +65,24 @@ std::string event_for(const std::string& action) {
   return "compute_" + action + "_instance";
 }
 
+storage::instance_action begin_action(const storage::instance_record& r, const std::string& action,
+                                      const std::string& request_id, const std::string& user_id,
+                                      const std::string& project_id, std::int64_t now_us) {
+  storage::instance_action a;
+  a.request_id = request_id;
+  a.instance_uuid = r.uuid;
+  a.action = action;
+  a.user_id = user_id;
+  a.project_id = project_id;
+  a.start_us = a.updated_us = now_us;
+  storage::action_event ev;
+  ev.event = event_for(action);
+  ev.start_us = now_us;
+  ev.host = r.host;
+  a.events.push_back(std::move(ev));
+  return a;
+}
+
 const std::string& vm_state_after(const std::string& action) {
   return action == "stop" ? vm_state::stopped : vm_state::active;
 }

@@ -47,6 +47,11 @@ const std::string& task_for(const std::string& action, bool hard);
 /// Nova's instance action event name for an action ("compute_stop_instance").
 std::string event_for(const std::string& action);
 
+/// An instance action as it starts: its first event open on `r`'s host.
+storage::instance_action begin_action(const storage::instance_record& r, const std::string& action,
+                                      const std::string& request_id, const std::string& user_id,
+                                      const std::string& project_id, std::int64_t now_us);
+
 /// The vm_state an action leaves behind when it succeeds.
 const std::string& vm_state_after(const std::string& action);
 

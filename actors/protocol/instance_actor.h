@@ -6,8 +6,9 @@
 // interface instance_actor {
 //   (get_atom) -> (instance_record)
 //   // Spawns on placement.host, then on the alternates; `hosts` holds the
-//   // host actors in the same order.
-//   (boot_atom, placement, vector<host_actor> hosts) -> void
+//   // host actors in the same order. The cell has already stored the record
+//   // placed and spawning, with the `create` action begun.
+//   (boot_atom, placement, vector<host_actor> hosts, instance_action create) -> void
 //   // stop / start / reboot / delete. Replies once the new task_state and the
 //   // instance action are durable (the API's 202), then does the work.
 //   // errc::conflict with Nova's wording if the state does not allow it.
@@ -25,7 +26,7 @@ namespace nimbus {
 
 using instance_actor = caf::typed_actor<
   caf::replies_to<caf::get_atom>::with<storage::instance_record>,
-  caf::reacts_to<boot_atom, placement, std::vector<host_actor>>,
+  caf::reacts_to<boot_atom, placement, std::vector<host_actor>, storage::instance_action>,
   caf::replies_to<action_atom, action_request, host_actor>::with<caf::ok_atom>,
   caf::reacts_to<reconcile_atom, host_actor>>;
 

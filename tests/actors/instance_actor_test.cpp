@@ -7,6 +7,7 @@
 
 #include "actors/host/host_actor.h"
 #include "actors/instance/instance_actor.h"
+#include "actors/instance/instance_states.h"
 #include "actors/protocol/errors.h"
 #include "hypervisor/fake_driver.h"
 #include "hypervisor/libvirt_driver.h"
@@ -98,6 +99,15 @@ struct fixture : test::actor_fixture {
 
   const storage::instance_record& last() const { return log->saves.back(); }
 
+  // As the conductor does once the placed, spawning record is durable.
+  void boot(const placement& p, const std::vector<host_actor>& hosts) {
+    auto placed = record;
+    placed.host = placed.node = p.host;
+    placed.task_state = "spawning";
+    self->send(inst, boot_atom_v, p, hosts,
+               instance::begin_action(placed, "create", record.request_id, "u", "p", 1));
+  }
+
   // Sends an action and answers "" for ok, or the error's message.
   std::string act(const std::string& action, bool hard = false) {
     action_request req{record.uuid, action, hard, "req-" + action, "u", "p"};
@@ -120,7 +130,7 @@ struct fixture : test::actor_fixture {
 } // namespace
 
 TEST_CASE_FIXTURE(fixture, "boot, stop, start, reboot and delete walk Nova's states") {
-  self->send(inst, boot_atom_v, placement{"h1", {"h2"}}, std::vector<host_actor>{h1, h2});
+  boot(placement{"h1", {"h2"}}, std::vector<host_actor>{h1, h2});
   run();
   CHECK(last().vm_state == "active");
   CHECK(last().task_state == "");
@@ -157,7 +167,7 @@ TEST_CASE_FIXTURE(fixture, "boot, stop, start, reboot and delete walk Nova's sta
 }
 
 TEST_CASE_FIXTURE(fixture, "a task in flight refuses other actions with its task_state") {
-  self->send(inst, boot_atom_v, placement{"h1", {}}, std::vector<host_actor>{h1});
+  boot(placement{"h1", {}}, std::vector<host_actor>{h1});
   run();
   action_request stop{record.uuid, "stop", false, "req-1", "u", "p"};
   self->send(inst, action_atom_v, stop, h1);
@@ -181,7 +191,7 @@ TEST_CASE_FIXTURE(fixture, "a task in flight refuses other actions with its task
 
 TEST_CASE_FIXTURE(fixture, "a failed spawn moves to the alternate and frees the first claim") {
   drv1->faults().fail_next(hypervisor::operation::spawn);
-  self->send(inst, boot_atom_v, placement{"h1", {"h2"}}, std::vector<host_actor>{h1, h2});
+  boot(placement{"h1", {"h2"}}, std::vector<host_actor>{h1, h2});
   run();
   CHECK(log->released == std::vector<std::string>{record.uuid});
   CHECK(log->claims == std::vector<std::string>{"h2"});
@@ -193,7 +203,7 @@ TEST_CASE_FIXTURE(fixture, "a failed spawn moves to the alternate and frees the 
 TEST_CASE_FIXTURE(fixture, "when every host fails the build ends in ERROR with its fault") {
   drv1->faults().fail_next(hypervisor::operation::spawn);
   drv2->faults().fail_next(hypervisor::operation::spawn);
-  self->send(inst, boot_atom_v, placement{"h1", {"h2"}}, std::vector<host_actor>{h1, h2});
+  boot(placement{"h1", {"h2"}}, std::vector<host_actor>{h1, h2});
   run();
   CHECK(last().vm_state == "error");
   CHECK(last().task_state == "");
@@ -204,7 +214,7 @@ TEST_CASE_FIXTURE(fixture, "when every host fails the build ends in ERROR with i
 }
 
 TEST_CASE_FIXTURE(fixture, "a delete during the build waits for the spawn, then removes the domain") {
-  self->send(inst, boot_atom_v, placement{"h1", {}}, std::vector<host_actor>{h1});
+  boot(placement{"h1", {}}, std::vector<host_actor>{h1});
   sched.run_once(); // the instance asks h1 to spawn; h1 has not run yet
   action_request del{record.uuid, "delete", false, "req-del", "u", "p"};
   self->send(inst, action_atom_v, del, h1);
@@ -238,7 +248,7 @@ struct libvirt_fixture : fixture {
 TEST_CASE_FIXTURE(libvirt_fixture, "stop shuts the libvirt domain off and delete removes it") {
   auto sink = caf::actor_cast<host_report_sink>(sink_handle);
   auto host = host::spawn_host(sys, lv1, {"lv1", std::chrono::hours(1), false}, sink);
-  self->send(inst, boot_atom_v, placement{"lv1", {}}, std::vector<host_actor>{host});
+  boot(placement{"lv1", {}}, std::vector<host_actor>{host});
   run();
   CHECK(last().vm_state == "active");
   CHECK(domain_state(*lv1) == hypervisor::power_state::running);
