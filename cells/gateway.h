@@ -1,0 +1,36 @@
+#pragma once
+// Lets threads that are not CAF's (the HTTP threads) talk to actors without
+// waiting: a job runs inside one long-lived actor, makes its requests there
+// and hands the answers to a callback. No actor is spawned per call and no
+// HTTP thread blocks (cf. blocking.h, which does both). Internal to cells/.
+//
+// Contract: run() is thread-safe and returns at once; jobs run in the order
+// given, one at a time, on a CAF thread; a job must not block. Jobs still
+// queued when the gateway is destroyed are dropped without running.
+#include <functional>
+#include <memory>
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+namespace nimbus::cells {
+
+class gateway {
+public:
+  using job = std::function<void(caf::event_based_actor* self)>;
+
+  explicit gateway(caf::actor_system& sys);
+  ~gateway();
+  gateway(const gateway&) = delete;
+  gateway& operator=(const gateway&) = delete;
+
+  void run(job j);
+
+  struct queue; // what run() hands to the actor (gateway.cpp)
+
+private:
+  std::shared_ptr<queue> queue_;
+  caf::actor actor_;
+};
+
+} // namespace nimbus::cells
