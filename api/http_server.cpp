@@ -57,19 +57,19 @@ bool without_body(const http::http_request& msg) {
 }
 
 void serve(const request_handler& handler, const http::http_request& msg, const std::string& body) {
-  auto req = to_api_request(msg, body);
-  auto resp = handler(req);
-  http::http_response out(static_cast<http::status_code>(resp.status));
-  for (auto& [k, v] : resp.headers)
-    out.headers().add(k, v);
-  if (!resp.body.empty())
-    out.set_body(resp.body, "application/json");
-  msg.reply(out).then([](pplx::task<void> t) {
-    try {
-      t.get();
-    } catch (const std::exception& e) {
-      spdlog::debug("http: reply failed: {}", e.what());
-    }
+  handler(to_api_request(msg, body), [msg](api_response resp) {
+    http::http_response out(static_cast<http::status_code>(resp.status));
+    for (auto& [k, v] : resp.headers)
+      out.headers().add(k, v);
+    if (!resp.body.empty())
+      out.set_body(std::move(resp.body), "application/json");
+    msg.reply(out).then([](pplx::task<void> t) {
+      try {
+        t.get();
+      } catch (const std::exception& e) {
+        spdlog::debug("http: reply failed: {}", e.what());
+      }
+    });
   });
 }
 

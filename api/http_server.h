@@ -10,7 +10,9 @@
 
 namespace nimbus::api {
 
-using request_handler = std::function<api_response(api_request&)>;
+/// Takes a request and answers it through the reply_fn, now or later, from
+/// any thread.
+using request_handler = std::function<void(api_request, reply_fn)>;
 
 /// Sets the number of cpprest's I/O threads (its default is 40). Call once,
 /// before any listener opens; later calls do nothing.

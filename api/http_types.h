@@ -1,6 +1,7 @@
 #pragma once
 // An HTTP request and response as the handlers see them: no cpprest types,
 // so only http_server.cpp pays for cpprest's headers.
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -42,5 +43,8 @@ struct api_response {
   std::string body; // JSON text; empty for no body
   header_map headers;
 };
+
+/// Where a request's response goes; called exactly once, from any thread.
+using reply_fn = std::function<void(api_response)>;
 
 } // namespace nimbus::api

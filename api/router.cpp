@@ -7,6 +7,13 @@
 namespace nimbus::api {
 
 void router::add(std::string method, const std::string& pattern, handler_fn fn) {
+  add_async(std::move(method), pattern,
+            [fn = std::move(fn)](const api_request& req, const params& p, reply_fn reply) {
+              reply(fn(req, p));
+            });
+}
+
+void router::add_async(std::string method, const std::string& pattern, async_handler_fn fn) {
   route r;
   r.method = std::move(method);
   std::stringstream ss(pattern);
@@ -41,7 +48,7 @@ bool router::knows(const std::vector<std::string>& path) const {
   return false;
 }
 
-api_response router::dispatch(const api_request& req) const {
+void router::dispatch(const api_request& req, reply_fn reply) const {
   const route* best = nullptr;
   params best_params, p;
   bool path_known = false;
@@ -57,10 +64,11 @@ api_response router::dispatch(const api_request& req) const {
     }
   }
   if (best)
-    return best->fn(req, best_params);
-  if (path_known)
-    return fault_response(405, "The method specified is not allowed for this resource.");
-  return not_found("The resource could not be found.");
+    best->fn(req, best_params, std::move(reply));
+  else if (path_known)
+    reply(fault_response(405, "The method specified is not allowed for this resource."));
+  else
+    reply(not_found("The resource could not be found."));
 }
 
 } // namespace nimbus::api

@@ -12,13 +12,18 @@
 namespace nimbus::api {
 
 using params = std::vector<std::string>;
+/// Answers at once.
 using handler_fn = std::function<api_response(const api_request&, const params&)>;
+/// Answers through `reply`, now or later from another thread, without
+/// blocking. The request stays valid for as long as `reply` is held.
+using async_handler_fn = std::function<void(const api_request&, const params&, reply_fn reply)>;
 
 class router {
 public:
   void add(std::string method, const std::string& pattern, handler_fn fn);
+  void add_async(std::string method, const std::string& pattern, async_handler_fn fn);
   /// 404 when no pattern matches the path, 405 when one matches but not the method.
-  api_response dispatch(const api_request& req) const;
+  void dispatch(const api_request& req, reply_fn reply) const;
   /// Whether some route matches the path (any method).
   bool knows(const std::vector<std::string>& path) const;
 
@@ -27,7 +32,7 @@ private:
     std::string method;
     std::vector<std::string> segments;
     int captures = 0;
-    handler_fn fn;
+    async_handler_fn fn;
   };
   static bool match(const route& r, const std::vector<std::string>& path, params* out);
   std::vector<route> routes_;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <exception>
+#include <memory>
 
 #include <spdlog/spdlog.h>
 
@@ -17,17 +18,26 @@ bool is_version_document(const api_request& req) {
   return req.method == "GET" && (req.path.empty() || (req.path.size() == 1 && req.path[0] == "v2.1"));
 }
 
-// Runs a handler so that no exception becomes a crash or a hang.
-template <class Fn>
-api_response guarded(const api_request& req, Fn&& fn) {
+api_response unexpected_error(const api_request& req, const char* what) {
+  spdlog::error("{} {} {}: unexpected error: {}", req.request_id, req.method,
+                "/" + (req.path.empty() ? std::string{} : req.path[0]), what);
+  return fault_response(500, "Unexpected API Error. Please report this at "
+                             "https://bugs.launchpad.net/nova/ and attach the Nova API log "
+                             "if possible.");
+}
+
+// Routes the request so that no exception becomes a crash or a hang: one
+// thrown before the handler replied becomes a 500.
+void guarded_dispatch(const router& routes, const api_request& req, const reply_fn& reply) {
+  auto replied = std::make_shared<bool>(false);
   try {
-    return fn();
+    routes.dispatch(req, [replied, reply](api_response resp) {
+      *replied = true;
+      reply(std::move(resp));
+    });
   } catch (const std::exception& e) {
-    spdlog::error("{} {} {}: unexpected error: {}", req.request_id, req.method,
-                  "/" + (req.path.empty() ? std::string{} : req.path[0]), e.what());
-    return fault_response(500, "Unexpected API Error. Please report this at "
-                               "https://bugs.launchpad.net/nova/ and attach the Nova API log "
-                               "if possible.");
+    if (!*replied)
+      reply(unexpected_error(req, e.what()));
   }
 }
 
@@ -54,54 +64,56 @@ compute_service::compute_service(cells::compute_api& compute) {
   add_manage_routes(routes_, compute);
 }
 
-api_response compute_service::handle(api_request& req) const {
+void compute_service::handle(api_request request, reply_fn reply) const {
   auto start = std::chrono::steady_clock::now();
-  req.request_id = "req-" + storage::random_uuid();
+  // Shared with the completion below: handlers may answer from other threads.
+  auto req = std::make_shared<api_request>(std::move(request));
+  req->request_id = "req-" + storage::random_uuid();
   std::string raw;
-  auto version = requested_version(req.header("openstack-api-version"),
-                                   req.header("x-openstack-nova-api-version"), &raw);
-  api_response resp;
-  if (!version) {
-    resp = bad_request("API Version String " + raw
-                       + " is of invalid format. Must be of format MajorNum.MinorNum.");
-  } else if (!in_range(*version)) {
-    resp = fault_response(406, "Version " + raw + " is not supported by the API. Minimum is "
-                                 + min_version.text() + " and maximum is " + max_version.text() + ".");
-  } else {
-    req.version = *version;
-    auto ctx = context_from_token(req.header("x-auth-token"));
-    if (ctx) {
-      req.ctx = *ctx;
-      req.ctx.request_id = req.request_id;
-      req.ctx.down_cell_records = req.version.at_least(2, 69);
-    }
-    if (!ctx && !is_version_document(req))
-      resp = fault_response(401, "Authentication required");
-    else
-      resp = guarded(req, [&] { return routes_.dispatch(req); });
+  auto version = requested_version(req->header("openstack-api-version"),
+                                   req->header("x-openstack-nova-api-version"), &raw);
+  auto shown = version ? version->text() : raw;
+  auto finish = [req, start, shown, reply = std::move(reply)](api_response resp) {
+    resp.headers["openstack-api-version"] = "compute " + shown;
+    resp.headers["x-openstack-nova-api-version"] = shown;
+    resp.headers["vary"] = "OpenStack-API-Version, X-OpenStack-Nova-API-Version";
+    resp.headers["x-openstack-request-id"] = req->request_id;
+    resp.headers["x-compute-request-id"] = req->request_id;
+    log_request(*req, resp, start);
+    reply(std::move(resp));
+  };
+  if (!version)
+    return finish(bad_request("API Version String " + raw
+                              + " is of invalid format. Must be of format MajorNum.MinorNum."));
+  if (!in_range(*version))
+    return finish(fault_response(406, "Version " + raw + " is not supported by the API. Minimum is "
+                                        + min_version.text() + " and maximum is "
+                                        + max_version.text() + "."));
+  req->version = *version;
+  auto ctx = context_from_token(req->header("x-auth-token"));
+  if (ctx) {
+    req->ctx = *ctx;
+    req->ctx.request_id = req->request_id;
+    req->ctx.down_cell_records = req->version.at_least(2, 69);
   }
-  if (version)
-    raw = version->text();
-  resp.headers["openstack-api-version"] = "compute " + raw;
-  resp.headers["x-openstack-nova-api-version"] = raw;
-  resp.headers["vary"] = "OpenStack-API-Version, X-OpenStack-Nova-API-Version";
-  resp.headers["x-openstack-request-id"] = req.request_id;
-  resp.headers["x-compute-request-id"] = req.request_id;
-  log_request(req, resp, start);
-  return resp;
+  if (!ctx && !is_version_document(*req))
+    return finish(fault_response(401, "Authentication required"));
+  guarded_dispatch(routes_, *req, finish);
 }
 
 image_service::image_service(cells::compute_api& compute) {
   add_glance_routes(routes_, compute);
 }
 
-api_response image_service::handle(api_request& req) const {
+void image_service::handle(api_request request, reply_fn reply) const {
   auto start = std::chrono::steady_clock::now();
-  req.request_id = "req-" + storage::random_uuid();
-  auto resp = guarded(req, [&] { return routes_.dispatch(req); });
-  resp.headers["x-openstack-request-id"] = req.request_id;
-  log_request(req, resp, start);
-  return resp;
+  auto req = std::make_shared<api_request>(std::move(request));
+  req->request_id = "req-" + storage::random_uuid();
+  guarded_dispatch(routes_, *req, [req, start, reply = std::move(reply)](api_response resp) {
+    resp.headers["x-openstack-request-id"] = req->request_id;
+    log_request(*req, resp, start);
+    reply(std::move(resp));
+  });
 }
 
 } // namespace nimbus::api

@@ -2,7 +2,8 @@
 // The request pipeline of the compute API and of the image API: request
 // ids, microversion negotiation, authentication, routing, the headers every
 // response carries, and a log line per request. Thread-safe: HTTP threads
-// call handle() concurrently. No cpprest here (see http_server.h).
+// call handle() concurrently; handle() returns before the response may be
+// ready, which goes to `reply` (see router.h). No cpprest here.
 #include <memory>
 
 #include "api/http_types.h"
@@ -14,7 +15,7 @@ class compute_service {
 public:
   explicit compute_service(cells::compute_api& compute);
   /// Fills req.request_id, req.version and req.ctx, then answers.
-  api_response handle(api_request& req) const;
+  void handle(api_request req, reply_fn reply) const;
 
 private:
   router routes_;
@@ -23,7 +24,7 @@ private:
 class image_service {
 public:
   explicit image_service(cells::compute_api& compute);
-  api_response handle(api_request& req) const;
+  void handle(api_request req, reply_fn reply) const;
 
 private:
   router routes_;

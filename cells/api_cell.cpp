@@ -138,8 +138,8 @@ std::optional<storage::image> api_cell::image(const std::string& id) const {
   return it->second;
 }
 
-std::error_code api_cell::accept_builds(const std::vector<storage::build_request>& builds,
-                                        const std::vector<storage::request_spec>& specs) {
+void api_cell::accept_builds(std::vector<storage::build_request> builds,
+                             std::vector<storage::request_spec> specs, storage::done_fn done) {
   storage::write_batch b;
   for (auto& br : builds) {
     auto& inst = br.instance;
@@ -150,18 +150,20 @@ std::error_code api_cell::accept_builds(const std::vector<storage::build_request
   }
   for (auto& spec : specs)
     storage::stage(b, key_space::request_specs, keys::instance(spec.instance_uuid), spec);
-  auto ec = store_->write(std::move(b));
-  if (!ec) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    for (auto& br : builds) {
-      auto& inst = br.instance;
-      pending_.emplace(inst.uuid, br);
-      mappings_[inst.uuid] = {inst.uuid, "", inst.project_id, inst.user_id, inst.created_us};
+  store_->write_async(std::move(b), [this, builds = std::move(builds), specs = std::move(specs),
+                                     done = std::move(done)](std::error_code ec) {
+    if (!ec) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (auto& br : builds) {
+        auto& inst = br.instance;
+        pending_.emplace(inst.uuid, br);
+        mappings_[inst.uuid] = {inst.uuid, "", inst.project_id, inst.user_id, inst.created_us};
+      }
+      for (auto& spec : specs)
+        pending_specs_[spec.instance_uuid] = spec;
     }
-    for (auto& spec : specs)
-      pending_specs_[spec.instance_uuid] = spec;
-  }
-  return ec;
+    done(ec);
+  });
 }
 
 void api_cell::record_placement(const std::string& uuid, const std::string& cell_uuid,

@@ -48,9 +48,10 @@ public:
   std::optional<storage::image> image(const std::string& id) const;
 
   /// Records accepted servers: their build requests, request specs and
-  /// instance mappings (no cell yet), all in one durable write.
-  std::error_code accept_builds(const std::vector<storage::build_request>& builds,
-                                const std::vector<storage::request_spec>& specs);
+  /// instance mappings (no cell yet), all in one durable write. Does not
+  /// block; `done` runs once they are durable and readable here.
+  void accept_builds(std::vector<storage::build_request> builds,
+                     std::vector<storage::request_spec> specs, storage::done_fn done);
   /// A build request landed in `cell_uuid` (or cell0): point the mapping there
   /// and drop the build request. Does not block; `done` runs when durable.
   void record_placement(const std::string& uuid, const std::string& cell_uuid,

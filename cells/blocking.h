@@ -1,9 +1,11 @@
 #pragma once
-// Calling actors from threads that are not CAF's (the HTTP threads): one
-// request and its answer, or one request to many actors answered together.
-// Internal to cells/. Every call ends by dropping the thread's reference to
-// CAF's logger, without which ~actor_system waits forever for foreign
-// threads that outlive it (STACK.md §1).
+// Calling actors from threads that are not CAF's (the HTTP threads), waiting
+// for the answer: one request, or one request to many actors answered
+// together. Each call spawns a blocking actor and holds the thread; the calls
+// a boot storm makes go through gateway.h instead. Internal to cells/.
+// Every call ends by dropping the thread's reference to CAF's logger, without
+// which ~actor_system waits forever for foreign threads that outlive it
+// (STACK.md §1).
 #include <optional>
 #include <vector>
 
@@ -39,20 +41,6 @@ outcome<Result> call(caf::actor_system& sys, const Handle& target, caf::timespan
     self->request(target, wait_limit(sys, target, timeout), std::forward<Ts>(xs)...)
       .receive([&](Result& r) { out.value = std::move(r); },
                [&](caf::error& err) { out.error = to_fault(err, sys); });
-  }
-  caf::logger::set_current_actor_system(nullptr);
-  return out;
-}
-
-/// As call(), for replies that carry nothing but ok.
-template <class Handle, class... Ts>
-outcome<done> call_done(caf::actor_system& sys, const Handle& target, caf::timespan timeout,
-                        Ts&&... xs) {
-  outcome<done> out;
-  {
-    caf::scoped_actor self{sys};
-    self->request(target, wait_limit(sys, target, timeout), std::forward<Ts>(xs)...)
-      .receive([](caf::ok_atom) {}, [&](caf::error& err) { out.error = to_fault(err, sys); });
   }
   caf::logger::set_current_actor_system(nullptr);
   return out;

@@ -1,6 +1,7 @@
 #include "cells/compute_api.h"
 
 #include <algorithm>
+#include <future>
 #include <limits>
 #include <random>
 #include <regex>
@@ -8,6 +9,7 @@
 #include <unordered_set>
 
 #include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
 
@@ -16,6 +18,7 @@
 #include "cells/cell_commands.h"
 #include "cells/cell_mapping.h"
 #include "cells/context.h"
+#include "cells/gateway.h"
 #include "storage/clock.h"
 #include "storage/ids.h"
 
@@ -148,15 +151,15 @@ compute_api::compute_api(std::shared_ptr<context> ctx) : ctx_(std::move(ctx)) {
 
 compute_api::~compute_api() = default;
 
-outcome<std::vector<storage::instance_record>>
-compute_api::create_servers(const request_context& ctx, create_server_request req) {
+void compute_api::create_servers(const request_context& ctx, create_server_request req,
+                                 reply<std::vector<storage::instance_record>> then) {
   using result = outcome<std::vector<storage::instance_record>>;
   auto flavor = ctx_->api->flavor(req.flavor_ref);
   if (!flavor || flavor->disabled)
-    return result::failure(fault_kind::bad_request,
-                           "Flavor " + req.flavor_ref + " could not be found.");
+    return then(result::failure(fault_kind::bad_request,
+                                "Flavor " + req.flavor_ref + " could not be found."));
   if (!ctx_->api->image(req.image_ref))
-    return result::failure(fault_kind::bad_request, "Can not find requested image");
+    return then(result::failure(fault_kind::bad_request, "Can not find requested image"));
   auto now = storage::now_us();
   auto reservation = "r-" + random_text(8, "abcdefghijklmnopqrstuvwxyz0123456789");
   std::vector<storage::build_request> builds;
@@ -192,46 +195,74 @@ compute_api::create_servers(const request_context& ctx, create_server_request re
     specs.push_back(std::move(spec));
     created.push_back(std::move(r));
   }
-  if (auto ec = ctx_->api->accept_builds(builds, specs))
-    return result::failure(fault_kind::internal, "Cannot record the build: " + ec.message());
-  for (auto& r : created) // durable: from here on the servers exist
-    caf::anon_send(ctx_->super_conductor, schedule_atom_v, r.uuid);
-  caf::logger::set_current_actor_system(nullptr);
-  result out;
-  out.value = std::move(created);
-  return out;
+  // No HTTP thread waits for the fsync; and the committer thread only hands
+  // the answer over, so the next commit does not wait for this response.
+  auto* c = ctx_.get();
+  ctx_->api->accept_builds(
+    std::move(builds), std::move(specs),
+    [c, created = std::move(created), then = std::move(then)](std::error_code ec) mutable {
+      c->gw->run([c, ec, created = std::move(created), then = std::move(then)](
+                   caf::event_based_actor* self) mutable {
+        if (ec)
+          return then(result::failure(fault_kind::internal, "Cannot record the build: " + ec.message()));
+        for (auto& r : created) // durable: from here on the servers exist
+          self->send(c->super_conductor, schedule_atom_v, r.uuid);
+        result out;
+        out.value = std::move(created);
+        then(std::move(out));
+      });
+    });
 }
 
-outcome<storage::instance_record> compute_api::get_server(const request_context& ctx,
-                                                          const std::string& uuid) {
+void compute_api::get_server(const request_context& ctx, const std::string& uuid,
+                             reply<storage::instance_record> then) {
   using result = outcome<storage::instance_record>;
   auto mapping = ctx_->api->instance_mapping(uuid);
   if (!mapping || !visible(ctx, mapping->project_id))
-    return result::failure(fault_kind::not_found, not_found(uuid));
+    return then(result::failure(fault_kind::not_found, not_found(uuid)));
   if (mapping->cell_uuid.empty()) {
     if (auto br = ctx_->api->build_request(uuid)) {
       result out;
       out.value = br->instance;
-      return out;
+      return then(std::move(out));
     }
     mapping = ctx_->api->instance_mapping(uuid); // placed meanwhile
     if (!mapping || mapping->cell_uuid.empty())
-      return result::failure(fault_kind::not_found, not_found(uuid));
+      return then(result::failure(fault_kind::not_found, not_found(uuid)));
   }
-  auto cell = ctx_->cells->get(mapping->cell_uuid);
-  auto answer = cell && cell->up()
-                  ? call<storage::instance_record>(ctx_->sys, cell->conductor, ctx_->limits.call,
-                                                   caf::get_atom_v, uuid)
-                  : result::failure(fault_kind::unavailable, "");
-  if (answer.ok() || answer.error->kind != fault_kind::unavailable)
-    return answer;
-  if (ctx.down_cell_records) {
+  // A cell that does not answer: 2.69 shows what the API cell knows.
+  auto unavailable = [api = ctx_->api, m = *mapping, down = ctx.down_cell_records,
+                      uuid](fault f) -> result {
+    if (f.kind != fault_kind::unavailable)
+      return result::failure(std::move(f));
+    if (!down)
+      return result::failure(fault_kind::unavailable,
+                             "The cell of instance " + uuid + " is not available.");
     result out;
-    out.value = down_record(*ctx_->api, *mapping);
+    out.value = down_record(*api, m);
     return out;
-  }
-  return result::failure(fault_kind::unavailable,
-                         "The cell of instance " + uuid + " is not available.");
+  };
+  auto cell = ctx_->cells->get(mapping->cell_uuid);
+  if (!cell || !cell->up())
+    return then(unavailable({fault_kind::unavailable, ""}));
+  auto* c = ctx_.get();
+  ctx_->gw->run([c, conductor = cell->conductor, uuid, unavailable, then](caf::event_based_actor* self) {
+    self->request(conductor, wait_limit(c->sys, conductor, c->limits.call), caf::get_atom_v, uuid)
+      .then(
+        [then](storage::instance_record& r) {
+          result out;
+          out.value = std::move(r);
+          then(std::move(out));
+        },
+        [c, then, unavailable](caf::error& err) { then(unavailable(to_fault(err, c->sys))); });
+  });
+}
+
+outcome<storage::instance_record> compute_api::get_server(const request_context& ctx,
+                                                          const std::string& uuid) {
+  std::promise<outcome<storage::instance_record>> answer;
+  get_server(ctx, uuid, [&answer](outcome<storage::instance_record> r) { answer.set_value(std::move(r)); });
+  return answer.get_future().get();
 }
 
 outcome<std::vector<storage::instance_record>>
@@ -341,35 +372,40 @@ compute_api::list_servers(const request_context& ctx, const server_page_request&
   return out;
 }
 
-outcome<done> compute_api::server_action(const request_context& ctx, const std::string& uuid,
-                                         const std::string& action, bool hard) {
+void compute_api::server_action(const request_context& ctx, const std::string& uuid,
+                                const std::string& action, bool hard, reply<done> then) {
   auto mapping = ctx_->api->instance_mapping(uuid);
   if (!mapping || !visible(ctx, mapping->project_id))
-    return outcome<done>::failure(fault_kind::not_found, not_found(uuid));
+    return then(outcome<done>::failure(fault_kind::not_found, not_found(uuid)));
   if (mapping->cell_uuid.empty())
-    return outcome<done>::failure(fault_kind::conflict,
-                                  invalid_state_message(action, uuid, "vm_state",
-                                                        instance::vm_state::building));
+    return then(outcome<done>::failure(
+      fault_kind::conflict, invalid_state_message(action, uuid, "vm_state", instance::vm_state::building)));
   auto cell = ctx_->cells->get(mapping->cell_uuid);
   if (!cell || !cell->up())
-    return outcome<done>::failure(fault_kind::unavailable,
-                                  "The cell of instance " + uuid + " is not available.");
+    return then(outcome<done>::failure(fault_kind::unavailable,
+                                       "The cell of instance " + uuid + " is not available."));
   action_request req{uuid, action, hard, ctx.request_id, ctx.user_id, ctx.project_id};
-  return call_done(ctx_->sys, cell->conductor, ctx_->limits.call, action_atom_v, req);
+  auto* c = ctx_.get();
+  ctx_->gw->run([c, conductor = cell->conductor, req, then](caf::event_based_actor* self) {
+    self->request(conductor, wait_limit(c->sys, conductor, c->limits.call), action_atom_v, req)
+      .then([then](caf::ok_atom) { then({}); },
+            [c, then](caf::error& err) { then(outcome<done>::failure(to_fault(err, c->sys))); });
+  });
 }
 
-outcome<done> compute_api::delete_server(const request_context& ctx, const std::string& uuid) {
+void compute_api::delete_server(const request_context& ctx, const std::string& uuid,
+                                reply<done> then) {
   auto mapping = ctx_->api->instance_mapping(uuid);
   if (!mapping || !visible(ctx, mapping->project_id))
-    return outcome<done>::failure(fault_kind::not_found, not_found(uuid));
+    return then(outcome<done>::failure(fault_kind::not_found, not_found(uuid)));
   if (mapping->cell_uuid.empty()) {
     // Still in the API cell: dropping the build request is the delete. If the
     // super conductor places it meanwhile, it deletes it from the cell.
     if (auto ec = ctx_->api->drop_build(uuid))
-      return outcome<done>::failure(fault_kind::internal, ec.message());
-    return {};
+      return then(outcome<done>::failure(fault_kind::internal, ec.message()));
+    return then({});
   }
-  return server_action(ctx, uuid, "delete", false);
+  server_action(ctx, uuid, "delete", false, std::move(then));
 }
 
 outcome<std::vector<storage::instance_action>>

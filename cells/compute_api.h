@@ -5,6 +5,7 @@
 // images, markers), routes by instance mapping and scatters lists over the
 // cells. Thread-safe. No CAF in this header.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -17,6 +18,11 @@
 namespace nimbus::cells {
 
 struct context;
+class gateway;
+
+/// Where an asynchronous call delivers its outcome.
+template <class T>
+using reply = std::function<void(outcome<T>)>;
 
 /// Who asks (Nova's RequestContext).
 struct request_context {
@@ -79,17 +85,23 @@ public:
   explicit compute_api(std::shared_ptr<context> ctx);
   ~compute_api();
 
+  // The calls a boot storm makes (create, show, delete, actions) answer
+  // through `then`, called exactly once, on this thread or another, and do
+  // not block the caller; the others block it.
+
   /// Records the servers durably, then starts scheduling them. Answers once
   /// the records are durable: the API may then say 202.
-  outcome<std::vector<storage::instance_record>> create_servers(const request_context& ctx,
-                                                                create_server_request req);
+  void create_servers(const request_context& ctx, create_server_request req,
+                      reply<std::vector<storage::instance_record>> then);
+  void get_server(const request_context& ctx, const std::string& uuid,
+                  reply<storage::instance_record> then);
   outcome<storage::instance_record> get_server(const request_context& ctx, const std::string& uuid);
   outcome<std::vector<storage::instance_record>> list_servers(const request_context& ctx,
                                                               const server_page_request& req);
   /// stop / start / reboot; answers once the new task_state is durable.
-  outcome<done> server_action(const request_context& ctx, const std::string& uuid,
-                              const std::string& action, bool hard);
-  outcome<done> delete_server(const request_context& ctx, const std::string& uuid);
+  void server_action(const request_context& ctx, const std::string& uuid,
+                     const std::string& action, bool hard, reply<done> then);
+  void delete_server(const request_context& ctx, const std::string& uuid, reply<done> then);
   outcome<std::vector<storage::instance_action>> instance_actions(const request_context& ctx,
                                                                   const std::string& uuid);
 

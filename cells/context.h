@@ -12,6 +12,8 @@
 
 namespace nimbus::cells {
 
+class gateway;
+
 struct timeouts {
   std::chrono::seconds call{30};  // one request to one cell
   std::chrono::seconds list{10};  // how long a list waits for the slowest cell
@@ -26,6 +28,7 @@ struct context {
   std::string control_host; // where the API, scheduler and conductors run
   std::string data_dir;     // where new cells' stores go by default
   caf::actor cell_links;    // links to cells in other processes (api role)
+  std::shared_ptr<gateway> gw; // where HTTP threads' requests to actors run
 };
 
 } // namespace nimbus::cells

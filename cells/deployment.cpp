@@ -17,6 +17,7 @@
 #include "cells/cell_setup.h"
 #include "cells/compute_uplink.h"
 #include "cells/context.h"
+#include "cells/gateway.h"
 #include "cells/super_conductor.h"
 #include "cells/transport.h"
 #include "hypervisor/fake_driver.h"
@@ -209,7 +210,8 @@ bool deployment::impl::start_api_cell(bool all_in_one, std::string* error) {
   ctx = std::shared_ptr<context>(new context{*sys, api, directory, super,
                                              {opts.call_timeout, opts.list_timeout},
                                              opts.control_host.empty() ? local_host_name() : opts.control_host,
-                                             opts.data_dir, links});
+                                             opts.data_dir, links,
+                                             std::make_shared<gateway>(*sys)});
   compute = std::make_unique<compute_api>(ctx);
   return true;
 }

@@ -136,9 +136,13 @@ int main(int argc, char** argv) {
     compute = std::make_unique<nimbus::api::compute_service>(*facade);
     images = std::make_unique<nimbus::api::image_service>(*facade);
     compute_http = std::make_unique<nimbus::api::http_server>(
-      cfg.api.listen, cfg.api.port, [&](nimbus::api::api_request& r) { return compute->handle(r); });
+      cfg.api.listen, cfg.api.port, [&](nimbus::api::api_request r, nimbus::api::reply_fn reply) {
+        compute->handle(std::move(r), std::move(reply));
+      });
     image_http = std::make_unique<nimbus::api::http_server>(
-      cfg.api.listen, cfg.api.image_port, [&](nimbus::api::api_request& r) { return images->handle(r); });
+      cfg.api.listen, cfg.api.image_port, [&](nimbus::api::api_request r, nimbus::api::reply_fn reply) {
+        images->handle(std::move(r), std::move(reply));
+      });
     if (!compute_http->open(&error) || !image_http->open(&error)) {
       spdlog::critical("cannot listen on {}: {}", cfg.api.listen, error);
       return 1;

@@ -1,6 +1,7 @@
 // POST /v2.1/servers/{id}/action (os-stop, os-start, reboot) and
 // /v2.1/servers/{id}/os-instance-actions.
 #include <algorithm>
+#include <optional>
 
 #include "api/faults.h"
 #include "api/handlers/handlers.h"
@@ -14,7 +15,8 @@ using nlohmann::json;
 
 const std::vector<std::string> reboot_types{"HARD", "Hard", "hard", "SOFT", "Soft", "soft"};
 
-api_response act(cells::compute_api& compute, const api_request& req, const std::string& uuid) {
+// Which action a body asks for; answers the 400 when it asks for none.
+std::optional<api_response> parse_action(const api_request& req, std::string* action, bool* hard) {
   auto body = parse_body(req.body);
   if (!body)
     return malformed_body();
@@ -22,12 +24,10 @@ api_response act(cells::compute_api& compute, const api_request& req, const std:
     return bad_request("Malformed request body");
   auto name = body->begin().key();
   auto& arg = body->begin().value();
-  std::string action;
-  bool hard = false;
   if (name == "os-stop") {
-    action = "stop";
+    *action = "stop";
   } else if (name == "os-start") {
-    action = "start";
+    *action = "start";
   } else if (name == "reboot") {
     if (!arg.is_object())
       return bad_request(invalid_input("reboot", arg, python_repr(arg) + " is not of type 'object'"));
@@ -39,15 +39,22 @@ api_response act(cells::compute_api& compute, const api_request& req, const std:
       return bad_request(invalid_input(
         "type", type,
         python_repr(type) + " is not one of ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']"));
-    action = "reboot";
-    hard = type.get<std::string>()[0] == 'H' || type.get<std::string>()[0] == 'h';
+    *action = "reboot";
+    *hard = type.get<std::string>()[0] == 'H' || type.get<std::string>()[0] == 'h';
   } else {
     return bad_request("There is no such action: " + name);
   }
-  auto result = compute.server_action(req.ctx, uuid, action, hard);
-  if (!result.ok())
-    return fault_response(*result.error);
-  return api_response{202, "", {}};
+  return std::nullopt;
+}
+
+void act(cells::compute_api& compute, const api_request& req, const std::string& uuid, reply_fn reply) {
+  std::string action;
+  bool hard = false;
+  if (auto refusal = parse_action(req, &action, &hard))
+    return reply(*refusal);
+  compute.server_action(req.ctx, uuid, action, hard, [reply](auto result) {
+    reply(result.ok() ? api_response{202, "", {}} : fault_response(*result.error));
+  });
 }
 
 // Newest first, as Nova lists them.
@@ -61,8 +68,8 @@ std::vector<storage::instance_action> newest_first(std::vector<storage::instance
 } // namespace
 
 void add_server_action_routes(router& r, cells::compute_api& compute) {
-  r.add("POST", "/v2.1/servers/{}/action", [&](const api_request& req, const params& p) {
-    return act(compute, req, p[0]);
+  r.add_async("POST", "/v2.1/servers/{}/action", [&](const api_request& req, const params& p, reply_fn reply) {
+    act(compute, req, p[0], std::move(reply));
   });
   r.add("GET", "/v2.1/servers/{}/os-instance-actions", [&](const api_request& req, const params& p) {
     auto result = compute.instance_actions(req.ctx, p[0]);

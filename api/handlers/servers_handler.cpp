@@ -103,18 +103,18 @@ std::optional<api_response> parse_create(const api_request& req,
   return std::nullopt;
 }
 
-api_response create(cells::compute_api& compute, const api_request& req) {
+void create(cells::compute_api& compute, const api_request& req, reply_fn reply) {
   cells::create_server_request create;
   if (auto refusal = parse_create(req, &create))
-    return *refusal;
-  auto result = compute.create_servers(req.ctx, create);
-  if (!result.ok())
-    return fault_response(*result.error);
-  auto v = view_of(req);
-  auto& first = result.value.front();
-  auto resp = json_response(202, {{"server", server_created(first, v)}});
-  resp.headers["location"] = v.base_url + "/v2.1/servers/" + first.uuid;
-  return resp;
+    return reply(*refusal);
+  compute.create_servers(req.ctx, create, [v = view_of(req), reply](auto result) {
+    if (!result.ok())
+      return reply(fault_response(*result.error));
+    auto& first = result.value.front();
+    auto resp = json_response(202, {{"server", server_created(first, v)}});
+    resp.headers["location"] = v.base_url + "/v2.1/servers/" + first.uuid;
+    reply(std::move(resp));
+  });
 }
 
 // The query string of a list, minus limit and marker (kept in next links).
@@ -169,8 +169,8 @@ api_response list(cells::compute_api& compute, const api_request& req, bool deta
 } // namespace
 
 void add_server_routes(router& r, cells::compute_api& compute) {
-  r.add("POST", "/v2.1/servers", [&](const api_request& req, const params&) {
-    return create(compute, req);
+  r.add_async("POST", "/v2.1/servers", [&](const api_request& req, const params&, reply_fn reply) {
+    create(compute, req, std::move(reply));
   });
   r.add("GET", "/v2.1/servers", [&](const api_request& req, const params&) {
     return list(compute, req, false);
@@ -178,21 +178,21 @@ void add_server_routes(router& r, cells::compute_api& compute) {
   r.add("GET", "/v2.1/servers/detail", [&](const api_request& req, const params&) {
     return list(compute, req, true);
   });
-  r.add("GET", "/v2.1/servers/{}", [&](const api_request& req, const params& p) {
-    auto result = compute.get_server(req.ctx, p[0]);
-    if (!result.ok())
-      return fault_response(*result.error);
-    json_writer w(2048);
-    w.begin_object().key("server");
-    write_server_detail(w, result.value, view_of(req));
-    w.end_object();
-    return api_response{200, w.take(), {}};
+  r.add_async("GET", "/v2.1/servers/{}", [&](const api_request& req, const params& p, reply_fn reply) {
+    compute.get_server(req.ctx, p[0], [v = view_of(req), reply](auto result) {
+      if (!result.ok())
+        return reply(fault_response(*result.error));
+      json_writer w(2048);
+      w.begin_object().key("server");
+      write_server_detail(w, result.value, v);
+      w.end_object();
+      reply(api_response{200, w.take(), {}});
+    });
   });
-  r.add("DELETE", "/v2.1/servers/{}", [&](const api_request& req, const params& p) {
-    auto result = compute.delete_server(req.ctx, p[0]);
-    if (!result.ok())
-      return fault_response(*result.error);
-    return api_response{204, "", {}};
+  r.add_async("DELETE", "/v2.1/servers/{}", [&](const api_request& req, const params& p, reply_fn reply) {
+    compute.delete_server(req.ctx, p[0], [reply](auto result) {
+      reply(result.ok() ? api_response{204, "", {}} : fault_response(*result.error));
+    });
   });
 }
 

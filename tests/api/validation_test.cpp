@@ -24,14 +24,24 @@ TEST_CASE("routes: literals beat captures, unknown paths 404, wrong methods 405"
   r.add("GET", "/v2.1/servers/detail", [](const api_request&, const params&) {
     return api_response{200, "detail", {}};
   });
+  r.add_async("DELETE", "/v2.1/servers/{}", [](const api_request&, const params& p, reply_fn reply) {
+    reply(api_response{204, "later " + p[0], {}});
+  });
+  auto dispatch = [&](const api_request& req) {
+    api_response out{0, "no reply", {}};
+    r.dispatch(req, [&](api_response resp) { out = std::move(resp); });
+    return out;
+  };
   api_request req;
   req.method = "GET";
   req.path = {"v2.1", "servers", "detail"};
-  CHECK(r.dispatch(req).body == "detail");
+  CHECK(dispatch(req).body == "detail");
   req.path = {"v2.1", "servers", "abc"};
-  CHECK(r.dispatch(req).body == "show abc");
+  CHECK(dispatch(req).body == "show abc");
+  req.method = "DELETE";
+  CHECK(dispatch(req).body == "later abc");
   req.method = "PUT";
-  CHECK(r.dispatch(req).status == 405);
+  CHECK(dispatch(req).status == 405);
   req.path = {"v2.1", "nothing"};
-  CHECK(r.dispatch(req).status == 404);
+  CHECK(dispatch(req).status == 404);
 }

@@ -47,7 +47,9 @@ TEST_CASE("api cell: an instance mapping follows accept, placement and forget") 
     storage::request_spec spec;
     spec.instance_uuid = "u1";
     spec.image_ref = "img";
-    REQUIRE_FALSE(api.accept_builds({build_of("u1"), build_of("u2")}, {spec}));
+    REQUIRE_FALSE(wait([&](auto done) {
+      api.accept_builds({build_of("u1"), build_of("u2")}, {spec}, done);
+    }));
     REQUIRE(api.request_spec("u1"));
     CHECK(api.request_spec("u1")->image_ref == "img");
     auto m = api.instance_mapping("u1");
