@@ -12,7 +12,7 @@ struct api_options {
   std::string listen = "127.0.0.1"; // [api] listen
   int port = 8774;                  // [api] port
   int image_port = 9292;            // [api] image_port (Glance v2 subset)
-  int workers = 8;                  // [api] workers (HTTP threads)
+  int workers = 4;                  // [api] workers (HTTP threads)
 };
 
 struct service_config {
