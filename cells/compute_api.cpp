@@ -19,6 +19,7 @@
 #include "cells/cell_mapping.h"
 #include "cells/context.h"
 #include "cells/gateway.h"
+#include "cells/server_list.h"
 #include "storage/clock.h"
 #include "storage/ids.h"
 
@@ -39,90 +40,8 @@ std::string random_text(std::size_t n, const char* alphabet) {
   return out;
 }
 
-// What the API cell alone knows of a server whose cell does not answer.
-storage::instance_record down_record(const api_cell& api, const storage::instance_mapping& m) {
-  storage::instance_record r;
-  r.uuid = m.instance_uuid;
-  r.project_id = m.project_id;
-  r.user_id = m.user_id;
-  r.created_us = r.updated_us = m.created_us;
-  r.vm_state = unknown_vm_state;
-  if (auto spec = api.request_spec(m.instance_uuid)) {
-    r.flavor_copy = spec->flavor_copy;
-    r.image_ref = spec->image_ref;
-  }
-  return r;
-}
-
 bool visible(const request_context& ctx, const std::string& project_id) {
   return ctx.is_admin || ctx.project_id == project_id;
-}
-
-// Nova's list order: created_at descending, then uuid descending.
-bool list_order(const storage::instance_record& a, const storage::instance_record& b) {
-  if (a.created_us != b.created_us)
-    return a.created_us > b.created_us;
-  return a.uuid > b.uuid;
-}
-
-} // namespace
-
-namespace {
-
-// A page over many cells: merge every cell's sort keys, then copy only the
-// records of the servers that make the page. Cells that do not answer are
-// added to `silent`.
-std::vector<storage::instance_record> two_phase_page(context& ctx, const std::vector<conductor_actor>& targets,
-                                                     const std::vector<std::string>& cells,
-                                                     const list_query& q,
-                                                     std::unordered_set<std::string>& silent) {
-  auto keys = scatter_gather<std::vector<list_key>>(ctx.sys, targets, ctx.limits.list, keys_atom_v, q);
-  struct ranked {
-    list_key key;
-    std::size_t cell;
-  };
-  std::vector<ranked> all;
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    if (!keys[i]) {
-      silent.insert(cells[i]);
-      continue;
-    }
-    for (auto& k : *keys[i])
-      all.push_back({std::move(k), i});
-  }
-  auto n = std::min(all.size(), static_cast<std::size_t>(std::max(q.limit, 0)));
-  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(n), all.end(),
-                    [](const ranked& a, const ranked& b) {
-                      if (a.key.created_us != b.key.created_us)
-                        return a.key.created_us > b.key.created_us;
-                      return a.key.uuid > b.key.uuid;
-                    });
-  std::vector<std::vector<std::string>> wanted(targets.size());
-  for (std::size_t i = 0; i < n; ++i)
-    wanted[all[i].cell].push_back(all[i].key.uuid);
-  std::vector<conductor_actor> asked;
-  std::vector<std::vector<std::string>> payloads;
-  std::vector<std::size_t> asked_cells;
-  for (std::size_t i = 0; i < targets.size(); ++i)
-    if (!wanted[i].empty()) {
-      asked.push_back(targets[i]);
-      payloads.push_back(std::move(wanted[i]));
-      asked_cells.push_back(i);
-    }
-  std::vector<storage::instance_record> out;
-  if (asked.empty())
-    return out;
-  auto records = scatter_gather_each<std::vector<storage::instance_record>>(ctx.sys, asked, ctx.limits.list,
-                                                                           list_atom_v, payloads);
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    if (!records[i]) {
-      silent.insert(cells[asked_cells[i]]);
-      continue;
-    }
-    out.insert(out.end(), std::make_move_iterator(records[i]->begin()),
-               std::make_move_iterator(records[i]->end()));
-  }
-  return out;
 }
 
 } // namespace
@@ -265,111 +184,26 @@ outcome<storage::instance_record> compute_api::get_server(const request_context&
   return answer.get_future().get();
 }
 
-outcome<std::vector<storage::instance_record>>
-compute_api::list_servers(const request_context& ctx, const server_page_request& req) {
+void compute_api::list_servers(const request_context& ctx, const server_page_request& req,
+                               reply<std::vector<storage::instance_record>> then) {
   using result = outcome<std::vector<storage::instance_record>>;
   list_query q;
-  bool filtered = !req.name.empty() || !req.status.empty();
   // Filters apply after the merge, so each cell must send every candidate.
-  q.limit = filtered ? std::numeric_limits<std::int32_t>::max() : req.limit;
+  q.limit = req.name.empty() && req.status.empty() ? req.limit : std::numeric_limits<std::int32_t>::max();
   q.project_id = ctx.is_admin && req.all_tenants ? std::string{} : ctx.project_id;
-  if (!req.marker.empty()) {
-    auto marker = get_server(ctx, req.marker);
+  if (req.marker.empty())
+    return list_page(*ctx_, ctx, req, q, std::move(then));
+  get_server(ctx, req.marker, [c = ctx_.get(), ctx, req, q, then](outcome<storage::instance_record> marker) mutable {
     if (!marker.ok()) {
       if (marker.error->kind == fault_kind::not_found)
-        return result::failure(fault_kind::bad_request, "marker [" + req.marker + "] not found");
-      return result::failure(*marker.error);
+        return then(result::failure(fault_kind::bad_request, "marker [" + req.marker + "] not found"));
+      return then(result::failure(*marker.error));
     }
     q.has_marker = true;
     q.marker_created_us = marker.value.created_us;
     q.marker_uuid = marker.value.uuid;
-  }
-  std::vector<conductor_actor> targets;
-  std::vector<std::string> target_cells;
-  std::unordered_set<std::string> silent; // cells that are down or do not answer
-  for (auto& c : ctx_->cells->all()) {
-    if (!c.up()) {
-      silent.insert(c.mapping.uuid);
-      continue;
-    }
-    targets.push_back(c.conductor);
-    target_cells.push_back(c.mapping.uuid);
-  }
-  std::vector<storage::instance_record> merged;
-  std::unordered_set<std::string> seen;
-  if (targets.size() > 1 && !filtered) {
-    merged = two_phase_page(*ctx_, targets, target_cells, q, silent);
-  } else if (!targets.empty()) {
-    auto pages = scatter_gather<std::vector<storage::instance_record>>(
-      ctx_->sys, targets, ctx_->limits.list, list_atom_v, q);
-    for (std::size_t i = 0; i < pages.size(); ++i) {
-      if (!pages[i]) {
-        spdlog::warn("list: cell {} did not answer", target_cells[i]);
-        silent.insert(target_cells[i]);
-        continue;
-      }
-      // Cells hold disjoint instances: no dedupe needed among their pages.
-      merged.insert(merged.end(), std::make_move_iterator(pages[i]->begin()),
-                    std::make_move_iterator(pages[i]->end()));
-    }
-  }
-  storage::instance_record marker_key;
-  marker_key.created_us = q.marker_created_us;
-  marker_key.uuid = q.marker_uuid;
-  auto after_marker = [&](const storage::instance_record& r) {
-    return !q.has_marker || list_order(marker_key, r);
-  };
-  // Only the first `limit` can be listed: keep those before adding the rest.
-  auto limit = static_cast<std::size_t>(std::max(req.limit, 0));
-  auto keep_first = [&](std::size_t n) {
-    if (merged.size() > n) {
-      std::partial_sort(merged.begin(), merged.begin() + static_cast<std::ptrdiff_t>(n), merged.end(),
-                        list_order);
-      merged.resize(n);
-    }
-  };
-  if (!filtered)
-    keep_first(limit);
-  for (auto& r : merged)
-    seen.insert(r.uuid);
-  // 2.69: a silent cell's servers appear as UNKNOWN records; before, they are left out.
-  if (ctx.down_cell_records && !silent.empty()) {
-    for (auto& m : ctx_->api->instance_mappings()) {
-      if (!silent.count(m.cell_uuid) || seen.count(m.instance_uuid)
-          || (!q.project_id.empty() && m.project_id != q.project_id))
-        continue;
-      auto r = down_record(*ctx_->api, m);
-      if (after_marker(r) && seen.insert(r.uuid).second)
-        merged.push_back(std::move(r));
-    }
-  }
-  // Servers not yet in a cell are listed from their build requests.
-  for (auto& br : ctx_->api->build_requests()) {
-    auto& r = br.instance;
-    if (seen.count(r.uuid) || (!q.project_id.empty() && r.project_id != q.project_id))
-      continue;
-    if (after_marker(r))
-      merged.push_back(r);
-  }
-  if (filtered) {
-    std::regex name_re;
-    try {
-      name_re = std::regex(req.name);
-    } catch (const std::regex_error&) {
-      return result::failure(fault_kind::bad_request, "Invalid name filter: " + req.name);
-    }
-    merged.erase(std::remove_if(merged.begin(), merged.end(),
-                                [&](const storage::instance_record& r) {
-                                  return (!req.name.empty() && !std::regex_search(r.name, name_re))
-                                         || (!req.status.empty() && server_status(r) != req.status);
-                                }),
-                 merged.end());
-  }
-  keep_first(limit);
-  std::sort(merged.begin(), merged.end(), list_order);
-  result out;
-  out.value = std::move(merged);
-  return out;
+    list_page(*c, ctx, req, q, std::move(then));
+  });
 }
 
 void compute_api::server_action(const request_context& ctx, const std::string& uuid,

@@ -85,9 +85,8 @@ public:
   explicit compute_api(std::shared_ptr<context> ctx);
   ~compute_api();
 
-  // The calls a boot storm makes (create, show, delete, actions) answer
-  // through `then`, called exactly once, on this thread or another, and do
-  // not block the caller; the others block it.
+  // The calls that take `then` answer through it, exactly once, on this
+  // thread or another, and do not block the caller; the others block it.
 
   /// Records the servers durably, then starts scheduling them. Answers once
   /// the records are durable: the API may then say 202.
@@ -96,8 +95,8 @@ public:
   void get_server(const request_context& ctx, const std::string& uuid,
                   reply<storage::instance_record> then);
   outcome<storage::instance_record> get_server(const request_context& ctx, const std::string& uuid);
-  outcome<std::vector<storage::instance_record>> list_servers(const request_context& ctx,
-                                                              const server_page_request& req);
+  void list_servers(const request_context& ctx, const server_page_request& req,
+                    reply<std::vector<storage::instance_record>> then);
   /// stop / start / reboot; answers once the new task_state is durable.
   void server_action(const request_context& ctx, const std::string& uuid,
                      const std::string& action, bool hard, reply<done> then);

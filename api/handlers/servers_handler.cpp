@@ -126,15 +126,15 @@ std::string carried_query(const api_request& req) {
   return out;
 }
 
-api_response list(cells::compute_api& compute, const api_request& req, bool detail) {
+void list(cells::compute_api& compute, const api_request& req, bool detail, reply_fn reply) {
   cells::server_page_request page;
   if (req.has_param("limit")) {
     auto text = req.param("limit");
     if (text.empty() || !std::regex_match(text, std::regex("^-?[0-9]+$")))
-      return bad_request("limit param must be an integer");
+      return reply(bad_request("limit param must be an integer"));
     auto n = std::stoll(text);
     if (n < 0)
-      return bad_request("limit param must be positive");
+      return reply(bad_request("limit param must be positive"));
     page.limit = static_cast<std::int32_t>(std::min<long long>(n, 1000));
   }
   page.marker = req.param("marker");
@@ -142,28 +142,29 @@ api_response list(cells::compute_api& compute, const api_request& req, bool deta
   page.all_tenants = req.has_param("all_tenants") && all != "0" && all != "false" && all != "False";
   page.name = req.param("name");
   page.status = req.param("status");
-  auto result = compute.list_servers(req.ctx, page);
-  if (!result.ok())
-    return fault_response(*result.error);
-  auto v = view_of(req);
-  json_writer w(result.value.size() * (detail ? 1400 : 250) + 256);
-  w.begin_object().key("servers").begin_array();
-  for (auto& r : result.value) {
-    if (detail)
-      write_server_listed(w, r, v);
-    else
-      write_server_brief(w, r, v);
-  }
-  w.end_array();
-  if (!result.value.empty() && result.value.size() == static_cast<std::size_t>(page.limit)) {
-    auto href = v.base_url + "/v2.1/servers" + (detail ? "/detail" : "") + "?limit="
-                + std::to_string(page.limit) + carried_query(req) + "&marker=" + result.value.back().uuid;
-    w.key("servers_links").begin_array()
-      .begin_object().key("rel").value("next").key("href").value(href).end_object()
-      .end_array();
-  }
-  w.end_object();
-  return {200, w.take(), {}};
+  compute.list_servers(req.ctx, page, [&req, detail, page, reply](auto result) {
+    if (!result.ok())
+      return reply(fault_response(*result.error));
+    auto v = view_of(req);
+    json_writer w(result.value.size() * (detail ? 1400 : 250) + 256);
+    w.begin_object().key("servers").begin_array();
+    for (auto& r : result.value) {
+      if (detail)
+        write_server_listed(w, r, v);
+      else
+        write_server_brief(w, r, v);
+    }
+    w.end_array();
+    if (!result.value.empty() && result.value.size() == static_cast<std::size_t>(page.limit)) {
+      auto href = v.base_url + "/v2.1/servers" + (detail ? "/detail" : "") + "?limit="
+                  + std::to_string(page.limit) + carried_query(req) + "&marker=" + result.value.back().uuid;
+      w.key("servers_links").begin_array()
+        .begin_object().key("rel").value("next").key("href").value(href).end_object()
+        .end_array();
+    }
+    w.end_object();
+    reply(api_response{200, w.take(), {}});
+  });
 }
 
 } // namespace
@@ -172,11 +173,11 @@ void add_server_routes(router& r, cells::compute_api& compute) {
   r.add_async("POST", "/v2.1/servers", [&](const api_request& req, const params&, reply_fn reply) {
     create(compute, req, std::move(reply));
   });
-  r.add("GET", "/v2.1/servers", [&](const api_request& req, const params&) {
-    return list(compute, req, false);
+  r.add_async("GET", "/v2.1/servers", [&](const api_request& req, const params&, reply_fn reply) {
+    list(compute, req, false, std::move(reply));
   });
-  r.add("GET", "/v2.1/servers/detail", [&](const api_request& req, const params&) {
-    return list(compute, req, true);
+  r.add_async("GET", "/v2.1/servers/detail", [&](const api_request& req, const params&, reply_fn reply) {
+    list(compute, req, true, std::move(reply));
   });
   r.add_async("GET", "/v2.1/servers/{}", [&](const api_request& req, const params& p, reply_fn reply) {
     compute.get_server(req.ctx, p[0], [v = view_of(req), reply](auto result) {

@@ -1,0 +1,225 @@
+#include "cells/server_list.h"
+
+#include <algorithm>
+#include <limits>
+#include <regex>
+#include <unordered_set>
+
+#include <spdlog/spdlog.h>
+
+#include "cells/context.h"
+#include "cells/gateway.h"
+#include "cells/scatter.h"
+
+namespace nimbus::cells {
+
+using result = outcome<std::vector<storage::instance_record>>;
+
+// What the API cell alone knows of a server whose cell does not answer.
+storage::instance_record down_record(const api_cell& api, const storage::instance_mapping& m) {
+  storage::instance_record r;
+  r.uuid = m.instance_uuid;
+  r.project_id = m.project_id;
+  r.user_id = m.user_id;
+  r.created_us = r.updated_us = m.created_us;
+  r.vm_state = unknown_vm_state;
+  if (auto spec = api.request_spec(m.instance_uuid)) {
+    r.flavor_copy = spec->flavor_copy;
+    r.image_ref = spec->image_ref;
+  }
+  return r;
+}
+
+namespace {
+
+// Nova's list order: created_at descending, then uuid descending.
+bool list_order(const storage::instance_record& a, const storage::instance_record& b) {
+  if (a.created_us != b.created_us)
+    return a.created_us > b.created_us;
+  return a.uuid > b.uuid;
+}
+
+// Cells that are down or did not answer.
+using silent_cells = std::unordered_set<std::string>;
+
+// The records of the cells that answered, sorted and cut to the page, then
+// what the API cell knows: down-cell records (2.69), build requests; then
+// the filters.
+void finish_page(context& ctx, const request_context& rc, const server_page_request& req,
+                 const list_query& q, std::vector<storage::instance_record> merged,
+                 const silent_cells& silent, const reply<std::vector<storage::instance_record>>& then) {
+  bool filtered = !req.name.empty() || !req.status.empty();
+  std::unordered_set<std::string> seen;
+  storage::instance_record marker_key;
+  marker_key.created_us = q.marker_created_us;
+  marker_key.uuid = q.marker_uuid;
+  auto after_marker = [&](const storage::instance_record& r) {
+    return !q.has_marker || list_order(marker_key, r);
+  };
+  // Only the first `limit` can be listed: keep those before adding the rest.
+  auto limit = static_cast<std::size_t>(std::max(req.limit, 0));
+  auto keep_first = [&](std::size_t n) {
+    if (merged.size() > n) {
+      std::partial_sort(merged.begin(), merged.begin() + static_cast<std::ptrdiff_t>(n), merged.end(),
+                        list_order);
+      merged.resize(n);
+    }
+  };
+  if (!filtered)
+    keep_first(limit);
+  for (auto& r : merged)
+    seen.insert(r.uuid);
+  // 2.69: a silent cell's servers appear as UNKNOWN records; before, they are left out.
+  if (rc.down_cell_records && !silent.empty()) {
+    for (auto& m : ctx.api->instance_mappings()) {
+      if (!silent.count(m.cell_uuid) || seen.count(m.instance_uuid)
+          || (!q.project_id.empty() && m.project_id != q.project_id))
+        continue;
+      auto r = down_record(*ctx.api, m);
+      if (after_marker(r) && seen.insert(r.uuid).second)
+        merged.push_back(std::move(r));
+    }
+  }
+  // Servers not yet in a cell are listed from their build requests.
+  for (auto& br : ctx.api->build_requests()) {
+    auto& r = br.instance;
+    if (seen.count(r.uuid) || (!q.project_id.empty() && r.project_id != q.project_id))
+      continue;
+    if (after_marker(r))
+      merged.push_back(r);
+  }
+  if (filtered) {
+    std::regex name_re;
+    try {
+      name_re = std::regex(req.name);
+    } catch (const std::regex_error&) {
+      return then(result::failure(fault_kind::bad_request, "Invalid name filter: " + req.name));
+    }
+    merged.erase(std::remove_if(merged.begin(), merged.end(),
+                                [&](const storage::instance_record& r) {
+                                  return (!req.name.empty() && !std::regex_search(r.name, name_re))
+                                         || (!req.status.empty() && server_status(r) != req.status);
+                                }),
+                 merged.end());
+  }
+  keep_first(limit);
+  std::sort(merged.begin(), merged.end(), list_order);
+  result out;
+  out.value = std::move(merged);
+  then(std::move(out));
+}
+
+
+// A page over many cells: merge every cell's sort keys, then fetch only the
+// records of the servers that make the page.
+void two_phase_page(caf::event_based_actor* self, context& ctx, std::vector<conductor_actor> targets,
+                    std::vector<std::string> cells, list_query q,
+                    std::function<void(std::vector<storage::instance_record>, silent_cells)> then) {
+  auto keys_then = [self, &ctx, targets, cells, q, then](gathered<std::vector<list_key>> keys) {
+    silent_cells silent;
+    struct ranked {
+      list_key key;
+      std::size_t cell;
+    };
+    std::vector<ranked> all;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (!keys[i]) {
+        silent.insert(cells[i]);
+        continue;
+      }
+      for (auto& k : *keys[i])
+        all.push_back({std::move(k), i});
+    }
+    auto n = std::min(all.size(), static_cast<std::size_t>(std::max(q.limit, 0)));
+    std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(n), all.end(),
+                      [](const ranked& a, const ranked& b) {
+                        if (a.key.created_us != b.key.created_us)
+                          return a.key.created_us > b.key.created_us;
+                        return a.key.uuid > b.key.uuid;
+                      });
+    std::vector<std::vector<std::string>> wanted(targets.size());
+    for (std::size_t i = 0; i < n; ++i)
+      wanted[all[i].cell].push_back(all[i].key.uuid);
+    std::vector<conductor_actor> asked;
+    std::vector<std::vector<std::string>> payloads;
+    std::vector<std::string> asked_cells;
+    for (std::size_t i = 0; i < targets.size(); ++i)
+      if (!wanted[i].empty()) {
+        asked.push_back(targets[i]);
+        payloads.push_back(std::move(wanted[i]));
+        asked_cells.push_back(cells[i]);
+      }
+    scatter_each<std::vector<storage::instance_record>>(
+      self, asked, ctx.limits.list, list_atom_v, payloads,
+      [asked_cells, silent, then](gathered<std::vector<storage::instance_record>> records) mutable {
+        std::vector<storage::instance_record> out;
+        for (std::size_t i = 0; i < records.size(); ++i) {
+          if (!records[i]) {
+            silent.insert(asked_cells[i]);
+            continue;
+          }
+          out.insert(out.end(), std::make_move_iterator(records[i]->begin()),
+                     std::make_move_iterator(records[i]->end()));
+        }
+        then(std::move(out), std::move(silent));
+      });
+  };
+  scatter<std::vector<list_key>>(self, targets, ctx.limits.list, keys_atom_v, q, std::move(keys_then));
+}
+
+// Every cell sends its whole page (one cell, or filters that apply after the merge).
+void one_phase_page(caf::event_based_actor* self, context& ctx, std::vector<conductor_actor> targets,
+                    std::vector<std::string> cells, list_query q,
+                    std::function<void(std::vector<storage::instance_record>, silent_cells)> then) {
+  scatter<std::vector<storage::instance_record>>(
+    self, targets, ctx.limits.list, list_atom_v, q,
+    [cells, then](gathered<std::vector<storage::instance_record>> pages) {
+      silent_cells silent;
+      std::vector<storage::instance_record> merged;
+      for (std::size_t i = 0; i < pages.size(); ++i) {
+        if (!pages[i]) {
+          spdlog::warn("list: cell {} did not answer", cells[i]);
+          silent.insert(cells[i]);
+          continue;
+        }
+        // Cells hold disjoint instances: no dedupe needed among their pages.
+        merged.insert(merged.end(), std::make_move_iterator(pages[i]->begin()),
+                      std::make_move_iterator(pages[i]->end()));
+      }
+      then(std::move(merged), std::move(silent));
+    });
+}
+
+} // namespace
+
+void list_page(context& ctx, const request_context& rc, const server_page_request& req,
+               const list_query& q, reply<std::vector<storage::instance_record>> then) {
+  std::vector<conductor_actor> targets;
+  std::vector<std::string> target_cells;
+  silent_cells down;
+  for (auto& c : ctx.cells->all()) {
+    if (!c.up()) {
+      down.insert(c.mapping.uuid);
+      continue;
+    }
+    targets.push_back(c.conductor);
+    target_cells.push_back(c.mapping.uuid);
+  }
+  bool filtered = !req.name.empty() || !req.status.empty();
+  auto* c = &ctx;
+  auto done = [c, rc, req, q, down, then](std::vector<storage::instance_record> merged,
+                                          silent_cells silent) {
+    silent.insert(down.begin(), down.end());
+    finish_page(*c, rc, req, q, std::move(merged), silent, then);
+  };
+  if (targets.empty())
+    return done({}, {});
+  ctx.gw->run([c, targets, target_cells, q, filtered, done](caf::event_based_actor* self) {
+    if (targets.size() > 1 && !filtered)
+      two_phase_page(self, *c, targets, target_cells, q, done);
+    else
+      one_phase_page(self, *c, targets, target_cells, q, done);
+  });
+}
+
+} // namespace nimbus::cells
