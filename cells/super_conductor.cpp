@@ -10,6 +10,7 @@
 #include "actors/protocol/errors.h"
 #include "cells/cell_mapping.h"
 #include "cells/cell_selector.h"
+#include "cells/scatter.h"
 #include "cells/wait_limit.h"
 #include "storage/clock.h"
 
@@ -129,6 +130,28 @@ void schedule(self_ptr self, const std::string& uuid) {
   try_cell(self, b, 0);
 }
 
+// A build request found at start: the crash may have come after a cell (or
+// cell0) stored the instance and before its placement was recorded here. Ask
+// the cells first, so that it is recorded where it is, not built twice.
+void redrive(self_ptr self, const std::string& uuid) {
+  std::vector<conductor_actor> targets;
+  std::vector<std::string> cell_uuids;
+  for (auto& c : self->state.cells->all())
+    if (c.up()) {
+      targets.push_back(c.conductor);
+      cell_uuids.push_back(c.mapping.uuid);
+    }
+  scatter<storage::instance_record>(self, targets, self->state.opts.build_timeout, caf::get_atom_v,
+                                    uuid, [self, uuid, cell_uuids](gathered<storage::instance_record> found) {
+                                      for (std::size_t i = 0; i < found.size(); ++i)
+                                        if (found[i]) {
+                                          finish(self, uuid, cell_uuids[i]);
+                                          return;
+                                        }
+                                      schedule(self, uuid);
+                                    });
+}
+
 caf::behavior super_conductor_impl(self_ptr self, std::shared_ptr<api_cell> api,
                                    std::shared_ptr<const cell_directory> cells,
                                    super_conductor_options opts) {
@@ -142,7 +165,7 @@ caf::behavior super_conductor_impl(self_ptr self, std::shared_ptr<api_cell> api,
   if (!pending.empty())
     spdlog::info("re-driving {} build requests accepted before the restart", pending.size());
   for (auto& br : pending)
-    self->send(self, schedule_atom_v, br.instance.uuid);
+    redrive(self, br.instance.uuid);
   return {
     [self](schedule_atom, const std::string& uuid) { schedule(self, uuid); },
     [self](summary_atom, const cell_summary& s) { self->state.selector.update(s); },
