@@ -22,14 +22,24 @@ placement_engine::placement_engine(scheduler_options opts) : opts_(std::move(opt
 void placement_engine::update_host(const std::string& name, std::int32_t vcpus,
                                    std::int64_t memory_mb, std::int64_t disk_gb,
                                    std::int64_t now_us) {
-  auto& h = hosts_[name];
+  auto [it, added] = hosts_.try_emplace(name);
+  auto& h = it->second;
   h.name = name;
+  if (added)
+    index_hosts();
   h.vcpus_total = vcpus;
   h.memory_mb_total = memory_mb;
   h.disk_gb_total = disk_gb;
   h.last_report_us = std::max(h.last_report_us, now_us);
   h.up = true;
   hosts_changed_ = true;
+}
+
+void placement_engine::index_hosts() {
+  ordered_.clear();
+  ordered_.reserve(hosts_.size());
+  for (auto& [name, h] : hosts_)
+    ordered_.push_back(&h);
 }
 
 void placement_engine::refresh_liveness(std::int64_t now_us) {
@@ -55,10 +65,10 @@ std::optional<choice> placement_engine::select(const std::string& uuid, const re
   refresh_liveness(now_us);
   release(uuid); // a retried request does not hold two claims
   std::vector<const host_state*> candidates;
-  candidates.reserve(hosts_.size());
-  for (auto& [name, h] : hosts_)
-    if (ignore.empty() || std::find(ignore.begin(), ignore.end(), name) == ignore.end())
-      candidates.push_back(&h);
+  candidates.reserve(ordered_.size());
+  for (auto* h : ordered_)
+    if (ignore.empty() || std::find(ignore.begin(), ignore.end(), h->name) == ignore.end())
+      candidates.push_back(h);
   for (auto& f : filters_)
     f->filter(candidates, r);
   if (candidates.empty())
@@ -82,6 +92,7 @@ bool placement_engine::claim(const std::string& host, const std::string& uuid, c
       return false;
     it = hosts_.emplace(host, host_state{}).first;
     it->second.name = host;
+    index_hosts();
   }
   release(uuid);
   if (!force) {
@@ -94,7 +105,7 @@ bool placement_engine::claim(const std::string& host, const std::string& uuid, c
 }
 
 void placement_engine::apply(const std::string& host, const std::string& uuid, const resources& r) {
-  auto& h = hosts_[host];
+  auto& h = hosts_.at(host); // select and claim apply to known hosts only
   h.vcpus_used += r.vcpus;
   h.memory_mb_used += r.memory_mb;
   h.disk_gb_used += r.disk_gb;
@@ -106,7 +117,7 @@ void placement_engine::release(const std::string& uuid) {
   auto it = allocations_.find(uuid);
   if (it == allocations_.end())
     return;
-  auto& h = hosts_[it->second.host];
+  auto& h = hosts_.at(it->second.host); // claims are only made on known hosts
   h.vcpus_used -= it->second.amount.vcpus;
   h.memory_mb_used -= it->second.amount.memory_mb;
   h.disk_gb_used -= it->second.amount.disk_gb;

@@ -36,9 +36,10 @@ private:
 std::unique_ptr<host_weigher> make_weigher(std::string_view name, double multiplier);
 
 /// Sorts `hosts` best first by their combined normalized weight; ties go to
-/// the host with the smaller name, so a choice is reproducible. With `top`,
-/// only the first `top` places are sorted (the rest follow in any order):
-/// a scheduler needs the best host and a few alternates, not a full order.
+/// the host that comes first in `hosts` (the engine passes them in name
+/// order, so a choice is reproducible). With `top`, only the first `top`
+/// places are sorted (the rest follow in any order): a scheduler needs the
+/// best host and a few alternates, not a full order.
 void rank(std::vector<const host_state*>& hosts,
           const std::vector<std::unique_ptr<host_weigher>>& weighers,
           std::size_t top = static_cast<std::size_t>(-1));
