@@ -1,9 +1,11 @@
 #pragma once
 // The compute facade (cf. nova/compute/api.py): everything the REST API asks
-// of the cells, as plain calls that block the calling (HTTP) thread and
-// answer values or faults. It validates what needs the records (flavors,
-// images, markers), routes by instance mapping and scatters lists over the
-// cells. Thread-safe. No CAF in this header.
+// of the cells, answering values or faults. The server calls answer through
+// a callback and never block the calling (HTTP) thread; the rarer ones
+// (hypervisors, services, instance actions, manage) still wait for the
+// cells. It validates what needs the records (flavors, images, markers),
+// routes by instance mapping and scatters lists over the cells. Thread-safe.
+// No CAF in this header.
 #include <cstdint>
 #include <functional>
 #include <map>
