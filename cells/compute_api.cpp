@@ -14,7 +14,8 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/instance/instance_states.h"
-#include "cells/blocking.h"
+#include "cells/faults_of_actors.h"
+#include "cells/scatter.h"
 #include "cells/cell_commands.h"
 #include "cells/cell_mapping.h"
 #include "cells/context.h"
@@ -242,20 +243,29 @@ void compute_api::delete_server(const request_context& ctx, const std::string& u
   server_action(ctx, uuid, "delete", false, std::move(then));
 }
 
-outcome<std::vector<storage::instance_action>>
-compute_api::instance_actions(const request_context& ctx, const std::string& uuid) {
+void compute_api::instance_actions(const request_context& ctx, const std::string& uuid,
+                                   reply<std::vector<storage::instance_action>> then) {
   using result = outcome<std::vector<storage::instance_action>>;
   auto mapping = ctx_->api->instance_mapping(uuid);
   if (!mapping || !visible(ctx, mapping->project_id))
-    return result::failure(fault_kind::not_found, not_found(uuid));
+    return then(result::failure(fault_kind::not_found, not_found(uuid)));
   if (mapping->cell_uuid.empty())
-    return {};
+    return then({});
   auto cell = ctx_->cells->get(mapping->cell_uuid);
   if (!cell || !cell->up())
-    return result::failure(fault_kind::unavailable,
-                           "The cell of instance " + uuid + " is not available.");
-  return call<std::vector<storage::instance_action>>(ctx_->sys, cell->conductor,
-                                                     ctx_->limits.call, actions_atom_v, uuid);
+    return then(result::failure(fault_kind::unavailable,
+                                "The cell of instance " + uuid + " is not available."));
+  auto* c = ctx_.get();
+  ctx_->gw->run([c, conductor = cell->conductor, uuid, then](caf::event_based_actor* self) {
+    self->request(conductor, wait_limit(c->sys, conductor, c->limits.call), actions_atom_v, uuid)
+      .then(
+        [then](std::vector<storage::instance_action>& actions) {
+          result out;
+          out.value = std::move(actions);
+          then(std::move(out));
+        },
+        [c, then](caf::error& err) { then(result::failure(to_fault(err, c->sys))); });
+  });
 }
 
 std::vector<storage::flavor> compute_api::flavors() const {
@@ -273,25 +283,33 @@ std::optional<storage::image> compute_api::image(const std::string& id) const {
 
 namespace {
 
+// Every up cell's answer to `atom`, concatenated; cells that do not answer
+// in time are left out.
 template <class View, class Atom>
-std::vector<View> gather_all(context& ctx, Atom atom) {
+void gather_all(context& ctx, Atom atom, reply<std::vector<View>> then) {
   std::vector<conductor_actor> targets;
   for (auto& c : ctx.cells->all())
     if (c.mapping.uuid != cell0_uuid && c.up())
       targets.push_back(c.conductor);
-  std::vector<View> out;
-  if (targets.empty())
-    return out;
-  for (auto& part : scatter_gather<std::vector<View>>(ctx.sys, targets, ctx.limits.list, atom))
-    if (part)
-      out.insert(out.end(), part->begin(), part->end());
-  return out;
+  auto* c = &ctx;
+  ctx.gw->run([c, targets, atom, then](caf::event_based_actor* self) {
+    scatter<std::vector<View>>(
+      self, targets, c->limits.list,
+      [then](gathered<std::vector<View>> parts) {
+        outcome<std::vector<View>> out;
+        for (auto& part : parts)
+          if (part)
+            out.value.insert(out.value.end(), part->begin(), part->end());
+        then(std::move(out));
+      },
+      atom);
+  });
 }
 
 } // namespace
 
-std::vector<service_view> compute_api::services() const {
-  return gather_all<service_view>(*ctx_, services_atom_v);
+void compute_api::services(reply<std::vector<service_view>> then) const {
+  gather_all<service_view>(*ctx_, services_atom_v, std::move(then));
 }
 
 std::vector<control_service> compute_api::control_services() const {
@@ -312,8 +330,8 @@ std::vector<unknown_service> compute_api::unknown_services(const request_context
   return out;
 }
 
-std::vector<hypervisor_view> compute_api::hypervisors() const {
-  return gather_all<hypervisor_view>(*ctx_, hypers_atom_v);
+void compute_api::hypervisors(reply<std::vector<hypervisor_view>> then) const {
+  gather_all<hypervisor_view>(*ctx_, hypers_atom_v, std::move(then));
 }
 
 } // namespace nimbus::cells

@@ -1,9 +1,8 @@
 #pragma once
 // The compute facade (cf. nova/compute/api.py): everything the REST API asks
-// of the cells, answering values or faults. The server calls answer through
-// a callback and never block the calling (HTTP) thread; the rarer ones
-// (hypervisors, services, instance actions, manage) still wait for the
-// cells. It validates what needs the records (flavors, images, markers),
+// of the cells, answering values or faults. Whatever asks the cells answers
+// through a callback and never blocks the calling (HTTP) thread (the cells
+// are asked from the gateway, cells/gateway.h). It validates what needs the records (flavors, images, markers),
 // routes by instance mapping and scatters lists over the cells. Thread-safe.
 // No CAF in this header.
 #include <cstdint>
@@ -105,8 +104,8 @@ public:
   void server_action(const request_context& ctx, const std::string& uuid,
                      const std::string& action, bool hard, reply<done> then);
   void delete_server(const request_context& ctx, const std::string& uuid, reply<done> then);
-  outcome<std::vector<storage::instance_action>> instance_actions(const request_context& ctx,
-                                                                  const std::string& uuid);
+  void instance_actions(const request_context& ctx, const std::string& uuid,
+                        reply<std::vector<storage::instance_action>> then);
 
   std::vector<storage::flavor> flavors() const;
   std::optional<storage::flavor> flavor(const std::string& id) const;
@@ -114,11 +113,11 @@ public:
   std::optional<storage::image> image(const std::string& id) const;
 
   /// Compute services of every cell that answered, then the control services.
-  std::vector<service_view> services() const;
+  void services(reply<std::vector<service_view>> then) const;
   std::vector<control_service> control_services() const;
   /// With ctx.down_cell_records: the compute services of down cells.
   std::vector<unknown_service> unknown_services(const request_context& ctx) const;
-  std::vector<hypervisor_view> hypervisors() const;
+  void hypervisors(reply<std::vector<hypervisor_view>> then) const;
 
   /// Runs a nimbus-manage cell_v2 command on the live API cell, then brings
   /// the running cells in line with the mappings (a disabled cell gets no new

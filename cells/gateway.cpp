@@ -69,7 +69,9 @@ void gateway::run(job j) {
   }
   if (poke) {
     caf::anon_send(actor_, run_atom_v);
-    caf::logger::set_current_actor_system(nullptr); // see blocking.h
+    // A foreign thread that sent keeps a reference to CAF's logger, and
+    // ~actor_system would wait for it forever (STACK.md §1).
+    caf::logger::set_current_actor_system(nullptr);
   }
 }
 

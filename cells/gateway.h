@@ -1,8 +1,8 @@
 #pragma once
 // Lets threads that are not CAF's (the HTTP threads) talk to actors without
 // waiting: a job runs inside one long-lived actor, makes its requests there
-// and hands the answers to a callback. No actor is spawned per call and no
-// HTTP thread blocks (cf. blocking.h, which does both). Internal to cells/.
+// and hands the answers to a callback. No actor is spawned per call (as a
+// caf::scoped_actor would be) and no HTTP thread blocks. Internal to cells/.
 //
 // Contract: run() is thread-safe and returns at once; jobs run in the order
 // given, one at a time, on a CAF thread; a job must not block. Jobs still

@@ -1,7 +1,7 @@
 #pragma once
 // One request to many actors, answered together, from inside an actor (the
-// gateway): the asynchronous twin of blocking.h's scatter_gather. Internal
-// to cells/. Single-threaded by construction: every callback runs in `self`.
+// gateway, the super conductor). Internal to cells/. Single-threaded by
+// construction: every callback runs in `self`.
 #include <functional>
 #include <memory>
 #include <optional>
@@ -16,13 +16,12 @@ namespace nimbus::cells {
 template <class Result>
 using gathered = std::vector<std::optional<Result>>;
 
-/// Sends (atom, payloads[i]) to targets[i] and calls `then` once every one
-/// answered, failed or timed out; an entry stays empty for each that did not
-/// answer.
-template <class Result, class Handle, class Atom, class Payload>
-void scatter_each(caf::event_based_actor* self, const std::vector<Handle>& targets,
-                  caf::timespan timeout, Atom atom, const std::vector<Payload>& payloads,
-                  std::function<void(gathered<Result>)> then) {
+namespace detail {
+
+// Sends send(i) for every i < n and calls `then` once each has answered,
+// failed or timed out.
+template <class Result, class Send>
+void scatter_by(std::size_t n, Send send, std::function<void(gathered<Result>)> then) {
   struct state {
     gathered<Result> out;
     std::size_t left;
@@ -32,25 +31,46 @@ void scatter_each(caf::event_based_actor* self, const std::vector<Handle>& targe
         then(std::move(out));
     }
   };
-  if (targets.empty())
+  if (n == 0)
     return then({});
-  auto st = std::make_shared<state>(state{gathered<Result>(targets.size()), targets.size(), std::move(then)});
-  for (std::size_t i = 0; i < targets.size(); ++i)
-    self->request(targets[i], wait_limit(self->system(), targets[i], timeout), atom, payloads[i])
-      .then(
-        [st, i](Result& r) {
-          st->out[i] = std::move(r);
-          st->one_done();
-        },
-        [st](caf::error&) { st->one_done(); });
+  auto st = std::make_shared<state>(state{gathered<Result>(n), n, std::move(then)});
+  for (std::size_t i = 0; i < n; ++i)
+    send(i).then(
+      [st, i](Result& r) {
+        st->out[i] = std::move(r);
+        st->one_done();
+      },
+      [st](caf::error&) { st->one_done(); });
 }
 
-/// As scatter_each, with the same payload for every target.
-template <class Result, class Handle, class Atom, class Payload>
+} // namespace detail
+
+/// Sends `xs...` to every target and calls `then` once every one answered,
+/// failed or timed out; an entry stays empty for each that did not answer.
+template <class Result, class Handle, class... Ts>
 void scatter(caf::event_based_actor* self, const std::vector<Handle>& targets, caf::timespan timeout,
-             Atom atom, const Payload& payload, std::function<void(gathered<Result>)> then) {
-  scatter_each<Result>(self, targets, timeout, atom, std::vector<Payload>(targets.size(), payload),
-                       std::move(then));
+             std::function<void(gathered<Result>)> then, const Ts&... xs) {
+  detail::scatter_by<Result>(
+    targets.size(),
+    [&](std::size_t i) {
+      return self->request(targets[i], wait_limit(self->system(), targets[i], timeout), xs...);
+    },
+    std::move(then));
+}
+
+/// As scatter, with a payload of its own for each target: sends
+/// (atom, payloads[i]) to targets[i].
+template <class Result, class Handle, class Atom, class Payload>
+void scatter_each(caf::event_based_actor* self, const std::vector<Handle>& targets,
+                  caf::timespan timeout, Atom atom, const std::vector<Payload>& payloads,
+                  std::function<void(gathered<Result>)> then) {
+  detail::scatter_by<Result>(
+    targets.size(),
+    [&](std::size_t i) {
+      return self->request(targets[i], wait_limit(self->system(), targets[i], timeout), atom,
+                           payloads[i]);
+    },
+    std::move(then));
 }
 
 } // namespace nimbus::cells

@@ -164,7 +164,7 @@ void two_phase_page(caf::event_based_actor* self, context& ctx, std::vector<cond
         then(std::move(out), std::move(silent));
       });
   };
-  scatter<std::vector<list_key>>(self, targets, ctx.limits.list, keys_atom_v, q, std::move(keys_then));
+  scatter<std::vector<list_key>>(self, targets, ctx.limits.list, std::move(keys_then), keys_atom_v, q);
 }
 
 // Every cell sends its whole page (one cell, or filters that apply after the merge).
@@ -172,7 +172,7 @@ void one_phase_page(caf::event_based_actor* self, context& ctx, std::vector<cond
                     std::vector<std::string> cells, list_query q,
                     std::function<void(std::vector<storage::instance_record>, silent_cells)> then) {
   scatter<std::vector<storage::instance_record>>(
-    self, targets, ctx.limits.list, list_atom_v, q,
+    self, targets, ctx.limits.list,
     [cells, then](gathered<std::vector<storage::instance_record>> pages) {
       silent_cells silent;
       std::vector<storage::instance_record> merged;
@@ -187,7 +187,8 @@ void one_phase_page(caf::event_based_actor* self, context& ctx, std::vector<cond
                       std::make_move_iterator(pages[i]->end()));
       }
       then(std::move(merged), std::move(silent));
-    });
+    },
+    list_atom_v, q);
 }
 
 } // namespace

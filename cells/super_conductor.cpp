@@ -141,15 +141,16 @@ void redrive(self_ptr self, const std::string& uuid) {
       targets.push_back(c.conductor);
       cell_uuids.push_back(c.mapping.uuid);
     }
-  scatter<storage::instance_record>(self, targets, self->state.opts.build_timeout, caf::get_atom_v,
-                                    uuid, [self, uuid, cell_uuids](gathered<storage::instance_record> found) {
-                                      for (std::size_t i = 0; i < found.size(); ++i)
-                                        if (found[i]) {
-                                          finish(self, uuid, cell_uuids[i]);
-                                          return;
-                                        }
-                                      schedule(self, uuid);
-                                    });
+  auto then = [self, uuid, cell_uuids](gathered<storage::instance_record> found) {
+    for (std::size_t i = 0; i < found.size(); ++i)
+      if (found[i]) {
+        finish(self, uuid, cell_uuids[i]);
+        return;
+      }
+    schedule(self, uuid);
+  };
+  scatter<storage::instance_record>(self, targets, self->state.opts.build_timeout, then,
+                                    caf::get_atom_v, uuid);
 }
 
 caf::behavior super_conductor_impl(self_ptr self, std::shared_ptr<api_cell> api,

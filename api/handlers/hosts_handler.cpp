@@ -9,10 +9,10 @@ namespace {
 
 using nlohmann::json;
 
-std::optional<hypervisor_view> find_hypervisor(cells::compute_api& compute, const api_request& req,
-                                               const std::string& id) {
-  auto v = view_of(req);
-  for (auto& h : compute.hypervisors()) {
+// The hypervisor a path names by its id (a uuid from 2.53, a number before).
+std::optional<hypervisor_view> find_hypervisor(const std::vector<hypervisor_view>& all,
+                                               const view_context& v, const std::string& id) {
+  for (auto& h : all) {
     auto hid = hypervisor_id(h, v);
     if ((hid.is_string() && hid.get<std::string>() == id)
         || (hid.is_number() && std::to_string(hid.get<long long>()) == id))
@@ -24,14 +24,16 @@ std::optional<hypervisor_view> find_hypervisor(cells::compute_api& compute, cons
 // A route on one hypervisor: admins only, 404 for an unknown id, else
 // `answer` builds the body from the hypervisor found.
 template <class Answer>
-handler_fn on_hypervisor(cells::compute_api& compute, std::string rule, Answer answer) {
-  return [&compute, rule = std::move(rule), answer](const api_request& req, const params& p) {
+async_handler_fn on_hypervisor(cells::compute_api& compute, std::string rule, Answer answer) {
+  return [&compute, rule = std::move(rule), answer](const api_request& req, const params& p, reply_fn reply) {
     if (!req.ctx.is_admin)
-      return forbidden_by_policy(rule);
-    auto h = find_hypervisor(compute, req, p[0]);
-    if (!h)
-      return not_found("Hypervisor with ID " + p[0] + " could not be found.");
-    return json_response(200, {{"hypervisor", answer(*h, view_of(req))}});
+      return reply(forbidden_by_policy(rule));
+    compute.hypervisors([v = view_of(req), id = p[0], answer, reply](auto all) {
+      auto h = find_hypervisor(all.value, v, id);
+      if (!h)
+        return reply(not_found("Hypervisor with ID " + id + " could not be found."));
+      reply(json_response(200, {{"hypervisor", answer(*h, v)}}));
+    });
   };
 }
 
@@ -39,51 +41,57 @@ handler_fn on_hypervisor(cells::compute_api& compute, std::string rule, Answer a
 
 void add_hypervisor_routes(router& r, cells::compute_api& compute) {
   auto list = [&compute](bool detail) {
-    return [&compute, detail](const api_request& req, const params&) {
+    return [&compute, detail](const api_request& req, const params&, reply_fn reply) {
       if (!req.ctx.is_admin)
-        return forbidden_by_policy(std::string("os_compute_api:os-hypervisors:") + (detail ? "detail" : "list"));
-      json out = json::array();
-      auto v = view_of(req);
-      for (auto& h : compute.hypervisors())
-        out.push_back(detail ? hypervisor_detail(h, v) : hypervisor_brief(h, v));
-      return json_response(200, {{"hypervisors", out}});
+        return reply(forbidden_by_policy(std::string("os_compute_api:os-hypervisors:")
+                                         + (detail ? "detail" : "list")));
+      compute.hypervisors([v = view_of(req), detail, reply](auto all) {
+        json out = json::array();
+        for (auto& h : all.value)
+          out.push_back(detail ? hypervisor_detail(h, v) : hypervisor_brief(h, v));
+        reply(json_response(200, {{"hypervisors", out}}));
+      });
     };
   };
-  r.add("GET", "/v2.1/os-hypervisors", list(false));
-  r.add("GET", "/v2.1/os-hypervisors/detail", list(true));
-  r.add("GET", "/v2.1/os-hypervisors/{}",
-        on_hypervisor(compute, "os_compute_api:os-hypervisors:show", hypervisor_detail));
-  r.add("GET", "/v2.1/os-hypervisors/{}/uptime",
-        on_hypervisor(compute, "os_compute_api:os-hypervisors:uptime",
-                      [](const hypervisor_view& h, const view_context& v) {
-                        auto out = hypervisor_brief(h, v);
-                        out["uptime"] = " 00:00:00 up 0 min,  0 users,  load average: 0.00, 0.00, 0.00";
-                        return out;
-                      }));
+  r.add_async("GET", "/v2.1/os-hypervisors", list(false));
+  r.add_async("GET", "/v2.1/os-hypervisors/detail", list(true));
+  r.add_async("GET", "/v2.1/os-hypervisors/{}",
+              on_hypervisor(compute, "os_compute_api:os-hypervisors:show", hypervisor_detail));
+  r.add_async("GET", "/v2.1/os-hypervisors/{}/uptime",
+              on_hypervisor(compute, "os_compute_api:os-hypervisors:uptime",
+                            [](const hypervisor_view& h, const view_context& v) {
+                              auto out = hypervisor_brief(h, v);
+                              out["uptime"] = " 00:00:00 up 0 min,  0 users,  load average: 0.00, 0.00, 0.00";
+                              return out;
+                            }));
 }
 
 void add_service_routes(router& r, cells::compute_api& compute) {
-  r.add("GET", "/v2.1/os-services", [&](const api_request& req, const params&) {
+  r.add_async("GET", "/v2.1/os-services", [&](const api_request& req, const params&, reply_fn reply) {
     if (!req.ctx.is_admin)
-      return forbidden_by_policy("os_compute_api:os-services:list");
-    auto v = view_of(req);
+      return reply(forbidden_by_policy("os_compute_api:os-services:list"));
     auto binary = req.param("binary"), host = req.param("host");
-    json out = json::array();
-    auto keep = [&](const std::string& b, const std::string& h) {
+    auto keep = [binary, host](const std::string& b, const std::string& h) {
       return (binary.empty() || b == binary) && (host.empty() || h == host);
     };
+    // What the API cell knows itself, before the cells answer.
+    json out = json::array();
+    auto v = view_of(req);
     std::int32_t id = 1;
     auto now = storage::now_us();
     for (auto& c : compute.control_services())
       if (keep(c.binary, c.host))
         out.push_back(control_service_json(c, 1000 + id++, now, v));
-    for (auto& s : compute.services())
-      if (keep(s.service.binary, s.service.host))
-        out.push_back(compute_service(s, v));
-    for (auto& s : compute.unknown_services(req.ctx)) // 2.69: services of down cells
-      if (keep(s.binary, s.host))
-        out.push_back({{"binary", s.binary}, {"host", s.host}, {"status", "UNKNOWN"}});
-    return json_response(200, {{"services", out}});
+    auto unknown = compute.unknown_services(req.ctx); // 2.69: services of down cells
+    compute.services([v, keep, out, unknown, reply](auto services) mutable {
+      for (auto& s : services.value)
+        if (keep(s.service.binary, s.service.host))
+          out.push_back(compute_service(s, v));
+      for (auto& s : unknown)
+        if (keep(s.binary, s.host))
+          out.push_back({{"binary", s.binary}, {"host", s.host}, {"status", "UNKNOWN"}});
+      reply(json_response(200, {{"services", out}}));
+    });
   });
 }
 

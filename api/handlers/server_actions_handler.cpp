@@ -71,29 +71,36 @@ void add_server_action_routes(router& r, cells::compute_api& compute) {
   r.add_async("POST", "/v2.1/servers/{}/action", [&](const api_request& req, const params& p, reply_fn reply) {
     act(compute, req, p[0], std::move(reply));
   });
-  r.add("GET", "/v2.1/servers/{}/os-instance-actions", [&](const api_request& req, const params& p) {
-    auto result = compute.instance_actions(req.ctx, p[0]);
-    if (!result.ok())
-      return fault_response(*result.error);
-    json list = json::array();
-    for (auto& a : newest_first(std::move(result.value)))
-      list.push_back(action_brief(a, view_of(req)));
-    return json_response(200, {{"instanceActions", list}});
-  });
-  r.add("GET", "/v2.1/servers/{}/os-instance-actions/{}",
-        [&](const api_request& req, const params& p) {
-          auto result = compute.instance_actions(req.ctx, p[0]);
-          if (!result.ok())
-            return fault_response(*result.error);
-          for (auto& a : result.value)
-            if (a.request_id == p[1]) {
-              auto server = compute.get_server(req.ctx, p[0]);
+  r.add_async("GET", "/v2.1/servers/{}/os-instance-actions",
+              [&](const api_request& req, const params& p, reply_fn reply) {
+                compute.instance_actions(req.ctx, p[0], [v = view_of(req), reply](auto result) {
+                  if (!result.ok())
+                    return reply(fault_response(*result.error));
+                  json list = json::array();
+                  for (auto& a : newest_first(std::move(result.value)))
+                    list.push_back(action_brief(a, v));
+                  reply(json_response(200, {{"instanceActions", list}}));
+                });
+              });
+  r.add_async(
+    "GET", "/v2.1/servers/{}/os-instance-actions/{}",
+    [&](const api_request& req, const params& p, reply_fn reply) {
+      auto uuid = p[0], request_id = p[1];
+      compute.instance_actions(req.ctx, uuid, [&compute, &req, uuid, request_id, reply](auto result) {
+        if (!result.ok())
+          return reply(fault_response(*result.error));
+        for (auto& a : result.value)
+          if (a.request_id == request_id) {
+            // The hostId of the events is hashed with the server's project.
+            compute.get_server(req.ctx, uuid, [&req, a, reply](auto server) {
               auto project = server.ok() ? server.value.project_id : req.ctx.project_id;
-              return json_response(200, {{"instanceAction", action_detail(a, project, view_of(req))}});
-            }
-          return not_found("Action for request_id " + p[1] + " on instance " + p[0]
-                           + " not found");
-        });
+              reply(json_response(200, {{"instanceAction", action_detail(a, project, view_of(req))}}));
+            });
+            return;
+          }
+        reply(not_found("Action for request_id " + request_id + " on instance " + uuid + " not found"));
+      });
+    });
 }
 
 } // namespace nimbus::api
