@@ -7,6 +7,7 @@ import signal
 import subprocess
 import tempfile
 import shutil
+import threading
 import unittest
 
 from harness import NIMBUS_BIN, Nimbus, free_port, wait_until
@@ -33,7 +34,8 @@ class Distributed(unittest.TestCase):
         cls.computes = {}
         for i, cell in [(1, "cell1"), (2, "cell1"), (3, "cell2"), (4, "cell2")]:
             cls.computes["compute%d" % i] = cls.compute("compute%d" % i, cell)
-        cls.api = Nimbus({"DEFAULT": FAST, "cells": {"reconnect_interval": 1, "discover_hosts_interval": 1}},
+        cls.api = Nimbus({"DEFAULT": FAST, "cells": {"reconnect_interval": 1, "discover_hosts_interval": 1,
+                                                     "list_timeout": 4}},
                          data_dir=api_dir, role="api").start()
         wait_until(lambda: cls.hosts_up() == 4, "four computes to report through their cells")
 
@@ -149,6 +151,43 @@ class Distributed(unittest.TestCase):
         self.api.stop(signal.SIGKILL)
         self.api.start()
         for uuid in ids:
+            self.api.wait_status(uuid, "ACTIVE")
+
+    def test_5_a_silent_cell_holds_no_http_thread(self):
+        servers = self.boot_active(["frozen-%d" % i for i in range(4)])
+        in_cell2 = {s["id"] for s in servers if s["OS-EXT-SRV-ATTR:host"] in ("compute3", "compute4")}
+        self.assertTrue(in_cell2)
+        frozen = self.cells["cell2"].proc
+        frozen.send_signal(signal.SIGSTOP)  # connected, but it answers nothing
+        try:
+            # More lists than the API has HTTP threads (4): each waits for
+            # cell2 until list_timeout, none holds a thread meanwhile.
+            finished = []
+            lock = threading.Lock()
+
+            def list_servers():
+                r = self.api.get("/v2.1/servers/detail", version="2.69")
+                with lock:
+                    finished.append(r)
+
+            lists = [threading.Thread(target=list_servers) for _ in range(8)]
+            for t in lists:
+                t.start()
+            flavors = self.api.get("/v2.1/flavors")
+            self.assertEqual(flavors.status, 200)
+            with lock:
+                self.assertEqual(finished, [], "a list ended before the flavors were answered")
+            for t in lists:
+                t.join()
+        finally:
+            frozen.send_signal(signal.SIGCONT)
+        self.assertEqual(len(finished), 8)
+        for r in finished:
+            self.assertEqual(r.status, 200)
+            listed = {s["id"]: s["status"] for s in r.json["servers"]}
+            for uuid in in_cell2:
+                self.assertEqual(listed[uuid], "UNKNOWN")
+        for uuid in in_cell2:  # the cell answers again
             self.api.wait_status(uuid, "ACTIVE")
 
 
