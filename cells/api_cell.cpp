@@ -18,6 +18,15 @@ std::optional<Record> find(const storage::store& s, key_space space, const std::
   return r;
 }
 
+// The value under `key` in one of the remembered maps (the caller locks).
+template <class Map>
+std::optional<typename Map::mapped_type> copy_of(const Map& map, const std::string& key) {
+  auto it = map.find(key);
+  if (it == map.end())
+    return std::nullopt;
+  return it->second;
+}
+
 template <class Record>
 std::error_code put_one(storage::store& s, key_space space, std::string key, const Record& r) {
   storage::write_batch b;
@@ -78,10 +87,7 @@ std::vector<storage::host_mapping> api_cell::host_mappings() const {
 
 std::optional<storage::instance_mapping> api_cell::instance_mapping(const std::string& uuid) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto it = mappings_.find(uuid);
-  if (it == mappings_.end())
-    return std::nullopt;
-  return it->second;
+  return copy_of(mappings_, uuid);
 }
 
 std::vector<storage::instance_mapping> api_cell::instance_mappings() const {
@@ -90,10 +96,7 @@ std::vector<storage::instance_mapping> api_cell::instance_mappings() const {
 
 std::optional<storage::build_request> api_cell::build_request(const std::string& uuid) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto it = pending_.find(uuid);
-  if (it == pending_.end())
-    return std::nullopt;
-  return it->second;
+  return copy_of(pending_, uuid);
 }
 
 std::vector<storage::build_request> api_cell::build_requests() const {
@@ -108,8 +111,8 @@ std::vector<storage::build_request> api_cell::build_requests() const {
 std::optional<storage::request_spec> api_cell::request_spec(const std::string& uuid) const {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (auto it = pending_specs_.find(uuid); it != pending_specs_.end())
-      return it->second;
+    if (auto spec = copy_of(pending_specs_, uuid))
+      return spec;
   }
   return find<storage::request_spec>(*store_, key_space::request_specs, keys::instance(uuid));
 }
@@ -120,10 +123,7 @@ std::vector<storage::flavor> api_cell::flavors() const {
 
 std::optional<storage::flavor> api_cell::flavor(const std::string& id) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto it = flavors_.find(id);
-  if (it == flavors_.end())
-    return std::nullopt;
-  return it->second;
+  return copy_of(flavors_, id);
 }
 
 std::vector<storage::image> api_cell::images() const {
@@ -132,10 +132,7 @@ std::vector<storage::image> api_cell::images() const {
 
 std::optional<storage::image> api_cell::image(const std::string& id) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto it = images_.find(id);
-  if (it == images_.end())
-    return std::nullopt;
-  return it->second;
+  return copy_of(images_, id);
 }
 
 void api_cell::accept_builds(std::vector<storage::build_request> builds,
