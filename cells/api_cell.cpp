@@ -1,5 +1,7 @@
 #include "cells/api_cell.h"
 
+#include <algorithm>
+
 #include "storage/keys.h"
 #include "storage/record_io.h"
 
@@ -16,6 +18,24 @@ std::optional<Record> find(const storage::store& s, key_space space, const std::
   if (storage::read(s, space, key, &r))
     return std::nullopt;
   return r;
+}
+
+// A mapping not placed yet: what accept_builds records for a new server.
+storage::instance_mapping unplaced(const storage::instance_record& inst) {
+  return {inst.uuid, "", inst.project_id, inst.user_id, inst.created_us};
+}
+
+// Every value of one of the remembered maps in key order, as a scan of the
+// store would give them (the caller locks).
+template <class Map>
+std::vector<typename Map::mapped_type> sorted_values(const Map& map) {
+  std::vector<std::pair<std::string, typename Map::mapped_type>> entries(map.begin(), map.end());
+  std::sort(entries.begin(), entries.end(), [](auto& a, auto& b) { return a.first < b.first; });
+  std::vector<typename Map::mapped_type> out;
+  out.reserve(entries.size());
+  for (auto& e : entries)
+    out.push_back(std::move(e.second));
+  return out;
 }
 
 // The value under `key` in one of the remembered maps (the caller locks).
@@ -91,7 +111,8 @@ std::optional<storage::instance_mapping> api_cell::instance_mapping(const std::s
 }
 
 std::vector<storage::instance_mapping> api_cell::instance_mappings() const {
-  return storage::read_all<storage::instance_mapping>(*store_, key_space::instance_mappings);
+  std::lock_guard<std::mutex> lock(mutex_);
+  return sorted_values(mappings_);
 }
 
 std::optional<storage::build_request> api_cell::build_request(const std::string& uuid) const {
@@ -118,7 +139,8 @@ std::optional<storage::request_spec> api_cell::request_spec(const std::string& u
 }
 
 std::vector<storage::flavor> api_cell::flavors() const {
-  return storage::read_all<storage::flavor>(*store_, key_space::flavors);
+  std::lock_guard<std::mutex> lock(mutex_);
+  return sorted_values(flavors_);
 }
 
 std::optional<storage::flavor> api_cell::flavor(const std::string& id) const {
@@ -127,7 +149,8 @@ std::optional<storage::flavor> api_cell::flavor(const std::string& id) const {
 }
 
 std::vector<storage::image> api_cell::images() const {
-  return storage::read_all<storage::image>(*store_, key_space::images);
+  std::lock_guard<std::mutex> lock(mutex_);
+  return sorted_values(images_);
 }
 
 std::optional<storage::image> api_cell::image(const std::string& id) const {
@@ -141,9 +164,7 @@ void api_cell::accept_builds(std::vector<storage::build_request> builds,
   for (auto& br : builds) {
     auto& inst = br.instance;
     storage::stage(b, key_space::build_requests, keys::instance(inst.uuid), br);
-    storage::stage(b, key_space::instance_mappings, keys::mapping(inst.uuid),
-                   storage::instance_mapping{inst.uuid, "", inst.project_id, inst.user_id,
-                                             inst.created_us});
+    storage::stage(b, key_space::instance_mappings, keys::mapping(inst.uuid), unplaced(inst));
   }
   for (auto& spec : specs)
     storage::stage(b, key_space::request_specs, keys::instance(spec.instance_uuid), spec);
@@ -154,7 +175,7 @@ void api_cell::accept_builds(std::vector<storage::build_request> builds,
       for (auto& br : builds) {
         auto& inst = br.instance;
         pending_.emplace(inst.uuid, br);
-        mappings_[inst.uuid] = {inst.uuid, "", inst.project_id, inst.user_id, inst.created_us};
+        mappings_[inst.uuid] = unplaced(inst);
       }
       for (auto& spec : specs)
         pending_specs_[spec.instance_uuid] = spec;

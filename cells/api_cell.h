@@ -5,8 +5,8 @@
 // (group-committed) unless named async.
 //
 // Every request about one server starts with its instance mapping, and every
-// boot with a flavor and an image: those are served from memory, kept in step
-// by the writes below. Whoever writes them to store() directly (nimbus-manage)
+// boot with a flavor and an image: mappings, flavors and images are served
+// from memory (one or all of them), kept in step by the writes below. Whoever writes them to store() directly (nimbus-manage)
 // calls reload() after.
 #include <map>
 #include <memory>
