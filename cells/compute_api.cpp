@@ -1,10 +1,9 @@
 #include "cells/compute_api.h"
 
 #include <algorithm>
-#include <future>
+#include <type_traits>
 #include <limits>
 #include <random>
-#include <regex>
 #include <sstream>
 #include <unordered_set>
 
@@ -39,6 +38,32 @@ std::string random_text(std::size_t n, const char* alphabet) {
   for (std::size_t i = 0; i < n; ++i)
     out += chars[pick(gen)];
   return out;
+}
+
+std::string cell_unavailable(const std::string& uuid) {
+  return "The cell of instance " + uuid + " is not available.";
+}
+
+// Asks a conductor from the gateway; `then` gets its answer, or the fault it
+// failed with. A Result of `done` stands for a reply of ok.
+template <class Result, class... Ts>
+void ask(context& ctx, const conductor_actor& conductor, reply<Result> then, Ts... xs) {
+  auto* c = &ctx;
+  ctx.gw->run([c, conductor, then, xs...](caf::event_based_actor* self) {
+    auto failed = [c, then](caf::error& err) { then(outcome<Result>::failure(to_fault(err, c->sys))); };
+    auto handle = self->request(conductor, wait_limit(c->sys, conductor, c->limits.call), xs...);
+    if constexpr (std::is_same_v<Result, done>) {
+      handle.then([then](caf::ok_atom) { then({}); }, failed);
+    } else {
+      handle.then(
+        [then](Result& r) {
+          outcome<Result> out;
+          out.value = std::move(r);
+          then(std::move(out));
+        },
+        failed);
+    }
+  });
 }
 
 bool visible(const request_context& ctx, const std::string& project_id) {
@@ -156,8 +181,7 @@ void compute_api::get_server(const request_context& ctx, const std::string& uuid
     if (f.kind != fault_kind::unavailable)
       return result::failure(std::move(f));
     if (!down)
-      return result::failure(fault_kind::unavailable,
-                             "The cell of instance " + uuid + " is not available.");
+      return result::failure(fault_kind::unavailable, cell_unavailable(uuid));
     result out;
     out.value = down_record(*api, m);
     return out;
@@ -165,24 +189,10 @@ void compute_api::get_server(const request_context& ctx, const std::string& uuid
   auto cell = ctx_->cells->get(mapping->cell_uuid);
   if (!cell || !cell->up())
     return then(unavailable({fault_kind::unavailable, ""}));
-  auto* c = ctx_.get();
-  ctx_->gw->run([c, conductor = cell->conductor, uuid, unavailable, then](caf::event_based_actor* self) {
-    self->request(conductor, wait_limit(c->sys, conductor, c->limits.call), caf::get_atom_v, uuid)
-      .then(
-        [then](storage::instance_record& r) {
-          result out;
-          out.value = std::move(r);
-          then(std::move(out));
-        },
-        [c, then, unavailable](caf::error& err) { then(unavailable(to_fault(err, c->sys))); });
-  });
-}
-
-outcome<storage::instance_record> compute_api::get_server(const request_context& ctx,
-                                                          const std::string& uuid) {
-  std::promise<outcome<storage::instance_record>> answer;
-  get_server(ctx, uuid, [&answer](outcome<storage::instance_record> r) { answer.set_value(std::move(r)); });
-  return answer.get_future().get();
+  ask<storage::instance_record>(
+    *ctx_, cell->conductor,
+    [then, unavailable](result r) { then(r.ok() ? std::move(r) : unavailable(*r.error)); },
+    caf::get_atom_v, uuid);
 }
 
 void compute_api::list_servers(const request_context& ctx, const server_page_request& req,
@@ -217,15 +227,9 @@ void compute_api::server_action(const request_context& ctx, const std::string& u
       fault_kind::conflict, invalid_state_message(action, uuid, "vm_state", instance::vm_state::building)));
   auto cell = ctx_->cells->get(mapping->cell_uuid);
   if (!cell || !cell->up())
-    return then(outcome<done>::failure(fault_kind::unavailable,
-                                       "The cell of instance " + uuid + " is not available."));
+    return then(outcome<done>::failure(fault_kind::unavailable, cell_unavailable(uuid)));
   action_request req{uuid, action, hard, ctx.request_id, ctx.user_id, ctx.project_id};
-  auto* c = ctx_.get();
-  ctx_->gw->run([c, conductor = cell->conductor, req, then](caf::event_based_actor* self) {
-    self->request(conductor, wait_limit(c->sys, conductor, c->limits.call), action_atom_v, req)
-      .then([then](caf::ok_atom) { then({}); },
-            [c, then](caf::error& err) { then(outcome<done>::failure(to_fault(err, c->sys))); });
-  });
+  ask<done>(*ctx_, cell->conductor, std::move(then), action_atom_v, req);
 }
 
 void compute_api::delete_server(const request_context& ctx, const std::string& uuid,
@@ -253,19 +257,9 @@ void compute_api::instance_actions(const request_context& ctx, const std::string
     return then({});
   auto cell = ctx_->cells->get(mapping->cell_uuid);
   if (!cell || !cell->up())
-    return then(result::failure(fault_kind::unavailable,
-                                "The cell of instance " + uuid + " is not available."));
-  auto* c = ctx_.get();
-  ctx_->gw->run([c, conductor = cell->conductor, uuid, then](caf::event_based_actor* self) {
-    self->request(conductor, wait_limit(c->sys, conductor, c->limits.call), actions_atom_v, uuid)
-      .then(
-        [then](std::vector<storage::instance_action>& actions) {
-          result out;
-          out.value = std::move(actions);
-          then(std::move(out));
-        },
-        [c, then](caf::error& err) { then(result::failure(to_fault(err, c->sys))); });
-  });
+    return then(result::failure(fault_kind::unavailable, cell_unavailable(uuid)));
+  ask<std::vector<storage::instance_action>>(*ctx_, cell->conductor, std::move(then), actions_atom_v,
+                                             uuid);
 }
 
 std::vector<storage::flavor> compute_api::flavors() const {

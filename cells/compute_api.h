@@ -95,9 +95,6 @@ public:
                       reply<std::vector<storage::instance_record>> then);
   void get_server(const request_context& ctx, const std::string& uuid,
                   reply<storage::instance_record> then);
-  /// As above, waiting for the answer: for HTTP threads only (from inside an
-  /// actor it would wait for itself).
-  outcome<storage::instance_record> get_server(const request_context& ctx, const std::string& uuid);
   void list_servers(const request_context& ctx, const server_page_request& req,
                     reply<std::vector<storage::instance_record>> then);
   /// stop / start / reboot; answers once the new task_state is durable.
