@@ -32,8 +32,10 @@ storage::instance_record down_record(const api_cell& api, const storage::instanc
 
 namespace {
 
-// Nova's list order: created_at descending, then uuid descending.
-bool list_order(const storage::instance_record& a, const storage::instance_record& b) {
+// Nova's list order: created_at descending, then uuid descending. For
+// records and for their sort keys alike.
+template <class A, class B>
+bool list_order(const A& a, const B& b) {
   if (a.created_us != b.created_us)
     return a.created_us > b.created_us;
   return a.uuid > b.uuid;
@@ -50,9 +52,7 @@ void finish_page(context& ctx, const request_context& rc, const server_page_requ
                  const silent_cells& silent, const reply<std::vector<storage::instance_record>>& then) {
   bool filtered = !req.name.empty() || !req.status.empty();
   std::unordered_set<std::string> seen;
-  storage::instance_record marker_key;
-  marker_key.created_us = q.marker_created_us;
-  marker_key.uuid = q.marker_uuid;
+  list_key marker_key{q.marker_created_us, q.marker_uuid};
   auto after_marker = [&](const storage::instance_record& r) {
     return !q.has_marker || list_order(marker_key, r);
   };
@@ -61,7 +61,7 @@ void finish_page(context& ctx, const request_context& rc, const server_page_requ
   auto keep_first = [&](std::size_t n) {
     if (merged.size() > n) {
       std::partial_sort(merged.begin(), merged.begin() + static_cast<std::ptrdiff_t>(n), merged.end(),
-                        list_order);
+                        list_order<storage::instance_record, storage::instance_record>);
       merged.resize(n);
     }
   };
@@ -103,12 +103,11 @@ void finish_page(context& ctx, const request_context& rc, const server_page_requ
                  merged.end());
   }
   keep_first(limit);
-  std::sort(merged.begin(), merged.end(), list_order);
+  std::sort(merged.begin(), merged.end(), list_order<storage::instance_record, storage::instance_record>);
   result out;
   out.value = std::move(merged);
   then(std::move(out));
 }
-
 
 // A page over many cells: merge every cell's sort keys, then fetch only the
 // records of the servers that make the page.
@@ -132,11 +131,7 @@ void two_phase_page(caf::event_based_actor* self, context& ctx, std::vector<cond
     }
     auto n = std::min(all.size(), static_cast<std::size_t>(std::max(q.limit, 0)));
     std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(n), all.end(),
-                      [](const ranked& a, const ranked& b) {
-                        if (a.key.created_us != b.key.created_us)
-                          return a.key.created_us > b.key.created_us;
-                        return a.key.uuid > b.key.uuid;
-                      });
+                      [](const ranked& a, const ranked& b) { return list_order(a.key, b.key); });
     std::vector<std::vector<std::string>> wanted(targets.size());
     for (std::size_t i = 0; i < n; ++i)
       wanted[all[i].cell].push_back(all[i].key.uuid);
