@@ -1,5 +1,6 @@
 #include "api/service.h"
 
+#include <atomic>
 #include <chrono>
 #include <exception>
 #include <memory>
@@ -29,7 +30,7 @@ api_response unexpected_error(const api_request& req, const char* what) {
 // Routes the request so that no exception becomes a crash or a hang: one
 // thrown before the handler replied becomes a 500.
 void guarded_dispatch(const router& routes, const api_request& req, const reply_fn& reply) {
-  auto replied = std::make_shared<bool>(false);
+  auto replied = std::make_shared<std::atomic<bool>>(false); // the reply may come from another thread
   try {
     routes.dispatch(req, [replied, reply](api_response resp) {
       *replied = true;
