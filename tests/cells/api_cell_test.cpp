@@ -107,4 +107,10 @@ TEST_CASE("api cell: flavors and images by id; reload sees writes made around it
   REQUIRE(api.instance_mapping("u9"));
   CHECK(api.instance_mapping("u9")->cell_uuid == "cell-b");
   CHECK(api.flavor("7")->memory_mb == 8);
+  auto all = api.flavors();
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].memory_mb == 8);
+  auto mappings = api.instance_mappings();
+  REQUIRE(mappings.size() == 1);
+  CHECK(mappings[0].instance_uuid == "u9");
 }
