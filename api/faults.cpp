@@ -38,7 +38,9 @@ int status_of(cells::fault_kind kind) {
 api_response fault_response(int status, const std::string& message) {
   nlohmann::json body;
   body[wrapper_name(status)] = {{"code", status}, {"message", message}};
-  return {status, body.dump(), {}};
+  // A message may quote what the client sent, bytes that are not UTF-8
+  // included: those print as U+FFFD rather than fail the dump.
+  return {status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
 }
 
 api_response fault_response(const cells::fault& f) {

@@ -1,84 +1,234 @@
 #include "api/http_server.h"
 
-#include <mutex>
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <optional>
+#include <thread>
+#include <vector>
 
-#include <cpprest/http_listener.h>
-#include <cpprest/uri.h>
-#include <pplx/threadpool.h>
+#include <sys/resource.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
+
+#include "api/faults.h"
+#include "api/request_target.h"
 
 namespace nimbus::api {
 
-namespace http = web::http;
-using http::experimental::listener::http_listener;
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+using error_code = boost::system::error_code;
 
-void init_http_threads(int threads) {
-  static std::once_flag once;
-  std::call_once(once, [threads] {
-    crossplat::threadpool::initialize_with_threads(static_cast<std::size_t>(std::max(threads, 1)));
-  });
-}
-
-struct http_server::impl {
+struct http_server::impl : std::enable_shared_from_this<impl> {
   std::string host;
-  int port;
+  int port = 0;
+  http_limits limits;
   request_handler handler;
-  std::unique_ptr<http_listener> listener;
+  net::io_context ioc;
+  std::optional<tcp::acceptor> acceptor;
+  std::optional<net::steady_timer> retry; // after a failed accept (out of files)
+  std::vector<std::thread> threads;
+  std::atomic<std::size_t> open_connections{0};
+  std::atomic<bool> stopping{false};
+
+  void accept();
 };
 
 namespace {
 
-api_request to_api_request(const http::http_request& msg, const std::string& body) {
-  api_request req;
-  req.method = msg.method();
-  auto uri = msg.relative_uri();
-  for (auto& seg : web::uri::split_path(web::uri::decode(uri.path())))
-    if (!seg.empty())
-      req.path.push_back(seg);
-  for (auto& [k, v] : web::uri::split_query(uri.query()))
-    req.query.emplace(web::uri::decode(k), web::uri::decode(v));
-  for (auto& [k, v] : msg.headers()) {
-    std::string name = k;
-    for (auto& c : name)
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    req.headers[name] = v;
+// One client connection: reads a request, hands it to the handler, writes
+// the answer, and reads the next while the client keeps the connection.
+// Every step runs on the connection's strand; the handler's reply may come
+// from any thread and is posted there.
+class session : public std::enable_shared_from_this<session> {
+public:
+  session(std::shared_ptr<http_server::impl> server, tcp::socket socket)
+    : server_(std::move(server)), stream_(std::move(socket)) {
+    ++server_->open_connections;
   }
-  auto host = req.header("host");
-  req.base_url = "http://" + (host.empty() ? std::string("localhost") : host);
-  req.body = body;
-  return req;
-}
+  ~session() { --server_->open_connections; }
 
-// A request that announces no body is complete as it arrives: handling it
-// inline saves a task continuation (a hop to another pool thread).
-bool without_body(const http::http_request& msg) {
-  auto& h = msg.headers();
-  return h.content_length() == 0 && !h.has(http::header_names::transfer_encoding);
-}
+  void start() { read_header(server_->limits.client_timeout); }
 
-void serve(const request_handler& handler, const http::http_request& msg, const std::string& body) {
-  handler(to_api_request(msg, body), [msg](api_response resp) {
-    http::http_response out(static_cast<http::status_code>(resp.status));
-    for (auto& [k, v] : resp.headers)
-      out.headers().add(k, v);
-    if (!resp.body.empty())
-      out.set_body(std::move(resp.body), "application/json");
-    msg.reply(out).then([](pplx::task<void> t) {
-      try {
-        t.get();
-      } catch (const std::exception& e) {
-        spdlog::debug("http: reply failed: {}", e.what());
-      }
+private:
+  const http_limits& limits() const { return server_->limits; }
+
+  void read_header(std::chrono::seconds limit) {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(limits().max_header_size));
+    parser_->body_limit(limits().max_request_body_size);
+    stream_.expires_after(limit);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](error_code ec, std::size_t) {
+                              self->on_header(ec);
+                            });
+  }
+
+  void on_header(error_code ec) {
+    if (ec)
+      return refuse_or_close(ec);
+    auto& msg = parser_->get();
+    if (parser_->is_done())
+      return dispatch();
+    if (beast::iequals(msg[http::field::expect], "100-continue")) {
+      auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
+                                                                     msg.version());
+      http::async_write(stream_, *cont, [self = shared_from_this(), cont](error_code ec, std::size_t) {
+        if (ec)
+          return self->close();
+        self->read_body();
+      });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
+    stream_.expires_after(limits().client_timeout);
+    http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](error_code ec, std::size_t) {
+      if (ec)
+        return self->refuse_or_close(ec);
+      self->dispatch();
     });
-  });
-}
+  }
+
+  // A request that cannot be read: the limits and malformed requests get
+  // an answer in Nova's format; a client that went away or stalled does not.
+  void refuse_or_close(error_code ec) {
+    if (ec == http::error::body_limit)
+      return refuse(fault_response(413, "Request is too large."));
+    if (ec == http::error::header_limit)
+      return refuse(fault_response(400, "Request header fields are too large."));
+    bool malformed = ec.category() == http::make_error_code(http::error::bad_target).category()
+                     && ec != http::error::end_of_stream && ec != http::error::partial_message;
+    if (malformed)
+      return refuse(fault_response(400, "Malformed HTTP request."));
+    close();
+  }
+
+  void refuse(api_response resp) {
+    keep_alive_ = false;
+    version_ = 11;
+    write(std::move(resp));
+  }
+
+  void dispatch() {
+    auto msg = parser_->release();
+    keep_alive_ = msg.keep_alive();
+    version_ = msg.version();
+    head_ = msg.method() == http::verb::head;
+    api_request req;
+    req.method = std::string(msg.method_string());
+    auto raw_target = msg.target();
+    auto target = parse_request_target({raw_target.data(), raw_target.size()});
+    req.path = std::move(target.path);
+    req.query = std::move(target.query);
+    for (auto& field : msg) {
+      std::string name(field.name_string());
+      std::transform(name.begin(), name.end(), name.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      req.headers[name] = std::string(field.value());
+    }
+    auto host = req.header("host");
+    req.base_url = "http://" + (host.empty() ? std::string("localhost") : host);
+    req.body = std::move(msg.body());
+    auto replied = std::make_shared<std::atomic<bool>>(false);
+    auto self = shared_from_this();
+    auto reply = [self, replied](api_response resp) {
+      if (replied->exchange(true))
+        return;
+      net::post(self->stream_.get_executor(),
+                [self, resp = std::move(resp)]() mutable { self->write(std::move(resp)); });
+    };
+    try {
+      server_->handler(std::move(req), reply);
+    } catch (const std::exception& e) {
+      spdlog::error("http: handler failed: {}", e.what());
+      reply(fault_response(500, "Unexpected API Error."));
+    }
+  }
+
+  void write(api_response resp) {
+    auto out = std::make_shared<http::response<http::string_body>>(
+      static_cast<http::status>(resp.status), version_);
+    for (auto& [k, v] : resp.headers)
+      out->set(k, v);
+    if (!resp.body.empty()) {
+      out->set(http::field::content_type, "application/json");
+      if (!head_)
+        out->body() = std::move(resp.body);
+    }
+    out->keep_alive(keep_alive_);
+    out->prepare_payload();
+    stream_.expires_after(limits().client_timeout); // a client that does not read
+    http::async_write(stream_, *out, [self = shared_from_this(), out](error_code ec, std::size_t) {
+      if (ec || !out->keep_alive())
+        return self->close();
+      self->read_header(self->limits().keepalive_timeout);
+    });
+  }
+
+  void close() {
+    error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.socket().close(ignored);
+  }
+
+  std::shared_ptr<http_server::impl> server_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  bool keep_alive_ = true;
+  bool head_ = false;
+  unsigned version_ = 11;
+};
 
 } // namespace
 
-http_server::http_server(std::string host, int port, request_handler handler)
-  : impl_(std::make_unique<impl>()) {
+void http_server::impl::accept() {
+  acceptor->async_accept(net::make_strand(ioc), [self = shared_from_this()](error_code ec,
+                                                                           tcp::socket socket) {
+    if (self->stopping)
+      return;
+    if (ec) {
+      if (ec == net::error::operation_aborted)
+        return;
+      // Out of file descriptors, most likely: try again in a moment rather
+      // than spin on the error.
+      spdlog::warn("http: accept on port {} failed: {}", self->port, ec.message());
+      self->retry->expires_after(std::chrono::milliseconds(100));
+      self->retry->async_wait([self](error_code ec) {
+        if (!ec && !self->stopping)
+          self->accept();
+      });
+      return;
+    }
+    if (self->open_connections.load() >= self->limits.max_connections) {
+      error_code ignored;
+      socket.close(ignored); // over the cap: refused as it arrives
+    } else {
+      error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      std::make_shared<session>(self, std::move(socket))->start();
+    }
+    self->accept();
+  });
+}
+
+http_server::http_server(std::string host, int port, http_limits limits, request_handler handler)
+  : impl_(std::make_shared<impl>()) {
   impl_->host = std::move(host);
   impl_->port = port;
+  impl_->limits = limits;
   impl_->handler = std::move(handler);
 }
 
@@ -88,45 +238,48 @@ http_server::~http_server() {
 
 bool http_server::open(std::string* error) {
   try {
-    auto url = "http://" + impl_->host + ":" + std::to_string(impl_->port) + "/";
-    impl_->listener = std::make_unique<http_listener>(url);
-    auto* self = impl_.get();
-    impl_->listener->support([self](http::http_request msg) {
-      if (without_body(msg)) { // GET, DELETE, HEAD: nothing to wait for
-        serve(self->handler, msg, {});
-        return;
-      }
-      // Never wait for the body on a pool thread: reading it needs a pool
-      // thread too, and with every thread waiting nothing reads (a deadlock
-      // seen with 64 concurrent POSTs on 16 threads). Handle it once it is in.
-      msg.extract_string(true).then([self, msg](pplx::task<std::string> body_task) {
-        std::string body;
-        try {
-          body = body_task.get(); // ready: this continuation runs after the read
-        } catch (const std::exception&) {
-          body.clear(); // a body that is not text: the handler sees it as empty
-        }
-        serve(self->handler, msg, body);
-      });
-    });
-    impl_->listener->open().wait();
-    return true;
+    auto address = net::ip::make_address(impl_->host == "localhost" ? "127.0.0.1" : impl_->host);
+    tcp::endpoint endpoint(address, static_cast<unsigned short>(impl_->port));
+    impl_->acceptor.emplace(impl_->ioc);
+    impl_->acceptor->open(endpoint.protocol());
+    impl_->acceptor->set_option(net::socket_base::reuse_address(true));
+    impl_->acceptor->bind(endpoint);
+    impl_->acceptor->listen(net::socket_base::max_listen_connections);
+    impl_->retry.emplace(impl_->ioc);
   } catch (const std::exception& e) {
     *error = e.what();
-    impl_->listener.reset();
+    impl_->acceptor.reset();
     return false;
   }
+  impl_->accept();
+  for (int i = 0; i < std::max(impl_->limits.threads, 1); ++i)
+    impl_->threads.emplace_back([self = impl_] { self->ioc.run(); });
+  return true;
 }
 
 void http_server::close() {
-  if (!impl_->listener)
+  if (impl_->stopping.exchange(true))
     return;
-  try {
-    impl_->listener->close().wait();
-  } catch (const std::exception& e) {
-    spdlog::debug("http: close failed: {}", e.what());
+  impl_->ioc.stop();
+  for (auto& t : impl_->threads)
+    t.join();
+  impl_->threads.clear();
+}
+
+std::size_t http_server::connections() const {
+  return impl_->open_connections.load();
+}
+
+std::size_t raise_open_files_limit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0)
+    return 0;
+  if (lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+    getrlimit(RLIMIT_NOFILE, &lim);
   }
-  impl_->listener.reset();
+  return static_cast<std::size_t>(lim.rlim_cur);
 }
 
 } // namespace nimbus::api

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config
-  libcaf-dev librocksdb-dev libcpprest-dev libssl-dev libvirt-dev
+  libcaf-dev librocksdb-dev libboost-dev libre2-dev libssl-dev libvirt-dev
   libspdlog-dev doctest-dev nlohmann-json3-dev
   python3 python3-openstackclient curl openssl
 )

@@ -116,7 +116,13 @@ bool load_config(const std::string& path, service_config* out, std::string* erro
   r.str("api", "listen", &out->api.listen);
   r.integer("api", "port", &out->api.port);
   r.integer("api", "image_port", &out->api.image_port);
-  r.integer("api", "workers", &out->api.workers);
+  auto& http = out->api.http;
+  r.integer("api", "workers", &http.threads);
+  r.integer("api", "max_request_body_size", &http.max_request_body_size);
+  r.integer("api", "max_header_size", &http.max_header_size);
+  r.seconds("api", "client_timeout", &http.client_timeout);
+  r.seconds("api", "keepalive_timeout", &http.keepalive_timeout);
+  r.integer("api", "max_connections", &http.max_connections);
   r.integer("all_in_one", "cells", &d.cells);
   r.integer("all_in_one", "hosts_per_cell", &d.hosts_per_cell);
   r.integer("all_in_one", "host_vcpus", &d.host_vcpus);

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "api/http_server.h"
 #include "cells/deployment.h"
 
 namespace nimbus::tools {
@@ -12,7 +13,9 @@ struct api_options {
   std::string listen = "127.0.0.1"; // [api] listen
   int port = 8774;                  // [api] port
   int image_port = 9292;            // [api] image_port (Glance v2 subset)
-  int workers = 4;                  // [api] workers (HTTP threads)
+  /// [api] workers (HTTP threads), max_request_body_size, max_header_size,
+  /// client_timeout, keepalive_timeout, max_connections.
+  api::http_limits http;
 };
 
 struct service_config {

@@ -132,15 +132,20 @@ int main(int argc, char** argv) {
   std::unique_ptr<nimbus::api::image_service> images;
   std::unique_ptr<nimbus::api::http_server> compute_http, image_http;
   if (auto* facade = deployment->compute()) { // the api and all-in-one roles serve HTTP
-    nimbus::api::init_http_threads(cfg.api.workers);
+    auto files = nimbus::api::raise_open_files_limit();
+    if (files < cfg.api.http.max_connections + 256)
+      spdlog::warn("open files limit {} is below [api] max_connections {} plus room for stores",
+                   files, cfg.api.http.max_connections);
+    auto image_limits = cfg.api.http;
+    image_limits.threads = 1; // the image API serves lookups, not storms
     compute = std::make_unique<nimbus::api::compute_service>(*facade);
     images = std::make_unique<nimbus::api::image_service>(*facade);
     compute_http = std::make_unique<nimbus::api::http_server>(
-      cfg.api.listen, cfg.api.port, [&](nimbus::api::api_request r, nimbus::api::reply_fn reply) {
+      cfg.api.listen, cfg.api.port, cfg.api.http, [&](nimbus::api::api_request r, nimbus::api::reply_fn reply) {
         compute->handle(std::move(r), std::move(reply));
       });
     image_http = std::make_unique<nimbus::api::http_server>(
-      cfg.api.listen, cfg.api.image_port, [&](nimbus::api::api_request r, nimbus::api::reply_fn reply) {
+      cfg.api.listen, cfg.api.image_port, image_limits, [&](nimbus::api::api_request r, nimbus::api::reply_fn reply) {
         images->handle(std::move(r), std::move(reply));
       });
     if (!compute_http->open(&error) || !image_http->open(&error)) {

@@ -22,7 +22,7 @@ void add_manage_routes(router& r, cells::compute_api& compute);
 void add_glance_routes(router& r, cells::compute_api& compute);
 
 inline api_response json_response(int status, const nlohmann::json& body) {
-  return {status, body.dump(), {}};
+  return {status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
 }
 
 inline view_context view_of(const api_request& req) {

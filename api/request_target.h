@@ -1,0 +1,23 @@
+#pragma once
+// The request target of an HTTP request line ("/v2.1/servers?name=a%20b")
+// into decoded path segments and query parameters. Total: any bytes give a
+// result, never an exception; a '%' not followed by two hex digits stays as
+// it is (as Python's urllib.parse.unquote, which Nova's stack uses, leaves it).
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nimbus::api {
+
+struct request_target {
+  std::vector<std::string> path; // decoded segments, without empty ones
+  std::multimap<std::string, std::string> query;
+};
+
+/// Percent-decodes `text`; with `plus_is_space` a '+' decodes to ' ' (query strings).
+std::string percent_decode(std::string_view text, bool plus_is_space);
+
+request_target parse_request_target(std::string_view target);
+
+} // namespace nimbus::api
