@@ -1,5 +1,6 @@
 #include "api/validation.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -70,7 +71,34 @@ std::string invalid_input(const std::string& attribute, const ordered_json& valu
          + message;
 }
 
+std::size_t nesting_depth(const std::string& text) {
+  std::size_t depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    if (c == '"')
+      in_string = true;
+    else if (c == '[' || c == '{')
+      deepest = std::max(deepest, ++depth);
+    else if ((c == ']' || c == '}') && depth > 0)
+      --depth;
+  }
+  return deepest;
+}
+
 std::optional<ordered_json> parse_body(const std::string& body) {
+  // Deeper bodies are refused before they are parsed: what walks a JSON
+  // value (dump, repr, the views) recurses once per level.
+  if (nesting_depth(body) > max_body_depth)
+    return std::nullopt;
   auto j = ordered_json::parse(body, nullptr, false);
   if (j.is_discarded())
     return std::nullopt;

@@ -21,7 +21,15 @@ std::string python_str(const ordered_json& v);
 std::string invalid_input(const std::string& attribute, const ordered_json& value,
                           const std::string& message);
 
-/// Parses a JSON body keeping key order; nullopt for malformed JSON.
+/// Deepest nesting of arrays and objects a request body may have.
+inline constexpr std::size_t max_body_depth = 64;
+
+/// How deeply arrays and objects nest in `text` (read as JSON, without
+/// recursion; text that is not JSON gives some number, never a failure).
+std::size_t nesting_depth(const std::string& text);
+
+/// Parses a JSON body keeping key order; nullopt for malformed JSON and for
+/// bodies nested deeper than max_body_depth.
 std::optional<ordered_json> parse_body(const std::string& body);
 
 /// 400 "Malformed request body".

@@ -66,6 +66,24 @@ void ask(context& ctx, const conductor_actor& conductor, reply<Result> then, Ts.
   });
 }
 
+// A caller's callback runs inside the gateway's actor: one that throws
+// answers its request with a 500 fault instead of ending that actor (and
+// leaving the request unanswered).
+template <class T>
+reply<T> guarded(reply<T> then) {
+  return [then = std::move(then)](outcome<T> out) {
+    try {
+      then(std::move(out));
+    } catch (const std::exception& e) {
+      spdlog::error("compute_api: a reply failed: {}", e.what());
+      try {
+        then(outcome<T>::failure(fault_kind::internal, "Unexpected API Error."));
+      } catch (const std::exception&) {
+      }
+    }
+  };
+}
+
 bool visible(const request_context& ctx, const std::string& project_id) {
   return ctx.is_admin || ctx.project_id == project_id;
 }
@@ -97,7 +115,8 @@ compute_api::compute_api(std::shared_ptr<context> ctx) : ctx_(std::move(ctx)) {
 compute_api::~compute_api() = default;
 
 void compute_api::create_servers(const request_context& ctx, create_server_request req,
-                                 reply<std::vector<storage::instance_record>> then) {
+                                 reply<std::vector<storage::instance_record>> caller) {
+  auto then = guarded(std::move(caller));
   using result = outcome<std::vector<storage::instance_record>>;
   auto flavor = ctx_->api->flavor(req.flavor_ref);
   if (!flavor || flavor->disabled)
@@ -160,7 +179,8 @@ void compute_api::create_servers(const request_context& ctx, create_server_reque
 }
 
 void compute_api::get_server(const request_context& ctx, const std::string& uuid,
-                             reply<storage::instance_record> then) {
+                             reply<storage::instance_record> caller) {
+  auto then = guarded(std::move(caller));
   using result = outcome<storage::instance_record>;
   auto mapping = ctx_->api->instance_mapping(uuid);
   if (!mapping || !visible(ctx, mapping->project_id))
@@ -196,7 +216,8 @@ void compute_api::get_server(const request_context& ctx, const std::string& uuid
 }
 
 void compute_api::list_servers(const request_context& ctx, const server_page_request& req,
-                               reply<std::vector<storage::instance_record>> then) {
+                               reply<std::vector<storage::instance_record>> caller) {
+  auto then = guarded(std::move(caller));
   using result = outcome<std::vector<storage::instance_record>>;
   list_query q;
   // Filters apply after the merge, so each cell must send every candidate.
@@ -218,7 +239,8 @@ void compute_api::list_servers(const request_context& ctx, const server_page_req
 }
 
 void compute_api::server_action(const request_context& ctx, const std::string& uuid,
-                                const std::string& action, bool hard, reply<done> then) {
+                                const std::string& action, bool hard, reply<done> caller) {
+  auto then = guarded(std::move(caller));
   auto mapping = ctx_->api->instance_mapping(uuid);
   if (!mapping || !visible(ctx, mapping->project_id))
     return then(outcome<done>::failure(fault_kind::not_found, not_found(uuid)));
@@ -233,7 +255,8 @@ void compute_api::server_action(const request_context& ctx, const std::string& u
 }
 
 void compute_api::delete_server(const request_context& ctx, const std::string& uuid,
-                                reply<done> then) {
+                                reply<done> caller) {
+  auto then = guarded(std::move(caller));
   auto mapping = ctx_->api->instance_mapping(uuid);
   if (!mapping || !visible(ctx, mapping->project_id))
     return then(outcome<done>::failure(fault_kind::not_found, not_found(uuid)));
@@ -248,7 +271,8 @@ void compute_api::delete_server(const request_context& ctx, const std::string& u
 }
 
 void compute_api::instance_actions(const request_context& ctx, const std::string& uuid,
-                                   reply<std::vector<storage::instance_action>> then) {
+                                   reply<std::vector<storage::instance_action>> caller) {
+  auto then = guarded(std::move(caller));
   using result = outcome<std::vector<storage::instance_action>>;
   auto mapping = ctx_->api->instance_mapping(uuid);
   if (!mapping || !visible(ctx, mapping->project_id))
@@ -302,7 +326,8 @@ void gather_all(context& ctx, Atom atom, reply<std::vector<View>> then) {
 
 } // namespace
 
-void compute_api::services(reply<std::vector<service_view>> then) const {
+void compute_api::services(reply<std::vector<service_view>> caller) const {
+  auto then = guarded(std::move(caller));
   gather_all<service_view>(*ctx_, services_atom_v, std::move(then));
 }
 
@@ -324,7 +349,8 @@ std::vector<unknown_service> compute_api::unknown_services(const request_context
   return out;
 }
 
-void compute_api::hypervisors(reply<std::vector<hypervisor_view>> then) const {
+void compute_api::hypervisors(reply<std::vector<hypervisor_view>> caller) const {
+  auto then = guarded(std::move(caller));
   gather_all<hypervisor_view>(*ctx_, hypers_atom_v, std::move(then));
 }
 

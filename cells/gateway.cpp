@@ -1,6 +1,7 @@
 #include "cells/gateway.h"
 
 #include <deque>
+#include <exception>
 #include <mutex>
 
 #include <caf/actor_system.hpp>
@@ -8,6 +9,7 @@
 #include <caf/logger.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
+#include <spdlog/spdlog.h>
 
 #include "actors/protocol/type_ids.h"
 
@@ -15,11 +17,15 @@ namespace nimbus::cells {
 
 // Jobs wait here rather than in messages: a std::function is no message type.
 // One run_atom is in flight while jobs are waiting, so a burst of calls costs
-// one wake-up of the actor, not one each.
+// one wake-up of the actor, not one each. The actor that runs them is here
+// too, so that a new one can take over from one that died.
 struct gateway::queue {
-  std::mutex mutex;
+  caf::actor_system* sys = nullptr;
+  std::mutex mutex; // guards what follows
   std::deque<job> jobs;
   bool poked = false;
+  bool stopping = false;
+  caf::actor actor;
 
   std::deque<job> take() {
     std::lock_guard<std::mutex> lock(mutex);
@@ -30,45 +36,92 @@ struct gateway::queue {
 
 namespace {
 
+std::string what_of(const std::exception_ptr& eptr) {
+  try {
+    std::rethrow_exception(eptr);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+
 caf::behavior gateway_impl(caf::event_based_actor* self, std::shared_ptr<gateway::queue> q) {
+  // A continuation that throws ends this actor (CAF 0.17 quits on any
+  // exception); the queue's watcher then starts another.
+  self->set_exception_handler([](caf::scheduled_actor*, std::exception_ptr& eptr) -> caf::error {
+    spdlog::error("gateway: a continuation failed: {}", what_of(eptr));
+    return caf::sec::runtime_error;
+  });
   return {
     [self, q](run_atom) {
-      for (auto& j : q->take())
-        j(self);
+      for (auto& j : q->take()) {
+        try {
+          j(self);
+        } catch (const std::exception& e) { // one failing job takes no other with it
+          spdlog::error("gateway: a job failed: {}", e.what());
+        }
+      }
     },
   };
+}
+
+// Spawns the actor that runs q's jobs, and a new one each time it dies
+// while the gateway lives. The caller holds q->mutex.
+void start_actor(const std::shared_ptr<gateway::queue>& q) {
+  q->actor = q->sys->spawn(gateway_impl, q);
+  std::weak_ptr<gateway::queue> weak = q;
+  q->actor->attach_functor([weak](const caf::error&) {
+    auto q = weak.lock();
+    if (!q)
+      return;
+    std::lock_guard<std::mutex> lock(q->mutex);
+    if (q->stopping)
+      return;
+    spdlog::warn("gateway: its actor ended; starting another");
+    start_actor(q);
+    q->poked = !q->jobs.empty();
+    if (q->poked)
+      caf::anon_send(q->actor, run_atom_v);
+  });
 }
 
 } // namespace
 
 gateway::gateway(caf::actor_system& sys) : queue_(std::make_shared<queue>()) {
-  actor_ = sys.spawn(gateway_impl, queue_);
+  queue_->sys = &sys;
+  std::lock_guard<std::mutex> lock(queue_->mutex);
+  start_actor(queue_);
 }
 
 gateway::~gateway() {
+  caf::actor actor;
   {
     std::lock_guard<std::mutex> lock(queue_->mutex);
+    queue_->stopping = true;
     queue_->jobs.clear();
+    actor = queue_->actor;
   }
   // Wait for the actor to end: a job's callbacks may still be running, and
   // they use what the gateway's owner is about to destroy.
   {
-    caf::scoped_actor self{actor_.home_system()};
-    self->send_exit(actor_, caf::exit_reason::user_shutdown);
-    self->wait_for(actor_);
+    caf::scoped_actor self{*queue_->sys};
+    self->send_exit(actor, caf::exit_reason::user_shutdown);
+    self->wait_for(actor);
   }
   caf::logger::set_current_actor_system(nullptr);
 }
 
 void gateway::run(job j) {
-  bool poke = false;
+  caf::actor poke;
   {
     std::lock_guard<std::mutex> lock(queue_->mutex);
     queue_->jobs.push_back(std::move(j));
-    poke = !std::exchange(queue_->poked, true);
+    if (!std::exchange(queue_->poked, true))
+      poke = queue_->actor;
   }
   if (poke) {
-    caf::anon_send(actor_, run_atom_v);
+    caf::anon_send(poke, run_atom_v);
     // A foreign thread that sent keeps a reference to CAF's logger, and
     // ~actor_system would wait for it forever (STACK.md §1).
     caf::logger::set_current_actor_system(nullptr);

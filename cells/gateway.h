@@ -6,7 +6,9 @@
 //
 // Contract: run() is thread-safe and returns at once; jobs run in the order
 // given, one at a time, on a CAF thread; a job must not block. Jobs still
-// queued when the gateway is destroyed are dropped without running.
+// queued when the gateway is destroyed are dropped without running. A job or
+// continuation that throws is logged and costs only itself: the gateway
+// goes on (with a new actor if CAF ended the old one).
 #include <functional>
 #include <memory>
 
@@ -30,7 +32,6 @@ public:
 
 private:
   std::shared_ptr<queue> queue_;
-  caf::actor actor_;
 };
 
 } // namespace nimbus::cells

@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <limits>
-#include <regex>
 #include <unordered_set>
 
 #include <spdlog/spdlog.h>
 
 #include "cells/context.h"
 #include "cells/gateway.h"
+#include "cells/name_filter.h"
 #include "cells/scatter.h"
 
 namespace nimbus::cells {
@@ -89,15 +89,13 @@ void finish_page(context& ctx, const request_context& rc, const server_page_requ
       merged.push_back(r);
   }
   if (filtered) {
-    std::regex name_re;
-    try {
-      name_re = std::regex(req.name);
-    } catch (const std::regex_error&) {
-      return then(result::failure(fault_kind::bad_request, "Invalid name filter: " + req.name));
-    }
+    std::string why;
+    auto name = req.name.empty() ? std::nullopt : name_filter::compile(req.name, &why);
+    if (!req.name.empty() && !name) // list_page checked it: cannot fail here
+      return then(result::failure(fault_kind::bad_request, why));
     merged.erase(std::remove_if(merged.begin(), merged.end(),
                                 [&](const storage::instance_record& r) {
-                                  return (!req.name.empty() && !std::regex_search(r.name, name_re))
+                                  return (name && !name->matches(r.name))
                                          || (!req.status.empty() && server_status(r) != req.status);
                                 }),
                  merged.end());
@@ -190,6 +188,9 @@ void one_phase_page(caf::event_based_actor* self, context& ctx, std::vector<cond
 
 void list_page(context& ctx, const request_context& rc, const server_page_request& req,
                const list_query& q, reply<std::vector<storage::instance_record>> then) {
+  std::string why;
+  if (!req.name.empty() && !name_filter::compile(req.name, &why)) // before asking any cell
+    return then(result::failure(fault_kind::bad_request, why));
   std::vector<conductor_actor> targets;
   std::vector<std::string> target_cells;
   silent_cells down;

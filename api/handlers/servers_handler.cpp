@@ -1,6 +1,6 @@
 // /v2.1/servers: create, list, detail, show, delete.
-#include <regex>
-
+#include <algorithm>
+#include <cctype>
 #include "api/faults.h"
 #include "api/handlers/handlers.h"
 #include "api/validation.h"
@@ -10,9 +10,24 @@ namespace {
 
 using nlohmann::json;
 
+// 32 hex digits, with or without the dashes of 8-4-4-4-12 (Nova's
+// uuidutils.is_uuid_like). Loops, not std::regex: libstdc++'s matcher
+// recurses once per character and a long client string overflows the stack.
 bool is_uuid_like(const std::string& s) {
-  static const std::regex re("^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$");
-  return std::regex_match(s, re);
+  static constexpr std::size_t groups[] = {8, 4, 4, 4, 12};
+  std::size_t at = 0;
+  for (std::size_t g = 0; g < 5; ++g) {
+    if (g > 0 && at < s.size() && s[at] == '-')
+      ++at;
+    for (std::size_t i = 0; i < groups[g]; ++i, ++at)
+      if (at >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[at])))
+        return false;
+  }
+  return at == s.size();
+}
+
+bool is_digits(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
 // Checks a create body as Nova's schema does; fills `out` or answers the 400.
@@ -69,8 +84,8 @@ std::optional<api_response> parse_create(const api_request& req,
     long long n = 0;
     if (c.is_number_integer())
       n = c.get<long long>();
-    else if (c.is_string() && std::regex_match(c.get<std::string>(), std::regex("^[0-9]+$")))
-      n = std::stoll(c.get<std::string>());
+    else if (c.is_string() && is_digits(c.get<std::string>()))
+      n = c.get<std::string>().size() > 9 ? 1001 : std::stoll(c.get<std::string>()); // > the maximum
     else
       return bad_request(invalid_input(key, c, python_repr(c) + " is not of type 'integer', 'string'"));
     if (n < 1)
@@ -130,9 +145,13 @@ void list(cells::compute_api& compute, const api_request& req, bool detail, repl
   cells::server_page_request page;
   if (req.has_param("limit")) {
     auto text = req.param("limit");
-    if (text.empty() || !std::regex_match(text, std::regex("^-?[0-9]+$")))
+    auto digits = text.empty() || text[0] != '-' ? text : text.substr(1);
+    if (!is_digits(digits))
       return reply(bad_request("limit param must be an integer"));
-    auto n = std::stoll(text);
+    // Nova caps the page at [api] max_limit whatever the number's size.
+    auto n = digits.size() > 9 ? 1000 : std::stoll(digits);
+    if (text[0] == '-')
+      n = -n;
     if (n < 0)
       return reply(bad_request("limit param must be positive"));
     page.limit = static_cast<std::int32_t>(std::min<long long>(n, 1000));

@@ -93,3 +93,34 @@ TEST_CASE("gateway: destroying it with jobs queued drops them and ends its actor
   CHECK(ran.load() == after);
   self->send_exit(add, caf::exit_reason::user_shutdown);
 }
+
+TEST_CASE("gateway: a job or a continuation that throws costs only itself") {
+  threaded_config cfg;
+  caf::actor_system sys{cfg};
+  auto add = sys.spawn(adder);
+  {
+    cells::gateway gw(sys);
+    gw.run([](caf::event_based_actor*) { throw std::runtime_error("job fails"); });
+    std::promise<std::int32_t> after_job;
+    gw.run([&](caf::event_based_actor* self) {
+      self->request(add, caf::infinite, 1).then([&](std::int32_t r) { after_job.set_value(r); });
+    });
+    CHECK(after_job.get_future().get() == 2);
+    // A throwing continuation ends CAF's actor: the gateway starts another,
+    // and a job given while the old one is dying still runs.
+    std::promise<void> thrown;
+    gw.run([&](caf::event_based_actor* self) {
+      self->request(add, caf::infinite, 10).then([&](std::int32_t) -> void {
+        thrown.set_value();
+        throw std::runtime_error("continuation fails");
+      });
+    });
+    thrown.get_future().wait();
+    std::promise<std::int32_t> after_continuation;
+    gw.run([&](caf::event_based_actor* self) {
+      self->request(add, caf::infinite, 20).then([&](std::int32_t r) { after_continuation.set_value(r); });
+    });
+    CHECK(after_continuation.get_future().get() == 21);
+  }
+  caf::anon_send_exit(add, caf::exit_reason::user_shutdown);
+}

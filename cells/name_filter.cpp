@@ -1,0 +1,28 @@
+#include "cells/name_filter.h"
+
+#include <re2/re2.h>
+
+namespace nimbus::cells {
+
+std::optional<name_filter> name_filter::compile(const std::string& pattern, std::string* why) {
+  auto invalid = [&](const std::string& reason) {
+    *why = "Invalid input for query parameters name. Value: " + pattern.substr(0, 64)
+           + (pattern.size() > 64 ? "..." : "") + ". " + reason;
+    return std::nullopt;
+  };
+  if (pattern.size() > max_pattern_size)
+    return invalid("'" + pattern.substr(0, 16) + "...' is too long");
+  RE2::Options opts;
+  opts.set_log_errors(false);
+  opts.set_max_mem(1 << 20); // what one pattern may take to compile
+  auto re = std::make_shared<const re2::RE2>(pattern, opts);
+  if (!re->ok())
+    return invalid("'" + pattern.substr(0, 64) + "' is not a 'regex'");
+  return name_filter(std::move(re));
+}
+
+bool name_filter::matches(const std::string& name) const {
+  return RE2::PartialMatch(name, *re_);
+}
+
+} // namespace nimbus::cells
