@@ -110,11 +110,22 @@ void image_service::handle(api_request request, reply_fn reply) const {
   auto start = std::chrono::steady_clock::now();
   auto req = std::make_shared<api_request>(std::move(request));
   req->request_id = "req-" + storage::random_uuid();
-  guarded_dispatch(routes_, *req, [req, start, reply = std::move(reply)](api_response resp) {
+  auto finish = [req, start, reply = std::move(reply)](api_response resp) {
     resp.headers["x-openstack-request-id"] = req->request_id;
     log_request(*req, resp, start);
     reply(std::move(resp));
-  });
+  };
+  // Glance's version document is public; images need a token, refused as
+  // keystonemiddleware refuses it.
+  auto ctx = context_from_token(req->header("x-auth-token"));
+  if (!ctx && !(req->method == "GET" && req->path.empty()))
+    return finish({401,
+                   R"({"error": {"code": 401, "title": "Unauthorized", "message": )"
+                   R"("The request you have made requires authentication."}})",
+                   {{"www-authenticate", "Keystone uri=\"\""}}});
+  if (ctx)
+    req->ctx = *ctx;
+  guarded_dispatch(routes_, *req, finish);
 }
 
 } // namespace nimbus::api

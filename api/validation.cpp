@@ -71,6 +71,19 @@ std::string invalid_input(const std::string& attribute, const ordered_json& valu
          + message;
 }
 
+std::size_t utf8_length(const std::string& text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80; // not a continuation byte
+  }));
+}
+
+bool valid_name(const std::string& name) {
+  auto space = [](unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+  if (name.empty() || space(name.front()) || space(name.back()))
+    return false;
+  return std::none_of(name.begin(), name.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+}
+
 std::size_t nesting_depth(const std::string& text) {
   std::size_t depth = 0, deepest = 0;
   bool in_string = false, escaped = false;

@@ -21,6 +21,16 @@ std::string python_str(const ordered_json& v);
 std::string invalid_input(const std::string& attribute, const ordered_json& value,
                           const std::string& message);
 
+/// Characters (code points) in UTF-8 text: what jsonschema's maxLength counts.
+std::size_t utf8_length(const std::string& text);
+
+/// Nova's 'name' format: printable characters, not starting or ending with
+/// whitespace.
+bool valid_name(const std::string& name);
+inline const std::string invalid_name_reason =
+  "An invalid 'name' value was provided. The name must be: printable characters. "
+  "Can not start or end with whitespace.";
+
 /// Deepest nesting of arrays and objects a request body may have.
 inline constexpr std::size_t max_body_depth = 64;
 

@@ -42,6 +42,7 @@ std::optional<api_response> parse_action(const api_request& req, std::string* ac
     *action = "reboot";
     *hard = type.get<std::string>()[0] == 'H' || type.get<std::string>()[0] == 'h';
   } else {
+    *action = "unknown";
     return bad_request("There is no such action: " + name);
   }
   return std::nullopt;
@@ -50,8 +51,15 @@ std::optional<api_response> parse_action(const api_request& req, std::string* ac
 void act(cells::compute_api& compute, const api_request& req, const std::string& uuid, reply_fn reply) {
   std::string action;
   bool hard = false;
-  if (auto refusal = parse_action(req, &action, &hard))
-    return reply(*refusal);
+  if (auto refusal = parse_action(req, &action, &hard)) {
+    if (action != "unknown")
+      return reply(*refusal);
+    // An action Nimbus does not have is refused for a server that exists:
+    // for any other id the answer is that there is no such server.
+    return compute.get_server(req.ctx, uuid, [refusal = *refusal, reply](auto server) {
+      reply(server.ok() ? refusal : fault_response(*server.error));
+    });
+  }
   compute.server_action(req.ctx, uuid, action, hard, [reply](auto result) {
     reply(result.ok() ? api_response{202, "", {}} : fault_response(*result.error));
   });

@@ -1,6 +1,7 @@
 // /v2.1/servers: create, list, detail, show, delete.
 #include <algorithm>
 #include <cctype>
+#include <set>
 #include "api/faults.h"
 #include "api/handlers/handlers.h"
 #include "api/validation.h"
@@ -30,6 +31,55 @@ bool is_digits(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
+// The properties of a server create body, by the microversion that brought
+// (or took away) each: Nova's schema refuses any other (additionalProperties).
+bool create_property_known(const std::string& key, const microversion& v) {
+  static const std::set<std::string> always{
+    "name", "imageRef", "flavorRef", "adminPass", "metadata", "networks", "OS-DCF:diskConfig",
+    "accessIPv4", "accessIPv6", "availability_zone", "block_device_mapping",
+    "block_device_mapping_v2", "config_drive", "key_name", "min_count", "max_count",
+    "return_reservation_id", "security_groups", "user_data"};
+  if (always.count(key))
+    return true;
+  if (key == "personality")
+    return !v.at_least(2, 57);
+  if (key == "description")
+    return v.at_least(2, 19);
+  if (key == "tags")
+    return v.at_least(2, 52);
+  if (key == "trusted_image_certificates")
+    return v.at_least(2, 63);
+  if (key == "host" || key == "hypervisor_hostname")
+    return v.at_least(2, 74);
+  if (key == "hostname")
+    return v.at_least(2, 90);
+  return false;
+}
+
+// Nova's server metadata: at most 128 items (its quota, 403), keys of 1 to
+// 255 of [a-zA-Z0-9-_:. ] and string values of at most 255 (its schema, 400).
+std::optional<api_response> check_metadata(const ordered_json& m) {
+  constexpr std::size_t max_items = 128;
+  if (!m.is_object())
+    return bad_request(invalid_input("metadata", m, python_repr(m) + " is not of type 'object'"));
+  for (auto& [k, v] : m.items()) {
+    bool key_ok = !k.empty() && k.size() <= 255 && std::all_of(k.begin(), k.end(), [](unsigned char c) {
+      return std::isalnum(c) || c == '-' || c == '_' || c == ':' || c == '.' || c == ' ';
+    });
+    if (!key_ok)
+      return bad_request(invalid_input("metadata", m, "Additional properties are not allowed ('" + k
+                                                        + "' was unexpected)"));
+    if (!v.is_string())
+      return bad_request(invalid_input(k, v, python_repr(v) + " is not of type 'string'"));
+    if (utf8_length(v.get<std::string>()) > 255)
+      return bad_request(invalid_input(k, v, python_repr(v) + " is too long"));
+  }
+  if (m.size() > max_items)
+    return fault_response(403, "Quota exceeded for metadata_items: Maximum number of metadata items exceeds "
+                                 + std::to_string(max_items));
+  return std::nullopt;
+}
+
 // Checks a create body as Nova's schema does; fills `out` or answers the 400.
 std::optional<api_response> parse_create(const api_request& req,
                                          cells::create_server_request* out) {
@@ -38,17 +88,26 @@ std::optional<api_response> parse_create(const api_request& req,
     return malformed_body();
   if (!body->is_object() || !body->contains("server"))
     return bad_request("'server' is a required property");
+  for (auto& [key, value] : body->items())
+    if (key != "server" && key != "os:scheduler_hints" && key != "OS-SCH-HNT:scheduler_hints")
+      return bad_request("Additional properties are not allowed ('" + key + "' was unexpected)");
   auto& s = (*body)["server"];
   if (!s.is_object())
     return bad_request(invalid_input("server", s, python_repr(s) + " is not of type 'object'"));
+  for (auto& [key, value] : s.items())
+    if (!create_property_known(key, req.version))
+      return bad_request(invalid_input("server", s, "Additional properties are not allowed ('" + key
+                                                      + "' was unexpected)"));
   if (s.contains("name")) {
     auto& n = s["name"];
     if (!n.is_string())
       return bad_request(invalid_input("name", n, python_repr(n) + " is not of type 'string'"));
     if (n.get<std::string>().empty())
       return bad_request(invalid_input("name", n, "'' is too short"));
-    if (n.get<std::string>().size() > 255)
+    if (utf8_length(n.get<std::string>()) > 255)
       return bad_request(invalid_input("name", n, python_repr(n) + " is too long"));
+    if (!valid_name(n.get<std::string>()))
+      return bad_request(invalid_input("name", n, invalid_name_reason));
   }
   if (s.contains("flavorRef")) {
     auto& f = s["flavorRef"];
@@ -69,13 +128,10 @@ std::optional<api_response> parse_create(const api_request& req,
   }
   if (s.contains("metadata")) {
     auto& m = s["metadata"];
-    if (!m.is_object())
-      return bad_request(invalid_input("metadata", m, python_repr(m) + " is not of type 'object'"));
-    for (auto& [k, v] : m.items()) {
-      if (!v.is_string())
-        return bad_request(invalid_input(k, v, python_repr(v) + " is not of type 'string'"));
+    if (auto refusal = check_metadata(m))
+      return refusal;
+    for (auto& [k, v] : m.items())
       out->metadata[k] = v.get<std::string>();
-    }
   }
   for (auto key : {"min_count", "max_count"}) {
     if (!s.contains(key))
@@ -159,6 +215,9 @@ void list(cells::compute_api& compute, const api_request& req, bool detail, repl
   page.marker = req.param("marker");
   auto all = req.param("all_tenants");
   page.all_tenants = req.has_param("all_tenants") && all != "0" && all != "false" && all != "False";
+  if (page.all_tenants && !req.ctx.is_admin)
+    return reply(forbidden_by_policy(std::string("os_compute_api:servers:") + (detail ? "detail" : "index")
+                                     + ":get_all_tenants"));
   page.name = req.param("name");
   page.status = req.param("status");
   compute.list_servers(req.ctx, page, [&req, detail, page, reply](auto result) {
