@@ -1,9 +1,13 @@
 #include "api/auth.h"
 
+#include <algorithm>
+
 namespace nimbus::api {
 
 std::optional<cells::request_context> context_from_token(const std::string& token) {
-  if (token.empty())
+  // Ids are printable ASCII (as Keystone's are): anything else is no token.
+  bool printable = std::all_of(token.begin(), token.end(), [](unsigned char c) { return c > 0x20 && c < 0x7f; });
+  if (token.empty() || !printable)
     return std::nullopt;
   cells::request_context ctx;
   auto colon = token.find(':');

@@ -184,56 +184,6 @@ void api_cell::accept_builds(std::vector<storage::build_request> builds,
   });
 }
 
-void api_cell::record_placement(const std::string& uuid, const std::string& cell_uuid,
-                                storage::done_fn done) {
-  auto mapping = instance_mapping(uuid);
-  if (!mapping) {
-    done(storage::errc::not_found);
-    return;
-  }
-  mapping->cell_uuid = cell_uuid;
-  storage::write_batch b;
-  storage::stage(b, key_space::instance_mappings, keys::mapping(uuid), *mapping);
-  b.erase(key_space::build_requests, keys::instance(uuid));
-  store_->write_async(std::move(b), [this, m = *mapping, done = std::move(done)](std::error_code ec) {
-    if (!ec) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      pending_.erase(m.instance_uuid);
-      pending_specs_.erase(m.instance_uuid);
-      mappings_[m.instance_uuid] = m;
-    }
-    done(ec);
-  });
-}
-
-std::error_code api_cell::drop_build(const std::string& uuid) {
-  storage::write_batch b;
-  b.erase(key_space::build_requests, keys::instance(uuid));
-  b.erase(key_space::instance_mappings, keys::mapping(uuid));
-  b.erase(key_space::request_specs, keys::instance(uuid));
-  auto ec = store_->write(std::move(b));
-  if (!ec) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    pending_.erase(uuid);
-    pending_specs_.erase(uuid);
-    mappings_.erase(uuid);
-  }
-  return ec;
-}
-
-void api_cell::forget_instance(const std::string& uuid, storage::done_fn done) {
-  storage::write_batch b;
-  b.erase(key_space::instance_mappings, keys::mapping(uuid));
-  b.erase(key_space::request_specs, keys::instance(uuid));
-  store_->write_async(std::move(b), [this, uuid, done = std::move(done)](std::error_code ec) {
-    if (!ec) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      mappings_.erase(uuid);
-    }
-    done(ec);
-  });
-}
-
 void api_cell::map_hosts(const std::vector<storage::host_mapping>& hosts, storage::done_fn done) {
   storage::write_batch b;
   for (auto& h : hosts)

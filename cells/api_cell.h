@@ -14,6 +14,8 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
+#include <functional>
 #include <vector>
 
 #include "storage/records.h"
@@ -52,13 +54,39 @@ public:
   /// block; `done` runs once they are durable and readable here.
   void accept_builds(std::vector<storage::build_request> builds,
                      std::vector<storage::request_spec> specs, storage::done_fn done);
-  /// A build request landed in `cell_uuid` (or cell0): point the mapping there
-  /// and drop the build request. Does not block; `done` runs when durable.
-  void record_placement(const std::string& uuid, const std::string& cell_uuid,
-                        storage::done_fn done);
-  /// Drops a server that never left the API cell (deleted while building).
-  std::error_code drop_build(const std::string& uuid);
-  /// Drops the mapping and request spec of a server its cell has deleted.
+  // The fate of a server not yet in a cell. The super conductor places it,
+  // a client may delete it at any moment, and both go through here: each
+  // decision is taken under one lock and queued to the store in the order
+  // taken, so a delete that arrives while the build is on its way wins
+  // whenever the placement lands, and a crash in between loses neither.
+
+  /// The super conductor is about to hand the build to a cell (or to cell0).
+  /// False when there is nothing to place: it was deleted before it left (a
+  /// delete requested while it was out is completed here, since the caller
+  /// has learnt that no cell holds it).
+  bool begin_placement(const std::string& uuid);
+  /// The attempt ended with the build in no cell (refused): a delete may
+  /// now drop it at once.
+  void end_placement(const std::string& uuid);
+
+  /// The build landed in `cell_uuid` (or cell0): the mapping points there.
+  /// `done` runs once that is durable, with delete_it set if a delete was
+  /// requested meanwhile: the caller then has the cell delete it, and the
+  /// build request stays (flagged) until the cell reports the delete.
+  using placement_done = std::function<void(std::error_code, bool delete_it)>;
+  void record_placement(const std::string& uuid, const std::string& cell_uuid, placement_done done);
+
+  enum class delete_step {
+    dropped, // it never left the API cell: gone now
+    flagged, // on its way to a cell: deleted where it lands
+    in_cell, // already placed: delete it in its cell
+  };
+  /// A client deletes a server whose mapping names no cell. `done` runs
+  /// once the step is durable. Does not block.
+  void delete_unplaced(const std::string& uuid, std::function<void(std::error_code, delete_step)> done);
+
+  /// Drops the mapping, request spec and any build request of a server its
+  /// cell has deleted.
   void forget_instance(const std::string& uuid, storage::done_fn done);
 
   /// Maps hosts to cells without blocking (for actor threads).
@@ -77,6 +105,7 @@ private:
   std::unordered_map<std::string, storage::instance_mapping> mappings_; // by instance uuid
   std::unordered_map<std::string, storage::flavor> flavors_;            // by id
   std::unordered_map<std::string, storage::image> images_;              // by id
+  std::unordered_set<std::string> placing_; // builds out to a cell, not answered yet
 };
 
 } // namespace nimbus::cells

@@ -21,6 +21,7 @@
 #include "cells/gateway.h"
 #include "cells/server_list.h"
 #include "storage/clock.h"
+#include "storage/errc.h"
 #include "storage/ids.h"
 
 namespace nimbus::cells {
@@ -261,11 +262,18 @@ void compute_api::delete_server(const request_context& ctx, const std::string& u
   if (!mapping || !visible(ctx, mapping->project_id))
     return then(outcome<done>::failure(fault_kind::not_found, not_found(uuid)));
   if (mapping->cell_uuid.empty()) {
-    // Still in the API cell: dropping the build request is the delete. If the
-    // super conductor places it meanwhile, it deletes it from the cell.
-    if (auto ec = ctx_->api->drop_build(uuid))
-      return then(outcome<done>::failure(fault_kind::internal, ec.message()));
-    return then({});
+    // Not in a cell yet: the API cell decides against the placement under
+    // way, if any (see api_cell::delete_unplaced).
+    using step = api_cell::delete_step;
+    return ctx_->api->delete_unplaced(uuid, [this, ctx, uuid, then](std::error_code ec, step s) {
+      if (ec == storage::errc::not_found)
+        return then(outcome<done>::failure(fault_kind::not_found, not_found(uuid)));
+      if (ec)
+        return then(outcome<done>::failure(fault_kind::internal, ec.message()));
+      if (s == step::in_cell) // placed meanwhile
+        return server_action(ctx, uuid, "delete", false, then);
+      then({});
+    });
   }
   server_action(ctx, uuid, "delete", false, std::move(then));
 }

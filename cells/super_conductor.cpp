@@ -36,14 +36,33 @@ struct build {
   std::string last_error;
 };
 
+void redrive(self_ptr self, const std::string& uuid);
+
+// How long a build whose whereabouts are unknown waits before the cells are
+// asked again.
+constexpr auto recheck_interval = std::chrono::milliseconds(500);
+
+void redrive_later(self_ptr self, const std::string& uuid) {
+  self->delayed_send(self, recheck_interval, redrive_atom_v, uuid);
+}
+
+// A cell's answer that does not say whether it took the build (a timeout, a
+// lost peer): only a NoValidHost is a refusal to try the next cell on.
+bool refused(const caf::error& err) {
+  return code_of(err) == errc::no_valid_host;
+}
+
 void finish(self_ptr self, const std::string& uuid, const std::string& cell_uuid) {
-  auto api = self->state.api;
   auto cells = self->state.cells;
-  api->record_placement(uuid, cell_uuid, [uuid, cell_uuid, cells](std::error_code ec) {
-    if (ec != storage::errc::not_found)
+  self->state.api->record_placement(uuid, cell_uuid, [uuid, cell_uuid, cells](std::error_code ec,
+                                                                              bool delete_it) {
+    if (ec)
+      spdlog::error("instance {}: cannot record its placement: {}", uuid, ec.message());
+    if (!delete_it)
       return;
-    // Deleted while it was being placed: the cell must let it go too.
-    if (auto cell = cells->get(cell_uuid)) {
+    // Deleted while it was being placed: the cell lets it go too, and
+    // reports the delete, which drops the flagged build request.
+    if (auto cell = cells->get(cell_uuid); cell && cell->up()) {
       action_request del;
       del.uuid = uuid;
       del.action = "delete";
@@ -60,6 +79,8 @@ void bury(self_ptr self, std::shared_ptr<build> b) {
     spdlog::error("cannot bury {}: cell0 is not running", uuid);
     return;
   }
+  if (!self->state.api->begin_placement(uuid))
+    return; // deleted meanwhile
   storage::instance_fault fault{500, "No valid host was found. ",
                                 "No valid host was found. " + b->last_error, storage::now_us()};
   spdlog::info("instance {}: no cell could place it; burying it in cell0", uuid);
@@ -67,7 +88,8 @@ void bury(self_ptr self, std::shared_ptr<build> b) {
   self->request(cell0->conductor, limit, bury_atom_v, b->request, fault)
     .then([self, uuid](caf::ok_atom) { finish(self, uuid, cell0_uuid); },
           [uuid, self](caf::error& err) {
-            spdlog::error("instance {}: cell0 refused it: {}", uuid, self->system().render(err));
+            spdlog::error("instance {}: cell0 did not take it: {}", uuid, self->system().render(err));
+            redrive_later(self, uuid); // it may hold it all the same
           });
 }
 
@@ -81,6 +103,9 @@ void try_cell(self_ptr self, std::shared_ptr<build> b, std::size_t i) {
     try_cell(self, b, i + 1);
     return;
   }
+  auto& uuid = b->request.instance.uuid;
+  if (!self->state.api->begin_placement(uuid))
+    return; // deleted meanwhile
   self->state.selector.sending(cell->mapping.uuid, b->spec.flavor_copy);
   auto limit = wait_limit(self->system(), cell->conductor, self->state.opts.build_timeout);
   self->request(cell->conductor, limit, build_atom_v, b->request, b->spec)
@@ -89,11 +114,18 @@ void try_cell(self_ptr self, std::shared_ptr<build> b, std::size_t i) {
         finish(self, b->request.instance.uuid, cell_uuid);
       },
       [self, b, i, name = cell->mapping.name](caf::error& err) {
+        auto& uuid = b->request.instance.uuid;
         auto text = message_of(err);
         b->last_error = text.empty() ? self->system().render(err) : text;
-        if (code_of(err) != errc::no_valid_host)
-          spdlog::warn("instance {}: cell {} could not take it: {}", b->request.instance.uuid,
-                       name, b->last_error);
+        if (!refused(err)) {
+          // The cell may hold it: another cell gets it only once every cell
+          // has said it does not.
+          spdlog::warn("instance {}: cell {} did not answer its build ({}); asking the cells",
+                       uuid, name, b->last_error);
+          redrive_later(self, uuid);
+          return;
+        }
+        self->state.api->end_placement(uuid);
         try_cell(self, b, i + 1);
       });
 }
@@ -130,27 +162,58 @@ void schedule(self_ptr self, const std::string& uuid) {
   try_cell(self, b, 0);
 }
 
-// A build request found at start: the crash may have come after a cell (or
-// cell0) stored the instance and before its placement was recorded here. Ask
-// the cells first, so that it is recorded where it is, not built twice.
+// What each cell said when asked for one instance.
+struct whereabouts {
+  std::vector<std::string> holders; // cells that have it
+  bool all_answered = true;         // false: some cell did not say
+};
+
+// A build whose whereabouts are unknown: found at start (the crash may have
+// come after a cell stored the instance and before its placement was
+// recorded here), or one whose cell did not answer. Every cell, cell0 and
+// disabled ones included, is asked; it is recorded where it is, and
+// scheduled again only once every cell has said it does not hold it. A cell
+// that is down is waited for: building it elsewhere could build it twice.
 void redrive(self_ptr self, const std::string& uuid) {
-  std::vector<conductor_actor> targets;
-  std::vector<std::string> cell_uuids;
-  for (auto& c : self->state.cells->all())
-    if (c.up()) {
-      targets.push_back(c.conductor);
-      cell_uuids.push_back(c.mapping.uuid);
+  if (!self->state.api->build_request(uuid))
+    return; // placed or deleted meanwhile
+  auto cells = self->state.cells->all();
+  if (cells.empty())
+    return schedule(self, uuid);
+  for (auto& c : cells)
+    if (!c.up()) {
+      spdlog::debug("instance {}: waiting for cell {} before re-driving it", uuid, c.mapping.name);
+      redrive_later(self, uuid);
+      return;
     }
-  auto then = [self, uuid, cell_uuids](gathered<storage::instance_record> found) {
-    for (std::size_t i = 0; i < found.size(); ++i)
-      if (found[i]) {
-        finish(self, uuid, cell_uuids[i]);
-        return;
-      }
-    schedule(self, uuid);
+  auto found = std::make_shared<whereabouts>();
+  auto left = std::make_shared<std::size_t>(cells.size());
+  auto one_done = [self, uuid, found, left] {
+    if (--*left > 0)
+      return;
+    if (!found->holders.empty()) {
+      if (found->holders.size() > 1)
+        spdlog::error("instance {} is in {} cells", uuid, found->holders.size());
+      finish(self, uuid, found->holders.front());
+    } else if (!found->all_answered) {
+      redrive_later(self, uuid);
+    } else {
+      schedule(self, uuid);
+    }
   };
-  scatter<storage::instance_record>(self, targets, self->state.opts.build_timeout, then,
-                                    caf::get_atom_v, uuid);
+  for (auto& c : cells)
+    self->request(c.conductor, wait_limit(self->system(), c.conductor, self->state.opts.build_timeout),
+                  caf::get_atom_v, uuid)
+      .then(
+        [found, one_done, cell_uuid = c.mapping.uuid](const storage::instance_record&) {
+          found->holders.push_back(cell_uuid);
+          one_done();
+        },
+        [found, one_done](caf::error& err) {
+          if (code_of(err) != errc::not_found)
+            found->all_answered = false;
+          one_done();
+        });
 }
 
 caf::behavior super_conductor_impl(self_ptr self, std::shared_ptr<api_cell> api,
@@ -169,6 +232,7 @@ caf::behavior super_conductor_impl(self_ptr self, std::shared_ptr<api_cell> api,
     redrive(self, br.instance.uuid);
   return {
     [self](schedule_atom, const std::string& uuid) { schedule(self, uuid); },
+    [self](redrive_atom, const std::string& uuid) { redrive(self, uuid); },
     [self](summary_atom, const cell_summary& s) { self->state.selector.update(s); },
     [self](deleted_atom, const std::string& uuid) {
       self->state.api->forget_instance(uuid, [uuid](std::error_code ec) {

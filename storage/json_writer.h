@@ -101,9 +101,30 @@ private:
       out_ += ',';
     first_ = false;
   }
+  // Length of the well-formed UTF-8 sequence that starts s[i] (RFC 3629:
+  // no overlongs, no surrogates, nothing above U+10FFFF), or 0.
+  static std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+    auto at = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    auto c = at(i);
+    std::size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+    if (n == 0 || c > 0xF4 || i + n > s.size())
+      return 0;
+    for (std::size_t k = 1; k < n; ++k)
+      if ((at(i + k) & 0xC0) != 0x80)
+        return 0;
+    auto second = at(i + 1);
+    if ((c == 0xE0 && second < 0xA0) || (c == 0xED && second > 0x9F) || (c == 0xF0 && second < 0x90)
+        || (c == 0xF4 && second > 0x8F))
+      return 0;
+    return n;
+  }
+
+  // Text that is not UTF-8 is written with U+FFFD in place of each bad
+  // byte, so that what is written always parses back.
   void quote(std::string_view s) {
     out_ += '"';
-    for (char c : s) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      char c = s[i];
       switch (c) {
         case '"': out_ += "\\\""; break;
         case '\\': out_ += "\\\\"; break;
@@ -115,8 +136,13 @@ private:
             char buf[8];
             std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
             out_ += buf;
-          } else {
+          } else if (static_cast<unsigned char>(c) < 0x80) {
             out_ += c;
+          } else if (auto n = utf8_sequence(s, i)) {
+            out_.append(s.data() + i, n);
+            i += n - 1;
+          } else {
+            out_ += "\xEF\xBF\xBD"; // U+FFFD
           }
       }
     }

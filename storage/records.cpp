@@ -76,7 +76,7 @@ NIMBUS_RECORD_FIELDS(
   availability_zone, vm_state, task_state, power_state, created_us, updated_us, launched_us,
   terminated_us, instance_name, reservation_id, launch_index, key_name, description, admin_pass,
   metadata, tags, fault)
-NIMBUS_RECORD_FIELDS(build_request, instance, request_id)
+NIMBUS_RECORD_FIELDS(build_request, instance, request_id, delete_requested)
 NIMBUS_RECORD_FIELDS(request_spec, instance_uuid, flavor_copy,
                                                 image_ref, project_id, user_id, availability_zone,
                                                 ignore_hosts)

@@ -5,7 +5,7 @@
 //
 // Every encoded record carries `schema_version`; decode() accepts every
 // version up to the current one. History:
-//   1: first version.
+//   1: first version; build_request.delete_requested came later (absent: false).
 // Times are microseconds since the Unix epoch (0 = unset).
 #include <cstdint>
 #include <map>
@@ -108,6 +108,9 @@ struct instance_record {
 struct build_request {
   instance_record instance;
   std::string request_id;
+  /// A delete came while the build was on its way to a cell: whichever cell
+  /// turns out to hold it deletes it, and this record stays until it has.
+  bool delete_requested = false;
 };
 
 /// What was asked for, as the schedulers see it.

@@ -1,5 +1,7 @@
 #include "actors/conductor/conductor_actor.h"
 
+#include <unordered_set>
+
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
@@ -30,6 +32,9 @@ struct conductor_state {
   std::int64_t next_instance_number = 1;
   std::uint64_t next_token = 1;
   std::unordered_map<std::uint64_t, std::function<void(std::error_code)>> pending_commits;
+  /// Builds (and burials) taken but not stored yet: asked about meanwhile,
+  /// this cell cannot say whether it holds them.
+  std::unordered_set<std::string> building;
   static inline const char* name = "conductor";
 };
 
@@ -37,6 +42,10 @@ using self_ptr = conductor_actor::stateful_pointer<conductor_state>;
 
 std::string not_found_message(const std::string& uuid) {
   return "Instance " + uuid + " could not be found.";
+}
+
+caf::error still_building(const std::string& uuid) {
+  return make_error(errc::unavailable, "Instance " + uuid + " is being built in this cell.");
 }
 
 // Makes `batch` durable through the store's group commit without blocking
@@ -84,10 +93,12 @@ void load(self_ptr self) {
   if (corrupt)
     spdlog::error("cell {}: {} instance records could not be decoded", st.opts.cell_name, corrupt);
   for (auto& r : records) {
-    start_instance(self, r);
+    auto actor = start_instance(self, r);
     if (!r.host.empty())
       self->request(st.scheduler, caf::infinite, claim_atom_v, r.host, r.uuid, r.flavor_copy, true)
         .then([](bool) {});
+    else if (!r.task_state.empty()) // no host will rejoin for it (cell0): resume it now
+      self->send(actor, reconcile_atom_v, host_actor{});
   }
   spdlog::info("cell {}: loaded {} instances, {} hosts", st.opts.cell_name, records.size(),
                st.hosts.size());
@@ -162,8 +173,10 @@ void on_report(self_ptr self, const host_report& report) {
 caf::result<std::string> build(self_ptr self, storage::build_request br,
                                storage::request_spec spec) {
   auto& st = self->state;
-  if (auto* existing = st.index.find(br.instance.uuid)) // re-driven after an API restart
+  if (auto* existing = st.index.find(br.instance.uuid)) // re-driven: one copy per cell
     return existing->host;
+  if (!st.building.insert(br.instance.uuid).second) // asked twice: the first one answers
+    return still_building(br.instance.uuid);
   auto rp = self->make_response_promise<std::string>();
   self->request(st.scheduler, caf::infinite, select_atom_v, spec)
     .then(
@@ -190,6 +203,7 @@ caf::result<std::string> build(self_ptr self, storage::build_request br,
                        storage::keys::action(r.uuid, create.start_us, create.request_id), create);
         commit(self, std::move(batch),
                [self, rp, r, p, hosts, create](std::error_code ec) mutable {
+                 self->state.building.erase(r.uuid);
                  if (ec) {
                    self->send(self->state.scheduler, release_atom_v, r.uuid);
                    rp.deliver(store_error(ec));
@@ -200,7 +214,10 @@ caf::result<std::string> build(self_ptr self, storage::build_request br,
                  rp.deliver(p.host);
                });
       },
-      [rp](caf::error& err) mutable { rp.deliver(err); });
+      [self, rp, uuid = br.instance.uuid](caf::error& err) mutable {
+        self->state.building.erase(uuid);
+        rp.deliver(err);
+      });
   return rp;
 }
 
@@ -209,6 +226,8 @@ caf::result<caf::ok_atom> bury(self_ptr self, storage::build_request br,
   auto& st = self->state;
   if (st.index.find(br.instance.uuid))
     return caf::ok_atom_v;
+  if (!st.building.insert(br.instance.uuid).second)
+    return still_building(br.instance.uuid);
   auto r = br.instance;
   r.vm_state = instance::vm_state::error;
   r.task_state = instance::task_state::none;
@@ -234,6 +253,7 @@ caf::result<caf::ok_atom> bury(self_ptr self, storage::build_request br,
                  storage::keys::action(r.uuid, a.start_us, a.request_id), a);
   auto rp = self->make_response_promise<caf::ok_atom>();
   commit(self, std::move(batch), [self, rp, r](std::error_code ec) mutable {
+    self->state.building.erase(r.uuid);
     if (ec) {
       rp.deliver(store_error(ec));
       return;
@@ -316,6 +336,8 @@ conductor_actor::behavior_type conductor_impl(self_ptr self, std::shared_ptr<sto
     [self](caf::get_atom, const std::string& uuid) -> caf::result<storage::instance_record> {
       if (auto* r = self->state.index.find(uuid))
         return *r;
+      if (self->state.building.count(uuid))
+        return still_building(uuid);
       return make_error(errc::not_found, not_found_message(uuid));
     },
     [self](list_atom, const list_query& q) { return self->state.index.page(q); },

@@ -279,8 +279,14 @@ instance_actor::behavior_type instance_impl(self_ptr self, storage::instance_rec
     },
     [self](action_atom, const action_request& req, host_actor host) -> caf::result<caf::ok_atom> {
       auto& st = self->state;
-      if (req.action == "delete" && st.record.task_state == task_state::deleting)
+      if (req.action == "delete" && st.record.task_state == task_state::deleting) {
+        // A delete is under way, or was cut short (its host call failed
+        // without an answer, or a restart came before its host rejoined):
+        // then this one runs it again.
+        if (!st.in_flight && !st.delete_after)
+          run_delete(self, host);
         return caf::ok_atom_v;
+      }
       if (auto refusal = check_action(req.action, req.hard, st.record); !refusal.empty())
         return make_error(errc::conflict, refusal);
       st.record.task_state = task_for(req.action, req.hard);

@@ -42,7 +42,7 @@ typename Inspector::result_type inspect(Inspector& f, instance_record& x) {
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, build_request& x) {
-  return f(caf::meta::type_name("build_request"), x.instance, x.request_id);
+  return f(caf::meta::type_name("build_request"), x.instance, x.request_id, x.delete_requested);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, request_spec& x) {

@@ -58,13 +58,23 @@ TEST_CASE("api cell: an instance mapping follows accept, placement and forget") 
     CHECK(m->project_id == "demo");
     CHECK(api.build_request("u1"));
 
-    REQUIRE_FALSE(wait([&](auto done) { api.record_placement("u1", "cell-a", done); }));
+    REQUIRE_FALSE(wait([&](auto done) {
+      api.record_placement("u1", "cell-a", [done](std::error_code ec, bool delete_it) {
+        CHECK_FALSE(delete_it);
+        done(ec);
+      });
+    }));
     CHECK(api.instance_mapping("u1")->cell_uuid == "cell-a");
     CHECK_FALSE(api.build_request("u1"));
     REQUIRE(api.request_spec("u1")); // kept after placement (down-cell records need it)
     CHECK(api.request_spec("u1")->image_ref == "img");
 
-    REQUIRE_FALSE(api.drop_build("u2"));
+    REQUIRE_FALSE(wait([&](auto done) { // never sent to a cell: the delete drops it
+      api.delete_unplaced("u2", [done](std::error_code ec, cells::api_cell::delete_step step) {
+        CHECK(step == cells::api_cell::delete_step::dropped);
+        done(ec);
+      });
+    }));
     CHECK_FALSE(api.instance_mapping("u2"));
   }
   { // what memory said is what the store kept

@@ -80,3 +80,18 @@ TEST_CASE("records: actions keep their events in order") {
   CHECK(back.events[1].start_us == 3);
   CHECK(back.events[1].result.empty());
 }
+
+TEST_CASE("records: bytes that are not UTF-8 are written as U+FFFD and the record still decodes") {
+  build_request br{full_record(), "req-9"};
+  br.instance.user_id = "bad\xff";           // a lone byte
+  br.instance.project_id = "cut\xe2\x98";    // a sequence cut short
+  br.instance.key_name = "sur\xed\xa0\x80";  // a surrogate
+  br.delete_requested = true;
+  build_request back;
+  REQUIRE_FALSE(decode(encode(br), &back));
+  CHECK(back.instance.user_id == "bad\xef\xbf\xbd");
+  CHECK(back.instance.project_id == "cut\xef\xbf\xbd\xef\xbf\xbd");
+  CHECK(back.instance.key_name == "sur\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+  CHECK(back.instance.name == br.instance.name); // good UTF-8 untouched
+  CHECK(back.delete_requested);
+}
