@@ -59,6 +59,7 @@ compute_service::compute_service(cells::compute_api& compute) {
   add_server_routes(routes_, compute);
   add_server_action_routes(routes_, compute);
   add_flavor_routes(routes_, compute);
+  add_flavor_manage_routes(routes_, compute);
   add_image_routes(routes_, compute);
   add_hypervisor_routes(routes_, compute);
   add_service_routes(routes_, compute);

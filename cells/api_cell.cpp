@@ -205,6 +205,16 @@ std::error_code api_cell::put(const storage::flavor& f) {
   }
   return ec;
 }
+std::error_code api_cell::erase_flavor(const std::string& id) {
+  storage::write_batch b;
+  b.erase(key_space::flavors, keys::flavor(id));
+  auto ec = store_->write(std::move(b));
+  if (!ec) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    flavors_.erase(id);
+  }
+  return ec;
+}
 std::error_code api_cell::put(const storage::image& i) {
   auto ec = put_one(*store_, key_space::images, keys::image(i.id), i);
   if (!ec) {

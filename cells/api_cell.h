@@ -96,6 +96,7 @@ public:
   std::error_code put(const storage::host_mapping& h);
   std::error_code put(const storage::flavor& f);
   std::error_code put(const storage::image& i);
+  std::error_code erase_flavor(const std::string& id);
 
 private:
   std::shared_ptr<storage::store> store_;

@@ -300,6 +300,32 @@ std::vector<storage::flavor> compute_api::flavors() const {
 std::optional<storage::flavor> compute_api::flavor(const std::string& id) const {
   return ctx_->api->flavor(id);
 }
+outcome<storage::flavor> compute_api::create_flavor(storage::flavor f) {
+  using result = outcome<storage::flavor>;
+  if (f.id.empty())
+    f.id = storage::random_uuid();
+  for (auto& known : ctx_->api->flavors()) {
+    if (known.id == f.id)
+      return result::failure(fault_kind::conflict, "Flavor with ID " + f.id + " already exists.");
+    if (known.name == f.name)
+      return result::failure(fault_kind::conflict, "Flavor with name " + f.name + " already exists.");
+  }
+  f.created_us = storage::now_us();
+  if (auto ec = ctx_->api->put(f))
+    return result::failure(fault_kind::internal, "Cannot store the flavor: " + ec.message());
+  result out;
+  out.value = std::move(f);
+  return out;
+}
+
+outcome<done> compute_api::delete_flavor(const std::string& id) {
+  if (!ctx_->api->flavor(id))
+    return outcome<done>::failure(fault_kind::not_found, "Flavor " + id + " could not be found.");
+  if (auto ec = ctx_->api->erase_flavor(id))
+    return outcome<done>::failure(fault_kind::internal, "Cannot delete the flavor: " + ec.message());
+  return {};
+}
+
 std::vector<storage::image> compute_api::images() const {
   return ctx_->api->images();
 }

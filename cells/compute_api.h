@@ -106,6 +106,11 @@ public:
 
   std::vector<storage::flavor> flavors() const;
   std::optional<storage::flavor> flavor(const std::string& id) const;
+  /// Adds a flavor (an empty id gets a uuid); a conflict if its id or name
+  /// is taken. Blocks for the durable write (an admin's rare call).
+  outcome<storage::flavor> create_flavor(storage::flavor f);
+  /// Servers keep their flavor copies; only new boots lose it.
+  outcome<done> delete_flavor(const std::string& id);
   std::vector<storage::image> images() const;
   std::optional<storage::image> image(const std::string& id) const;
 

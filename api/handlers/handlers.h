@@ -13,6 +13,8 @@ void add_version_routes(router& r);
 void add_server_routes(router& r, cells::compute_api& compute);
 void add_server_action_routes(router& r, cells::compute_api& compute);
 void add_flavor_routes(router& r, cells::compute_api& compute);
+/// Admin: create and delete flavors (os-flavor-manage).
+void add_flavor_manage_routes(router& r, cells::compute_api& compute);
 void add_image_routes(router& r, cells::compute_api& compute);
 void add_hypervisor_routes(router& r, cells::compute_api& compute);
 void add_service_routes(router& r, cells::compute_api& compute);
