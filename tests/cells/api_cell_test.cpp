@@ -124,3 +124,83 @@ TEST_CASE("api cell: flavors and images by id; reload sees writes made around it
   REQUIRE(mappings.size() == 1);
   CHECK(mappings[0].instance_uuid == "u9");
 }
+
+namespace {
+
+using step = cells::api_cell::delete_step;
+
+step delete_now(cells::api_cell& api, const std::string& uuid) {
+  std::promise<step> done;
+  api.delete_unplaced(uuid, [&](std::error_code ec, step s) {
+    CHECK_FALSE(ec);
+    done.set_value(s);
+  });
+  return done.get_future().get();
+}
+
+bool place_now(cells::api_cell& api, const std::string& uuid, const std::string& cell) {
+  std::promise<bool> done;
+  api.record_placement(uuid, cell, [&](std::error_code ec, bool delete_it) {
+    CHECK_FALSE(ec);
+    done.set_value(delete_it);
+  });
+  return done.get_future().get();
+}
+
+void accept_now(cells::api_cell& api, const std::string& uuid) {
+  storage::request_spec spec;
+  spec.instance_uuid = uuid;
+  REQUIRE_FALSE(wait([&](auto done) { api.accept_builds({build_of(uuid)}, {spec}, done); }));
+}
+
+} // namespace
+
+TEST_CASE("api cell: a delete before the build leaves drops it, and nothing is placed after") {
+  test::temp_dir dir;
+  cells::api_cell api(open_store(dir));
+  accept_now(api, "u1");
+  CHECK(delete_now(api, "u1") == step::dropped);
+  CHECK_FALSE(api.instance_mapping("u1"));
+  CHECK_FALSE(api.begin_placement("u1"));
+}
+
+TEST_CASE("api cell: a delete while the build is out wins when the placement lands, across a restart") {
+  test::temp_dir dir;
+  {
+    cells::api_cell api(open_store(dir));
+    accept_now(api, "u1");
+    REQUIRE(api.begin_placement("u1"));
+    CHECK(delete_now(api, "u1") == step::flagged);
+    CHECK(api.build_request("u1")->delete_requested);
+  }
+  { // the crash came before the placement landed: the flag was kept
+    cells::api_cell api(open_store(dir));
+    auto pending = api.build_requests();
+    REQUIRE(pending.size() == 1);
+    CHECK(pending[0].delete_requested);
+    // The re-drive finds it in cell-a: recorded there, and to be deleted there.
+    CHECK(place_now(api, "u1", "cell-a"));
+    CHECK(api.instance_mapping("u1")->cell_uuid == "cell-a");
+    CHECK(delete_now(api, "u1") == step::in_cell); // a second DELETE goes to the cell
+  }
+  { // until the cell reports the delete, the flagged request stays
+    cells::api_cell api(open_store(dir));
+    REQUIRE(api.build_requests().size() == 1);
+    REQUIRE_FALSE(wait([&](auto done) { api.forget_instance("u1", done); }));
+  }
+  cells::api_cell api(open_store(dir));
+  CHECK(api.build_requests().empty());
+  CHECK_FALSE(api.instance_mapping("u1"));
+}
+
+TEST_CASE("api cell: a flagged build that no cell took is dropped when it would be sent again") {
+  test::temp_dir dir;
+  cells::api_cell api(open_store(dir));
+  accept_now(api, "u1");
+  REQUIRE(api.begin_placement("u1"));
+  CHECK(delete_now(api, "u1") == step::flagged);
+  api.end_placement("u1"); // the cell refused it
+  CHECK_FALSE(api.begin_placement("u1"));
+  CHECK_FALSE(api.instance_mapping("u1"));
+  CHECK_FALSE(api.build_request("u1"));
+}
