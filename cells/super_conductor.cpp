@@ -52,23 +52,41 @@ bool refused(const caf::error& err) {
   return code_of(err) == errc::no_valid_host;
 }
 
+// A server deleted while its build was on the way landed in `cell_uuid`:
+// that cell deletes it. Asked again until the cell has taken the delete (it
+// may be down, or die before it answers); the flagged build request keeps
+// the delete across an API restart until the cell reports it done.
+void delete_in_cell(self_ptr self, const std::string& uuid, const std::string& cell_uuid) {
+  auto cell = self->state.cells->get(cell_uuid);
+  if (!cell) // the cell was removed: nothing left to delete it in
+    return self->state.api->forget_instance(uuid, [](std::error_code) {});
+  auto again = [self, uuid, cell_uuid] {
+    self->delayed_send(self, recheck_interval, caf::delete_atom_v, uuid, cell_uuid);
+  };
+  if (!cell->up())
+    return again();
+  action_request del;
+  del.uuid = uuid;
+  del.action = "delete";
+  del.request_id = "req-" + uuid;
+  self->request(cell->conductor, wait_limit(self->system(), cell->conductor, self->state.opts.build_timeout),
+                action_atom_v, del)
+    .then([](caf::ok_atom) {}, // its deleted report drops the build request
+          [self, uuid, again](caf::error& err) {
+            if (code_of(err) == errc::not_found) // deleted already: make sure we let go
+              return self->state.api->forget_instance(uuid, [](std::error_code) {});
+            again();
+          });
+}
+
 void finish(self_ptr self, const std::string& uuid, const std::string& cell_uuid) {
-  auto cells = self->state.cells;
-  self->state.api->record_placement(uuid, cell_uuid, [uuid, cell_uuid, cells](std::error_code ec,
-                                                                              bool delete_it) {
+  auto handle = caf::actor_cast<caf::actor>(self);
+  self->state.api->record_placement(uuid, cell_uuid, [uuid, cell_uuid, handle](std::error_code ec,
+                                                                               bool delete_it) {
     if (ec)
       spdlog::error("instance {}: cannot record its placement: {}", uuid, ec.message());
-    if (!delete_it)
-      return;
-    // Deleted while it was being placed: the cell lets it go too, and
-    // reports the delete, which drops the flagged build request.
-    if (auto cell = cells->get(cell_uuid); cell && cell->up()) {
-      action_request del;
-      del.uuid = uuid;
-      del.action = "delete";
-      del.request_id = "req-" + uuid;
-      caf::anon_send(cell->conductor, action_atom_v, del);
-    }
+    if (delete_it) // called on the store's thread: continue in the actor
+      caf::anon_send(handle, caf::delete_atom_v, uuid, cell_uuid);
   });
 }
 
@@ -233,6 +251,9 @@ caf::behavior super_conductor_impl(self_ptr self, std::shared_ptr<api_cell> api,
   return {
     [self](schedule_atom, const std::string& uuid) { schedule(self, uuid); },
     [self](redrive_atom, const std::string& uuid) { redrive(self, uuid); },
+    [self](caf::delete_atom, const std::string& uuid, const std::string& cell_uuid) {
+      delete_in_cell(self, uuid, cell_uuid);
+    },
     [self](summary_atom, const cell_summary& s) { self->state.selector.update(s); },
     [self](deleted_atom, const std::string& uuid) {
       self->state.api->forget_instance(uuid, [uuid](std::error_code ec) {

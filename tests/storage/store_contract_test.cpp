@@ -3,6 +3,7 @@
 
 #include <thread>
 
+#include "storage/fault_injecting_store.h"
 #include "storage/keys.h"
 #include "storage/record_io.h"
 #include "storage/store.h"
@@ -27,7 +28,13 @@ std::unique_ptr<store> make_memory(const nimbus::test::temp_dir&) {
   return make_memory_store();
 }
 
-const store_factory factories[] = {{"rocksdb", make_rocks}, {"memory", make_memory}};
+// With no fault armed, the wrapper keeps the contract of what it wraps.
+std::unique_ptr<store> make_faulty_rocks(const nimbus::test::temp_dir& dir) {
+  return std::make_unique<fault_injecting_store>(std::shared_ptr<store>(make_rocks(dir)));
+}
+
+const store_factory factories[] = {
+  {"rocksdb", make_rocks}, {"memory", make_memory}, {"fault_injecting(rocksdb)", make_faulty_rocks}};
 
 } // namespace
 
