@@ -79,7 +79,7 @@ private:
     auto& msg = parser_->get();
     if (parser_->is_done())
       return dispatch();
-    if (beast::iequals(msg[http::field::expect], "100-continue")) {
+    if (msg.version() >= 11 && beast::iequals(msg[http::field::expect], "100-continue")) {
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
                                                                      msg.version());
       http::async_write(stream_, *cont, [self = shared_from_this(), cont](error_code ec, std::size_t) {
@@ -117,11 +117,21 @@ private:
 
   void refuse(api_response resp) {
     keep_alive_ = false;
+    head_ = false;
     version_ = 11;
     write(std::move(resp));
   }
 
   void dispatch() {
+    try {
+      dispatch_request();
+    } catch (const std::exception& e) { // building the request failed (out of memory, ...)
+      spdlog::error("http: cannot take a request: {}", e.what());
+      close();
+    }
+  }
+
+  void dispatch_request() {
     auto msg = parser_->release();
     keep_alive_ = msg.keep_alive();
     version_ = msg.version();
@@ -160,15 +170,21 @@ private:
   void write(api_response resp) {
     auto out = std::make_shared<http::response<http::string_body>>(
       static_cast<http::status>(resp.status), version_);
-    for (auto& [k, v] : resp.headers)
-      out->set(k, v);
-    if (!resp.body.empty()) {
-      out->set(http::field::content_type, "application/json");
-      if (!head_)
-        out->body() = std::move(resp.body);
+    try {
+      for (auto& [k, v] : resp.headers)
+        out->set(k, v);
+      bool bodiless = resp.status == 204 || resp.status == 304 || resp.status < 200;
+      if (!resp.body.empty() && !bodiless) {
+        out->set(http::field::content_type, "application/json");
+        if (!head_)
+          out->body() = std::move(resp.body);
+      }
+      out->keep_alive(keep_alive_);
+      out->prepare_payload();
+    } catch (const std::exception& e) { // nothing may escape into Asio's threads
+      spdlog::error("http: cannot write a {} response: {}", resp.status, e.what());
+      return close();
     }
-    out->keep_alive(keep_alive_);
-    out->prepare_payload();
     stream_.expires_after(limits().client_timeout); // a client that does not read
     http::async_write(stream_, *out, [self = shared_from_this(), out](error_code ec, std::size_t) {
       if (ec || !out->keep_alive())
@@ -264,6 +280,12 @@ void http_server::close() {
   for (auto& t : impl_->threads)
     t.join();
   impl_->threads.clear();
+  // No thread runs the io_context any more: the acceptor can be closed from
+  // here, so the port stops taking connections while the process winds down.
+  if (impl_->acceptor) {
+    error_code ignored;
+    impl_->acceptor->close(ignored);
+  }
 }
 
 std::size_t http_server::connections() const {

@@ -1,6 +1,7 @@
 #include "cells/api_cell.h"
 
 #include <algorithm>
+#include <future>
 
 #include "storage/keys.h"
 #include "storage/record_io.h"
@@ -70,7 +71,11 @@ void api_cell::reload() {
   auto images = storage::read_all<storage::image>(*store_, key_space::images);
   pending_.clear();
   pending_specs_.clear();
+  placing_.clear();
   for (auto& br : builds) {
+    // Where a build found in the store is, nobody knows until the re-drive
+    // has asked the cells: a delete meanwhile must not drop it as unsent.
+    placing_.insert(br.instance.uuid);
     storage::request_spec spec;
     if (!storage::read(*store_, key_space::request_specs, keys::instance(br.instance.uuid), &spec))
       pending_specs_.emplace(br.instance.uuid, std::move(spec));
@@ -182,6 +187,25 @@ void api_cell::accept_builds(std::vector<storage::build_request> builds,
     }
     done(ec);
   });
+}
+
+std::error_code api_cell::write_mappings(storage::write_batch batch,
+                                        const std::vector<storage::instance_mapping>& put,
+                                        const std::vector<std::string>& erased) {
+  std::promise<std::error_code> done;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& m : put) {
+      storage::stage(batch, key_space::instance_mappings, keys::mapping(m.instance_uuid), m);
+      mappings_[m.instance_uuid] = m;
+    }
+    for (auto& uuid : erased) {
+      batch.erase(key_space::instance_mappings, keys::mapping(uuid));
+      mappings_.erase(uuid);
+    }
+    store_->write_async(std::move(batch), [&done](std::error_code ec) { done.set_value(ec); });
+  }
+  return done.get_future().get();
 }
 
 void api_cell::map_hosts(const std::vector<storage::host_mapping>& hosts, storage::done_fn done) {

@@ -30,9 +30,17 @@ public:
   explicit api_cell(std::shared_ptr<storage::store> store);
 
   storage::store& store() { return *store_; }
-  /// Reads the remembered records (mappings, flavors, images) from the store
-  /// again, after a writer that went around this class.
+  /// Reads the remembered records (build requests, mappings, flavors,
+  /// images) from the store again. Only while nothing else writes them (at
+  /// start, in tests): decisions queued to the store would be lost.
   void reload();
+
+  /// Writes `batch` with instance mappings put and erased, keeping memory in
+  /// step, as one durable write in line with the decisions below (for
+  /// nimbus-manage's map_instances and delete_cell). Blocks.
+  std::error_code write_mappings(storage::write_batch batch,
+                                 const std::vector<storage::instance_mapping>& put,
+                                 const std::vector<std::string>& erased);
 
   std::vector<storage::cell_mapping> cell_mappings() const;
   std::optional<storage::cell_mapping> cell_mapping(const std::string& uuid_or_name) const;

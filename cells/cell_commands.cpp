@@ -224,10 +224,11 @@ int delete_cell(context& c) {
   storage::write_batch b;
   for (auto& h : hosts)
     b.erase(key_space::host_mappings, storage::keys::host(h.host));
+  std::vector<std::string> unmapped;
   for (auto& i : instances)
-    b.erase(key_space::instance_mappings, storage::keys::mapping(i.instance_uuid));
+    unmapped.push_back(i.instance_uuid);
   b.erase(key_space::cell_mappings, storage::keys::cell(uuid));
-  if (auto ec = c.api.store().write(std::move(b))) {
+  if (auto ec = c.api.write_mappings(std::move(b), {}, unmapped)) {
     c.err << "Cannot delete the cell: " << ec.message() << "\n";
     return 1;
   }
@@ -322,7 +323,7 @@ int map_instances(context& c) {
   auto cell_store = path.empty() ? nullptr : open_store(path, true, c.err);
   if (!cell_store)
     return 255;
-  storage::write_batch b;
+  std::vector<storage::instance_mapping> found;
   long mapped = 0;
   bool more = false;
   for (auto& r : storage::read_all<storage::instance_record>(*cell_store, key_space::instances)) {
@@ -332,11 +333,10 @@ int map_instances(context& c) {
       more = true;
       break;
     }
-    storage::stage(b, key_space::instance_mappings, storage::keys::mapping(r.uuid),
-                   storage::instance_mapping{r.uuid, m->uuid, r.project_id, r.user_id, r.created_us});
+    found.push_back({r.uuid, m->uuid, r.project_id, r.user_id, r.created_us});
     ++mapped;
   }
-  if (!b.empty() && c.api.store().write(std::move(b)))
+  if (!found.empty() && c.api.write_mappings({}, found, {}))
     return 255;
   return more ? 1 : 0;
 }

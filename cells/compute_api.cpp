@@ -399,10 +399,8 @@ manage_result compute_api::manage(const std::string& command,
   r.rc = run_cell_v2(command, opts, *ctx_->api, ctx_->data_dir, out, err);
   r.out = out.str();
   r.err = err.str();
-  if (!cell_v2_reads_only(command)) {
-    ctx_->api->reload(); // the command wrote to the API store directly
-    refresh_cells();
-  }
+  if (!cell_v2_reads_only(command))
+    refresh_cells(); // its mapping writes went through the API cell (write_mappings)
   caf::logger::set_current_actor_system(nullptr);
   return r;
 }

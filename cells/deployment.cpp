@@ -109,6 +109,10 @@ struct deployment::impl {
         c->stop();
       helpers.clear();
       lone_hosts.clear();
+      // Writes still queued to the API store answer into the gateway (a
+      // create's 202): let them land before the gateway goes.
+      if (api)
+        api->store().write({});
       compute.reset();
       ctx.reset();
       cells.clear();

@@ -60,6 +60,8 @@ caf::behavior gateway_impl(caf::event_based_actor* self, std::shared_ptr<gateway
           j(self);
         } catch (const std::exception& e) { // one failing job takes no other with it
           spdlog::error("gateway: a job failed: {}", e.what());
+        } catch (...) {
+          spdlog::error("gateway: a job failed with an unknown exception");
         }
       }
     },
@@ -67,30 +69,43 @@ caf::behavior gateway_impl(caf::event_based_actor* self, std::shared_ptr<gateway
 }
 
 // Spawns the actor that runs q's jobs, and a new one each time it dies
-// while the gateway lives. The caller holds q->mutex.
+// while the gateway lives. Called without q->mutex: CAF runs an attached
+// functor at once if the actor has ended already.
 void start_actor(const std::shared_ptr<gateway::queue>& q) {
-  q->actor = q->sys->spawn(gateway_impl, q);
+  auto actor = q->sys->spawn(gateway_impl, q);
   std::weak_ptr<gateway::queue> weak = q;
-  q->actor->attach_functor([weak](const caf::error&) {
+  actor->attach_functor([weak](const caf::error&) {
     auto q = weak.lock();
     if (!q)
       return;
-    std::lock_guard<std::mutex> lock(q->mutex);
-    if (q->stopping)
-      return;
+    {
+      std::lock_guard<std::mutex> lock(q->mutex);
+      if (q->stopping)
+        return;
+    }
     spdlog::warn("gateway: its actor ended; starting another");
     start_actor(q);
-    q->poked = !q->jobs.empty();
-    if (q->poked)
-      caf::anon_send(q->actor, run_atom_v);
   });
+  caf::actor poke;
+  {
+    std::lock_guard<std::mutex> lock(q->mutex);
+    if (q->stopping) { // the gateway went while this one started
+      caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+      return;
+    }
+    q->actor = actor;
+    q->poked = !q->jobs.empty(); // jobs given to the one that died
+    if (q->poked)
+      poke = actor;
+  }
+  if (poke)
+    caf::anon_send(poke, run_atom_v);
 }
 
 } // namespace
 
 gateway::gateway(caf::actor_system& sys) : queue_(std::make_shared<queue>()) {
   queue_->sys = &sys;
-  std::lock_guard<std::mutex> lock(queue_->mutex);
   start_actor(queue_);
 }
 

@@ -1,6 +1,7 @@
 #include "cells/super_conductor.h"
 
 #include <unordered_map>
+#include <unordered_set>
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
@@ -24,6 +25,16 @@ struct super_state {
   cell_selector selector;
   /// Build requests waiting for a cell to come up, and since when.
   std::unordered_map<std::string, std::chrono::steady_clock::time_point> waiting_since;
+  /// Builds sent to a cell and not answered yet, by server: which conductor,
+  /// and which attempt (a late answer to an older one changes nothing).
+  struct sending {
+    caf::actor_addr conductor;
+    std::uint64_t attempt = 0;
+  };
+  std::unordered_map<std::string, sending> out_to;
+  std::uint64_t next_attempt = 1;
+  /// Conductors this actor monitors (each once).
+  std::unordered_set<caf::actor_addr> watched;
   static inline const char* name = "super_conductor";
 };
 
@@ -94,7 +105,8 @@ void bury(self_ptr self, std::shared_ptr<build> b) {
   auto cell0 = self->state.cells->get(cell0_uuid);
   auto& uuid = b->request.instance.uuid;
   if (!cell0 || !cell0->up()) {
-    spdlog::error("cannot bury {}: cell0 is not running", uuid);
+    spdlog::error("cannot bury {}: cell0 is not running; trying again", uuid);
+    redrive_later(self, uuid);
     return;
   }
   if (!self->state.api->begin_placement(uuid))
@@ -109,6 +121,43 @@ void bury(self_ptr self, std::shared_ptr<build> b) {
             spdlog::error("instance {}: cell0 did not take it: {}", uuid, self->system().render(err));
             redrive_later(self, uuid); // it may hold it all the same
           });
+}
+
+// Remembers where a build went, and watches that conductor: when its cell
+// is lost, the builds out to it are re-driven at once rather than after
+// build_timeout.
+std::uint64_t sent_to(self_ptr self, const std::string& uuid, const conductor_actor& conductor) {
+  auto addr = caf::actor_cast<caf::actor_addr>(conductor);
+  auto attempt = self->state.next_attempt++;
+  self->state.out_to[uuid] = {addr, attempt};
+  if (self->state.watched.insert(addr).second)
+    self->monitor(conductor);
+  return attempt;
+}
+
+// The answer to `attempt` came: true if it is still the one out (the
+// caller acts on it), false if the build was re-driven meanwhile.
+bool answered(self_ptr self, const std::string& uuid, std::uint64_t attempt) {
+  auto it = self->state.out_to.find(uuid);
+  if (it == self->state.out_to.end() || it->second.attempt != attempt)
+    return false;
+  self->state.out_to.erase(it);
+  return true;
+}
+
+void on_cell_lost(self_ptr self, const caf::down_msg& dm) {
+  auto& st = self->state;
+  st.watched.erase(dm.source);
+  std::vector<std::string> lost;
+  for (auto& [uuid, out] : st.out_to)
+    if (out.conductor == dm.source)
+      lost.push_back(uuid);
+  if (!lost.empty())
+    spdlog::warn("a cell was lost with {} builds out to it: asking the cells where they are", lost.size());
+  for (auto& uuid : lost) {
+    st.out_to.erase(uuid);
+    redrive_later(self, uuid);
+  }
 }
 
 void try_cell(self_ptr self, std::shared_ptr<build> b, std::size_t i) {
@@ -126,13 +175,17 @@ void try_cell(self_ptr self, std::shared_ptr<build> b, std::size_t i) {
     return; // deleted meanwhile
   self->state.selector.sending(cell->mapping.uuid, b->spec.flavor_copy);
   auto limit = wait_limit(self->system(), cell->conductor, self->state.opts.build_timeout);
+  auto attempt = sent_to(self, uuid, cell->conductor);
   self->request(cell->conductor, limit, build_atom_v, b->request, b->spec)
     .then(
-      [self, b, cell_uuid = cell->mapping.uuid](const std::string&) {
+      [self, b, attempt, cell_uuid = cell->mapping.uuid](const std::string&) {
+        answered(self, b->request.instance.uuid, attempt); // placed, whoever else asked
         finish(self, b->request.instance.uuid, cell_uuid);
       },
-      [self, b, i, name = cell->mapping.name](caf::error& err) {
+      [self, b, i, attempt, name = cell->mapping.name](caf::error& err) {
         auto& uuid = b->request.instance.uuid;
+        if (!answered(self, uuid, attempt))
+          return; // its cell was lost and it is being re-driven already
         auto text = message_of(err);
         b->last_error = text.empty() ? self->system().render(err) : text;
         if (!refused(err)) {
@@ -152,8 +205,10 @@ void schedule(self_ptr self, const std::string& uuid) {
   auto& st = self->state;
   auto request = st.api->build_request(uuid);
   auto spec = st.api->request_spec(uuid);
-  if (!request || !spec)
+  if (!request || !spec) {
+    st.waiting_since.erase(uuid);
     return; // deleted before it was scheduled
+  }
   std::vector<std::string> usable;
   bool some_down = false;
   for (auto& c : st.cells->all()) {
@@ -243,6 +298,7 @@ caf::behavior super_conductor_impl(self_ptr self, std::shared_ptr<api_cell> api,
   for (auto& c : self->state.cells->all()) // remote cells subscribe us when they connect
     if (c.up())
       self->send(c.conductor, subscribe_atom_v, caf::actor_cast<caf::actor>(self), c.mapping.uuid);
+  self->set_down_handler([self](caf::down_msg& dm) { on_cell_lost(self, dm); });
   auto pending = self->state.api->build_requests();
   if (!pending.empty())
     spdlog::info("re-driving {} build requests accepted before the restart", pending.size());

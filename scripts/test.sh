@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Quick start, command two: install what is missing, build, and run every
-# test (doctest units and the end-to-end tests) through CTest.
+# test (doctest units and the end-to-end tests) through CTest, then the fuzz
+# test against an ASan + UBSan build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
-cd build
-ctest --output-on-failure -j "${NIMBUS_TEST_JOBS:-2}" --timeout 900
+(cd build && ctest --output-on-failure -j "${NIMBUS_TEST_JOBS:-2}" --timeout 900)
+scripts/test-sanitizers.sh

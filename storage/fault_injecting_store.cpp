@@ -14,14 +14,29 @@ void fault_injecting_store::hold_writes() {
 }
 
 void fault_injecting_store::release_writes() {
-  std::deque<held_write> out;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    holding_ = false;
-    out.swap(held_);
+  // Writes that come while the held ones are passed on wait behind them:
+  // the order writes were submitted in is the order they reach the store.
+  for (;;) {
+    held_write w;
+    std::error_code ec;
+    verdict v;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (held_.empty()) {
+        holding_ = false;
+        return;
+      }
+      w = std::move(held_.front());
+      held_.pop_front();
+      holding_ = false; // decide for this write as if it came now
+      v = next(&ec);
+      holding_ = true;
+    }
+    if (v == verdict::pass)
+      inner_->write_async(std::move(w.batch), std::move(w.done));
+    else if (v == verdict::fail && w.done)
+      w.done(ec);
   }
-  for (auto& w : out)
-    write_async(std::move(w.batch), std::move(w.done));
 }
 
 std::size_t fault_injecting_store::held() const {

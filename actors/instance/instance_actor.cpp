@@ -20,6 +20,7 @@ struct instance_state {
   storage::instance_action current; // the action in progress (request_id empty: none)
   bool in_flight = false;           // a host call is outstanding
   bool delete_after = false;        // delete once the call in flight returns
+  bool delete_started = false;      // a delete was accepted and runs (or waits for its host)
   host_actor delete_host;
   std::vector<std::string> boot_names; // chosen host, then alternates
   std::vector<host_actor> boot_hosts;
@@ -100,8 +101,14 @@ void finish_delete(self_ptr self) {
 void run_delete(self_ptr self, host_actor host) {
   auto& st = self->state;
   st.delete_after = false;
-  if (st.record.host.empty() || !host) { // never placed (cell0): nothing to destroy
+  st.delete_started = true;
+  if (st.record.host.empty()) { // never placed (cell0): nothing to destroy
     finish_delete(self);
+    return;
+  }
+  if (!host) { // its host has not joined (yet): the delete runs when it does
+    spdlog::info("instance {}: delete waits for host {}", st.record.uuid, st.record.host);
+    st.delete_started = false;
     return;
   }
   st.in_flight = true;
@@ -110,6 +117,7 @@ void run_delete(self_ptr self, host_actor host) {
           [self](caf::error& err) {
             auto& st = self->state;
             st.in_flight = false;
+            st.delete_started = false;
             spdlog::error("instance {}: delete failed: {}", st.record.uuid,
                           self->system().render(err));
             st.record.vm_state = vm_state::error;
@@ -235,7 +243,8 @@ void run_action(self_ptr self, const action_request& req, const host_actor& host
 void resume(self_ptr self, host_actor host) {
   auto& r = self->state.record;
   if (r.task_state == task_state::deleting) {
-    run_delete(self, host);
+    if (!self->state.delete_started) // not one already running
+      run_delete(self, host);
     return;
   }
   if (r.vm_state == vm_state::building && !r.host.empty() && host) {
@@ -283,13 +292,14 @@ instance_actor::behavior_type instance_impl(self_ptr self, storage::instance_rec
         // A delete is under way, or was cut short (its host call failed
         // without an answer, or a restart came before its host rejoined):
         // then this one runs it again.
-        if (!st.in_flight && !st.delete_after)
+        if (!st.delete_started)
           run_delete(self, host);
         return caf::ok_atom_v;
       }
       if (auto refusal = check_action(req.action, req.hard, st.record); !refusal.empty())
         return make_error(errc::conflict, refusal);
       st.record.task_state = task_for(req.action, req.hard);
+      st.delete_started = req.action == "delete";
       begin_action(self, req.action, req.request_id, req.user_id, req.project_id);
       // A delete while a host call is out runs when that call returns.
       bool deferred = req.action == "delete" && st.in_flight;
