@@ -1,6 +1,7 @@
 #include "api/http_server.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cctype>
 #include <optional>
@@ -118,8 +119,29 @@ private:
   void refuse(api_response resp) {
     keep_alive_ = false;
     head_ = false;
+    refused_ = true;
     version_ = 11;
     write(std::move(resp));
+  }
+
+  // After refusing a request whose body may still be on its way: stop
+  // sending, and read (and drop) what comes for a moment before closing.
+  // Closing at once with unread data makes the kernel send a reset, which
+  // can destroy the answer before the client has read it.
+  void linger() {
+    error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds(2));
+    drain();
+  }
+
+  void drain() {
+    stream_.async_read_some(net::buffer(scratch_), [self = shared_from_this()](error_code ec, std::size_t n) {
+      self->drained_ += n;
+      if (ec || self->drained_ > (std::size_t{1} << 20))
+        return self->close();
+      self->drain();
+    });
   }
 
   void dispatch() {
@@ -156,9 +178,21 @@ private:
     auto reply = [self, replied](api_response resp) {
       if (replied->exchange(true))
         return;
-      net::post(self->stream_.get_executor(),
-                [self, resp = std::move(resp)]() mutable { self->write(std::move(resp)); });
+      net::post(self->stream_.get_executor(), [self, resp = std::move(resp)]() mutable {
+        self->deadline_.cancel();
+        self->write(std::move(resp));
+      });
     };
+    // A handler that never answers (a lost reply inside) must not pin the
+    // connection: past request_timeout the client gets a 503.
+    auto number = ++request_no_;
+    deadline_.expires_after(limits().request_timeout);
+    deadline_.async_wait([self, number, reply](error_code ec) {
+      if (ec || number != self->request_no_)
+        return;
+      spdlog::error("http: a request got no answer within {} s", self->limits().request_timeout.count());
+      reply(fault_response(503, "The request was not answered in time."));
+    });
     try {
       server_->handler(std::move(req), reply);
     } catch (const std::exception& e) {
@@ -187,6 +221,8 @@ private:
     }
     stream_.expires_after(limits().client_timeout); // a client that does not read
     http::async_write(stream_, *out, [self = shared_from_this(), out](error_code ec, std::size_t) {
+      if (!ec && self->refused_)
+        return self->linger();
       if (ec || !out->keep_alive())
         return self->close();
       self->read_header(self->limits().keepalive_timeout);
@@ -205,6 +241,11 @@ private:
   std::optional<http::request_parser<http::string_body>> parser_;
   bool keep_alive_ = true;
   bool head_ = false;
+  bool refused_ = false; // the request could not be read: linger, then close
+  std::array<char, 8192> scratch_{};
+  std::size_t drained_ = 0;
+  net::steady_timer deadline_{stream_.get_executor()}; // for the handler's answer
+  std::uint64_t request_no_ = 0; // which request the deadline is for
   unsigned version_ = 11;
 };
 

@@ -6,7 +6,9 @@
 // whole within client_timeout, an idle keep-alive connection is closed after
 // keepalive_timeout, headers and bodies have size limits (answered 400 / 413
 // in Nova's fault format), and connections beyond max_connections are closed
-// as they are accepted. Nothing a client sends throws out of the listener.
+// as they are accepted. A request Nimbus has not answered within
+// request_timeout is answered 503. Nothing a client sends throws out of the
+// listener.
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -29,6 +31,7 @@ struct http_limits {
   std::chrono::seconds client_timeout{60};       // [api] client_timeout: to send one request
   std::chrono::seconds keepalive_timeout{60};    // [api] keepalive_timeout: idle between requests
   std::size_t max_connections = 4096;            // [api] max_connections
+  std::chrono::seconds request_timeout{180};     // [api] request_timeout: for Nimbus to answer
 };
 
 class http_server {

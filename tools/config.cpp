@@ -123,6 +123,7 @@ bool load_config(const std::string& path, service_config* out, std::string* erro
   r.seconds("api", "client_timeout", &http.client_timeout);
   r.seconds("api", "keepalive_timeout", &http.keepalive_timeout);
   r.integer("api", "max_connections", &http.max_connections);
+  r.seconds("api", "request_timeout", &http.request_timeout);
   r.integer("all_in_one", "cells", &d.cells);
   r.integer("all_in_one", "hosts_per_cell", &d.hosts_per_cell);
   r.integer("all_in_one", "host_vcpus", &d.host_vcpus);

@@ -14,7 +14,7 @@ struct api_options {
   int port = 8774;                  // [api] port
   int image_port = 9292;            // [api] image_port (Glance v2 subset)
   /// [api] workers (HTTP threads), max_request_body_size, max_header_size,
-  /// client_timeout, keepalive_timeout, max_connections.
+  /// client_timeout, keepalive_timeout, max_connections, request_timeout.
   api::http_limits http;
 };
 
