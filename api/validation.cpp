@@ -84,6 +84,23 @@ bool valid_name(const std::string& name) {
   return std::none_of(name.begin(), name.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
 }
 
+std::string unexpected_property(const std::string& key) {
+  return "Additional properties are not allowed ('" + key + "' was unexpected)";
+}
+
+std::optional<api_response> check_name(const ordered_json& n) {
+  if (!n.is_string())
+    return bad_request(invalid_input("name", n, python_repr(n) + " is not of type 'string'"));
+  auto& text = n.get_ref<const std::string&>();
+  if (text.empty())
+    return bad_request(invalid_input("name", n, "'' is too short"));
+  if (utf8_length(text) > 255)
+    return bad_request(invalid_input("name", n, python_repr(n) + " is too long"));
+  if (!valid_name(text))
+    return bad_request(invalid_input("name", n, invalid_name_reason));
+  return std::nullopt;
+}
+
 std::size_t nesting_depth(const std::string& text) {
   std::size_t depth = 0, deepest = 0;
   bool in_string = false, escaped = false;

@@ -31,6 +31,13 @@ inline const std::string invalid_name_reason =
   "An invalid 'name' value was provided. The name must be: printable characters. "
   "Can not start or end with whitespace.";
 
+/// jsonschema's additionalProperties message for `key`.
+std::string unexpected_property(const std::string& key);
+
+/// A Nova 'name' property (string, 1 to 255 characters, the 'name' format):
+/// the 400 that refuses it, or nullopt.
+std::optional<api_response> check_name(const ordered_json& name);
+
 /// Deepest nesting of arrays and objects a request body may have.
 inline constexpr std::size_t max_body_depth = 64;
 

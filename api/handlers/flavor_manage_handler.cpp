@@ -55,7 +55,7 @@ std::optional<api_response> parse_flavor(const api_request& req, storage::flavor
     return bad_request("'flavor' is a required property");
   for (auto& [key, value] : body->items())
     if (key != "flavor")
-      return bad_request("Additional properties are not allowed ('" + key + "' was unexpected)");
+      return bad_request(unexpected_property(key));
   auto& in = (*body)["flavor"];
   if (!in.is_object())
     return bad_request(invalid_input("flavor", in, python_repr(in) + " is not of type 'object'"));
@@ -65,19 +65,13 @@ std::optional<api_response> parse_flavor(const api_request& req, storage::flavor
     known.insert("description");
   for (auto& [key, value] : in.items())
     if (!known.count(key))
-      return bad_request(invalid_input("flavor", in, "Additional properties are not allowed ('" + key
-                                                       + "' was unexpected)"));
+      return bad_request(invalid_input("flavor", in, unexpected_property(key)));
   for (auto key : {"name", "ram", "vcpus", "disk"})
     if (!in.contains(key))
       return bad_request(invalid_input("flavor", in, std::string("'") + key + "' is a required property"));
-  auto& name = in["name"];
-  if (!name.is_string())
-    return bad_request(invalid_input("name", name, python_repr(name) + " is not of type 'string'"));
-  f->name = name.get<std::string>();
-  if (f->name.empty() || utf8_length(f->name) > 255)
-    return bad_request(invalid_input("name", name, python_repr(name) + (f->name.empty() ? " is too short" : " is too long")));
-  if (!valid_name(f->name))
-    return bad_request(invalid_input("name", name, invalid_name_reason));
+  if (auto refusal = check_name(in["name"]))
+    return refusal;
+  f->name = in["name"].get<std::string>();
   if (in.contains("id") && !in["id"].is_null()) {
     auto& id = in["id"];
     if (id.is_number_integer())

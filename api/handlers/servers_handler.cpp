@@ -67,8 +67,7 @@ std::optional<api_response> check_metadata(const ordered_json& m) {
       return std::isalnum(c) || c == '-' || c == '_' || c == ':' || c == '.' || c == ' ';
     });
     if (!key_ok)
-      return bad_request(invalid_input("metadata", m, "Additional properties are not allowed ('" + k
-                                                        + "' was unexpected)"));
+      return bad_request(invalid_input("metadata", m, unexpected_property(k)));
     if (!v.is_string())
       return bad_request(invalid_input(k, v, python_repr(v) + " is not of type 'string'"));
     if (utf8_length(v.get<std::string>()) > 255)
@@ -90,25 +89,16 @@ std::optional<api_response> parse_create(const api_request& req,
     return bad_request("'server' is a required property");
   for (auto& [key, value] : body->items())
     if (key != "server" && key != "os:scheduler_hints" && key != "OS-SCH-HNT:scheduler_hints")
-      return bad_request("Additional properties are not allowed ('" + key + "' was unexpected)");
+      return bad_request(unexpected_property(key));
   auto& s = (*body)["server"];
   if (!s.is_object())
     return bad_request(invalid_input("server", s, python_repr(s) + " is not of type 'object'"));
   for (auto& [key, value] : s.items())
     if (!create_property_known(key, req.version))
-      return bad_request(invalid_input("server", s, "Additional properties are not allowed ('" + key
-                                                      + "' was unexpected)"));
-  if (s.contains("name")) {
-    auto& n = s["name"];
-    if (!n.is_string())
-      return bad_request(invalid_input("name", n, python_repr(n) + " is not of type 'string'"));
-    if (n.get<std::string>().empty())
-      return bad_request(invalid_input("name", n, "'' is too short"));
-    if (utf8_length(n.get<std::string>()) > 255)
-      return bad_request(invalid_input("name", n, python_repr(n) + " is too long"));
-    if (!valid_name(n.get<std::string>()))
-      return bad_request(invalid_input("name", n, invalid_name_reason));
-  }
+      return bad_request(invalid_input("server", s, unexpected_property(key)));
+  if (s.contains("name"))
+    if (auto refusal = check_name(s["name"]))
+      return refusal;
   if (s.contains("flavorRef")) {
     auto& f = s["flavorRef"];
     if (!f.is_string() && !f.is_number_integer())

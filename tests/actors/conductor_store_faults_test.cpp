@@ -12,6 +12,8 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include "tests/support/threaded_config.h"
+
 #include "actors/conductor/conductor_actor.h"
 #include "actors/host/host_actor.h"
 #include "actors/instance/instance_states.h"
@@ -25,13 +27,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct threaded_config : caf::actor_system_config {
-  threaded_config() {
-    add_message_types<caf::id_block::nimbus>();
-    set("scheduler.max-threads", static_cast<std::int64_t>(2));
-    set("logger.console", caf::atom("none"));
-  }
-};
+using test::threaded_config;
 
 // Polls `done` until it holds; a deadline for progress, not a timing check.
 void eventually(const std::function<bool()>& done, const char* what) {

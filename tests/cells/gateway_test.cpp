@@ -11,6 +11,8 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include "tests/support/threaded_config.h"
+
 #include "actors/protocol/type_ids.h"
 #include "cells/gateway.h"
 
@@ -18,13 +20,7 @@ using namespace nimbus;
 
 namespace {
 
-struct threaded_config : caf::actor_system_config {
-  threaded_config() {
-    add_message_types<caf::id_block::nimbus>();
-    set("scheduler.max-threads", static_cast<std::int64_t>(2));
-    set("logger.console", caf::atom("none"));
-  }
-};
+using test::threaded_config;
 
 caf::behavior adder(caf::event_based_actor*) {
   return {[](std::int32_t x) { return x + 1; }};
