@@ -4,6 +4,8 @@
 # report (they are written under build-asan/reports/), or if the test fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# ccache hashes paths relative to the checkout: a clone elsewhere (CI) hits too.
+export CCACHE_BASEDIR="$PWD"
 jobs=${NIMBUS_BUILD_JOBS:-$(nproc)}
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNIMBUS_SANITIZE=ON >/dev/null
 cmake --build build-asan -j "$jobs" --target nimbus
