@@ -6,6 +6,7 @@
 #include <future>
 
 #include "cells/api_cell.h"
+#include "storage/fault_injecting_store.h"
 #include "storage/keys.h"
 #include "storage/record_io.h"
 #include "tests/support/temp_dir.h"
@@ -203,4 +204,44 @@ TEST_CASE("api cell: a flagged build that no cell took is dropped when it would 
   CHECK_FALSE(api.begin_placement("u1"));
   CHECK_FALSE(api.instance_mapping("u1"));
   CHECK_FALSE(api.build_request("u1"));
+}
+
+TEST_CASE("api cell over a failing store: a build whose write fails was never accepted") {
+  test::temp_dir dir;
+  auto faults = std::make_shared<storage::fault_injecting_store>(open_store(dir));
+  cells::api_cell api(faults);
+  faults->fail_next_writes(1);
+  storage::request_spec spec;
+  spec.instance_uuid = "u1";
+  CHECK(wait([&](auto done) { api.accept_builds({build_of("u1")}, {spec}, done); }));
+  CHECK_FALSE(api.instance_mapping("u1"));
+  CHECK_FALSE(api.build_request("u1"));
+  CHECK(api.build_requests().empty());
+}
+
+TEST_CASE("api cell over a slow store: decisions reach the disk in the order they were taken") {
+  test::temp_dir dir;
+  auto inner = open_store(dir);
+  auto faults = std::make_shared<storage::fault_injecting_store>(inner);
+  {
+    cells::api_cell api(faults);
+    accept_now(api, "u1");
+    REQUIRE(api.begin_placement("u1"));
+    faults->hold_writes(); // a slow fsync: both decisions wait behind it
+    std::promise<step> deleted;
+    api.delete_unplaced("u1", [&](std::error_code, step s) { deleted.set_value(s); });
+    std::promise<bool> placed;
+    api.record_placement("u1", "cell-a", [&](std::error_code, bool delete_it) { placed.set_value(delete_it); });
+    CHECK(faults->held() == 2);
+    faults->crash_after(1); // the flag lands, the placement does not
+    faults->release_writes();
+    CHECK(deleted.get_future().get() == step::flagged);
+  }
+  // On disk: the delete was asked and the server is unplaced; a re-drive
+  // will find it in cell-a and delete it there.
+  cells::api_cell api(inner);
+  auto pending = api.build_requests();
+  REQUIRE(pending.size() == 1);
+  CHECK(pending[0].delete_requested);
+  CHECK(api.instance_mapping("u1")->cell_uuid.empty());
 }
