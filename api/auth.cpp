@@ -4,12 +4,12 @@
 
 namespace nimbus::api {
 
-std::optional<cells::request_context> context_from_token(const std::string& token) {
+std::optional<compute::request_context> context_from_token(const std::string& token) {
   // Ids are printable ASCII (as Keystone's are): anything else is no token.
   bool printable = std::all_of(token.begin(), token.end(), [](unsigned char c) { return c > 0x20 && c < 0x7f; });
   if (token.empty() || !printable)
     return std::nullopt;
-  cells::request_context ctx;
+  compute::request_context ctx;
   auto colon = token.find(':');
   ctx.user_id = token.substr(0, colon);
   ctx.project_id = colon == std::string::npos ? ctx.user_id : token.substr(colon + 1);

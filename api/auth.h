@@ -6,11 +6,11 @@
 #include <optional>
 #include <string>
 
-#include "cells/compute_api.h"
+#include "compute/compute_api.h"
 
 namespace nimbus::api {
 
 /// The context a token stands for; nullopt for an empty token.
-std::optional<cells::request_context> context_from_token(const std::string& token);
+std::optional<compute::request_context> context_from_token(const std::string& token);
 
 } // namespace nimbus::api

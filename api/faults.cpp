@@ -21,14 +21,14 @@ const char* wrapper_name(int status) {
   }
 }
 
-int status_of(cells::fault_kind kind) {
+int status_of(compute::fault_kind kind) {
   switch (kind) {
-    case cells::fault_kind::not_found: return 404;
-    case cells::fault_kind::conflict: return 409;
-    case cells::fault_kind::bad_request: return 400;
-    case cells::fault_kind::forbidden: return 403;
-    case cells::fault_kind::unavailable: return 503;
-    case cells::fault_kind::internal: return 500;
+    case compute::fault_kind::not_found: return 404;
+    case compute::fault_kind::conflict: return 409;
+    case compute::fault_kind::bad_request: return 400;
+    case compute::fault_kind::forbidden: return 403;
+    case compute::fault_kind::unavailable: return 503;
+    case compute::fault_kind::internal: return 500;
   }
   return 500;
 }
@@ -43,7 +43,7 @@ api_response fault_response(int status, const std::string& message) {
   return {status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
 }
 
-api_response fault_response(const cells::fault& f) {
+api_response fault_response(const compute::fault& f) {
   return fault_response(status_of(f.kind), f.message);
 }
 

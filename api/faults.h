@@ -4,12 +4,12 @@
 #include <string>
 
 #include "api/http_types.h"
-#include "cells/outcome.h"
+#include "compute/outcome.h"
 
 namespace nimbus::api {
 
 api_response fault_response(int status, const std::string& message);
-api_response fault_response(const cells::fault& f);
+api_response fault_response(const compute::fault& f);
 
 inline api_response bad_request(const std::string& message) {
   return fault_response(400, message);

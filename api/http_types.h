@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "api/microversion.h"
-#include "cells/compute_api.h"
+#include "compute/compute_api.h"
 
 namespace nimbus::api {
 
@@ -24,7 +24,7 @@ struct api_request {
   std::string base_url; // scheme://host:port as the client addressed us
   std::string request_id;
   microversion version;
-  cells::request_context ctx;
+  compute::request_context ctx;
 
   std::string header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);

@@ -54,7 +54,7 @@ void log_request(const api_request& req, const api_response& resp,
 
 } // namespace
 
-compute_service::compute_service(cells::compute_api& compute) {
+compute_service::compute_service(compute::compute_api& compute) {
   add_version_routes(routes_);
   add_server_routes(routes_, compute);
   add_server_action_routes(routes_, compute);
@@ -103,7 +103,7 @@ void compute_service::handle(api_request request, reply_fn reply) const {
   guarded_dispatch(routes_, *req, finish);
 }
 
-image_service::image_service(cells::compute_api& compute) {
+image_service::image_service(compute::compute_api& compute) {
   add_glance_routes(routes_, compute);
 }
 

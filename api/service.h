@@ -13,7 +13,7 @@ namespace nimbus::api {
 
 class compute_service {
 public:
-  explicit compute_service(cells::compute_api& compute);
+  explicit compute_service(compute::compute_api& compute);
   /// Fills req.request_id, req.version and req.ctx, then answers.
   void handle(api_request req, reply_fn reply) const;
 
@@ -23,7 +23,7 @@ private:
 
 class image_service {
 public:
-  explicit image_service(cells::compute_api& compute);
+  explicit image_service(compute::compute_api& compute);
   void handle(api_request req, reply_fn reply) const;
 
 private:

@@ -1,4 +1,4 @@
-#include "cells/deployment.h"
+#include "app/deployment.h"
 
 #include <filesystem>
 
@@ -16,14 +16,18 @@
 #include "cells/cell_mapping.h"
 #include "cells/cell_setup.h"
 #include "cells/compute_uplink.h"
-#include "cells/context.h"
-#include "cells/gateway.h"
+#include "compute/context.h"
+#include "compute/gateway.h"
 #include "cells/super_conductor.h"
 #include "cells/transport.h"
 #include "hypervisor/fake_driver.h"
 #include "hypervisor/libvirt_driver.h"
 
-namespace nimbus::cells {
+namespace nimbus::app {
+// The composition root wires the topology and the facade together.
+using namespace nimbus::cells;
+using namespace nimbus::compute;
+
 
 bool parse_role(const std::string& text, role* out) {
   if (text == "all-in-one")
@@ -307,4 +311,4 @@ std::unique_ptr<deployment> deployment::start(const deployment_options& opts, st
   return std::unique_ptr<deployment>(new deployment(std::move(p)));
 }
 
-} // namespace nimbus::cells
+} // namespace nimbus::app

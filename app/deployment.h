@@ -12,10 +12,10 @@
 #include <string>
 
 #include "actors/scheduler/scheduler_options.h"
-#include "cells/compute_api.h"
+#include "compute/compute_api.h"
 #include "cells/tls_options.h"
 
-namespace nimbus::cells {
+namespace nimbus::app {
 
 enum class role { all_in_one, api, cell, compute };
 
@@ -23,7 +23,7 @@ enum class role { all_in_one, api, cell, compute };
 bool parse_role(const std::string& text, role* out);
 
 struct deployment_options {
-  nimbus::cells::role role = role::all_in_one;
+  app::role role = role::all_in_one;
   std::string data_dir = "./data";
   /// Cells besides cell0, and simulated hosts in each (all-in-one, first start).
   std::int32_t cells = 1;
@@ -56,7 +56,7 @@ struct deployment_options {
   std::string cell_url = "caf://127.0.0.1:4242";    // compute role: its cell
   std::chrono::seconds reconnect_interval{2};
   std::chrono::seconds discover_hosts_interval{10};
-  tls_options tls;
+  cells::tls_options tls;
 };
 
 class deployment {
@@ -66,7 +66,7 @@ public:
   ~deployment();
 
   /// The compute facade of the api and all-in-one roles; null otherwise.
-  compute_api* compute();
+  compute::compute_api* compute();
   /// Where a cell role published its conductor (caf://host:port).
   std::string published_at() const;
 
@@ -76,4 +76,4 @@ private:
   std::unique_ptr<impl> impl_;
 };
 
-} // namespace nimbus::cells
+} // namespace nimbus::app

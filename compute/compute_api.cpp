@@ -1,4 +1,4 @@
-#include "cells/compute_api.h"
+#include "compute/compute_api.h"
 
 #include <algorithm>
 #include <type_traits>
@@ -13,18 +13,21 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/instance/instance_states.h"
-#include "cells/faults_of_actors.h"
+#include "compute/faults_of_actors.h"
 #include "cells/scatter.h"
-#include "cells/cell_commands.h"
 #include "cells/cell_mapping.h"
-#include "cells/context.h"
-#include "cells/gateway.h"
-#include "cells/server_list.h"
+#include "compute/context.h"
+#include "compute/gateway.h"
+#include "compute/server_list.h"
+#include "manage/cell_commands.h"
 #include "storage/clock.h"
 #include "storage/errc.h"
 #include "storage/ids.h"
 
-namespace nimbus::cells {
+namespace nimbus::compute {
+// The facade works on the topology throughout.
+using namespace nimbus::cells;
+
 namespace {
 
 std::string not_found(const std::string& uuid) {
@@ -388,18 +391,18 @@ void compute_api::hypervisors(reply<std::vector<hypervisor_view>> caller) const 
   gather_all<hypervisor_view>(*ctx_, hypers_atom_v, std::move(then));
 }
 
-} // namespace nimbus::cells
+} // namespace nimbus::compute
 
-namespace nimbus::cells {
+namespace nimbus::compute {
 
 manage_result compute_api::manage(const std::string& command,
                                   const std::map<std::string, std::string>& opts) {
   std::ostringstream out, err;
   manage_result r;
-  r.rc = run_cell_v2(command, opts, *ctx_->api, ctx_->data_dir, out, err);
+  r.rc = manage::run_cell_v2(command, opts, *ctx_->api, ctx_->data_dir, out, err);
   r.out = out.str();
   r.err = err.str();
-  if (!cell_v2_reads_only(command))
+  if (!manage::cell_v2_reads_only(command))
     refresh_cells(); // its mapping writes went through the API cell (write_mappings)
   caf::logger::set_current_actor_system(nullptr);
   return r;
@@ -427,4 +430,4 @@ void compute_api::refresh_cells() {
   }
 }
 
-} // namespace nimbus::cells
+} // namespace nimbus::compute

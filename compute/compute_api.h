@@ -2,7 +2,7 @@
 // The compute facade (cf. nova/compute/api.py): everything the REST API asks
 // of the cells, answering values or faults. Whatever asks the cells answers
 // through a callback and never blocks the calling (HTTP) thread (the cells
-// are asked from the gateway, cells/gateway.h). It validates what needs the records (flavors, images, markers),
+// are asked from the gateway, compute/gateway.h). It validates what needs the records (flavors, images, markers),
 // routes by instance mapping and scatters lists over the cells. Thread-safe.
 // No CAF in this header.
 #include <cstdint>
@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "actors/protocol/messages.h"
-#include "cells/outcome.h"
+#include "compute/outcome.h"
 
-namespace nimbus::cells {
+namespace nimbus::compute {
 
 struct context;
 class gateway;
@@ -131,4 +131,4 @@ private:
   std::shared_ptr<context> ctx_;
 };
 
-} // namespace nimbus::cells
+} // namespace nimbus::compute

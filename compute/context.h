@@ -1,5 +1,6 @@
 #pragma once
-// What the compute facade needs of a running deployment. Internal to cells/.
+// What the compute facade needs of a running deployment. Internal to compute/
+// (and filled by app/).
 #include <chrono>
 #include <memory>
 #include <string>
@@ -10,7 +11,7 @@
 #include "cells/api_cell.h"
 #include "cells/cell_directory.h"
 
-namespace nimbus::cells {
+namespace nimbus::compute {
 
 class gateway;
 
@@ -21,8 +22,8 @@ struct timeouts {
 
 struct context {
   caf::actor_system& sys;
-  std::shared_ptr<api_cell> api;
-  std::shared_ptr<cell_directory> cells;
+  std::shared_ptr<cells::api_cell> api;
+  std::shared_ptr<cells::cell_directory> cells;
   caf::actor super_conductor;
   timeouts limits;
   std::string control_host; // where the API, scheduler and conductors run
@@ -31,4 +32,4 @@ struct context {
   std::shared_ptr<gateway> gw; // where HTTP threads' requests to actors run
 };
 
-} // namespace nimbus::cells
+} // namespace nimbus::compute

@@ -1,13 +1,13 @@
 #pragma once
-// What an actor's error means to the API: the fault kinds of cells/outcome.h.
-// Internal to cells/.
+// What an actor's error means to the API: the fault kinds of compute/outcome.h.
+// Internal to compute/.
 #include <caf/actor_system.hpp>
 #include <caf/error.hpp>
 
 #include "actors/protocol/errors.h"
-#include "cells/outcome.h"
+#include "compute/outcome.h"
 
-namespace nimbus::cells {
+namespace nimbus::compute {
 
 inline fault to_fault(const caf::error& err, caf::actor_system& sys) {
   auto text = message_of(err);
@@ -22,4 +22,4 @@ inline fault to_fault(const caf::error& err, caf::actor_system& sys) {
   }
 }
 
-} // namespace nimbus::cells
+} // namespace nimbus::compute

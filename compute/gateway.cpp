@@ -1,4 +1,4 @@
-#include "cells/gateway.h"
+#include "compute/gateway.h"
 
 #include <deque>
 #include <exception>
@@ -13,7 +13,7 @@
 
 #include "actors/protocol/type_ids.h"
 
-namespace nimbus::cells {
+namespace nimbus::compute {
 
 // Jobs wait here rather than in messages: a std::function is no message type.
 // One run_atom is in flight while jobs are waiting, so a burst of calls costs
@@ -143,4 +143,4 @@ void gateway::run(job j) {
   }
 }
 
-} // namespace nimbus::cells
+} // namespace nimbus::compute

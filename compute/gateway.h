@@ -2,7 +2,7 @@
 // Lets threads that are not CAF's (the HTTP threads) talk to actors without
 // waiting: a job runs inside one long-lived actor, makes its requests there
 // and hands the answers to a callback. No actor is spawned per call (as a
-// caf::scoped_actor would be) and no HTTP thread blocks. Internal to cells/.
+// caf::scoped_actor would be) and no HTTP thread blocks. Internal to compute/.
 //
 // Contract: run() is thread-safe and returns at once; jobs run in the order
 // given, one at a time, on a CAF thread; a job must not block. Jobs still
@@ -15,7 +15,7 @@
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
-namespace nimbus::cells {
+namespace nimbus::compute {
 
 class gateway {
 public:
@@ -34,4 +34,4 @@ private:
   std::shared_ptr<queue> queue_;
 };
 
-} // namespace nimbus::cells
+} // namespace nimbus::compute

@@ -1,8 +1,8 @@
-#include "cells/name_filter.h"
+#include "compute/name_filter.h"
 
 #include <re2/re2.h>
 
-namespace nimbus::cells {
+namespace nimbus::compute {
 
 std::optional<name_filter> name_filter::compile(const std::string& pattern, std::string* why) {
   auto invalid = [&](const std::string& reason) {
@@ -25,4 +25,4 @@ bool name_filter::matches(const std::string& name) const {
   return RE2::PartialMatch(name, *re_);
 }
 
-} // namespace nimbus::cells
+} // namespace nimbus::compute

@@ -11,7 +11,7 @@ namespace re2 {
 class RE2;
 }
 
-namespace nimbus::cells {
+namespace nimbus::compute {
 
 class name_filter {
 public:
@@ -30,4 +30,4 @@ private:
   std::shared_ptr<const re2::RE2> re_;
 };
 
-} // namespace nimbus::cells
+} // namespace nimbus::compute

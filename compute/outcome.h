@@ -5,7 +5,7 @@
 #include <string>
 #include <utility>
 
-namespace nimbus::cells {
+namespace nimbus::compute {
 
 enum class fault_kind {
   not_found,   // 404 itemNotFound
@@ -42,4 +42,4 @@ struct outcome {
 /// For calls that answer nothing but success or a fault.
 struct done {};
 
-} // namespace nimbus::cells
+} // namespace nimbus::compute

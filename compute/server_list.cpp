@@ -1,4 +1,4 @@
-#include "cells/server_list.h"
+#include "compute/server_list.h"
 
 #include <algorithm>
 #include <limits>
@@ -6,12 +6,15 @@
 
 #include <spdlog/spdlog.h>
 
-#include "cells/context.h"
-#include "cells/gateway.h"
-#include "cells/name_filter.h"
+#include "compute/context.h"
+#include "compute/gateway.h"
+#include "compute/name_filter.h"
 #include "cells/scatter.h"
 
-namespace nimbus::cells {
+namespace nimbus::compute {
+// The facade works on the topology throughout.
+using namespace nimbus::cells;
+
 
 using result = outcome<std::vector<storage::instance_record>>;
 
@@ -219,4 +222,4 @@ void list_page(context& ctx, const request_context& rc, const server_page_reques
   });
 }
 
-} // namespace nimbus::cells
+} // namespace nimbus::compute

@@ -1,18 +1,21 @@
 #pragma once
-// Server lists across cells, for the compute facade. Internal to cells/.
+// Server lists across cells, for the compute facade. Internal to compute/.
 #include <string>
 #include <vector>
 
-#include "cells/compute_api.h"
+#include "compute/compute_api.h"
 
 namespace nimbus::cells {
+class api_cell;
+}
+
+namespace nimbus::compute {
 
 struct context;
-class api_cell;
 
 /// What the API cell alone knows of a server whose cell does not answer
 /// (2.69's down-cell record).
-storage::instance_record down_record(const api_cell& api, const storage::instance_mapping& m);
+storage::instance_record down_record(const cells::api_cell& api, const storage::instance_mapping& m);
 
 /// One page of servers in Nova's order (created_at, then uuid, descending)
 /// after q's marker, merged from every cell that answers and from the build
@@ -21,4 +24,4 @@ storage::instance_record down_record(const api_cell& api, const storage::instanc
 void list_page(context& ctx, const request_context& rc, const server_page_request& req,
                const list_query& q, reply<std::vector<storage::instance_record>> then);
 
-} // namespace nimbus::cells
+} // namespace nimbus::compute

@@ -1,4 +1,4 @@
-#include "cells/cell_commands.h"
+#include "manage/cell_commands.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -9,9 +9,12 @@
 #include "storage/keys.h"
 #include "storage/record_io.h"
 #include "storage/ids.h"
-#include "cells/table.h"
+#include "manage/table.h"
 
-namespace nimbus::cells {
+namespace nimbus::manage {
+// The commands work on the cells' records and mappings throughout.
+using namespace nimbus::cells;
+
 namespace {
 
 using storage::key_space;
@@ -449,4 +452,4 @@ int run_cell_v2(const std::string& command, const options& o, api_cell& api,
   return it->second(c);
 }
 
-} // namespace nimbus::cells
+} // namespace nimbus::manage

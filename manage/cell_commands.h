@@ -8,6 +8,10 @@
 #include <vector>
 
 namespace nimbus::cells {
+class api_cell;
+}
+
+namespace nimbus::manage {
 
 /// A parsed command line: option name (without dashes) -> value ("" for flags).
 using options = std::map<std::string, std::string>;
@@ -23,7 +27,6 @@ struct command_spec {
 /// Every command, in the order --help lists them.
 const std::vector<command_spec>& cell_v2_commands();
 
-class api_cell;
 
 /// The spec of `command`, or null if there is no such command.
 const command_spec* find_cell_v2_command(const std::string& command);
@@ -34,7 +37,7 @@ bool cell_v2_reads_only(const std::string& command);
 /// Runs `command` on `api`. Cell stores named by rocksdb:// connections are
 /// opened read-only where a command needs them; new cells' stores go under
 /// `data_dir`. Output goes to `out`, errors to `err`.
-int run_cell_v2(const std::string& command, const options& opts, api_cell& api,
+int run_cell_v2(const std::string& command, const options& opts, cells::api_cell& api,
                 const std::string& data_dir, std::ostream& out, std::ostream& err);
 
-} // namespace nimbus::cells
+} // namespace nimbus::manage

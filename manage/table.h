@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-namespace nimbus::cells {
+namespace nimbus::manage {
 
 class table {
 public:
@@ -43,4 +43,4 @@ private:
   std::vector<std::vector<std::string>> rows_;
 };
 
-} // namespace nimbus::cells
+} // namespace nimbus::manage

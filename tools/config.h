@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "api/http_server.h"
-#include "cells/deployment.h"
+#include "app/deployment.h"
 
 namespace nimbus::tools {
 
@@ -21,7 +21,7 @@ struct api_options {
 struct service_config {
   std::string log_level = "info"; // [DEFAULT] log_level
   api_options api;
-  cells::deployment_options deployment;
+  app::deployment_options deployment;
   std::vector<std::string> warnings; // unknown keys, ignored
 };
 

@@ -10,19 +10,19 @@
 #include <nlohmann/json.hpp>
 
 #include "cells/api_cell.h"
-#include "cells/cell_commands.h"
+#include "manage/cell_commands.h"
 #include "tools/api_client.h"
 #include "tools/config.h"
 
 namespace {
 
-using nimbus::cells::command_spec;
+using nimbus::manage::command_spec;
 
 void print_usage(std::ostream& os) {
   os << "usage: nimbus-manage [--config-file PATH] [--data-dir DIR] [--api-url http://HOST:PORT]\n"
         "                     cell_v2 <command> [options]\n\n"
         "commands:\n";
-  for (auto& c : nimbus::cells::cell_v2_commands())
+  for (auto& c : nimbus::manage::cell_v2_commands())
     os << "  " << c.name << " " << c.usage << "\n      " << c.summary << "\n";
 }
 
@@ -32,7 +32,7 @@ void print_command_usage(std::ostream& os, const command_spec& c) {
 
 // Parses a command's options; returns false (after printing why) on bad ones.
 bool parse_options(const command_spec& spec, const std::vector<std::string>& args,
-                   nimbus::cells::options* out, bool* help) {
+                   nimbus::manage::options* out, bool* help) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     auto& a = args[i];
     if (a == "-h" || a == "--help") {
@@ -62,7 +62,7 @@ bool parse_options(const command_spec& spec, const std::vector<std::string>& arg
 
 // The API holds the store: let it run the command on its live API cell.
 int run_through_api(const std::string& api_url, const std::string& command,
-                    const nimbus::cells::options& opts) {
+                    const nimbus::manage::options& opts) {
   auto rest = api_url.substr(api_url.find("://") == std::string::npos ? 0 : api_url.find("://") + 3);
   auto colon = rest.rfind(':');
   auto host = rest.substr(0, colon);
@@ -105,13 +105,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   auto command = rest[1];
-  auto* spec = nimbus::cells::find_cell_v2_command(command);
+  auto* spec = nimbus::manage::find_cell_v2_command(command);
   if (!spec) {
     std::cerr << "nimbus-manage: unknown command cell_v2 " << command << "\n";
     print_usage(std::cerr);
     return 2;
   }
-  nimbus::cells::options opts;
+  nimbus::manage::options opts;
   bool help = false;
   if (!parse_options(*spec, {rest.begin() + 2, rest.end()}, &opts, &help))
     return 2;
@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
     cfg.deployment.data_dir = data_dir;
   if (api_url.empty())
     api_url = "http://" + cfg.api.listen + ":" + std::to_string(cfg.api.port);
-  bool reads = nimbus::cells::cell_v2_reads_only(command);
+  bool reads = nimbus::manage::cell_v2_reads_only(command);
   std::error_code ec;
   auto store = nimbus::storage::open_rocksdb_store({cfg.deployment.data_dir + "/api", reads, !reads}, &ec);
   if (!store) {
@@ -140,5 +140,5 @@ int main(int argc, char** argv) {
     return 1;
   }
   nimbus::cells::api_cell api(std::move(store));
-  return nimbus::cells::run_cell_v2(command, opts, api, cfg.deployment.data_dir, std::cout, std::cerr);
+  return nimbus::manage::run_cell_v2(command, opts, api, cfg.deployment.data_dir, std::cout, std::cerr);
 }

@@ -10,7 +10,7 @@
 
 #include "api/http_server.h"
 #include "api/service.h"
-#include "cells/deployment.h"
+#include "app/deployment.h"
 #include "tools/config.h"
 
 namespace {
@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
     std::cerr << "nimbus: " << error << "\n";
     return 2;
   }
-  if (!nimbus::cells::parse_role(args.role, &cfg.deployment.role)) {
+  if (!nimbus::app::parse_role(args.role, &cfg.deployment.role)) {
     std::cerr << "nimbus: unknown role " << args.role << "\n" << usage;
     return 2;
   }
@@ -123,7 +123,7 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  auto deployment = nimbus::cells::deployment::start(cfg.deployment, &error);
+  auto deployment = nimbus::app::deployment::start(cfg.deployment, &error);
   if (!deployment) {
     spdlog::critical("cannot start: {}", error);
     return 1;

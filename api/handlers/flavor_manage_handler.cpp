@@ -120,7 +120,7 @@ std::optional<api_response> parse_flavor(const api_request& req, storage::flavor
 
 } // namespace
 
-void add_flavor_manage_routes(router& r, cells::compute_api& compute) {
+void add_flavor_manage_routes(router& r, compute::compute_api& compute) {
   r.add("POST", "/v2.1/flavors", [&](const api_request& req, const params&) {
     if (!req.ctx.is_admin)
       return forbidden_by_policy("os_compute_api:os-flavor-manage:create");

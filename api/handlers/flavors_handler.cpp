@@ -18,13 +18,13 @@ bool listed(const storage::flavor& f, const api_request& req) {
   return f.is_public || req.ctx.is_admin;
 }
 
-std::optional<storage::flavor> find(cells::compute_api& compute, const std::string& id) {
+std::optional<storage::flavor> find(compute::compute_api& compute, const std::string& id) {
   return compute.flavor(id);
 }
 
 } // namespace
 
-void add_flavor_routes(router& r, cells::compute_api& compute) {
+void add_flavor_routes(router& r, compute::compute_api& compute) {
   auto list = [&compute](bool detail) {
     return [&compute, detail](const api_request& req, const params&) {
       json flavors = json::array();

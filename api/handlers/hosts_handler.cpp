@@ -24,7 +24,7 @@ std::optional<hypervisor_view> find_hypervisor(const std::vector<hypervisor_view
 // A route on one hypervisor: admins only, 404 for an unknown id, else
 // `answer` builds the body from the hypervisor found.
 template <class Answer>
-async_handler_fn on_hypervisor(cells::compute_api& compute, std::string rule, Answer answer) {
+async_handler_fn on_hypervisor(compute::compute_api& compute, std::string rule, Answer answer) {
   return [&compute, rule = std::move(rule), answer](const api_request& req, const params& p, reply_fn reply) {
     if (!req.ctx.is_admin)
       return reply(forbidden_by_policy(rule));
@@ -39,7 +39,7 @@ async_handler_fn on_hypervisor(cells::compute_api& compute, std::string rule, An
 
 } // namespace
 
-void add_hypervisor_routes(router& r, cells::compute_api& compute) {
+void add_hypervisor_routes(router& r, compute::compute_api& compute) {
   auto list = [&compute](bool detail) {
     return [&compute, detail](const api_request& req, const params&, reply_fn reply) {
       if (!req.ctx.is_admin)
@@ -66,7 +66,7 @@ void add_hypervisor_routes(router& r, cells::compute_api& compute) {
                             }));
 }
 
-void add_service_routes(router& r, cells::compute_api& compute) {
+void add_service_routes(router& r, compute::compute_api& compute) {
   r.add_async("GET", "/v2.1/os-services", [&](const api_request& req, const params&, reply_fn reply) {
     if (!req.ctx.is_admin)
       return reply(forbidden_by_policy("os_compute_api:os-services:list"));

@@ -9,7 +9,7 @@ namespace {
 
 using nlohmann::json;
 
-std::vector<storage::image> matching(cells::compute_api& compute, const api_request& req) {
+std::vector<storage::image> matching(compute::compute_api& compute, const api_request& req) {
   std::vector<storage::image> out;
   for (auto& i : compute.images())
     if (!req.has_param("name") || i.name == req.param("name"))
@@ -23,7 +23,7 @@ bool proxy_gone(const api_request& req) {
 
 } // namespace
 
-void add_image_routes(router& r, cells::compute_api& compute) {
+void add_image_routes(router& r, compute::compute_api& compute) {
   auto list = [&compute](bool detail) {
     return [&compute, detail](const api_request& req, const params&) {
       if (proxy_gone(req))
@@ -46,7 +46,7 @@ void add_image_routes(router& r, cells::compute_api& compute) {
   });
 }
 
-void add_glance_routes(router& r, cells::compute_api& compute) {
+void add_glance_routes(router& r, compute::compute_api& compute) {
   r.add("GET", "/", [](const api_request& req, const params&) {
     json v = {{"id", "v2.16"},
               {"status", "CURRENT"},

@@ -7,7 +7,7 @@
 
 namespace nimbus::api {
 
-void add_manage_routes(router& r, cells::compute_api& compute) {
+void add_manage_routes(router& r, compute::compute_api& compute) {
   r.add("POST", "/nimbus-manage/cell_v2/{}", [&](const api_request& req, const params& p) {
     if (!req.ctx.is_admin)
       return forbidden_by_policy("nimbus-manage");

@@ -48,7 +48,7 @@ std::optional<api_response> parse_action(const api_request& req, std::string* ac
   return std::nullopt;
 }
 
-void act(cells::compute_api& compute, const api_request& req, const std::string& uuid, reply_fn reply) {
+void act(compute::compute_api& compute, const api_request& req, const std::string& uuid, reply_fn reply) {
   std::string action;
   bool hard = false;
   if (auto refusal = parse_action(req, &action, &hard)) {
@@ -75,7 +75,7 @@ std::vector<storage::instance_action> newest_first(std::vector<storage::instance
 
 } // namespace
 
-void add_server_action_routes(router& r, cells::compute_api& compute) {
+void add_server_action_routes(router& r, compute::compute_api& compute) {
   r.add_async("POST", "/v2.1/servers/{}/action", [&](const api_request& req, const params& p, reply_fn reply) {
     act(compute, req, p[0], std::move(reply));
   });

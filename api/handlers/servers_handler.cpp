@@ -81,7 +81,7 @@ std::optional<api_response> check_metadata(const ordered_json& m) {
 
 // Checks a create body as Nova's schema does; fills `out` or answers the 400.
 std::optional<api_response> parse_create(const api_request& req,
-                                         cells::create_server_request* out) {
+                                         compute::create_server_request* out) {
   auto body = parse_body(req.body);
   if (!body)
     return malformed_body();
@@ -164,8 +164,8 @@ std::optional<api_response> parse_create(const api_request& req,
   return std::nullopt;
 }
 
-void create(cells::compute_api& compute, const api_request& req, reply_fn reply) {
-  cells::create_server_request create;
+void create(compute::compute_api& compute, const api_request& req, reply_fn reply) {
+  compute::create_server_request create;
   if (auto refusal = parse_create(req, &create))
     return reply(*refusal);
   compute.create_servers(req.ctx, create, [v = view_of(req), reply](auto result) {
@@ -187,8 +187,8 @@ std::string carried_query(const api_request& req) {
   return out;
 }
 
-void list(cells::compute_api& compute, const api_request& req, bool detail, reply_fn reply) {
-  cells::server_page_request page;
+void list(compute::compute_api& compute, const api_request& req, bool detail, reply_fn reply) {
+  compute::server_page_request page;
   if (req.has_param("limit")) {
     auto text = req.param("limit");
     auto digits = text.empty() || text[0] != '-' ? text : text.substr(1);
@@ -237,7 +237,7 @@ void list(cells::compute_api& compute, const api_request& req, bool detail, repl
 
 } // namespace
 
-void add_server_routes(router& r, cells::compute_api& compute) {
+void add_server_routes(router& r, compute::compute_api& compute) {
   r.add_async("POST", "/v2.1/servers", [&](const api_request& req, const params&, reply_fn reply) {
     create(compute, req, std::move(reply));
   });

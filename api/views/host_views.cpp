@@ -78,7 +78,7 @@ json compute_service(const service_view& s, const view_context& v) {
                       r.disabled_reason, r.forced_down, v);
 }
 
-json control_service_json(const cells::control_service& s, std::int32_t id, std::int64_t now_us,
+json control_service_json(const compute::control_service& s, std::int32_t id, std::int64_t now_us,
                           const view_context& v) {
   json jid = v.version.at_least(2, 53) ? json(name_uuid(s.binary + "@" + s.host)) : json(id);
   return service_json(s.binary, s.host, jid, "internal", false, true, now_us, "", false, v);

@@ -4,7 +4,7 @@
 
 #include "actors/protocol/messages.h"
 #include "api/views/server_view.h"
-#include "cells/compute_api.h"
+#include "compute/compute_api.h"
 
 namespace nimbus::api {
 
@@ -14,7 +14,7 @@ nlohmann::json hypervisor_detail(const hypervisor_view& h, const view_context& v
 nlohmann::json hypervisor_id(const hypervisor_view& h, const view_context& v);
 
 nlohmann::json compute_service(const service_view& s, const view_context& v);
-nlohmann::json control_service_json(const cells::control_service& s, std::int32_t id,
+nlohmann::json control_service_json(const compute::control_service& s, std::int32_t id,
                                     std::int64_t now_us, const view_context& v);
 
 } // namespace nimbus::api

@@ -1,7 +1,7 @@
 #include "api/views/server_view.h"
 
 #include "api/formats.h"
-#include "cells/compute_api.h"
+#include "compute/compute_api.h"
 
 namespace nimbus::api {
 
@@ -79,18 +79,18 @@ void write_down_cell_record(json_writer& w, const storage::instance_record& r, c
 } // namespace
 
 void write_server_listed(json_writer& w, const storage::instance_record& r, const view_context& v) {
-  if (r.vm_state == cells::unknown_vm_state)
+  if (r.vm_state == compute::unknown_vm_state)
     write_down_cell_record(w, r, v, false);
   else
     write_server_detail(w, r, v);
 }
 
 void write_server_detail(json_writer& w, const storage::instance_record& r, const view_context& v) {
-  if (r.vm_state == cells::unknown_vm_state) {
+  if (r.vm_state == compute::unknown_vm_state) {
     write_down_cell_record(w, r, v, true);
     return;
   }
-  auto status = cells::server_status(r);
+  auto status = compute::server_status(r);
   w.begin_object()
     .key("id").value(r.uuid)
     .key("name").value(r.name)
@@ -174,7 +174,7 @@ void write_server_detail(json_writer& w, const storage::instance_record& r, cons
 
 void write_server_brief(json_writer& w, const storage::instance_record& r, const view_context& v) {
   w.begin_object().key("id").value(r.uuid);
-  if (r.vm_state == cells::unknown_vm_state)
+  if (r.vm_state == compute::unknown_vm_state)
     w.key("status").value("UNKNOWN");
   else
     w.key("name").value(r.name);

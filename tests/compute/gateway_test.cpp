@@ -14,7 +14,7 @@
 #include "tests/support/threaded_config.h"
 
 #include "actors/protocol/type_ids.h"
-#include "cells/gateway.h"
+#include "compute/gateway.h"
 
 using namespace nimbus;
 
@@ -34,7 +34,7 @@ TEST_CASE("gateway: jobs from many threads run one at a time, in each thread's o
   auto add = sys.spawn(adder);
   std::promise<std::vector<std::int32_t>> answers;
   {
-    cells::gateway gw(sys);
+    compute::gateway gw(sys);
     constexpr int threads = 4, per_thread = 50;
     std::vector<std::vector<std::int32_t>> seen(threads); // touched by jobs only
     std::atomic<int> pending{threads * per_thread};
@@ -75,7 +75,7 @@ TEST_CASE("gateway: destroying it with jobs queued drops them and ends its actor
   auto add = sys.spawn(adder);
   std::atomic<int> ran{0};
   {
-    cells::gateway gw(sys);
+    compute::gateway gw(sys);
     for (int i = 0; i < 1000; ++i)
       gw.run([&](caf::event_based_actor*) { ++ran; });
   } // returns: the actor has ended
@@ -95,7 +95,7 @@ TEST_CASE("gateway: a job or a continuation that throws costs only itself") {
   caf::actor_system sys{cfg};
   auto add = sys.spawn(adder);
   {
-    cells::gateway gw(sys);
+    compute::gateway gw(sys);
     gw.run([](caf::event_based_actor*) { throw std::runtime_error("job fails"); });
     std::promise<std::int32_t> after_job;
     gw.run([&](caf::event_based_actor* self) {

@@ -4,9 +4,9 @@
 
 #include <string>
 
-#include "cells/name_filter.h"
+#include "compute/name_filter.h"
 
-using nimbus::cells::name_filter;
+using nimbus::compute::name_filter;
 
 TEST_CASE("name filter: a pattern is searched for anywhere in the name") {
   std::string why;
