@@ -12,14 +12,14 @@
 #include "actors/host/host_actor.h"
 #include "actors/protocol/type_ids.h"
 #include "cells/cell.h"
-#include "cells/cell_links.h"
+#include "transport/cell_links.h"
 #include "cells/cell_mapping.h"
 #include "cells/cell_setup.h"
-#include "cells/compute_uplink.h"
+#include "transport/compute_uplink.h"
 #include "compute/context.h"
 #include "compute/gateway.h"
 #include "cells/super_conductor.h"
-#include "cells/transport.h"
+#include "transport/transport.h"
 #include "hypervisor/fake_driver.h"
 #include "hypervisor/libvirt_driver.h"
 
@@ -27,6 +27,7 @@ namespace nimbus::app {
 // The composition root wires the topology and the facade together.
 using namespace nimbus::cells;
 using namespace nimbus::compute;
+using namespace nimbus::transport;
 
 
 bool parse_role(const std::string& text, role* out) {

@@ -13,7 +13,7 @@
 
 #include "actors/scheduler/scheduler_options.h"
 #include "compute/compute_api.h"
-#include "cells/tls_options.h"
+#include "transport/tls_options.h"
 
 namespace nimbus::app {
 
@@ -56,7 +56,7 @@ struct deployment_options {
   std::string cell_url = "caf://127.0.0.1:4242";    // compute role: its cell
   std::chrono::seconds reconnect_interval{2};
   std::chrono::seconds discover_hosts_interval{10};
-  cells::tls_options tls;
+  transport::tls_options tls;
 };
 
 class deployment {

@@ -1,4 +1,4 @@
-#include "cells/transport.h"
+#include "transport/transport.h"
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -6,7 +6,7 @@
 #include <caf/openssl/manager.hpp>
 #include <caf/openssl/publish.hpp>
 
-namespace nimbus::cells {
+namespace nimbus::transport {
 
 std::optional<endpoint> parse_endpoint(const std::string& url) {
   const std::string scheme = "caf://";
@@ -60,4 +60,4 @@ std::optional<std::uint16_t> publish(caf::actor_system& sys, const caf::actor& w
   return *port;
 }
 
-} // namespace nimbus::cells
+} // namespace nimbus::transport

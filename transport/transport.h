@@ -8,9 +8,9 @@
 #include <caf/fwd.hpp>
 #include <caf/io/middleman_actor.hpp>
 
-#include "cells/tls_options.h"
+#include "transport/tls_options.h"
 
-namespace nimbus::cells {
+namespace nimbus::transport {
 
 struct endpoint {
   std::string host;
@@ -32,4 +32,4 @@ caf::io::middleman_actor connector(caf::actor_system& sys, bool tls);
 std::optional<std::uint16_t> publish(caf::actor_system& sys, const caf::actor& whom,
                                      const endpoint& at, bool tls, std::string* error);
 
-} // namespace nimbus::cells
+} // namespace nimbus::transport

@@ -1,4 +1,4 @@
-#include "cells/compute_uplink.h"
+#include "transport/compute_uplink.h"
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
@@ -7,7 +7,7 @@
 
 #include "actors/protocol/conductor_actor.h"
 
-namespace nimbus::cells {
+namespace nimbus::transport {
 namespace {
 
 caf::behavior uplink_impl(caf::event_based_actor* self, host_actor host, uplink_options opts) {
@@ -49,4 +49,4 @@ caf::actor spawn_compute_uplink(caf::actor_system& sys, host_actor host, uplink_
   return sys.spawn(uplink_impl, std::move(host), std::move(opts));
 }
 
-} // namespace nimbus::cells
+} // namespace nimbus::transport

@@ -57,7 +57,7 @@ int SSL_connect(SSL* ssl) {
 
 } // extern "C"
 
-namespace nimbus::cells {
+namespace nimbus::transport {
 /// Referenced from transport.cpp so the linker keeps this file.
 void keep_openssl_error_queue_fix() {}
-} // namespace nimbus::cells
+} // namespace nimbus::transport

@@ -17,7 +17,7 @@
 #include "cells/api_cell.h"
 #include "cells/cell_directory.h"
 
-namespace nimbus::cells {
+namespace nimbus::transport {
 
 struct cell_links_options {
   bool tls = false;
@@ -26,8 +26,8 @@ struct cell_links_options {
   std::chrono::seconds discover_hosts_interval{10};
 };
 
-caf::actor spawn_cell_links(caf::actor_system& sys, std::shared_ptr<cell_directory> cells,
-                            std::shared_ptr<api_cell> api, std::vector<storage::cell_mapping> remote,
+caf::actor spawn_cell_links(caf::actor_system& sys, std::shared_ptr<cells::cell_directory> cells,
+                            std::shared_ptr<cells::api_cell> api, std::vector<storage::cell_mapping> remote,
                             caf::actor super_conductor, cell_links_options opts);
 
-} // namespace nimbus::cells
+} // namespace nimbus::transport

@@ -9,9 +9,9 @@
 #include <caf/fwd.hpp>
 
 #include "actors/protocol/host_actor.h"
-#include "cells/transport.h"
+#include "transport/transport.h"
 
-namespace nimbus::cells {
+namespace nimbus::transport {
 
 struct uplink_options {
   endpoint cell;
@@ -22,4 +22,4 @@ struct uplink_options {
 
 caf::actor spawn_compute_uplink(caf::actor_system& sys, host_actor host, uplink_options opts);
 
-} // namespace nimbus::cells
+} // namespace nimbus::transport

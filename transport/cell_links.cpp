@@ -1,4 +1,4 @@
-#include "cells/cell_links.h"
+#include "transport/cell_links.h"
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
@@ -7,9 +7,12 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/protocol/conductor_actor.h"
-#include "cells/transport.h"
+#include "transport/transport.h"
 
-namespace nimbus::cells {
+namespace nimbus::transport {
+// The links keep the cell directory in step with the cells that connect.
+using namespace nimbus::cells;
+
 namespace {
 
 struct links_state {
@@ -142,4 +145,4 @@ caf::actor spawn_cell_links(caf::actor_system& sys, std::shared_ptr<cell_directo
                    std::move(super_conductor), opts);
 }
 
-} // namespace nimbus::cells
+} // namespace nimbus::transport

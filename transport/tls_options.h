@@ -2,7 +2,7 @@
 // TLS between Nimbus processes (libcaf_openssl): file paths to PEM files.
 #include <string>
 
-namespace nimbus::cells {
+namespace nimbus::transport {
 
 struct tls_options {
   bool enabled = false;
@@ -12,4 +12,4 @@ struct tls_options {
   std::string passphrase;  // of the key, if it has one
 };
 
-} // namespace nimbus::cells
+} // namespace nimbus::transport
