@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/protocol/messages.h"
+#include "actors/protocol/message_types.h"
 #include "compute/outcome.h"
 
 namespace nimbus::compute {

@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+scripts/check_layout.py # fast: a breach of the layering fails before any build
 scripts/build.sh
 (cd build && ctest --output-on-failure -j "${NIMBUS_TEST_JOBS:-2}" --timeout 900)
 scripts/test-sanitizers.sh

@@ -2,7 +2,7 @@
 // Hypervisors and services as the compute API shows them, per microversion.
 #include <nlohmann/json.hpp>
 
-#include "actors/protocol/messages.h"
+#include "actors/protocol/message_types.h"
 #include "api/views/server_view.h"
 #include "compute/compute_api.h"
 

@@ -1,0 +1,98 @@
+#pragma once
+// The structs that travel between actors, as plain C++: no CAF here, so the
+// compute facade and the API can use them. Their inspect() (what CAF
+// serializes) is in actors/protocol/messages.h, which actors include.
+//
+// Protocol history:
+//   1: first version (single process).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hypervisor/types.h"
+#include "storage/records.h"
+
+namespace nimbus {
+
+/// Where a cell scheduler put a request: the claimed host first, then the
+/// alternates to try (unclaimed) if spawning there fails.
+struct placement {
+  std::string host;
+  std::vector<std::string> alternates;
+};
+
+/// A page of a server list, in Nova's default order (created_at desc, then
+/// uuid desc). The marker is the sort key of the last server of the previous
+/// page; results start strictly after it.
+struct list_query {
+  std::int32_t limit = 1000;
+  bool has_marker = false;
+  std::int64_t marker_created_us = 0;
+  std::string marker_uuid;
+  std::string project_id; // empty: every project (admin with all_tenants)
+};
+
+/// Where a server stands in the list order, without the server.
+struct list_key {
+  std::int64_t created_us = 0;
+  std::string uuid;
+};
+
+/// One lifecycle action on an instance: stop, start, reboot or delete.
+struct action_request {
+  std::string uuid;
+  std::string action;
+  bool hard = false; // reboot only
+  std::string request_id;
+  std::string user_id;
+  std::string project_id;
+};
+
+/// A host's heartbeat: what it is and how much it has.
+struct host_report {
+  storage::compute_node node;
+  std::int32_t running_vms = 0;
+};
+
+/// The claims on one host, as the cell scheduler's ledger has them.
+struct host_usage {
+  std::string host;
+  std::int32_t vcpus_used = 0;
+  std::int64_t memory_mb_used = 0;
+  std::int64_t local_gb_used = 0;
+  std::int32_t instances = 0;
+};
+
+struct service_view {
+  storage::service_record service;
+  bool up = false;
+};
+
+struct hypervisor_view {
+  storage::compute_node node;
+  storage::service_record service;
+  bool up = false;
+  host_usage usage;
+};
+
+/// A domain a host must have after a restart, and the power state it must be in.
+struct domain_target {
+  hypervisor::domain_spec spec;
+  std::int32_t power_state = 1;
+};
+
+/// What a cell tells the cell selector about its capacity.
+struct cell_summary {
+  std::string cell_uuid;
+  std::int32_t hosts_up = 0;
+  std::int64_t largest_free_ram_mb = 0;
+  std::int32_t largest_free_vcpus = 0;
+  std::int64_t largest_free_disk_gb = 0;
+  std::int64_t free_ram_mb = 0;
+  /// Memory of every request this cell's scheduler has handled since it
+  /// started (placed or not): lets the API cell tell what it sent that the
+  /// summary does not count yet.
+  std::int64_t handled_ram_mb = 0;
+};
+
+} // namespace nimbus
