@@ -16,6 +16,7 @@
 
 #include "storage/errc.h"
 #include "storage/json_writer.h"
+#include "storage/record_fields.h"
 
 namespace nimbus::storage {
 namespace {
@@ -59,37 +60,19 @@ void write_value(json_writer& w, const std::vector<T>& xs) {
     w.end_object();                                                                                \
   }
 
-NIMBUS_RECORD_FIELDS(flavor, id, name, vcpus, memory_mb, root_gb,
-                                                ephemeral_gb, swap_mb, rxtx_factor, is_public,
-                                                disabled, description, extra_specs, created_us)
-NIMBUS_RECORD_FIELDS(image, id, name, status, disk_format,
-                                                container_format, size, min_disk, min_ram,
-                                                created_us)
-NIMBUS_RECORD_FIELDS(cell_mapping, uuid, name, transport_url,
-                                                database_connection, disabled)
-NIMBUS_RECORD_FIELDS(host_mapping, host, cell_uuid)
-NIMBUS_RECORD_FIELDS(instance_mapping, instance_uuid, cell_uuid,
-                                                project_id, user_id, created_us)
-NIMBUS_RECORD_FIELDS(instance_fault, code, message, details, created_us)
-NIMBUS_RECORD_FIELDS(
-  instance_record, uuid, name, project_id, user_id, request_id, flavor_copy, image_ref, host, node,
-  availability_zone, vm_state, task_state, power_state, created_us, updated_us, launched_us,
-  terminated_us, instance_name, reservation_id, launch_index, key_name, description, admin_pass,
-  metadata, tags, fault)
-NIMBUS_RECORD_FIELDS(build_request, instance, request_id, delete_requested)
-NIMBUS_RECORD_FIELDS(request_spec, instance_uuid, flavor_copy,
-                                                image_ref, project_id, user_id, availability_zone,
-                                                ignore_hosts)
-NIMBUS_RECORD_FIELDS(action_event, event, start_us, finish_us, result,
-                                                traceback, host)
-NIMBUS_RECORD_FIELDS(instance_action, request_id, instance_uuid,
-                                                action, user_id, project_id, start_us, updated_us,
-                                                message, events)
-NIMBUS_RECORD_FIELDS(service_record, uuid, id, host, binary, zone,
-                                                disabled, disabled_reason, forced_down, updated_us)
-NIMBUS_RECORD_FIELDS(compute_node, uuid, id, host, hypervisor_type,
-                                                hypervisor_version, host_ip, vcpus, memory_mb,
-                                                local_gb, cpu_info)
+NIMBUS_RECORD_FIELDS(flavor, NIMBUS_FIELDS_FLAVOR)
+NIMBUS_RECORD_FIELDS(image, NIMBUS_FIELDS_IMAGE)
+NIMBUS_RECORD_FIELDS(cell_mapping, NIMBUS_FIELDS_CELL_MAPPING)
+NIMBUS_RECORD_FIELDS(host_mapping, NIMBUS_FIELDS_HOST_MAPPING)
+NIMBUS_RECORD_FIELDS(instance_mapping, NIMBUS_FIELDS_INSTANCE_MAPPING)
+NIMBUS_RECORD_FIELDS(instance_fault, NIMBUS_FIELDS_INSTANCE_FAULT)
+NIMBUS_RECORD_FIELDS(instance_record, NIMBUS_FIELDS_INSTANCE_RECORD)
+NIMBUS_RECORD_FIELDS(build_request, NIMBUS_FIELDS_BUILD_REQUEST)
+NIMBUS_RECORD_FIELDS(request_spec, NIMBUS_FIELDS_REQUEST_SPEC)
+NIMBUS_RECORD_FIELDS(action_event, NIMBUS_FIELDS_ACTION_EVENT)
+NIMBUS_RECORD_FIELDS(instance_action, NIMBUS_FIELDS_INSTANCE_ACTION)
+NIMBUS_RECORD_FIELDS(service_record, NIMBUS_FIELDS_SERVICE_RECORD)
+NIMBUS_RECORD_FIELDS(compute_node, NIMBUS_FIELDS_COMPUTE_NODE)
 
 namespace {
 

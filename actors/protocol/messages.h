@@ -14,62 +14,33 @@
 
 #include "actors/protocol/message_types.h"
 #include "hypervisor/types.h"
+#include "storage/record_fields.h"
 #include "storage/records.h"
 
 namespace nimbus::storage {
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, flavor& x) {
-  return f(caf::meta::type_name("flavor"), x.id, x.name, x.vcpus, x.memory_mb, x.root_gb,
-           x.ephemeral_gb, x.swap_mb, x.rxtx_factor, x.is_public, x.disabled, x.description,
-           x.extra_specs, x.created_us);
-}
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, cell_mapping& x) {
-  return f(caf::meta::type_name("cell_mapping"), x.uuid, x.name, x.transport_url,
-           x.database_connection, x.disabled);
-}
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, instance_fault& x) {
-  return f(caf::meta::type_name("instance_fault"), x.code, x.message, x.details, x.created_us);
-}
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, instance_record& x) {
-  return f(caf::meta::type_name("instance_record"), x.uuid, x.name, x.project_id, x.user_id,
-           x.request_id, x.flavor_copy, x.image_ref, x.host, x.node, x.availability_zone,
-           x.vm_state, x.task_state, x.power_state, x.created_us, x.updated_us, x.launched_us,
-           x.terminated_us, x.instance_name, x.reservation_id, x.launch_index, x.key_name,
-           x.description, x.admin_pass, x.metadata, x.tags, x.fault);
-}
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, build_request& x) {
-  return f(caf::meta::type_name("build_request"), x.instance, x.request_id, x.delete_requested);
-}
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, request_spec& x) {
-  return f(caf::meta::type_name("request_spec"), x.instance_uuid, x.flavor_copy, x.image_ref,
-           x.project_id, x.user_id, x.availability_zone, x.ignore_hosts);
-}
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, action_event& x) {
-  return f(caf::meta::type_name("action_event"), x.event, x.start_us, x.finish_us, x.result,
-           x.traceback, x.host);
-}
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, instance_action& x) {
-  return f(caf::meta::type_name("instance_action"), x.request_id, x.instance_uuid, x.action,
-           x.user_id, x.project_id, x.start_us, x.updated_us, x.message, x.events);
-}
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, service_record& x) {
-  return f(caf::meta::type_name("service_record"), x.uuid, x.id, x.host, x.binary, x.zone,
-           x.disabled, x.disabled_reason, x.forced_down, x.updated_us);
-}
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, compute_node& x) {
-  return f(caf::meta::type_name("compute_node"), x.uuid, x.id, x.host, x.hypervisor_type,
-           x.hypervisor_version, x.host_ip, x.vcpus, x.memory_mb, x.local_gb, x.cpu_info);
-}
+// inspect() of each record from its one field list (storage/record_fields.h).
+#define NIMBUS_INSPECT_RECORD(type, ...)                                                          \
+  template <class Inspector>                                                                      \
+  typename Inspector::result_type inspect(Inspector& f, type& x) {                                \
+    return f(caf::meta::type_name(#type), NIMBUS_MEMBERS(x, __VA_ARGS__));                        \
+  }
+
+NIMBUS_INSPECT_RECORD(flavor, NIMBUS_FIELDS_FLAVOR)
+NIMBUS_INSPECT_RECORD(image, NIMBUS_FIELDS_IMAGE)
+NIMBUS_INSPECT_RECORD(cell_mapping, NIMBUS_FIELDS_CELL_MAPPING)
+NIMBUS_INSPECT_RECORD(host_mapping, NIMBUS_FIELDS_HOST_MAPPING)
+NIMBUS_INSPECT_RECORD(instance_mapping, NIMBUS_FIELDS_INSTANCE_MAPPING)
+NIMBUS_INSPECT_RECORD(instance_fault, NIMBUS_FIELDS_INSTANCE_FAULT)
+NIMBUS_INSPECT_RECORD(instance_record, NIMBUS_FIELDS_INSTANCE_RECORD)
+NIMBUS_INSPECT_RECORD(build_request, NIMBUS_FIELDS_BUILD_REQUEST)
+NIMBUS_INSPECT_RECORD(request_spec, NIMBUS_FIELDS_REQUEST_SPEC)
+NIMBUS_INSPECT_RECORD(action_event, NIMBUS_FIELDS_ACTION_EVENT)
+NIMBUS_INSPECT_RECORD(instance_action, NIMBUS_FIELDS_INSTANCE_ACTION)
+NIMBUS_INSPECT_RECORD(service_record, NIMBUS_FIELDS_SERVICE_RECORD)
+NIMBUS_INSPECT_RECORD(compute_node, NIMBUS_FIELDS_COMPUTE_NODE)
+
+#undef NIMBUS_INSPECT_RECORD
 
 } // namespace nimbus::storage
 
