@@ -9,7 +9,6 @@
 
 #include <caf/event_based_actor.hpp>
 
-#include "cells/wait_limit.h"
 
 namespace nimbus::cells {
 
@@ -47,14 +46,15 @@ void scatter_by(std::size_t n, Send send, std::function<void(gathered<Result>)> 
 
 /// Sends `xs...` to every target and calls `then` once every one answered,
 /// failed or timed out; an entry stays empty for each that did not answer.
+/// Every target gets `timeout`, actors of this process too: one slow cell
+/// costs a list at most that (a timer per target per scatter; lists are not
+/// the hot path).
 template <class Result, class Handle, class... Ts>
 void scatter(caf::event_based_actor* self, const std::vector<Handle>& targets, caf::timespan timeout,
              std::function<void(gathered<Result>)> then, const Ts&... xs) {
   detail::scatter_by<Result>(
     targets.size(),
-    [&](std::size_t i) {
-      return self->request(targets[i], wait_limit(self->system(), targets[i], timeout), xs...);
-    },
+    [&](std::size_t i) { return self->request(targets[i], caf::duration{timeout}, xs...); },
     std::move(then));
 }
 
@@ -66,10 +66,7 @@ void scatter_each(caf::event_based_actor* self, const std::vector<Handle>& targe
                   std::function<void(gathered<Result>)> then) {
   detail::scatter_by<Result>(
     targets.size(),
-    [&](std::size_t i) {
-      return self->request(targets[i], wait_limit(self->system(), targets[i], timeout), atom,
-                           payloads[i]);
-    },
+    [&](std::size_t i) { return self->request(targets[i], caf::duration{timeout}, atom, payloads[i]); },
     std::move(then));
 }
 

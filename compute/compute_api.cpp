@@ -15,6 +15,7 @@
 #include "actors/instance/instance_states.h"
 #include "compute/faults_of_actors.h"
 #include "cells/scatter.h"
+#include "cells/wait_limit.h"
 #include "cells/cell_mapping.h"
 #include "compute/context.h"
 #include "compute/gateway.h"
@@ -49,18 +50,46 @@ std::string cell_unavailable(const std::string& uuid) {
 }
 
 // Asks a conductor from the gateway; `then` gets its answer, or the fault it
-// failed with. A Result of `done` stands for a reply of ok.
+// failed with, or a timeout fault after the call limit: a conductor of another
+// process through CAF's request timeout, one of this process through the
+// gateway's deadlines (no timer per call). A Result of `done` stands for a
+// reply of ok.
 template <class Result, class... Ts>
 void ask(context& ctx, const conductor_actor& conductor, reply<Result> then, Ts... xs) {
   auto* c = &ctx;
   ctx.gw->run([c, conductor, then, xs...](caf::event_based_actor* self) {
-    auto failed = [c, then](caf::error& err) { then(outcome<Result>::failure(to_fault(err, c->sys))); };
-    auto handle = self->request(conductor, wait_limit(c->sys, conductor, c->limits.call), xs...);
+    // Whichever comes first answers: the conductor or the deadline.
+    auto answered = std::make_shared<bool>(false);
+    auto limit = wait_limit(c->sys, conductor, c->limits.call);
+    std::uint64_t deadline = 0;
+    if (!limit.valid()) // infinite: a conductor of this process, no CAF timer
+      deadline = c->gw->expire_after(self, c->limits.call, [then, answered] {
+        if (std::exchange(*answered, true))
+          return;
+        then(outcome<Result>::failure(fault_kind::unavailable, "The cell did not answer in time."));
+      });
+    auto first = [c, answered, deadline] {
+      if (std::exchange(*answered, true))
+        return false;
+      if (deadline)
+        c->gw->settle(deadline);
+      return true;
+    };
+    auto failed = [c, then, first](caf::error& err) {
+      if (first())
+        then(outcome<Result>::failure(to_fault(err, c->sys)));
+    };
+    auto handle = self->request(conductor, limit, xs...);
     if constexpr (std::is_same_v<Result, done>) {
-      handle.then([then](caf::ok_atom) { then({}); }, failed);
+      handle.then([then, first](caf::ok_atom) {
+        if (first())
+          then({});
+      }, failed);
     } else {
       handle.then(
-        [then](Result& r) {
+        [then, first](Result& r) {
+          if (!first())
+            return;
           outcome<Result> out;
           out.value = std::move(r);
           then(std::move(out));

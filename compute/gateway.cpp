@@ -1,6 +1,8 @@
 #include "compute/gateway.h"
 
+#include <chrono>
 #include <deque>
+#include <map>
 #include <exception>
 #include <mutex>
 
@@ -27,6 +29,16 @@ struct gateway::queue {
   bool stopping = false;
   caf::actor actor;
 
+  // Deadlines: touched only on the gateway's actor (and by start_actor
+  // before a new actor runs).
+  struct deadline {
+    std::chrono::steady_clock::time_point at;
+    std::function<void()> expired;
+  };
+  std::map<std::uint64_t, deadline> deadlines;
+  std::uint64_t next_deadline = 1;
+  bool ticking = false;
+
   std::deque<job> take() {
     std::lock_guard<std::mutex> lock(mutex);
     poked = false;
@@ -46,6 +58,8 @@ std::string what_of(const std::exception_ptr& eptr) {
   }
 }
 
+constexpr auto tick_interval = std::chrono::milliseconds(250);
+
 caf::behavior gateway_impl(caf::event_based_actor* self, std::shared_ptr<gateway::queue> q) {
   // A continuation that throws ends this actor (CAF 0.17 quits on any
   // exception); the queue's watcher then starts another.
@@ -54,6 +68,28 @@ caf::behavior gateway_impl(caf::event_based_actor* self, std::shared_ptr<gateway
     return caf::sec::runtime_error;
   });
   return {
+    [self, q](caf::tick_atom) {
+      auto now = std::chrono::steady_clock::now();
+      std::vector<std::function<void()>> due;
+      for (auto it = q->deadlines.begin(); it != q->deadlines.end();) {
+        if (it->second.at <= now) {
+          due.push_back(std::move(it->second.expired));
+          it = q->deadlines.erase(it);
+        } else {
+          ++it;
+        }
+      }
+      q->ticking = !q->deadlines.empty();
+      if (q->ticking)
+        self->delayed_send(self, tick_interval, caf::tick_atom_v);
+      for (auto& fn : due) {
+        try {
+          fn();
+        } catch (const std::exception& e) {
+          spdlog::error("gateway: a deadline failed: {}", e.what());
+        }
+      }
+    },
     [self, q](run_atom) {
       for (auto& j : q->take()) {
         try {
@@ -94,6 +130,9 @@ void start_actor(const std::shared_ptr<gateway::queue>& q) {
       return;
     }
     q->actor = actor;
+    q->ticking = !q->deadlines.empty(); // deadlines set on the one that died
+    if (q->ticking)
+      caf::anon_send(actor, caf::tick_atom_v);
     q->poked = !q->jobs.empty(); // jobs given to the one that died
     if (q->poked)
       poke = actor;
@@ -125,6 +164,24 @@ gateway::~gateway() {
     self->wait_for(actor);
   }
   caf::logger::set_current_actor_system(nullptr);
+}
+
+std::uint64_t gateway::expire_after(caf::event_based_actor* self, caf::timespan limit,
+                                    std::function<void()> expired) {
+  auto& q = *queue_;
+  auto id = q.next_deadline++;
+  auto at = std::chrono::steady_clock::now()
+            + std::chrono::duration_cast<std::chrono::steady_clock::duration>(limit);
+  q.deadlines.emplace(id, queue::deadline{at, std::move(expired)});
+  if (!q.ticking) {
+    q.ticking = true;
+    self->delayed_send(self, tick_interval, caf::tick_atom_v);
+  }
+  return id;
+}
+
+void gateway::settle(std::uint64_t id) {
+  queue_->deadlines.erase(id);
 }
 
 void gateway::run(job j) {

@@ -9,6 +9,7 @@
 // queued when the gateway is destroyed are dropped without running. A job or
 // continuation that throws is logged and costs only itself: the gateway
 // goes on (with a new actor if CAF ended the old one).
+#include <cstdint>
 #include <functional>
 #include <memory>
 
@@ -27,6 +28,16 @@ public:
   gateway& operator=(const gateway&) = delete;
 
   void run(job j);
+
+  /// From a job or continuation (on the gateway's actor): calls `expired`
+  /// there once `limit` has passed, unless settle(id) came first. One tick a
+  /// quarter second serves every deadline while any is set, so a call to an
+  /// actor of this process gets a deadline without a timer (a clock wake-up)
+  /// of its own. Deadlines outlive an actor that dies: they fire from the
+  /// next one, so a call lost with it is still answered.
+  std::uint64_t expire_after(caf::event_based_actor* self, caf::timespan limit,
+                             std::function<void()> expired);
+  void settle(std::uint64_t id);
 
   struct queue; // what run() hands to the actor (gateway.cpp)
 

@@ -120,3 +120,44 @@ TEST_CASE("gateway: a job or a continuation that throws costs only itself") {
   }
   caf::anon_send_exit(add, caf::exit_reason::user_shutdown);
 }
+
+namespace {
+
+caf::behavior silent(caf::event_based_actor*) {
+  return {[](std::int32_t) -> caf::result<std::int32_t> { return caf::delegated<std::int32_t>{}; }};
+}
+
+} // namespace
+
+TEST_CASE("gateway: a deadline answers a call that never comes back, and a settled one stays quiet") {
+  threaded_config cfg;
+  caf::actor_system sys{cfg};
+  auto mute = sys.spawn(silent); // takes requests, never answers
+  {
+    compute::gateway gw(sys);
+    std::promise<std::string> outcome;
+    std::atomic<int> quiet_fired{0};
+    gw.run([&](caf::event_based_actor* self) {
+      auto settled = gw.expire_after(self, std::chrono::milliseconds(1), [&] { ++quiet_fired; });
+      gw.settle(settled); // answered in time: its deadline is dropped
+      auto answered = std::make_shared<bool>(false);
+      gw.expire_after(self, std::chrono::milliseconds(50), [&, answered] {
+        if (!std::exchange(*answered, true))
+          outcome.set_value("deadline");
+      });
+      self->request(mute, caf::infinite, 1).then([&, answered](std::int32_t) {
+        if (!std::exchange(*answered, true))
+          outcome.set_value("answer");
+      });
+    });
+    CHECK(outcome.get_future().get() == "deadline");
+    // A later deadline proves the settled one had its chance to fire.
+    std::promise<void> later;
+    gw.run([&](caf::event_based_actor* self) {
+      gw.expire_after(self, std::chrono::milliseconds(1), [&] { later.set_value(); });
+    });
+    later.get_future().wait();
+    CHECK(quiet_fired == 0);
+  }
+  caf::anon_send_exit(mute, caf::exit_reason::user_shutdown);
+}
