@@ -1,6 +1,6 @@
 #pragma once
-// An HTTP request and response as the handlers see them: no cpprest types,
-// so only http_server.cpp pays for cpprest's headers.
+// An HTTP request and response as the handlers see them: no Beast or Asio
+// types, so only http_server.cpp pays for their headers.
 #include <functional>
 #include <map>
 #include <string>

@@ -3,7 +3,7 @@
 // ids, microversion negotiation, authentication, routing, the headers every
 // response carries, and a log line per request. Thread-safe: HTTP threads
 // call handle() concurrently; handle() returns before the response may be
-// ready, which goes to `reply` (see router.h). No cpprest here.
+// ready, which goes to `reply` (see router.h). No HTTP library here.
 #include <memory>
 
 #include "api/http_types.h"

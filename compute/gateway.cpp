@@ -195,7 +195,7 @@ void gateway::run(job j) {
   if (poke) {
     caf::anon_send(poke, run_atom_v);
     // A foreign thread that sent keeps a reference to CAF's logger, and
-    // ~actor_system would wait for it forever (STACK.md §1).
+    // ~actor_system would wait for it forever (docs/STACK.md).
     caf::logger::set_current_actor_system(nullptr);
   }
 }

@@ -1,6 +1,6 @@
 #pragma once
 // Servers as the compute API shows them, field by field per microversion
-// (see ../shared/nova-samples and CLIENTS.md §5).
+// (see docs/CLIENTS.md §2 for the fields clients need).
 #include <string>
 
 #include <nlohmann/json.hpp>

@@ -1,5 +1,5 @@
 """Debian's `openstack` CLI against the real nimbus binary, with the token
-noauth2 understands (see ../shared/CLIENTS.md §2)."""
+noauth2 understands (see docs/CLIENTS.md §1)."""
 
 import json
 import shutil

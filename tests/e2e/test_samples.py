@@ -1,5 +1,5 @@
 """Every error case captured from Nova (samples/error_*.json, copied from
-../shared/nova-samples) gets the same status and the same fault body here."""
+the capture into tests/e2e/samples) gets the same status and fault body here."""
 
 import glob
 import json

@@ -88,7 +88,7 @@ class Tls(unittest.TestCase):
                        "%s to be refused twice" % p.config["compute"]["host"])
         self.assertEqual(set(hosts()), {"good"})
         # Refused peers do not disturb authenticated ones (libcaf_openssl 0.17
-        # left OpenSSL's error queue dirty; see cells/openssl_error_queue.cpp).
+        # left OpenSSL's error queue dirty; see transport/openssl_error_queue.cpp).
         good = [p for p in self.procs if p.role == "compute" and p.config["compute"]["host"] == "good"][0]
         self.assertEqual(self.log_of(good).count("lost the cell"), 0)
         # A boot works end to end over TLS.
