@@ -184,6 +184,11 @@ void gateway::settle(std::uint64_t id) {
   queue_->deadlines.erase(id);
 }
 
+std::size_t gateway::test_queued() const {
+  std::lock_guard<std::mutex> lock(queue_->mutex);
+  return queue_->jobs.size();
+}
+
 void gateway::run(job j) {
   caf::actor poke;
   {

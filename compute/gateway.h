@@ -39,6 +39,9 @@ public:
                              std::function<void()> expired);
   void settle(std::uint64_t id);
 
+  /// Jobs given and not yet taken by the actor (for tests).
+  std::size_t test_queued() const;
+
   struct queue; // what run() hands to the actor (gateway.cpp)
 
 private:

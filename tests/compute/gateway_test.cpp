@@ -72,22 +72,26 @@ TEST_CASE("gateway: jobs from many threads run one at a time, in each thread's o
 TEST_CASE("gateway: destroying it with jobs queued drops them and ends its actor") {
   threaded_config cfg;
   caf::actor_system sys{cfg};
-  auto add = sys.spawn(adder);
   std::atomic<int> ran{0};
-  {
-    compute::gateway gw(sys);
-    for (int i = 0; i < 1000; ++i)
-      gw.run([&](caf::event_based_actor*) { ++ran; });
-  } // returns: the actor has ended
-  auto after = ran.load();
-  // A round trip through the scheduler: a job that survived would run now.
-  caf::scoped_actor self{sys};
-  std::int32_t answer = 0;
-  self->request(add, caf::infinite, std::int32_t{1}).receive([&](std::int32_t r) { answer = r; },
-                                                             [](caf::error&) {});
-  CHECK(answer == 2);
-  CHECK(ran.load() == after);
-  self->send_exit(add, caf::exit_reason::user_shutdown);
+  std::promise<void> busy, release;
+  auto released = release.get_future().share();
+  auto gw = std::make_unique<compute::gateway>(sys);
+  gw->run([&](caf::event_based_actor*) { // holds the actor while the rest queue up
+    ++ran;
+    busy.set_value();
+    released.wait();
+  });
+  busy.get_future().wait();
+  auto token = std::make_shared<int>(0); // each queued job holds it
+  for (int i = 0; i < 1000; ++i)
+    gw->run([&ran, token](caf::event_based_actor*) { ++ran; });
+  REQUIRE(gw->test_queued() == 1000);
+  std::thread destroying([&] { gw.reset(); }); // drops the queue, then waits for the actor
+  while (token.use_count() > 1) // until the destructor has dropped the queued jobs
+    std::this_thread::yield();
+  release.set_value();
+  destroying.join();
+  CHECK(ran.load() == 1); // only the job that was running
 }
 
 TEST_CASE("gateway: a job or a continuation that throws costs only itself") {
