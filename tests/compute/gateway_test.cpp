@@ -22,8 +22,10 @@ namespace {
 
 using test::threaded_config;
 
-caf::behavior adder(caf::event_based_actor*) {
-  return {[](std::int32_t x) { return x + 1; }};
+// Test actors take an argument: CAF 0.17 binds a reference to a null
+// pointer when a function actor is spawned without any (UBSan reports it).
+caf::behavior adder(caf::event_based_actor*, std::int32_t step) {
+  return {[step](std::int32_t x) { return x + step; }};
 }
 
 } // namespace
@@ -31,7 +33,7 @@ caf::behavior adder(caf::event_based_actor*) {
 TEST_CASE("gateway: jobs from many threads run one at a time, in each thread's order") {
   threaded_config cfg;
   caf::actor_system sys{cfg};
-  auto add = sys.spawn(adder);
+  auto add = sys.spawn(adder, 1);
   std::promise<std::vector<std::int32_t>> answers;
   {
     compute::gateway gw(sys);
@@ -97,7 +99,7 @@ TEST_CASE("gateway: destroying it with jobs queued drops them and ends its actor
 TEST_CASE("gateway: a job or a continuation that throws costs only itself") {
   threaded_config cfg;
   caf::actor_system sys{cfg};
-  auto add = sys.spawn(adder);
+  auto add = sys.spawn(adder, 1);
   {
     compute::gateway gw(sys);
     gw.run([](caf::event_based_actor*) { throw std::runtime_error("job fails"); });
@@ -127,7 +129,7 @@ TEST_CASE("gateway: a job or a continuation that throws costs only itself") {
 
 namespace {
 
-caf::behavior silent(caf::event_based_actor*) {
+caf::behavior silent(caf::event_based_actor*, std::int32_t) {
   return {[](std::int32_t) -> caf::result<std::int32_t> { return caf::delegated<std::int32_t>{}; }};
 }
 
@@ -136,7 +138,7 @@ caf::behavior silent(caf::event_based_actor*) {
 TEST_CASE("gateway: a deadline answers a call that never comes back, and a settled one stays quiet") {
   threaded_config cfg;
   caf::actor_system sys{cfg};
-  auto mute = sys.spawn(silent); // takes requests, never answers
+  auto mute = sys.spawn(silent, 0); // takes requests, never answers
   {
     compute::gateway gw(sys);
     std::promise<std::string> outcome;
