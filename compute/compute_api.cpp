@@ -49,6 +49,19 @@ std::string cell_unavailable(const std::string& uuid) {
   return "The cell of instance " + uuid + " is not available.";
 }
 
+// One call to a conductor: the caller's callback, and whether the call has
+// been answered (by the conductor, or by its deadline).
+template <class Result>
+struct pending_call final : gateway::deadline {
+  explicit pending_call(reply<Result> t) : then(std::move(t)) {}
+  void expired() override {
+    then(outcome<Result>::failure(fault_kind::unavailable, "The cell did not answer in time."));
+  }
+  /// True for the first answer only.
+  bool first() { return !std::exchange(settled, true); }
+  reply<Result> then;
+};
+
 // Asks a conductor from the gateway; `then` gets its answer, or the fault it
 // failed with, or a timeout fault after the call limit: a conductor of another
 // process through CAF's request timeout, one of this process through the
@@ -57,42 +70,29 @@ std::string cell_unavailable(const std::string& uuid) {
 template <class Result, class... Ts>
 void ask(context& ctx, const conductor_actor& conductor, reply<Result> then, Ts... xs) {
   auto* c = &ctx;
-  ctx.gw->run([c, conductor, then, xs...](caf::event_based_actor* self) {
-    // Whichever comes first answers: the conductor or the deadline.
-    auto answered = std::make_shared<bool>(false);
+  ctx.gw->run([c, conductor, then = std::move(then), xs...](caf::event_based_actor* self) mutable {
+    auto call = std::make_shared<pending_call<Result>>(std::move(then));
     auto limit = wait_limit(c->sys, conductor, c->limits.call);
-    std::uint64_t deadline = 0;
     if (!limit.valid()) // infinite: a conductor of this process, no CAF timer
-      deadline = c->gw->expire_after(self, c->limits.call, [then, answered] {
-        if (std::exchange(*answered, true))
-          return;
-        then(outcome<Result>::failure(fault_kind::unavailable, "The cell did not answer in time."));
-      });
-    auto first = [c, answered, deadline] {
-      if (std::exchange(*answered, true))
-        return false;
-      if (deadline)
-        c->gw->settle(deadline);
-      return true;
-    };
-    auto failed = [c, then, first](caf::error& err) {
-      if (first())
-        then(outcome<Result>::failure(to_fault(err, c->sys)));
+      c->gw->expire_after(self, c->limits.call, call);
+    auto failed = [c, call](caf::error& err) {
+      if (call->first())
+        call->then(outcome<Result>::failure(to_fault(err, c->sys)));
     };
     auto handle = self->request(conductor, limit, xs...);
     if constexpr (std::is_same_v<Result, done>) {
-      handle.then([then, first](caf::ok_atom) {
-        if (first())
-          then({});
+      handle.then([call](caf::ok_atom) {
+        if (call->first())
+          call->then({});
       }, failed);
     } else {
       handle.then(
-        [then, first](Result& r) {
-          if (!first())
+        [call](Result& r) {
+          if (!call->first())
             return;
           outcome<Result> out;
           out.value = std::move(r);
-          then(std::move(out));
+          call->then(std::move(out));
         },
         failed);
     }

@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <deque>
-#include <map>
 #include <exception>
 #include <mutex>
 
@@ -31,12 +30,9 @@ struct gateway::queue {
 
   // Deadlines: touched only on the gateway's actor (and by start_actor
   // before a new actor runs).
-  struct deadline {
-    std::chrono::steady_clock::time_point at;
-    std::function<void()> expired;
-  };
-  std::map<std::uint64_t, deadline> deadlines;
-  std::uint64_t next_deadline = 1;
+  // In the order set, which is the order they run out (one length).
+  std::deque<std::pair<std::chrono::steady_clock::time_point, std::shared_ptr<gateway::deadline>>>
+    deadlines;
   bool ticking = false;
 
   std::deque<job> take() {
@@ -70,21 +66,19 @@ caf::behavior gateway_impl(caf::event_based_actor* self, std::shared_ptr<gateway
   return {
     [self, q](caf::tick_atom) {
       auto now = std::chrono::steady_clock::now();
-      std::vector<std::function<void()>> due;
-      for (auto it = q->deadlines.begin(); it != q->deadlines.end();) {
-        if (it->second.at <= now) {
-          due.push_back(std::move(it->second.expired));
-          it = q->deadlines.erase(it);
-        } else {
-          ++it;
-        }
+      std::vector<std::shared_ptr<gateway::deadline>> due;
+      auto& ds = q->deadlines;
+      while (!ds.empty() && (ds.front().second->settled || ds.front().first <= now)) {
+        if (!std::exchange(ds.front().second->settled, true))
+          due.push_back(std::move(ds.front().second));
+        ds.pop_front();
       }
-      q->ticking = !q->deadlines.empty();
+      q->ticking = !ds.empty();
       if (q->ticking)
         self->delayed_send(self, tick_interval, caf::tick_atom_v);
-      for (auto& fn : due) {
+      for (auto& d : due) {
         try {
-          fn();
+          d->expired();
         } catch (const std::exception& e) {
           spdlog::error("gateway: a deadline failed: {}", e.what());
         }
@@ -166,22 +160,18 @@ gateway::~gateway() {
   caf::logger::set_current_actor_system(nullptr);
 }
 
-std::uint64_t gateway::expire_after(caf::event_based_actor* self, caf::timespan limit,
-                                    std::function<void()> expired) {
-  auto& q = *queue_;
-  auto id = q.next_deadline++;
+void gateway::expire_after(caf::event_based_actor* self, caf::timespan limit,
+                           std::shared_ptr<deadline> d) {
+  auto& ds = queue_->deadlines;
+  while (!ds.empty() && ds.front().second->settled) // answered already: let them go
+    ds.pop_front();
   auto at = std::chrono::steady_clock::now()
             + std::chrono::duration_cast<std::chrono::steady_clock::duration>(limit);
-  q.deadlines.emplace(id, queue::deadline{at, std::move(expired)});
-  if (!q.ticking) {
-    q.ticking = true;
+  ds.emplace_back(at, std::move(d));
+  if (!queue_->ticking) {
+    queue_->ticking = true;
     self->delayed_send(self, tick_interval, caf::tick_atom_v);
   }
-  return id;
-}
-
-void gateway::settle(std::uint64_t id) {
-  queue_->deadlines.erase(id);
 }
 
 std::size_t gateway::test_queued() const {

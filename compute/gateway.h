@@ -29,15 +29,21 @@ public:
 
   void run(job j);
 
-  /// From a job or continuation (on the gateway's actor): calls `expired`
-  /// there once `limit` has passed, unless settle(id) came first. One tick a
-  /// quarter second serves every deadline while any is set, so a call to an
-  /// actor of this process gets a deadline without a timer (a clock wake-up)
-  /// of its own. Deadlines outlive an actor that dies: they fire from the
-  /// next one, so a call lost with it is still answered.
-  std::uint64_t expire_after(caf::event_based_actor* self, caf::timespan limit,
-                             std::function<void()> expired);
-  void settle(std::uint64_t id);
+  /// A wait that may run out: expired() runs on the gateway's actor at its
+  /// deadline unless `settled` was set first (by whoever answered).
+  struct deadline {
+    virtual ~deadline() = default;
+    virtual void expired() = 0;
+    bool settled = false;
+  };
+  /// From a job or continuation (on the gateway's actor): `d` expires once
+  /// `limit` has passed. One tick a quarter second serves every deadline
+  /// while any is set, so a call to an actor of this process gets a deadline
+  /// without a timer (a clock wake-up) of its own, and costs no allocation
+  /// here. Deadlines run out in the order they were set: give them all one
+  /// length. They outlive an actor that dies: they expire from the next one,
+  /// so a call lost with it is still answered.
+  void expire_after(caf::event_based_actor* self, caf::timespan limit, std::shared_ptr<deadline> d);
 
   /// Jobs given and not yet taken by the actor (for tests).
   std::size_t test_queued() const;
