@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # ccache hashes paths relative to the checkout: a clone elsewhere (CI) hits too.
 export CCACHE_BASEDIR="$PWD"
+export CCACHE_NOHASHDIR=1 # -g would otherwise put the checkout's folder in every hash
 jobs=${NIMBUS_BUILD_JOBS:-$(nproc)}
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNIMBUS_SANITIZE=ON >/dev/null
 cmake --build build-asan -j "$jobs"
