@@ -70,6 +70,13 @@ std::error_code simple_cell_setup(api_cell& api, const setup_plan& plan) {
       if (auto ec = api.put(storage::host_mapping{host_name(host_index++), c.uuid}))
         return ec;
   }
+  return seed_defaults(api);
+}
+
+std::error_code seed_defaults(api_cell& api) {
+  std::string marker;
+  if (!api.store().get(storage::key_space::meta, storage::keys::initialized, &marker))
+    return {};
   for (auto& f : default_flavors())
     if (auto ec = api.put(f))
       return ec;

@@ -28,4 +28,8 @@ std::error_code simple_cell_setup(api_cell& api, const setup_plan& plan);
 std::vector<storage::flavor> default_flavors();
 storage::image default_image();
 
+/// The default flavors and image, once: nothing if the API cell is marked
+/// initialized, else both, then the mark. Both simple_cell_setup()s end here.
+std::error_code seed_defaults(api_cell& api);
+
 } // namespace nimbus::cells

@@ -378,7 +378,6 @@ int verify_instance(context& c) {
 }
 
 int simple_cell_setup(context& c) {
-  setup_plan plan{c.data_dir, 1, 0, false};
   if (auto rc = map_cell0(c); rc != 0)
     return rc;
   bool has_cells = false;
@@ -397,14 +396,9 @@ int simple_cell_setup(context& c) {
     if (c.api.put(m))
       return 1;
   }
-  std::string initialized;
-  if (c.api.store().get(key_space::meta, storage::keys::initialized, &initialized)) {
-    for (auto& f : default_flavors())
-      c.api.put(f);
-    c.api.put(default_image());
-    storage::write_batch b;
-    b.put(key_space::meta, std::string{storage::keys::initialized}, "1");
-    c.api.store().write(std::move(b));
+  if (auto ec = seed_defaults(c.api)) {
+    c.err << "Cannot store the default flavors and image: " << ec.message() << "\n";
+    return 1;
   }
   options discover; // map whatever hosts the cells report already
   context d{c.api, discover, c.out, c.err, c.data_dir};
