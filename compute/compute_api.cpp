@@ -20,7 +20,6 @@
 #include "compute/context.h"
 #include "compute/gateway.h"
 #include "compute/server_list.h"
-#include "manage/cell_commands.h"
 #include "storage/clock.h"
 #include "storage/errc.h"
 #include "storage/ids.h"
@@ -426,12 +425,17 @@ namespace nimbus::compute {
 
 manage_result compute_api::manage(const std::string& command,
                                   const std::map<std::string, std::string>& opts) {
-  std::ostringstream out, err;
   manage_result r;
-  r.rc = manage::run_cell_v2(command, opts, *ctx_->api, ctx_->data_dir, out, err);
+  if (!commands_.run || !commands_.reads_only) {
+    r.rc = 1;
+    r.err = "This API runs no cell_v2 commands.\n";
+    return r;
+  }
+  std::ostringstream out, err;
+  r.rc = commands_.run(command, opts, *ctx_->api, ctx_->data_dir, out, err);
   r.out = out.str();
   r.err = err.str();
-  if (!manage::cell_v2_reads_only(command))
+  if (!commands_.reads_only(command))
     refresh_cells(); // its mapping writes went through the API cell (write_mappings)
   caf::logger::set_current_actor_system(nullptr);
   return r;

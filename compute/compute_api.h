@@ -7,6 +7,7 @@
 // No CAF in this header.
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <map>
 #include <memory>
 #include <optional>
@@ -15,6 +16,10 @@
 
 #include "actors/protocol/message_types.h"
 #include "compute/outcome.h"
+
+namespace nimbus::cells {
+class api_cell;
+}
 
 namespace nimbus::compute {
 
@@ -81,6 +86,17 @@ struct manage_result {
   std::string err;
 };
 
+/// The cell_v2 commands, as the facade runs them on the live API cell. They
+/// live in manage/, above which compute/ does not reach: the composition
+/// (tools/) hands them over with set_cell_commands().
+struct cell_commands {
+  std::function<int(const std::string& command, const std::map<std::string, std::string>& opts,
+                    cells::api_cell& api, const std::string& data_dir, std::ostream& out,
+                    std::ostream& err)>
+    run;
+  std::function<bool(const std::string& command)> reads_only;
+};
+
 class compute_api {
 public:
   explicit compute_api(std::shared_ptr<context> ctx);
@@ -125,10 +141,13 @@ public:
   /// the running cells in line with the mappings (a disabled cell gets no new
   /// instances, a new cell in another process is connected to).
   manage_result manage(const std::string& command, const std::map<std::string, std::string>& opts);
+  /// Call once, before the API serves (not thread-safe against manage()).
+  void set_cell_commands(cell_commands commands) { commands_ = std::move(commands); }
 
 private:
   void refresh_cells();
   std::shared_ptr<context> ctx_;
+  cell_commands commands_;
 };
 
 } // namespace nimbus::compute

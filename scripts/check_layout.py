@@ -14,7 +14,7 @@ import re
 import sys
 
 # Which folders each folder's code may include (its own always). The graph:
-#   tools -> {api, app, manage}, api -> compute -> {cells, manage},
+#   tools -> {api, app, manage}, api -> compute -> cells,
 #   app -> {compute, transport, cells}, transport -> cells, manage -> cells,
 #   cells -> actors -> {storage, hypervisor}
 # Headers of a lower layer used for their types (records, messages) count as
@@ -26,8 +26,8 @@ ALLOWED = {
     "cells": {"actors", "storage", "hypervisor"},
     "transport": {"cells", "actors", "storage", "hypervisor"},
     "manage": {"cells", "actors", "storage", "hypervisor"},
-    "compute": {"cells", "manage", "actors", "storage", "hypervisor"},
-    "app": {"compute", "transport", "cells", "manage", "actors", "storage", "hypervisor"},
+    "compute": {"cells", "actors", "storage", "hypervisor"},
+    "app": {"compute", "transport", "cells", "actors", "storage", "hypervisor"},
     "api": {"compute", "actors", "storage", "hypervisor"},
     "tools": {"api", "app", "manage", "cells", "compute", "transport", "actors", "storage",
               "hypervisor"},

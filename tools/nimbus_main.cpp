@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/http_server.h"
+#include "manage/cell_commands.h"
 #include "api/service.h"
 #include "app/deployment.h"
 #include "tools/config.h"
@@ -138,6 +139,7 @@ int main(int argc, char** argv) {
                    files, cfg.api.http.max_connections);
     auto image_limits = cfg.api.http;
     image_limits.threads = 1; // the image API serves lookups, not storms
+    facade->set_cell_commands({nimbus::manage::run_cell_v2, nimbus::manage::cell_v2_reads_only});
     compute = std::make_unique<nimbus::api::compute_service>(*facade);
     images = std::make_unique<nimbus::api::image_service>(*facade);
     compute_http = std::make_unique<nimbus::api::http_server>(
