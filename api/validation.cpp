@@ -1,6 +1,7 @@
 #include "api/validation.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <sstream>
 
@@ -82,6 +83,10 @@ bool valid_name(const std::string& name) {
   if (name.empty() || space(name.front()) || space(name.back()))
     return false;
   return std::none_of(name.begin(), name.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+}
+
+bool is_digits(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
 std::string unexpected_property(const std::string& key) {

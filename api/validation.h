@@ -31,6 +31,9 @@ inline const std::string invalid_name_reason =
   "An invalid 'name' value was provided. The name must be: printable characters. "
   "Can not start or end with whitespace.";
 
+/// One or more ASCII digits and nothing else (a number sent as a string).
+bool is_digits(const std::string& s);
+
 /// jsonschema's additionalProperties message for `key`.
 std::string unexpected_property(const std::string& key);
 

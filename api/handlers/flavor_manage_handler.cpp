@@ -22,10 +22,12 @@ std::optional<api_response> read_count(const ordered_json& flavor, const std::st
   auto& v = flavor[key];
   long long n = 0;
   if (v.is_number_integer()) {
-    n = v.is_number_unsigned() ? max_db_int + 1 : v.get<long long>();
-  } else if (v.is_string() && !v.get<std::string>().empty()
-             && std::all_of(v.get<std::string>().begin(), v.get<std::string>().end(),
-                            [](unsigned char c) { return std::isdigit(c); })) {
+    // Non-negative JSON integers parse as unsigned; past max_db_int they only
+    // need to be "too big".
+    n = v.is_number_unsigned() ? static_cast<long long>(std::min<unsigned long long>(
+                                   v.get<unsigned long long>(), max_db_int + 1))
+                               : v.get<long long>();
+  } else if (v.is_string() && is_digits(v.get<std::string>())) {
     n = v.get<std::string>().size() > 10 ? max_db_int + 1 : std::stoll(v.get<std::string>());
   } else {
     return bad_request(invalid_input(key, v, python_repr(v) + " is not of type 'integer', 'string'"));

@@ -27,10 +27,6 @@ bool is_uuid_like(const std::string& s) {
   return at == s.size();
 }
 
-bool is_digits(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
-}
-
 // The properties of a server create body, by the microversion that brought
 // (or took away) each: Nova's schema refuses any other (additionalProperties).
 bool create_property_known(const std::string& key, const microversion& v) {
