@@ -141,6 +141,28 @@ class Nimbus:
         if hung:
             raise AssertionError("nimbus %s did not exit on SIGTERM; log in %s" % (self.role, self.data_dir))
 
+    def freeze(self):
+        """SIGSTOP, then waits until every thread is stopped: kill() returns
+        before the stop reaches all threads, and a thread not yet stopped
+        could still answer a message sent right after."""
+        self.proc.send_signal(signal.SIGSTOP)
+        wait_until(self._all_threads_stopped, "nimbus %s to stop" % self.role)
+
+    def thaw(self):
+        self.proc.send_signal(signal.SIGCONT)
+
+    def _all_threads_stopped(self):
+        task_dir = "/proc/%d/task" % self.proc.pid
+        for tid in os.listdir(task_dir):
+            try:
+                with open(os.path.join(task_dir, tid, "stat")) as f:
+                    state = f.read().rsplit(")", 1)[1].split()[0]
+            except FileNotFoundError:  # the thread ended meanwhile
+                continue
+            if state not in ("T", "t"):
+                return False
+        return True
+
     def close(self):
         self.stop()
         if self.owns_dir:

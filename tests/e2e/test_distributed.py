@@ -157,8 +157,8 @@ class Distributed(unittest.TestCase):
         servers = self.boot_active(["frozen-%d" % i for i in range(4)])
         in_cell2 = {s["id"] for s in servers if s["OS-EXT-SRV-ATTR:host"] in ("compute3", "compute4")}
         self.assertTrue(in_cell2)
-        frozen = self.cells["cell2"].proc
-        frozen.send_signal(signal.SIGSTOP)  # connected, but it answers nothing
+        frozen = self.cells["cell2"]
+        frozen.freeze()  # connected, but it answers nothing
         try:
             # More lists than the API has HTTP threads (4): each waits for
             # cell2 until list_timeout, none holds a thread meanwhile.
@@ -180,7 +180,7 @@ class Distributed(unittest.TestCase):
             for t in lists:
                 t.join()
         finally:
-            frozen.send_signal(signal.SIGCONT)
+            frozen.thaw()
         self.assertEqual(len(finished), 8)
         for r in finished:
             self.assertEqual(r.status, 200)
