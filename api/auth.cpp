@@ -6,7 +6,8 @@ namespace nimbus::api {
 
 std::optional<compute::request_context> context_from_token(const std::string& token) {
   // Ids are printable ASCII (as Keystone's are): anything else is no token.
-  bool printable = std::all_of(token.begin(), token.end(), [](unsigned char c) { return c > 0x20 && c < 0x7f; });
+  bool printable =
+    std::all_of(token.begin(), token.end(), [](unsigned char c) { return c > 0x20 && c < 0x7f; });
   if (token.empty() || !printable)
     return std::nullopt;
   compute::request_context ctx;

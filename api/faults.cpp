@@ -7,28 +7,45 @@ namespace {
 
 const char* wrapper_name(int status) {
   switch (status) {
-    case 400: return "badRequest";
-    case 401: return "unauthorized";
-    case 403: return "forbidden";
-    case 404: return "itemNotFound";
-    case 405: return "badMethod";
-    case 409: return "conflictingRequest";
-    case 413: return "overLimit";
-    case 415: return "badMediaType";
-    case 501: return "notImplemented";
-    case 503: return "serviceUnavailable";
-    default: return "computeFault";
+  case 400:
+    return "badRequest";
+  case 401:
+    return "unauthorized";
+  case 403:
+    return "forbidden";
+  case 404:
+    return "itemNotFound";
+  case 405:
+    return "badMethod";
+  case 409:
+    return "conflictingRequest";
+  case 413:
+    return "overLimit";
+  case 415:
+    return "badMediaType";
+  case 501:
+    return "notImplemented";
+  case 503:
+    return "serviceUnavailable";
+  default:
+    return "computeFault";
   }
 }
 
 int status_of(compute::fault_kind kind) {
   switch (kind) {
-    case compute::fault_kind::not_found: return 404;
-    case compute::fault_kind::conflict: return 409;
-    case compute::fault_kind::bad_request: return 400;
-    case compute::fault_kind::forbidden: return 403;
-    case compute::fault_kind::unavailable: return 503;
-    case compute::fault_kind::internal: return 500;
+  case compute::fault_kind::not_found:
+    return 404;
+  case compute::fault_kind::conflict:
+    return 409;
+  case compute::fault_kind::bad_request:
+    return 400;
+  case compute::fault_kind::forbidden:
+    return 403;
+  case compute::fault_kind::unavailable:
+    return 503;
+  case compute::fault_kind::internal:
+    return 500;
   }
   return 500;
 }

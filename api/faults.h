@@ -11,12 +11,8 @@ namespace nimbus::api {
 api_response fault_response(int status, const std::string& message);
 api_response fault_response(const compute::fault& f);
 
-inline api_response bad_request(const std::string& message) {
-  return fault_response(400, message);
-}
-inline api_response not_found(const std::string& message) {
-  return fault_response(404, message);
-}
+inline api_response bad_request(const std::string& message) { return fault_response(400, message); }
+inline api_response not_found(const std::string& message) { return fault_response(404, message); }
 inline api_response forbidden_by_policy(const std::string& rule) {
   return fault_response(403, "Policy doesn't allow " + rule + " to be performed.");
 }

@@ -33,9 +33,7 @@ std::string digest_hex(const EVP_MD* md, const std::string& input) {
 
 } // namespace
 
-std::string iso_seconds(std::int64_t us) {
-  return format_time(us, "%Y-%m-%dT%H:%M:%SZ");
-}
+std::string iso_seconds(std::int64_t us) { return format_time(us, "%Y-%m-%dT%H:%M:%SZ"); }
 
 std::string iso_micros(std::int64_t us) {
   char frac[16];

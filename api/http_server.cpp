@@ -53,7 +53,7 @@ namespace {
 class session : public std::enable_shared_from_this<session> {
 public:
   session(std::shared_ptr<http_server::impl> server, tcp::socket socket)
-    : server_(std::move(server)), stream_(std::move(socket)) {
+      : server_(std::move(server)), stream_(std::move(socket)) {
     ++server_->open_connections;
   }
   ~session() { --server_->open_connections; }
@@ -68,10 +68,9 @@ private:
     parser_->header_limit(static_cast<std::uint32_t>(limits().max_header_size));
     parser_->body_limit(limits().max_request_body_size);
     stream_.expires_after(limit);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = shared_from_this()](error_code ec, std::size_t) {
-                              self->on_header(ec);
-                            });
+    http::async_read_header(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](error_code ec, std::size_t) { self->on_header(ec); });
   }
 
   void on_header(error_code ec) {
@@ -81,13 +80,14 @@ private:
     if (parser_->is_done())
       return dispatch();
     if (msg.version() >= 11 && beast::iequals(msg[http::field::expect], "100-continue")) {
-      auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
-                                                                     msg.version());
-      http::async_write(stream_, *cont, [self = shared_from_this(), cont](error_code ec, std::size_t) {
-        if (ec)
-          return self->close();
-        self->read_body();
-      });
+      auto cont =
+        std::make_shared<http::response<http::empty_body>>(http::status::continue_, msg.version());
+      http::async_write(stream_, *cont,
+                        [self = shared_from_this(), cont](error_code ec, std::size_t) {
+                          if (ec)
+                            return self->close();
+                          self->read_body();
+                        });
       return;
     }
     read_body();
@@ -95,11 +95,12 @@ private:
 
   void read_body() {
     stream_.expires_after(limits().client_timeout);
-    http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](error_code ec, std::size_t) {
-      if (ec)
-        return self->refuse_or_close(ec);
-      self->dispatch();
-    });
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](error_code ec, std::size_t) {
+                       if (ec)
+                         return self->refuse_or_close(ec);
+                       self->dispatch();
+                     });
   }
 
   // A request that cannot be read: the limits and malformed requests get
@@ -136,12 +137,13 @@ private:
   }
 
   void drain() {
-    stream_.async_read_some(net::buffer(scratch_), [self = shared_from_this()](error_code ec, std::size_t n) {
-      self->drained_ += n;
-      if (ec || self->drained_ > (std::size_t{1} << 20))
-        return self->close();
-      self->drain();
-    });
+    stream_.async_read_some(net::buffer(scratch_),
+                            [self = shared_from_this()](error_code ec, std::size_t n) {
+                              self->drained_ += n;
+                              if (ec || self->drained_ > (std::size_t{1} << 20))
+                                return self->close();
+                              self->drain();
+                            });
   }
 
   void dispatch() {
@@ -190,7 +192,8 @@ private:
     deadline_.async_wait([self, number, reply](error_code ec) {
       if (ec || number != self->request_no_)
         return;
-      spdlog::error("http: a request got no answer within {} s", self->limits().request_timeout.count());
+      spdlog::error("http: a request got no answer within {} s",
+                    self->limits().request_timeout.count());
       reply(fault_response(503, "The request was not answered in time."));
     });
     try {
@@ -245,53 +248,51 @@ private:
   std::array<char, 8192> scratch_{};
   std::size_t drained_ = 0;
   net::steady_timer deadline_{stream_.get_executor()}; // for the handler's answer
-  std::uint64_t request_no_ = 0; // which request the deadline is for
+  std::uint64_t request_no_ = 0;                       // which request the deadline is for
   unsigned version_ = 11;
 };
 
 } // namespace
 
 void http_server::impl::accept() {
-  acceptor->async_accept(net::make_strand(ioc), [self = shared_from_this()](error_code ec,
-                                                                           tcp::socket socket) {
-    if (self->stopping)
-      return;
-    if (ec) {
-      if (ec == net::error::operation_aborted)
+  acceptor->async_accept(
+    net::make_strand(ioc), [self = shared_from_this()](error_code ec, tcp::socket socket) {
+      if (self->stopping)
         return;
-      // Out of file descriptors, most likely: try again in a moment rather
-      // than spin on the error.
-      spdlog::warn("http: accept on port {} failed: {}", self->port, ec.message());
-      self->retry->expires_after(std::chrono::milliseconds(100));
-      self->retry->async_wait([self](error_code ec) {
-        if (!ec && !self->stopping)
-          self->accept();
-      });
-      return;
-    }
-    if (self->open_connections.load() >= self->limits.max_connections) {
-      error_code ignored;
-      socket.close(ignored); // over the cap: refused as it arrives
-    } else {
-      error_code ignored;
-      socket.set_option(tcp::no_delay(true), ignored);
-      std::make_shared<session>(self, std::move(socket))->start();
-    }
-    self->accept();
-  });
+      if (ec) {
+        if (ec == net::error::operation_aborted)
+          return;
+        // Out of file descriptors, most likely: try again in a moment rather
+        // than spin on the error.
+        spdlog::warn("http: accept on port {} failed: {}", self->port, ec.message());
+        self->retry->expires_after(std::chrono::milliseconds(100));
+        self->retry->async_wait([self](error_code ec) {
+          if (!ec && !self->stopping)
+            self->accept();
+        });
+        return;
+      }
+      if (self->open_connections.load() >= self->limits.max_connections) {
+        error_code ignored;
+        socket.close(ignored); // over the cap: refused as it arrives
+      } else {
+        error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        std::make_shared<session>(self, std::move(socket))->start();
+      }
+      self->accept();
+    });
 }
 
 http_server::http_server(std::string host, int port, http_limits limits, request_handler handler)
-  : impl_(std::make_shared<impl>()) {
+    : impl_(std::make_shared<impl>()) {
   impl_->host = std::move(host);
   impl_->port = port;
   impl_->limits = limits;
   impl_->handler = std::move(handler);
 }
 
-http_server::~http_server() {
-  close();
-}
+http_server::~http_server() { close(); }
 
 bool http_server::open(std::string* error) {
   try {
@@ -329,9 +330,7 @@ void http_server::close() {
   }
 }
 
-std::size_t http_server::connections() const {
-  return impl_->open_connections.load();
-}
+std::size_t http_server::connections() const { return impl_->open_connections.load(); }
 
 std::size_t raise_open_files_limit() {
   rlimit lim{};

@@ -25,13 +25,13 @@ using request_handler = std::function<void(api_request, reply_fn)>;
 
 /// What one listener allows its clients. Defaults are nimbus.conf's.
 struct http_limits {
-  int threads = 4;                               // [api] workers
-  std::size_t max_request_body_size = 114688;    // [api] max_request_body_size (bytes)
-  std::size_t max_header_size = 16384;           // [api] max_header_size (bytes, all headers)
-  std::chrono::seconds client_timeout{60};       // [api] client_timeout: to send one request
-  std::chrono::seconds keepalive_timeout{60};    // [api] keepalive_timeout: idle between requests
-  std::size_t max_connections = 4096;            // [api] max_connections
-  std::chrono::seconds request_timeout{180};     // [api] request_timeout: for Nimbus to answer
+  int threads = 4;                            // [api] workers
+  std::size_t max_request_body_size = 114688; // [api] max_request_body_size (bytes)
+  std::size_t max_header_size = 16384;        // [api] max_header_size (bytes, all headers)
+  std::chrono::seconds client_timeout{60};    // [api] client_timeout: to send one request
+  std::chrono::seconds keepalive_timeout{60}; // [api] keepalive_timeout: idle between requests
+  std::size_t max_connections = 4096;         // [api] max_connections
+  std::chrono::seconds request_timeout{180};  // [api] request_timeout: for Nimbus to answer
 };
 
 class http_server {

@@ -57,8 +57,7 @@ std::optional<microversion> requested_version(const std::string& openstack_api_v
 }
 
 bool in_range(const microversion& v) {
-  return v.at_least(min_version.major, min_version.minor)
-         && max_version.at_least(v.major, v.minor);
+  return v.at_least(min_version.major, min_version.minor) && max_version.at_least(v.major, v.minor);
 }
 
 } // namespace nimbus::api

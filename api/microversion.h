@@ -9,9 +9,7 @@ struct microversion {
   int major = 2;
   int minor = 1;
 
-  bool at_least(int maj, int min) const {
-    return major > maj || (major == maj && minor >= min);
-  }
+  bool at_least(int maj, int min) const { return major > maj || (major == maj && minor >= min); }
   std::string text() const { return std::to_string(major) + "." + std::to_string(minor); }
 };
 

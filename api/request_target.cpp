@@ -60,7 +60,8 @@ request_target parse_request_target(std::string_view target) {
       return;
     auto eq = pair.find('=');
     auto key = percent_decode(pair.substr(0, eq), true);
-    auto value = eq == std::string_view::npos ? std::string{} : percent_decode(pair.substr(eq + 1), true);
+    auto value =
+      eq == std::string_view::npos ? std::string{} : percent_decode(pair.substr(eq + 1), true);
     out.query.emplace(std::move(key), std::move(value));
   });
   return out;

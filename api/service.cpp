@@ -16,7 +16,8 @@ namespace nimbus::api {
 namespace {
 
 bool is_version_document(const api_request& req) {
-  return req.method == "GET" && (req.path.empty() || (req.path.size() == 1 && req.path[0] == "v2.1"));
+  return req.method == "GET"
+         && (req.path.empty() || (req.path.size() == 1 && req.path[0] == "v2.1"));
 }
 
 api_response unexpected_error(const api_request& req, const char* what) {
@@ -30,7 +31,8 @@ api_response unexpected_error(const api_request& req, const char* what) {
 // Routes the request so that no exception becomes a crash or a hang: one
 // thrown before the handler replied becomes a 500.
 void guarded_dispatch(const router& routes, const api_request& req, const reply_fn& reply) {
-  auto replied = std::make_shared<std::atomic<bool>>(false); // the reply may come from another thread
+  auto replied =
+    std::make_shared<std::atomic<bool>>(false); // the reply may come from another thread
   try {
     routes.dispatch(req, [replied, reply](api_response resp) {
       *replied = true;
@@ -44,12 +46,14 @@ void guarded_dispatch(const router& routes, const api_request& req, const reply_
 
 void log_request(const api_request& req, const api_response& resp,
                  std::chrono::steady_clock::time_point start) {
-  auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  auto ms =
+    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   std::string path;
   for (auto& s : req.path)
     path += "/" + s;
-  spdlog::info("{} {} {} {} {} {:.1f}ms", req.request_id, req.ctx.user_id.empty() ? "-" : req.ctx.user_id,
-               req.method, path.empty() ? "/" : path, resp.status, ms);
+  spdlog::info("{} {} {} {} {} {:.1f}ms", req.request_id,
+               req.ctx.user_id.empty() ? "-" : req.ctx.user_id, req.method,
+               path.empty() ? "/" : path, resp.status, ms);
 }
 
 } // namespace
@@ -103,9 +107,7 @@ void compute_service::handle(api_request request, reply_fn reply) const {
   guarded_dispatch(routes_, *req, finish);
 }
 
-image_service::image_service(compute::compute_api& compute) {
-  add_glance_routes(routes_, compute);
-}
+image_service::image_service(compute::compute_api& compute) { add_glance_routes(routes_, compute); }
 
 void image_service::handle(api_request request, reply_fn reply) const {
   auto start = std::chrono::steady_clock::now();

@@ -40,25 +40,29 @@ std::string number_repr(const ordered_json& v) {
 
 std::string python_repr(const ordered_json& v) {
   switch (v.type()) {
-    case ordered_json::value_t::null: return "None";
-    case ordered_json::value_t::boolean: return v.get<bool>() ? "True" : "False";
-    case ordered_json::value_t::string: return quote(v.get<std::string>());
-    case ordered_json::value_t::array: {
-      std::string out = "[";
-      for (std::size_t i = 0; i < v.size(); ++i)
-        out += (i ? ", " : "") + python_repr(v[i]);
-      return out + "]";
+  case ordered_json::value_t::null:
+    return "None";
+  case ordered_json::value_t::boolean:
+    return v.get<bool>() ? "True" : "False";
+  case ordered_json::value_t::string:
+    return quote(v.get<std::string>());
+  case ordered_json::value_t::array: {
+    std::string out = "[";
+    for (std::size_t i = 0; i < v.size(); ++i)
+      out += (i ? ", " : "") + python_repr(v[i]);
+    return out + "]";
+  }
+  case ordered_json::value_t::object: {
+    std::string out = "{";
+    bool first = true;
+    for (auto& [k, val] : v.items()) {
+      out += (first ? "" : ", ") + quote(k) + ": " + python_repr(val);
+      first = false;
     }
-    case ordered_json::value_t::object: {
-      std::string out = "{";
-      bool first = true;
-      for (auto& [k, val] : v.items()) {
-        out += (first ? "" : ", ") + quote(k) + ": " + python_repr(val);
-        first = false;
-      }
-      return out + "}";
-    }
-    default: return number_repr(v);
+    return out + "}";
+  }
+  default:
+    return number_repr(v);
   }
 }
 
@@ -82,11 +86,13 @@ bool valid_name(const std::string& name) {
   auto space = [](unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
   if (name.empty() || space(name.front()) || space(name.back()))
     return false;
-  return std::none_of(name.begin(), name.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+  return std::none_of(name.begin(), name.end(),
+                      [](unsigned char c) { return c < 0x20 || c == 0x7f; });
 }
 
 bool is_digits(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+  return !s.empty()
+         && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
 std::string unexpected_property(const std::string& key) {
@@ -140,8 +146,6 @@ std::optional<ordered_json> parse_body(const std::string& body) {
   return j;
 }
 
-api_response malformed_body() {
-  return bad_request("Malformed request body");
-}
+api_response malformed_body() { return bad_request("Malformed request body"); }
 
 } // namespace nimbus::api

@@ -12,23 +12,22 @@
 #include "actors/host/host_actor.h"
 #include "actors/protocol/type_ids.h"
 #include "cells/cell.h"
-#include "transport/cell_links.h"
 #include "cells/cell_mapping.h"
 #include "cells/cell_setup.h"
-#include "transport/compute_uplink.h"
+#include "cells/super_conductor.h"
 #include "compute/context.h"
 #include "compute/gateway.h"
-#include "cells/super_conductor.h"
-#include "transport/transport.h"
 #include "hypervisor/fake_driver.h"
 #include "hypervisor/libvirt_driver.h"
+#include "transport/cell_links.h"
+#include "transport/compute_uplink.h"
+#include "transport/transport.h"
 
 namespace nimbus::app {
 // The composition root wires the topology and the facade together.
 using namespace nimbus::cells;
 using namespace nimbus::compute;
 using namespace nimbus::transport;
-
 
 bool parse_role(const std::string& text, role* out) {
   if (text == "all-in-one")
@@ -51,7 +50,8 @@ public:
   explicit nimbus_config(const deployment_options& o) {
     add_message_types<caf::id_block::nimbus>();
     set("scheduler.max-threads", static_cast<std::int64_t>(std::max(o.actor_threads, 1)));
-    set("scheduler.policy", o.scheduler_policy == "stealing" ? caf::atom("stealing") : caf::atom("sharing"));
+    set("scheduler.policy",
+        o.scheduler_policy == "stealing" ? caf::atom("stealing") : caf::atom("sharing"));
     set("logger.console", caf::atom("none"));
     if (o.role != role::all_in_one)
       configure_transport(*this, o.tls);
@@ -68,7 +68,8 @@ std::string local_host_name() {
 std::shared_ptr<hypervisor::driver> make_host_driver(const deployment_options& opts,
                                                      const std::string& host, std::string* error) {
   if (opts.driver == "fake")
-    return hypervisor::make_fake_driver({host, opts.host_vcpus, opts.host_memory_mb, opts.host_disk_gb});
+    return hypervisor::make_fake_driver(
+      {host, opts.host_vcpus, opts.host_memory_mb, opts.host_disk_gb});
   if (opts.driver != "libvirt") {
     *error = "unknown driver '" + opts.driver + "' (libvirt or fake)";
     return nullptr;
@@ -78,8 +79,10 @@ std::shared_ptr<hypervisor::driver> make_host_driver(const deployment_options& o
   lv.local_gb = opts.host_disk_gb;
   lv.uri = opts.libvirt_uri;
   if (lv.uri.empty()) { // a simulated host: libvirt's test driver on a node of our own
-    auto node = std::filesystem::absolute(std::filesystem::path(opts.data_dir) / "hosts" / (host + ".xml"));
-    if (auto ec = hypervisor::write_test_node_xml(node.string(), opts.host_vcpus, opts.host_memory_mb)) {
+    auto node =
+      std::filesystem::absolute(std::filesystem::path(opts.data_dir) / "hosts" / (host + ".xml"));
+    if (auto ec =
+          hypervisor::write_test_node_xml(node.string(), opts.host_vcpus, opts.host_memory_mb)) {
       *error = "cannot write " + node.string() + ": " + ec.message();
       return nullptr;
     }
@@ -139,7 +142,8 @@ struct deployment::impl {
     std::error_code ec;
     auto c = cell::open(*sys, cell_options_for(mapping), &ec);
     if (!c) {
-      *error = "cannot open cell " + mapping.name + " at " + mapping.database_connection + ": " + ec.message();
+      *error = "cannot open cell " + mapping.name + " at " + mapping.database_connection + ": "
+               + ec.message();
       return nullptr;
     }
     cells.push_back(std::move(c));
@@ -170,7 +174,7 @@ bool deployment::impl::start_api_cell(bool all_in_one, std::string* error) {
   std::shared_ptr<storage::store> api_store =
     in_memory ? std::shared_ptr<storage::store>(storage::make_memory_store())
               : std::shared_ptr<storage::store>(storage::open_rocksdb_store(
-                  {(std::filesystem::path(opts.data_dir) / "api").string()}, &ec));
+                {(std::filesystem::path(opts.data_dir) / "api").string()}, &ec));
   if (!api_store) {
     *error = "cannot open the API cell store under " + opts.data_dir + ": " + ec.message();
     return false;
@@ -188,7 +192,8 @@ bool deployment::impl::start_api_cell(bool all_in_one, std::string* error) {
   for (auto& mapping : api->cell_mappings()) {
     if (!all_in_one && mapping.uuid != cell0_uuid) {
       remote.push_back(mapping);
-      directory->add({mapping, conductor_actor{}}); // known before anyone schedules; down until linked
+      directory->add(
+        {mapping, conductor_actor{}}); // known before anyone schedules; down until linked
       continue;
     }
     auto* c = open_cell(mapping, error);
@@ -216,11 +221,16 @@ bool deployment::impl::start_api_cell(bool all_in_one, std::string* error) {
                               opts.discover_hosts_interval});
     helpers.push_back(links);
   }
-  ctx = std::shared_ptr<context>(new context{*sys, api, directory, super,
-                                             {opts.call_timeout, opts.list_timeout},
-                                             opts.control_host.empty() ? local_host_name() : opts.control_host,
-                                             opts.data_dir, links,
-                                             std::make_shared<gateway>(*sys)});
+  ctx = std::shared_ptr<context>(
+    new context{*sys,
+                api,
+                directory,
+                super,
+                {opts.call_timeout, opts.list_timeout},
+                opts.control_host.empty() ? local_host_name() : opts.control_host,
+                opts.data_dir,
+                links,
+                std::make_shared<gateway>(*sys)});
   compute = std::make_unique<compute_api>(ctx);
   return true;
 }
@@ -240,16 +250,17 @@ bool deployment::impl::start_cell(std::string* error) {
   mapping.name = opts.cell_name;
   mapping.transport_url = opts.cell_listen;
   mapping.database_connection =
-    !opts.cell_database.empty()
-      ? opts.cell_database
-      : "rocksdb://"
-          + std::filesystem::absolute(std::filesystem::path(opts.data_dir) / "cells" / opts.cell_name)
-              .lexically_normal()
-              .string();
+    !opts.cell_database.empty() ? opts.cell_database
+                                : "rocksdb://"
+                                    + std::filesystem::absolute(std::filesystem::path(opts.data_dir)
+                                                                / "cells" / opts.cell_name)
+                                        .lexically_normal()
+                                        .string();
   auto* c = open_cell(mapping, error);
   if (!c)
     return false;
-  auto port = publish(*sys, caf::actor_cast<caf::actor>(c->conductor()), *ep, opts.tls.enabled, error);
+  auto port =
+    publish(*sys, caf::actor_cast<caf::actor>(c->conductor()), *ep, opts.tls.enabled, error);
   if (!port)
     return false;
   published = endpoint{ep->host, *port}.url();
@@ -273,23 +284,18 @@ bool deployment::impl::start_compute(std::string* error) {
     return false;
   auto host = host::spawn_host(*sys, drv, {opts.compute_host, opts.report_interval, true}, {});
   lone_hosts.push_back(host);
-  helpers.push_back(spawn_compute_uplink(*sys, host, {*ep, opts.tls.enabled, std::chrono::seconds(5),
-                                                      opts.reconnect_interval}));
+  helpers.push_back(spawn_compute_uplink(
+    *sys, host, {*ep, opts.tls.enabled, std::chrono::seconds(5), opts.reconnect_interval}));
   return true;
 }
 
-deployment::deployment(std::unique_ptr<impl> p) : impl_(std::move(p)) {
-}
+deployment::deployment(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 
 deployment::~deployment() = default;
 
-compute_api* deployment::compute() {
-  return impl_->compute.get();
-}
+compute_api* deployment::compute() { return impl_->compute.get(); }
 
-std::string deployment::published_at() const {
-  return impl_->published;
-}
+std::string deployment::published_at() const { return impl_->published; }
 
 std::unique_ptr<deployment> deployment::start(const deployment_options& opts, std::string* error) {
   auto p = std::make_unique<impl>(opts);
@@ -301,10 +307,18 @@ std::unique_ptr<deployment> deployment::start(const deployment_options& opts, st
   }
   bool ok = false;
   switch (opts.role) {
-    case role::all_in_one: ok = p->start_api_cell(true, error); break;
-    case role::api: ok = p->start_api_cell(false, error); break;
-    case role::cell: ok = p->start_cell(error); break;
-    case role::compute: ok = p->start_compute(error); break;
+  case role::all_in_one:
+    ok = p->start_api_cell(true, error);
+    break;
+  case role::api:
+    ok = p->start_api_cell(false, error);
+    break;
+  case role::cell:
+    ok = p->start_cell(error);
+    break;
+  case role::compute:
+    ok = p->start_compute(error);
+    break;
   }
   caf::logger::set_current_actor_system(nullptr);
   if (!ok)

@@ -44,16 +44,16 @@ struct deployment_options {
   std::chrono::seconds call_timeout{30};
   std::chrono::seconds list_timeout{10};
   std::chrono::seconds host_timeout{300};
-  std::int32_t actor_threads = 2;      // CAF scheduler threads
+  std::int32_t actor_threads = 2; // CAF scheduler threads
   std::string scheduler_policy = "sharing";
-  std::string control_host;           // shown as the control services' host
+  std::string control_host; // shown as the control services' host
 
   // Distributed roles.
-  std::string cell_name;               // cell role
+  std::string cell_name;                            // cell role
   std::string cell_listen = "caf://127.0.0.1:4242"; // cell role: where to publish
-  std::string cell_database;           // cell role; empty: rocksdb://<data_dir>/cells/<name>
-  std::string compute_host;            // compute role
-  std::string cell_url = "caf://127.0.0.1:4242";    // compute role: its cell
+  std::string cell_database; // cell role; empty: rocksdb://<data_dir>/cells/<name>
+  std::string compute_host;  // compute role
+  std::string cell_url = "caf://127.0.0.1:4242"; // compute role: its cell
   std::chrono::seconds reconnect_interval{2};
   std::chrono::seconds discover_hosts_interval{10};
   transport::tls_options tls;

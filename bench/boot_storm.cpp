@@ -32,7 +32,7 @@ struct options {
   int clients = 64;
   std::string flavor = "1";
   int server_pid = 0;
-  int poll_ms = 20; // pause between two polling rounds of one client
+  int poll_ms = 20;  // pause between two polling rounds of one client
   bool keep = false; // leave the servers in place (to measure lists at scale)
 };
 
@@ -88,15 +88,24 @@ long server_peak_rss_kb(int pid) {
 bool parse(int argc, char** argv, options* o) {
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
-    if (k == "--host") o->host = v;
-    else if (k == "--port") o->port = std::stoi(v);
-    else if (k == "--servers") o->servers = std::stoi(v);
-    else if (k == "--clients") o->clients = std::stoi(v);
-    else if (k == "--flavor") o->flavor = v;
-    else if (k == "--server-pid") o->server_pid = std::stoi(v);
-    else if (k == "--poll-ms") o->poll_ms = std::stoi(v);
-    else if (k == "--keep") o->keep = v == "1" || v == "true";
-    else return false;
+    if (k == "--host")
+      o->host = v;
+    else if (k == "--port")
+      o->port = std::stoi(v);
+    else if (k == "--servers")
+      o->servers = std::stoi(v);
+    else if (k == "--clients")
+      o->clients = std::stoi(v);
+    else if (k == "--flavor")
+      o->flavor = v;
+    else if (k == "--server-pid")
+      o->server_pid = std::stoi(v);
+    else if (k == "--poll-ms")
+      o->poll_ms = std::stoi(v);
+    else if (k == "--keep")
+      o->keep = v == "1" || v == "true";
+    else
+      return false;
   }
   return argc % 2 == 1;
 }
@@ -106,7 +115,9 @@ bool parse(int argc, char** argv, options* o) {
 int main(int argc, char** argv) {
   options o;
   if (!parse(argc, argv, &o)) {
-    std::fprintf(stderr, "usage: boot_storm --port P --servers N --clients C [--flavor F] [--server-pid PID]\n");
+    std::fprintf(
+      stderr,
+      "usage: boot_storm --port P --servers N --clients C [--flavor F] [--server-pid PID]\n");
     return 2;
   }
   std::vector<server_state> servers(static_cast<std::size_t>(o.servers));
@@ -121,7 +132,8 @@ int main(int argc, char** argv) {
     threads.emplace_back([&, c] {
       bench::http_connection conn(o.host, o.port, "admin:admin");
       std::vector<std::size_t> mine;
-      for (auto i = static_cast<std::size_t>(c); i < servers.size(); i += static_cast<std::size_t>(o.clients))
+      for (auto i = static_cast<std::size_t>(c); i < servers.size();
+           i += static_cast<std::size_t>(o.clients))
         mine.push_back(i);
       // Open the connection before the clock starts: TCP and the server's
       // accept are not part of POST latency (as with any keep-alive client).
@@ -130,9 +142,10 @@ int main(int argc, char** argv) {
       sync.arrive_and_wait();
       for (auto i : mine) {
         auto& s = servers[i];
-        std::string body = "{\"server\": {\"name\": \"storm-" + std::to_string(i)
-                           + "\", \"imageRef\": \"155d900f-4e14-4e4c-a73d-069cbf4541e6\", \"flavorRef\": \""
-                           + o.flavor + "\"}}";
+        std::string body =
+          "{\"server\": {\"name\": \"storm-" + std::to_string(i)
+          + "\", \"imageRef\": \"155d900f-4e14-4e4c-a73d-069cbf4541e6\", \"flavorRef\": \""
+          + o.flavor + "\"}}";
         s.posted = clock_type::now();
         {
           std::lock_guard<std::mutex> lock(mu);
@@ -169,7 +182,8 @@ int main(int argc, char** argv) {
         }
         pending.swap(still);
         if (!pending.empty())
-          std::this_thread::sleep_for(std::chrono::milliseconds(o.poll_ms)); // polling pace, as clients do
+          std::this_thread::sleep_for(
+            std::chrono::milliseconds(o.poll_ms)); // polling pace, as clients do
       }
       sync.arrive_and_wait();
       if (o.keep)
@@ -178,7 +192,8 @@ int main(int argc, char** argv) {
         delete_start = clock_type::now();
       sync.arrive_and_wait();
       for (auto i : mine)
-        if (!servers[i].id.empty() && conn.request("DELETE", "/v2.1/servers/" + servers[i].id).status != 204)
+        if (!servers[i].id.empty()
+            && conn.request("DELETE", "/v2.1/servers/" + servers[i].id).status != 204)
           ++failures;
       for (auto i : mine) {
         if (servers[i].id.empty())
@@ -211,7 +226,8 @@ int main(int argc, char** argv) {
   double boot_s = std::chrono::duration<double>(last_active - first_post).count();
   double delete_s = o.keep ? 0.0 : std::chrono::duration<double>(delete_end - delete_start).count();
   int booted = active + errors;
-  double mean = per_host.empty() ? 0 : static_cast<double>(active) / static_cast<double>(per_host.size());
+  double mean =
+    per_host.empty() ? 0 : static_cast<double>(active) / static_cast<double>(per_host.size());
   int lo = per_host.empty() ? 0 : INT32_MAX, hi = 0;
   for (auto& [h, n] : per_host)
     lo = std::min(lo, n), hi = std::max(hi, n);
@@ -221,21 +237,25 @@ int main(int argc, char** argv) {
     "\"failures\": %d, \"boots_per_s\": %.1f, \"post_p50_ms\": %.2f, \"post_p99_ms\": %.2f, "
     "\"to_active_p50_ms\": %.2f, \"to_active_p99_ms\": %.2f, \"deletes_per_s\": %.1f, "
     "\"server_cpu_s\": %.2f, \"server_cpu_ms_per_lifecycle\": %.3f, \"server_peak_rss_mb\": %.1f, "
-    "\"client_cpu_s\": %.2f, \"polls_per_server\": %.1f, \"hosts_used\": %zu, \"per_host_min\": %d, \"per_host_max\": %d, "
+    "\"client_cpu_s\": %.2f, \"polls_per_server\": %.1f, \"hosts_used\": %zu, \"per_host_min\": "
+    "%d, \"per_host_max\": %d, "
     "\"spread_pct\": %.1f, \"machine\": %s, \"commit\": \"%s\", \"args\": %s}\n",
     o.servers, o.clients, active, errors, failures.load(), booted / boot_s,
-    bench::percentile(post_ms, 50), bench::percentile(post_ms, 99), bench::percentile(to_active_ms, 50),
+    bench::percentile(post_ms, 50), bench::percentile(post_ms, 99),
+    bench::percentile(to_active_ms, 50), bench::percentile(to_active_ms, 99),
+    delete_s > 0 ? booted / delete_s : 0.0, server_cpu, booted ? server_cpu * 1e3 / booted : 0.0,
+    server_peak_rss_kb(o.server_pid) / 1024.0, client_cpu,
+    booted ? static_cast<double>(polls.load()) / booted : 0.0, per_host.size(), lo, hi, spread,
+    bench::machine_json().c_str(), bench::commit().c_str(), bench::args_json(argc, argv).c_str());
+  std::printf(
+    "boot storm: %d servers by %d clients: %.0f boots/s, POST p50 %.1f ms p99 %.1f ms, "
+    "to ACTIVE p50 %.1f ms p99 %.1f ms, %.0f deletes/s; server %.2f CPU-s (%.3f ms per "
+    "lifecycle), peak RSS %.0f MB; client %.2f CPU-s; %.1f polls/server; %zu hosts, %d..%d per "
+    "host (±%.1f%%)\n",
+    o.servers, o.clients, booted / boot_s, bench::percentile(post_ms, 50),
+    bench::percentile(post_ms, 99), bench::percentile(to_active_ms, 50),
     bench::percentile(to_active_ms, 99), delete_s > 0 ? booted / delete_s : 0.0, server_cpu,
     booted ? server_cpu * 1e3 / booted : 0.0, server_peak_rss_kb(o.server_pid) / 1024.0, client_cpu,
-    booted ? static_cast<double>(polls.load()) / booted : 0.0, per_host.size(), lo, hi, spread, bench::machine_json().c_str(), bench::commit().c_str(),
-    bench::args_json(argc, argv).c_str());
-  std::printf("boot storm: %d servers by %d clients: %.0f boots/s, POST p50 %.1f ms p99 %.1f ms, "
-              "to ACTIVE p50 %.1f ms p99 %.1f ms, %.0f deletes/s; server %.2f CPU-s (%.3f ms per "
-              "lifecycle), peak RSS %.0f MB; client %.2f CPU-s; %.1f polls/server; %zu hosts, %d..%d per host (±%.1f%%)\n",
-              o.servers, o.clients, booted / boot_s, bench::percentile(post_ms, 50),
-              bench::percentile(post_ms, 99), bench::percentile(to_active_ms, 50),
-              bench::percentile(to_active_ms, 99), delete_s > 0 ? booted / delete_s : 0.0, server_cpu,
-              booted ? server_cpu * 1e3 / booted : 0.0, server_peak_rss_kb(o.server_pid) / 1024.0,
-              client_cpu, booted ? static_cast<double>(polls.load()) / booted : 0.0, per_host.size(), lo, hi, spread);
+    booted ? static_cast<double>(polls.load()) / booted : 0.0, per_host.size(), lo, hi, spread);
   return failures.load() == 0 ? 0 : 1;
 }

@@ -110,10 +110,12 @@ bool http_connection::read_response(response* out) {
 
 response http_connection::request(const std::string& method, const std::string& path,
                                   const std::string& body, const std::string& extra_headers) {
-  std::string req = method + " " + path + " HTTP/1.1\r\nHost: " + host_ + ":" + std::to_string(port_)
-                    + "\r\nX-Auth-Token: " + token_ + "\r\n" + extra_headers;
+  std::string req = method + " " + path + " HTTP/1.1\r\nHost: " + host_ + ":"
+                    + std::to_string(port_) + "\r\nX-Auth-Token: " + token_ + "\r\n"
+                    + extra_headers;
   if (!body.empty())
-    req += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+    req +=
+      "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
   req += "\r\n" + body;
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (fd_ < 0 && !connect())

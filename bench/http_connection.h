@@ -14,7 +14,7 @@ struct response {
 class http_connection {
 public:
   http_connection(std::string host, int port, std::string token)
-    : host_(std::move(host)), port_(port), token_(std::move(token)) {}
+      : host_(std::move(host)), port_(port), token_(std::move(token)) {}
   ~http_connection();
   http_connection(const http_connection&) = delete;
   http_connection& operator=(const http_connection&) = delete;

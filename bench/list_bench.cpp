@@ -56,10 +56,14 @@ int main(int argc, char** argv) {
   std::string project = "admin";
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
-    if (k == "--port") port = std::stoi(v);
-    else if (k == "--requests") requests = std::stoi(v);
-    else if (k == "--limit") limit = std::stoi(v);
-    else if (k == "--project") project = v;
+    if (k == "--port")
+      port = std::stoi(v);
+    else if (k == "--requests")
+      requests = std::stoi(v);
+    else if (k == "--limit")
+      limit = std::stoi(v);
+    else if (k == "--project")
+      project = v;
   }
   bench::http_connection admin("127.0.0.1", port, "admin:admin");
   bench::http_connection user("127.0.0.1", port, "user:" + project);
@@ -79,10 +83,11 @@ int main(int argc, char** argv) {
     std::printf("{\"bench\": \"list\", \"variant\": \"%s\", \"limit\": %d, \"requests\": %d, "
                 "\"p50_ms\": %.2f, \"p99_ms\": %.2f, \"response_bytes\": %zu, \"failures\": %d, "
                 "\"machine\": %s, \"commit\": \"%s\", \"args\": %s}\n",
-                v.name, limit, requests, f.p50, f.p99, f.bytes, f.failures, bench::machine_json().c_str(),
-                bench::commit().c_str(), bench::args_json(argc, argv).c_str());
-    std::printf("list %s: limit %d: p50 %.1f ms, p99 %.1f ms (%zu bytes)\n", v.name, limit, f.p50, f.p99,
-                f.bytes);
+                v.name, limit, requests, f.p50, f.p99, f.bytes, f.failures,
+                bench::machine_json().c_str(), bench::commit().c_str(),
+                bench::args_json(argc, argv).c_str());
+    std::printf("list %s: limit %d: p50 %.1f ms, p99 %.1f ms (%zu bytes)\n", v.name, limit, f.p50,
+                f.p99, f.bytes);
   }
   return 0;
 }

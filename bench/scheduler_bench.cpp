@@ -34,11 +34,12 @@ int main(int argc, char** argv) {
   double elapsed = bench::seconds_since(start);
   double rate = placed / elapsed;
   double p50 = bench::percentile(latency_us, 50), p99 = bench::percentile(latency_us, 99);
-  std::printf("{\"bench\": \"scheduler\", \"hosts\": %d, \"decisions\": %d, \"decisions_per_s\": %.0f, "
-              "\"latency_p50_us\": %.1f, \"latency_p99_us\": %.1f, \"machine\": %s, \"commit\": \"%s\", "
-              "\"args\": %s}\n",
-              hosts, placed, rate, p50, p99, bench::machine_json().c_str(), bench::commit().c_str(),
-              bench::args_json(argc, argv).c_str());
+  std::printf(
+    "{\"bench\": \"scheduler\", \"hosts\": %d, \"decisions\": %d, \"decisions_per_s\": %.0f, "
+    "\"latency_p50_us\": %.1f, \"latency_p99_us\": %.1f, \"machine\": %s, \"commit\": \"%s\", "
+    "\"args\": %s}\n",
+    hosts, placed, rate, p50, p99, bench::machine_json().c_str(), bench::commit().c_str(),
+    bench::args_json(argc, argv).c_str());
   std::printf("scheduler: %d decisions on %d hosts: %.0f decisions/s, p50 %.1f us, p99 %.1f us\n",
               placed, hosts, rate, p50, p99);
   return 0;

@@ -57,16 +57,15 @@ std::error_code put_one(storage::store& s, key_space space, std::string key, con
 
 } // namespace
 
-api_cell::api_cell(std::shared_ptr<storage::store> store) : store_(std::move(store)) {
-  reload();
-}
+api_cell::api_cell(std::shared_ptr<storage::store> store) : store_(std::move(store)) { reload(); }
 
 void api_cell::reload() {
   // Read under the lock: a writer updates memory after its store write, so
   // none can slip between this read and the swap below.
   std::lock_guard<std::mutex> lock(mutex_);
   auto builds = storage::read_all<storage::build_request>(*store_, key_space::build_requests);
-  auto mappings = storage::read_all<storage::instance_mapping>(*store_, key_space::instance_mappings);
+  auto mappings =
+    storage::read_all<storage::instance_mapping>(*store_, key_space::instance_mappings);
   auto flavors = storage::read_all<storage::flavor>(*store_, key_space::flavors);
   auto images = storage::read_all<storage::image>(*store_, key_space::images);
   pending_.clear();
@@ -190,8 +189,8 @@ void api_cell::accept_builds(std::vector<storage::build_request> builds,
 }
 
 std::error_code api_cell::write_mappings(storage::write_batch batch,
-                                        const std::vector<storage::instance_mapping>& put,
-                                        const std::vector<std::string>& erased) {
+                                         const std::vector<storage::instance_mapping>& put,
+                                         const std::vector<std::string>& erased) {
   std::promise<std::error_code> done;
   {
     std::lock_guard<std::mutex> lock(mutex_);

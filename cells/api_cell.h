@@ -6,8 +6,9 @@
 //
 // Every request about one server starts with its instance mapping, and every
 // boot with a flavor and an image: mappings, flavors and images are served
-// from memory (one or all of them), kept in step by the writes below. Whoever writes them to store() directly (nimbus-manage)
-// calls reload() after.
+// from memory (one or all of them), kept in step by the writes below. Whoever writes them to
+// store() directly (nimbus-manage) calls reload() after.
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -15,7 +16,6 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
-#include <functional>
 #include <vector>
 
 #include "storage/records.h"
@@ -91,7 +91,8 @@ public:
   };
   /// A client deletes a server whose mapping names no cell. `done` runs
   /// once the step is durable. Does not block.
-  void delete_unplaced(const std::string& uuid, std::function<void(std::error_code, delete_step)> done);
+  void delete_unplaced(const std::string& uuid,
+                       std::function<void(std::error_code, delete_step)> done);
 
   /// Drops the mapping, request spec and any build request of a server its
   /// cell has deleted.
@@ -108,12 +109,12 @@ public:
 
 private:
   std::shared_ptr<storage::store> store_;
-  mutable std::mutex mutex_; // guards what follows
-  std::map<std::string, storage::build_request> pending_; // uuid -> build request
+  mutable std::mutex mutex_;                                             // guards what follows
+  std::map<std::string, storage::build_request> pending_;                // uuid -> build request
   std::unordered_map<std::string, storage::request_spec> pending_specs_; // of those, by uuid
-  std::unordered_map<std::string, storage::instance_mapping> mappings_; // by instance uuid
-  std::unordered_map<std::string, storage::flavor> flavors_;            // by id
-  std::unordered_map<std::string, storage::image> images_;              // by id
+  std::unordered_map<std::string, storage::instance_mapping> mappings_;  // by instance uuid
+  std::unordered_map<std::string, storage::flavor> flavors_;             // by id
+  std::unordered_map<std::string, storage::image> images_;               // by id
   std::unordered_set<std::string> placing_; // builds out to a cell, not answered yet
 };
 

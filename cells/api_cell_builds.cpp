@@ -44,7 +44,8 @@ bool api_cell::begin_placement(const std::string& uuid) {
     pending_specs_.erase(uuid);
     mappings_.erase(uuid);
     placing_.erase(uuid);
-    store_->write_async(std::move(b), [uuid](std::error_code ec) { log_failure("a delete", uuid, ec); });
+    store_->write_async(std::move(b),
+                        [uuid](std::error_code ec) { log_failure("a delete", uuid, ec); });
     return false;
   }
   placing_.insert(uuid);

@@ -32,7 +32,8 @@ std::unique_ptr<cell> cell::open(caf::actor_system& sys, cell_options options,
   auto conductor_opts = c->options_.conductor;
   conductor_opts.cell_uuid = c->options_.mapping.uuid;
   conductor_opts.cell_name = c->options_.mapping.name;
-  conductor_opts.service_down_time = std::chrono::seconds(c->options_.scheduler.service_down_time_s);
+  conductor_opts.service_down_time =
+    std::chrono::seconds(c->options_.scheduler.service_down_time_s);
   c->scheduler_ = scheduler::spawn_scheduler(sys, c->options_.scheduler);
   c->conductor_ = conductor::spawn_conductor(sys, c->store_, c->scheduler_, conductor_opts);
   return c;
@@ -55,8 +56,6 @@ void cell::stop() {
   hosts_.clear();
 }
 
-cell::~cell() {
-  stop();
-}
+cell::~cell() { stop(); }
 
 } // namespace nimbus::cells

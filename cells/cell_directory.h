@@ -48,9 +48,9 @@ public:
   }
   void remove(const std::string& uuid) {
     std::unique_lock<std::shared_mutex> lock(mutex_);
-    cells_.erase(std::remove_if(cells_.begin(), cells_.end(),
-                                [&](auto& c) { return c.mapping.uuid == uuid; }),
-                 cells_.end());
+    cells_.erase(
+      std::remove_if(cells_.begin(), cells_.end(), [&](auto& c) { return c.mapping.uuid == uuid; }),
+      cells_.end());
   }
   std::optional<cell_entry> get(const std::string& uuid) const {
     std::shared_lock<std::shared_mutex> lock(mutex_);

@@ -18,7 +18,9 @@ std::int64_t cell_selector::estimated_free_ram(const std::string& cell) const {
   if (it == summaries_.end())
     return 0;
   auto sent = sent_ram_.find(cell);
-  auto in_flight = sent == sent_ram_.end() ? 0 : std::max<std::int64_t>(0, sent->second - it->second.handled_ram_mb);
+  auto in_flight = sent == sent_ram_.end()
+                     ? 0
+                     : std::max<std::int64_t>(0, sent->second - it->second.handled_ram_mb);
   return it->second.free_ram_mb - in_flight;
 }
 

@@ -9,9 +9,7 @@
 
 namespace nimbus::cells {
 
-std::string host_name(std::int32_t index) {
-  return "compute" + std::to_string(index);
-}
+std::string host_name(std::int32_t index) { return "compute" + std::to_string(index); }
 
 namespace {
 

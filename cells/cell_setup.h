@@ -12,10 +12,10 @@
 namespace nimbus::cells {
 
 struct setup_plan {
-  std::string data_dir;      // cell stores go under <data_dir>/cells/<name>
-  std::int32_t cells = 1;    // cells besides cell0
+  std::string data_dir;   // cell stores go under <data_dir>/cells/<name>
+  std::int32_t cells = 1; // cells besides cell0
   std::int32_t hosts_per_cell = 2;
-  bool in_memory = false;    // memory:// stores (fake runs)
+  bool in_memory = false; // memory:// stores (fake runs)
 };
 
 /// The name of the i-th simulated host (1-based, unique across cells).

@@ -9,7 +9,6 @@
 
 #include <caf/event_based_actor.hpp>
 
-
 namespace nimbus::cells {
 
 template <class Result>
@@ -50,8 +49,8 @@ void scatter_by(std::size_t n, Send send, std::function<void(gathered<Result>)> 
 /// costs a list at most that (a timer per target per scatter; lists are not
 /// the hot path).
 template <class Result, class Handle, class... Ts>
-void scatter(caf::event_based_actor* self, const std::vector<Handle>& targets, caf::timespan timeout,
-             std::function<void(gathered<Result>)> then, const Ts&... xs) {
+void scatter(caf::event_based_actor* self, const std::vector<Handle>& targets,
+             caf::timespan timeout, std::function<void(gathered<Result>)> then, const Ts&... xs) {
   detail::scatter_by<Result>(
     targets.size(),
     [&](std::size_t i) { return self->request(targets[i], caf::duration{timeout}, xs...); },
@@ -66,7 +65,9 @@ void scatter_each(caf::event_based_actor* self, const std::vector<Handle>& targe
                   std::function<void(gathered<Result>)> then) {
   detail::scatter_by<Result>(
     targets.size(),
-    [&](std::size_t i) { return self->request(targets[i], caf::duration{timeout}, atom, payloads[i]); },
+    [&](std::size_t i) {
+      return self->request(targets[i], caf::duration{timeout}, atom, payloads[i]);
+    },
     std::move(then));
 }
 

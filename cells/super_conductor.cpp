@@ -59,9 +59,7 @@ void redrive_later(self_ptr self, const std::string& uuid) {
 
 // A cell's answer that does not say whether it took the build (a timeout, a
 // lost peer): only a NoValidHost is a refusal to try the next cell on.
-bool refused(const caf::error& err) {
-  return code_of(err) == errc::no_valid_host;
-}
+bool refused(const caf::error& err) { return code_of(err) == errc::no_valid_host; }
 
 // A server deleted while its build was on the way landed in `cell_uuid`:
 // that cell deletes it. Asked again until the cell has taken the delete (it
@@ -80,8 +78,10 @@ void delete_in_cell(self_ptr self, const std::string& uuid, const std::string& c
   del.uuid = uuid;
   del.action = "delete";
   del.request_id = "req-" + uuid;
-  self->request(cell->conductor, wait_limit(self->system(), cell->conductor, self->state.opts.build_timeout),
-                action_atom_v, del)
+  self
+    ->request(cell->conductor,
+              wait_limit(self->system(), cell->conductor, self->state.opts.build_timeout),
+              action_atom_v, del)
     .then([](caf::ok_atom) {}, // its deleted report drops the build request
           [self, uuid, again](caf::error& err) {
             if (code_of(err) == errc::not_found) // deleted already: make sure we let go
@@ -92,13 +92,13 @@ void delete_in_cell(self_ptr self, const std::string& uuid, const std::string& c
 
 void finish(self_ptr self, const std::string& uuid, const std::string& cell_uuid) {
   auto handle = caf::actor_cast<caf::actor>(self);
-  self->state.api->record_placement(uuid, cell_uuid, [uuid, cell_uuid, handle](std::error_code ec,
-                                                                               bool delete_it) {
-    if (ec)
-      spdlog::error("instance {}: cannot record its placement: {}", uuid, ec.message());
-    if (delete_it) // called on the store's thread: continue in the actor
-      caf::anon_send(handle, caf::delete_atom_v, uuid, cell_uuid);
-  });
+  self->state.api->record_placement(
+    uuid, cell_uuid, [uuid, cell_uuid, handle](std::error_code ec, bool delete_it) {
+      if (ec)
+        spdlog::error("instance {}: cannot record its placement: {}", uuid, ec.message());
+      if (delete_it) // called on the store's thread: continue in the actor
+        caf::anon_send(handle, caf::delete_atom_v, uuid, cell_uuid);
+    });
 }
 
 void bury(self_ptr self, std::shared_ptr<build> b) {
@@ -118,7 +118,8 @@ void bury(self_ptr self, std::shared_ptr<build> b) {
   self->request(cell0->conductor, limit, bury_atom_v, b->request, fault)
     .then([self, uuid](caf::ok_atom) { finish(self, uuid, cell0_uuid); },
           [uuid, self](caf::error& err) {
-            spdlog::error("instance {}: cell0 did not take it: {}", uuid, self->system().render(err));
+            spdlog::error("instance {}: cell0 did not take it: {}", uuid,
+                          self->system().render(err));
             redrive_later(self, uuid); // it may hold it all the same
           });
 }
@@ -153,7 +154,8 @@ void on_cell_lost(self_ptr self, const caf::down_msg& dm) {
     if (out.conductor == dm.source)
       lost.push_back(uuid);
   if (!lost.empty())
-    spdlog::warn("a cell was lost with {} builds out to it: asking the cells where they are", lost.size());
+    spdlog::warn("a cell was lost with {} builds out to it: asking the cells where they are",
+                 lost.size());
   for (auto& uuid : lost) {
     st.out_to.erase(uuid);
     redrive_later(self, uuid);
@@ -191,8 +193,8 @@ void try_cell(self_ptr self, std::shared_ptr<build> b, std::size_t i) {
         if (!refused(err)) {
           // The cell may hold it: another cell gets it only once every cell
           // has said it does not.
-          spdlog::warn("instance {}: cell {} did not answer its build ({}); asking the cells",
-                       uuid, name, b->last_error);
+          spdlog::warn("instance {}: cell {} did not answer its build ({}); asking the cells", uuid,
+                       name, b->last_error);
           redrive_later(self, uuid);
           return;
         }
@@ -275,8 +277,10 @@ void redrive(self_ptr self, const std::string& uuid) {
     }
   };
   for (auto& c : cells)
-    self->request(c.conductor, wait_limit(self->system(), c.conductor, self->state.opts.build_timeout),
-                  caf::get_atom_v, uuid)
+    self
+      ->request(c.conductor,
+                wait_limit(self->system(), c.conductor, self->state.opts.build_timeout),
+                caf::get_atom_v, uuid)
       .then(
         [found, one_done, cell_uuid = c.mapping.uuid](const storage::instance_record&) {
           found->holders.push_back(cell_uuid);

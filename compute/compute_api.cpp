@@ -1,10 +1,10 @@
 #include "compute/compute_api.h"
 
 #include <algorithm>
-#include <type_traits>
 #include <limits>
 #include <random>
 #include <sstream>
+#include <type_traits>
 #include <unordered_set>
 
 #include <caf/actor_system.hpp>
@@ -13,11 +13,11 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/instance/instance_states.h"
-#include "compute/faults_of_actors.h"
+#include "cells/cell_mapping.h"
 #include "cells/scatter.h"
 #include "cells/wait_limit.h"
-#include "cells/cell_mapping.h"
 #include "compute/context.h"
+#include "compute/faults_of_actors.h"
 #include "compute/gateway.h"
 #include "compute/server_list.h"
 #include "storage/clock.h"
@@ -80,10 +80,12 @@ void ask(context& ctx, const conductor_actor& conductor, reply<Result> then, Ts.
     };
     auto handle = self->request(conductor, limit, xs...);
     if constexpr (std::is_same_v<Result, done>) {
-      handle.then([call](caf::ok_atom) {
-        if (call->first())
-          call->then({});
-      }, failed);
+      handle.then(
+        [call](caf::ok_atom) {
+          if (call->first())
+            call->then({});
+        },
+        failed);
     } else {
       handle.then(
         [call](Result& r) {
@@ -141,8 +143,7 @@ std::string server_status(const storage::instance_record& r) {
   return "UNKNOWN";
 }
 
-compute_api::compute_api(std::shared_ptr<context> ctx) : ctx_(std::move(ctx)) {
-}
+compute_api::compute_api(std::shared_ptr<context> ctx) : ctx_(std::move(ctx)) {}
 
 compute_api::~compute_api() = default;
 
@@ -197,10 +198,11 @@ void compute_api::create_servers(const request_context& ctx, create_server_reque
   ctx_->api->accept_builds(
     std::move(builds), std::move(specs),
     [c, created = std::move(created), then = std::move(then)](std::error_code ec) mutable {
-      c->gw->run([c, ec, created = std::move(created), then = std::move(then)](
-                   caf::event_based_actor* self) mutable {
+      c->gw->run([c, ec, created = std::move(created),
+                  then = std::move(then)](caf::event_based_actor* self) mutable {
         if (ec)
-          return then(result::failure(fault_kind::internal, "Cannot record the build: " + ec.message()));
+          return then(
+            result::failure(fault_kind::internal, "Cannot record the build: " + ec.message()));
         for (auto& r : created) // durable: from here on the servers exist
           self->send(c->super_conductor, schedule_atom_v, r.uuid);
         result out;
@@ -253,21 +255,24 @@ void compute_api::list_servers(const request_context& ctx, const server_page_req
   using result = outcome<std::vector<storage::instance_record>>;
   list_query q;
   // Filters apply after the merge, so each cell must send every candidate.
-  q.limit = req.name.empty() && req.status.empty() ? req.limit : std::numeric_limits<std::int32_t>::max();
+  q.limit =
+    req.name.empty() && req.status.empty() ? req.limit : std::numeric_limits<std::int32_t>::max();
   q.project_id = ctx.is_admin && req.all_tenants ? std::string{} : ctx.project_id;
   if (req.marker.empty())
     return list_page(*ctx_, ctx, req, q, std::move(then));
-  get_server(ctx, req.marker, [c = ctx_.get(), ctx, req, q, then](outcome<storage::instance_record> marker) mutable {
-    if (!marker.ok()) {
-      if (marker.error->kind == fault_kind::not_found)
-        return then(result::failure(fault_kind::bad_request, "marker [" + req.marker + "] not found"));
-      return then(result::failure(*marker.error));
-    }
-    q.has_marker = true;
-    q.marker_created_us = marker.value.created_us;
-    q.marker_uuid = marker.value.uuid;
-    list_page(*c, ctx, req, q, std::move(then));
-  });
+  get_server(ctx, req.marker,
+             [c = ctx_.get(), ctx, req, q, then](outcome<storage::instance_record> marker) mutable {
+               if (!marker.ok()) {
+                 if (marker.error->kind == fault_kind::not_found)
+                   return then(result::failure(fault_kind::bad_request,
+                                               "marker [" + req.marker + "] not found"));
+                 return then(result::failure(*marker.error));
+               }
+               q.has_marker = true;
+               q.marker_created_us = marker.value.created_us;
+               q.marker_uuid = marker.value.uuid;
+               list_page(*c, ctx, req, q, std::move(then));
+             });
 }
 
 void compute_api::server_action(const request_context& ctx, const std::string& uuid,
@@ -278,7 +283,8 @@ void compute_api::server_action(const request_context& ctx, const std::string& u
     return then(outcome<done>::failure(fault_kind::not_found, not_found(uuid)));
   if (mapping->cell_uuid.empty())
     return then(outcome<done>::failure(
-      fault_kind::conflict, invalid_state_message(action, uuid, "vm_state", instance::vm_state::building)));
+      fault_kind::conflict,
+      invalid_state_message(action, uuid, "vm_state", instance::vm_state::building)));
   auto cell = ctx_->cells->get(mapping->cell_uuid);
   if (!cell || !cell->up())
     return then(outcome<done>::failure(fault_kind::unavailable, cell_unavailable(uuid)));
@@ -321,13 +327,11 @@ void compute_api::instance_actions(const request_context& ctx, const std::string
   auto cell = ctx_->cells->get(mapping->cell_uuid);
   if (!cell || !cell->up())
     return then(result::failure(fault_kind::unavailable, cell_unavailable(uuid)));
-  ask<std::vector<storage::instance_action>>(*ctx_, cell->conductor, std::move(then), actions_atom_v,
-                                             uuid);
+  ask<std::vector<storage::instance_action>>(*ctx_, cell->conductor, std::move(then),
+                                             actions_atom_v, uuid);
 }
 
-std::vector<storage::flavor> compute_api::flavors() const {
-  return ctx_->api->flavors();
-}
+std::vector<storage::flavor> compute_api::flavors() const { return ctx_->api->flavors(); }
 std::optional<storage::flavor> compute_api::flavor(const std::string& id) const {
   return ctx_->api->flavor(id);
 }
@@ -339,7 +343,8 @@ outcome<storage::flavor> compute_api::create_flavor(storage::flavor f) {
     if (known.id == f.id)
       return result::failure(fault_kind::conflict, "Flavor with ID " + f.id + " already exists.");
     if (known.name == f.name)
-      return result::failure(fault_kind::conflict, "Flavor with name " + f.name + " already exists.");
+      return result::failure(fault_kind::conflict,
+                             "Flavor with name " + f.name + " already exists.");
   }
   f.created_us = storage::now_us();
   if (auto ec = ctx_->api->put(f))
@@ -353,13 +358,12 @@ outcome<done> compute_api::delete_flavor(const std::string& id) {
   if (!ctx_->api->flavor(id))
     return outcome<done>::failure(fault_kind::not_found, "Flavor " + id + " could not be found.");
   if (auto ec = ctx_->api->erase_flavor(id))
-    return outcome<done>::failure(fault_kind::internal, "Cannot delete the flavor: " + ec.message());
+    return outcome<done>::failure(fault_kind::internal,
+                                  "Cannot delete the flavor: " + ec.message());
   return {};
 }
 
-std::vector<storage::image> compute_api::images() const {
-  return ctx_->api->images();
-}
+std::vector<storage::image> compute_api::images() const { return ctx_->api->images(); }
 std::optional<storage::image> compute_api::image(const std::string& id) const {
   return ctx_->api->image(id);
 }

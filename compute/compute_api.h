@@ -2,9 +2,9 @@
 // The compute facade (cf. nova/compute/api.py): everything the REST API asks
 // of the cells, answering values or faults. Whatever asks the cells answers
 // through a callback and never blocks the calling (HTTP) thread (the cells
-// are asked from the gateway, compute/gateway.h). It validates what needs the records (flavors, images, markers),
-// routes by instance mapping and scatters lists over the cells. Thread-safe.
-// No CAF in this header.
+// are asked from the gateway, compute/gateway.h). It validates what needs the records (flavors,
+// images, markers), routes by instance mapping and scatters lists over the cells. Thread-safe. No
+// CAF in this header.
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
@@ -54,7 +54,7 @@ struct create_server_request {
 
 struct server_page_request {
   std::int32_t limit = 1000;
-  std::string marker;      // uuid of the last server of the previous page
+  std::string marker;       // uuid of the last server of the previous page
   bool all_tenants = false; // admin only: every project
   std::string name;         // a regular expression the name must contain (Nova's ?name=)
   std::string status;       // only servers with this status (?status=ACTIVE)
@@ -114,8 +114,8 @@ public:
   void list_servers(const request_context& ctx, const server_page_request& req,
                     reply<std::vector<storage::instance_record>> then);
   /// stop / start / reboot; answers once the new task_state is durable.
-  void server_action(const request_context& ctx, const std::string& uuid,
-                     const std::string& action, bool hard, reply<done> then);
+  void server_action(const request_context& ctx, const std::string& uuid, const std::string& action,
+                     bool hard, reply<done> then);
   void delete_server(const request_context& ctx, const std::string& uuid, reply<done> then);
   void instance_actions(const request_context& ctx, const std::string& uuid,
                         reply<std::vector<storage::instance_action>> then);

@@ -16,8 +16,8 @@ namespace nimbus::compute {
 class gateway;
 
 struct timeouts {
-  std::chrono::seconds call{30};  // one request to one cell
-  std::chrono::seconds list{10};  // how long a list waits for the slowest cell
+  std::chrono::seconds call{30}; // one request to one cell
+  std::chrono::seconds list{10}; // how long a list waits for the slowest cell
 };
 
 struct context {
@@ -26,9 +26,9 @@ struct context {
   std::shared_ptr<cells::cell_directory> cells;
   caf::actor super_conductor;
   timeouts limits;
-  std::string control_host; // where the API, scheduler and conductors run
-  std::string data_dir;     // where new cells' stores go by default
-  caf::actor cell_links;    // links to cells in other processes (api role)
+  std::string control_host;    // where the API, scheduler and conductors run
+  std::string data_dir;        // where new cells' stores go by default
+  caf::actor cell_links;       // links to cells in other processes (api role)
   std::shared_ptr<gateway> gw; // where HTTP threads' requests to actors run
 };
 

@@ -21,8 +21,6 @@ std::optional<name_filter> name_filter::compile(const std::string& pattern, std:
   return name_filter(std::move(re));
 }
 
-bool name_filter::matches(const std::string& name) const {
-  return RE2::PartialMatch(name, *re_);
-}
+bool name_filter::matches(const std::string& name) const { return RE2::PartialMatch(name, *re_); }
 
 } // namespace nimbus::compute

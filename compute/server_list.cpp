@@ -6,15 +6,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include "cells/scatter.h"
 #include "compute/context.h"
 #include "compute/gateway.h"
 #include "compute/name_filter.h"
-#include "cells/scatter.h"
 
 namespace nimbus::compute {
 // The facade works on the topology throughout.
 using namespace nimbus::cells;
-
 
 using result = outcome<std::vector<storage::instance_record>>;
 
@@ -52,7 +51,8 @@ using silent_cells = std::unordered_set<std::string>;
 // the filters.
 void finish_page(context& ctx, const request_context& rc, const server_page_request& req,
                  const list_query& q, std::vector<storage::instance_record> merged,
-                 const silent_cells& silent, const reply<std::vector<storage::instance_record>>& then) {
+                 const silent_cells& silent,
+                 const reply<std::vector<storage::instance_record>>& then) {
   bool filtered = !req.name.empty() || !req.status.empty();
   std::unordered_set<std::string> seen;
   list_key marker_key{q.marker_created_us, q.marker_uuid};
@@ -63,7 +63,8 @@ void finish_page(context& ctx, const request_context& rc, const server_page_requ
   auto limit = static_cast<std::size_t>(std::max(req.limit, 0));
   auto keep_first = [&](std::size_t n) {
     if (merged.size() > n) {
-      std::partial_sort(merged.begin(), merged.begin() + static_cast<std::ptrdiff_t>(n), merged.end(),
+      std::partial_sort(merged.begin(), merged.begin() + static_cast<std::ptrdiff_t>(n),
+                        merged.end(),
                         list_order<storage::instance_record, storage::instance_record>);
       merged.resize(n);
     }
@@ -104,7 +105,8 @@ void finish_page(context& ctx, const request_context& rc, const server_page_requ
                  merged.end());
   }
   keep_first(limit);
-  std::sort(merged.begin(), merged.end(), list_order<storage::instance_record, storage::instance_record>);
+  std::sort(merged.begin(), merged.end(),
+            list_order<storage::instance_record, storage::instance_record>);
   result out;
   out.value = std::move(merged);
   then(std::move(out));
@@ -112,8 +114,9 @@ void finish_page(context& ctx, const request_context& rc, const server_page_requ
 
 // A page over many cells: merge every cell's sort keys, then fetch only the
 // records of the servers that make the page.
-void two_phase_page(caf::event_based_actor* self, context& ctx, std::vector<conductor_actor> targets,
-                    std::vector<std::string> cells, list_query q,
+void two_phase_page(caf::event_based_actor* self, context& ctx,
+                    std::vector<conductor_actor> targets, std::vector<std::string> cells,
+                    list_query q,
                     std::function<void(std::vector<storage::instance_record>, silent_cells)> then) {
   auto keys_then = [self, &ctx, targets, cells, q, then](gathered<std::vector<list_key>> keys) {
     silent_cells silent;
@@ -160,12 +163,14 @@ void two_phase_page(caf::event_based_actor* self, context& ctx, std::vector<cond
         then(std::move(out), std::move(silent));
       });
   };
-  scatter<std::vector<list_key>>(self, targets, ctx.limits.list, std::move(keys_then), keys_atom_v, q);
+  scatter<std::vector<list_key>>(self, targets, ctx.limits.list, std::move(keys_then), keys_atom_v,
+                                 q);
 }
 
 // Every cell sends its whole page (one cell, or filters that apply after the merge).
-void one_phase_page(caf::event_based_actor* self, context& ctx, std::vector<conductor_actor> targets,
-                    std::vector<std::string> cells, list_query q,
+void one_phase_page(caf::event_based_actor* self, context& ctx,
+                    std::vector<conductor_actor> targets, std::vector<std::string> cells,
+                    list_query q,
                     std::function<void(std::vector<storage::instance_record>, silent_cells)> then) {
   scatter<std::vector<storage::instance_record>>(
     self, targets, ctx.limits.list,

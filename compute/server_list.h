@@ -15,7 +15,8 @@ struct context;
 
 /// What the API cell alone knows of a server whose cell does not answer
 /// (2.69's down-cell record).
-storage::instance_record down_record(const cells::api_cell& api, const storage::instance_mapping& m);
+storage::instance_record down_record(const cells::api_cell& api,
+                                     const storage::instance_mapping& m);
 
 /// One page of servers in Nova's order (created_at, then uuid, descending)
 /// after q's marker, merged from every cell that answers and from the build

@@ -10,13 +10,20 @@ public:
   const char* name() const noexcept override { return "hypervisor"; }
   std::string message(int code) const override {
     switch (static_cast<errc>(code)) {
-      case errc::success: return "success";
-      case errc::not_found: return "domain not found";
-      case errc::already_exists: return "domain already exists";
-      case errc::invalid_state: return "domain is in the wrong state";
-      case errc::connection_failed: return "cannot connect to the hypervisor";
-      case errc::operation_failed: return "hypervisor operation failed";
-      case errc::injected_failure: return "injected failure";
+    case errc::success:
+      return "success";
+    case errc::not_found:
+      return "domain not found";
+    case errc::already_exists:
+      return "domain already exists";
+    case errc::invalid_state:
+      return "domain is in the wrong state";
+    case errc::connection_failed:
+      return "cannot connect to the hypervisor";
+    case errc::operation_failed:
+      return "hypervisor operation failed";
+    case errc::injected_failure:
+      return "injected failure";
     }
     return "unknown hypervisor error";
   }

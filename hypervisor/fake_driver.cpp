@@ -2,8 +2,7 @@
 
 namespace nimbus::hypervisor {
 
-fake_driver::fake_driver(fake_options opts) : opts_(std::move(opts)) {
-}
+fake_driver::fake_driver(fake_options opts) : opts_(std::move(opts)) {}
 
 std::unique_ptr<fake_driver> make_fake_driver(fake_options opts) {
   return std::make_unique<fake_driver>(std::move(opts));

@@ -13,8 +13,16 @@
 
 namespace nimbus::hypervisor {
 
-enum class operation { spawn, destroy, power_off, power_on, reboot, get_power_state, list_domains,
-                       get_host_resources };
+enum class operation {
+  spawn,
+  destroy,
+  power_off,
+  power_on,
+  reboot,
+  get_power_state,
+  list_domains,
+  get_host_resources
+};
 
 class fault_plan {
 public:

@@ -30,14 +30,20 @@ void log_libvirt_error(void*, virErrorPtr err) {
 
 power_state to_power_state(int libvirt_state) {
   switch (libvirt_state) {
-    case VIR_DOMAIN_RUNNING:
-    case VIR_DOMAIN_BLOCKED: return power_state::running;
-    case VIR_DOMAIN_PAUSED: return power_state::paused;
-    case VIR_DOMAIN_SHUTDOWN:
-    case VIR_DOMAIN_SHUTOFF: return power_state::shutdown;
-    case VIR_DOMAIN_CRASHED: return power_state::crashed;
-    case VIR_DOMAIN_PMSUSPENDED: return power_state::suspended;
-    default: return power_state::nostate;
+  case VIR_DOMAIN_RUNNING:
+  case VIR_DOMAIN_BLOCKED:
+    return power_state::running;
+  case VIR_DOMAIN_PAUSED:
+    return power_state::paused;
+  case VIR_DOMAIN_SHUTDOWN:
+  case VIR_DOMAIN_SHUTOFF:
+    return power_state::shutdown;
+  case VIR_DOMAIN_CRASHED:
+    return power_state::crashed;
+  case VIR_DOMAIN_PMSUSPENDED:
+    return power_state::suspended;
+  default:
+    return power_state::nostate;
   }
 }
 
@@ -45,12 +51,23 @@ std::string escape_xml(const std::string& in) {
   std::string out;
   for (char c : in) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '\'': out += "&apos;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '&':
+      out += "&amp;";
+      break;
+    case '\'':
+      out += "&apos;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    default:
+      out += c;
     }
   }
   return out;
@@ -59,7 +76,7 @@ std::string escape_xml(const std::string& in) {
 class libvirt_driver final : public driver {
 public:
   libvirt_driver(connection_ptr conn, libvirt_options opts)
-    : conn_(std::move(conn)), opts_(std::move(opts)) {
+      : conn_(std::move(conn)), opts_(std::move(opts)) {
     if (opts_.domain_type.empty())
       opts_.domain_type = opts_.uri.rfind("test:", 0) == 0 ? "test" : "kvm";
     virConnSetErrorFunc(conn_.get(), nullptr, log_libvirt_error);
@@ -97,7 +114,8 @@ public:
       return {};
     // A clean shutdown first, as Nova's power_off does; then pull the plug.
     if (virDomainShutdown(dom.get()) == 0) {
-      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(opts_.shutdown_timeout_s);
+      auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(opts_.shutdown_timeout_s);
       while (virDomainIsActive(dom.get()) == 1 && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(100)); // waiting on a real guest
     }
@@ -112,7 +130,8 @@ public:
       return errc::not_found;
     if (virDomainIsActive(dom.get()) == 1)
       return {};
-    return virDomainCreate(dom.get()) < 0 ? make_error_code(errc::operation_failed) : std::error_code{};
+    return virDomainCreate(dom.get()) < 0 ? make_error_code(errc::operation_failed)
+                                          : std::error_code{};
   }
 
   std::error_code reboot(const std::string& name, bool hard) override {
@@ -241,7 +260,8 @@ std::error_code write_test_node_xml(const std::string& path, std::int32_t vcpus,
     return errc::operation_failed;
   out << "<node>\n"
       << "  <cpu><mhz>2400</mhz><model>x86_64</model><nodes>1</nodes><sockets>1</sockets>"
-      << "<cores>" << vcpus << "</cores><threads>1</threads><active>" << vcpus << "</active></cpu>\n"
+      << "<cores>" << vcpus << "</cores><threads>1</threads><active>" << vcpus
+      << "</active></cpu>\n"
       << "  <memory>" << memory_mb * 1024 << "</memory>\n"
       << "</node>\n";
   out.close();

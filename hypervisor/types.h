@@ -34,7 +34,7 @@ struct host_resources {
   std::int32_t vcpus = 0;
   std::int64_t memory_mb = 0;
   std::int64_t local_gb = 0;
-  std::string hypervisor_type;   // e.g. QEMU, TEST, fake
+  std::string hypervisor_type; // e.g. QEMU, TEST, fake
   std::int64_t hypervisor_version = 0;
   std::string hypervisor_hostname;
   std::string cpu_arch = "x86_64";

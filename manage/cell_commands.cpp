@@ -6,10 +6,10 @@
 #include "cells/api_cell.h"
 #include "cells/cell_mapping.h"
 #include "cells/cell_setup.h"
+#include "manage/table.h"
+#include "storage/ids.h"
 #include "storage/keys.h"
 #include "storage/record_io.h"
-#include "storage/ids.h"
-#include "manage/table.h"
 
 namespace nimbus::manage {
 // The commands work on the cells' records and mappings throughout.
@@ -20,32 +20,49 @@ namespace {
 using storage::key_space;
 
 const std::vector<command_spec> specs = {
-  {"simple_cell_setup", "[--transport-url URL]",
-   "map cell0 and cell1 and the hosts cell1 reports", {}, {"transport-url"}},
+  {"simple_cell_setup",
+   "[--transport-url URL]",
+   "map cell0 and cell1 and the hosts cell1 reports",
+   {},
+   {"transport-url"}},
   {"map_cell0", "[--database_connection URL]", "map cell0", {}, {"database_connection"}},
-  {"create_cell", "--name NAME --transport-url URL --database_connection URL [--disabled] [--verbose]",
-   "map a cell", {"disabled", "verbose"}, {"name", "transport-url", "database_connection"}},
+  {"create_cell",
+   "--name NAME --transport-url URL --database_connection URL [--disabled] [--verbose]",
+   "map a cell",
+   {"disabled", "verbose"},
+   {"name", "transport-url", "database_connection"}},
   {"list_cells", "[--verbose]", "list the cell mappings", {"verbose"}, {}},
   {"update_cell",
-   "--cell_uuid UUID [--name NAME] [--transport-url URL] [--database_connection URL] [--disable] [--enable]",
-   "change a cell mapping", {"disable", "enable"}, {"cell_uuid", "name", "transport-url", "database_connection"}},
+   "--cell_uuid UUID [--name NAME] [--transport-url URL] [--database_connection URL] [--disable] "
+   "[--enable]",
+   "change a cell mapping",
+   {"disable", "enable"},
+   {"cell_uuid", "name", "transport-url", "database_connection"}},
   {"delete_cell", "--cell_uuid UUID [--force]", "unmap a cell", {"force"}, {"cell_uuid"}},
-  {"discover_hosts", "[--cell_uuid UUID] [--verbose] [--strict]",
-   "map the hosts the cells report", {"verbose", "strict"}, {"cell_uuid"}},
+  {"discover_hosts",
+   "[--cell_uuid UUID] [--verbose] [--strict]",
+   "map the hosts the cells report",
+   {"verbose", "strict"},
+   {"cell_uuid"}},
   {"list_hosts", "[--cell_uuid UUID]", "list the host mappings", {}, {"cell_uuid"}},
   {"delete_host", "--cell_uuid UUID --host HOST", "unmap a host", {}, {"cell_uuid", "host"}},
-  {"map_instances", "--cell_uuid UUID [--max-count N]",
-   "map the instances of a cell that have no mapping", {}, {"cell_uuid", "max-count"}},
-  {"verify_instance", "--uuid UUID [--quiet]", "tell which cell an instance is in", {"quiet"}, {"uuid"}},
+  {"map_instances",
+   "--cell_uuid UUID [--max-count N]",
+   "map the instances of a cell that have no mapping",
+   {},
+   {"cell_uuid", "max-count"}},
+  {"verify_instance",
+   "--uuid UUID [--quiet]",
+   "tell which cell an instance is in",
+   {"quiet"},
+   {"uuid"}},
 };
 
 std::string opt(const options& o, const std::string& name) {
   auto it = o.find(name);
   return it == o.end() ? std::string{} : it->second;
 }
-bool flag(const options& o, const std::string& name) {
-  return o.count(name) > 0;
-}
+bool flag(const options& o, const std::string& name) { return o.count(name) > 0; }
 
 // Hides the password of a database connection URL unless verbose (as Nova does).
 std::string shown_url(const std::string& url, bool verbose) {
@@ -60,12 +77,12 @@ std::string shown_url(const std::string& url, bool verbose) {
   return url.substr(0, colon + 1) + "****" + url.substr(at);
 }
 
-std::unique_ptr<storage::store> open_store(const std::string& path, bool read_only, std::ostream& err) {
+std::unique_ptr<storage::store> open_store(const std::string& path, bool read_only,
+                                           std::ostream& err) {
   std::error_code ec;
   auto s = storage::open_rocksdb_store({path, read_only, !read_only}, &ec);
   if (!s)
-    err << "Cannot open the store at " << path << " (" << ec.message()
-        << ").\n";
+    err << "Cannot open the store at " << path << " (" << ec.message() << ").\n";
   return s;
 }
 
@@ -90,8 +107,8 @@ int list_cells(context& c) {
   auto cells = c.api.cell_mappings();
   std::sort(cells.begin(), cells.end(), [](auto& a, auto& b) { return a.name < b.name; });
   for (auto& m : cells)
-    t.add({m.name, m.uuid, shown_url(m.transport_url, verbose), shown_url(m.database_connection, verbose),
-           m.disabled ? "True" : "False"});
+    t.add({m.name, m.uuid, shown_url(m.transport_url, verbose),
+           shown_url(m.database_connection, verbose), m.disabled ? "True" : "False"});
   c.out << t.render();
   return 0;
 }
@@ -136,7 +153,8 @@ int create_cell(context& c) {
              "for another cell.\n";
     return 2;
   }
-  storage::cell_mapping m{storage::random_uuid(), opt(c.o, "name"), transport, db, flag(c.o, "disabled")};
+  storage::cell_mapping m{storage::random_uuid(), opt(c.o, "name"), transport, db,
+                          flag(c.o, "disabled")};
   if (auto ec = c.api.put(m)) {
     c.err << "Cannot record the cell: " << ec.message() << "\n";
     return 1;
@@ -153,9 +171,10 @@ int map_cell0(context& c) {
   }
   auto db = opt(c.o, "database_connection");
   if (db.empty())
-    db = "rocksdb://" + std::filesystem::absolute(std::filesystem::path(c.data_dir) / "cells" / "cell0")
-                          .lexically_normal()
-                          .string();
+    db = "rocksdb://"
+         + std::filesystem::absolute(std::filesystem::path(c.data_dir) / "cells" / "cell0")
+             .lexically_normal()
+             .string();
   if (auto ec = c.api.put(storage::cell_mapping{cell0_uuid, cell0_name, "none:///", db, false})) {
     c.err << "Cannot map cell0: " << ec.message() << "\n";
     return 1;
@@ -287,7 +306,8 @@ int discover_hosts(context& c) {
     if (verbose)
       c.out << "Checking host mapping for compute host in cell " << m.name << "\n";
     for (auto& s : storage::read_all<storage::service_record>(*cell_store, key_space::services)) {
-      bool mapped = std::any_of(known.begin(), known.end(), [&](auto& h) { return h.host == s.host; });
+      bool mapped =
+        std::any_of(known.begin(), known.end(), [&](auto& h) { return h.host == s.host; });
       if (mapped)
         continue;
       fresh.push_back({s.host, m.uuid});
@@ -389,9 +409,10 @@ int simple_cell_setup(context& c) {
       c.err << "Must specify --transport-url.\n";
       return 1;
     }
-    auto db = "rocksdb://" + std::filesystem::absolute(std::filesystem::path(c.data_dir) / "cells" / "cell1")
-                               .lexically_normal()
-                               .string();
+    auto db = "rocksdb://"
+              + std::filesystem::absolute(std::filesystem::path(c.data_dir) / "cells" / "cell1")
+                  .lexically_normal()
+                  .string();
     storage::cell_mapping m{storage::random_uuid(), "cell1", transport, db, false};
     if (c.api.put(m))
       return 1;
@@ -412,9 +433,7 @@ int simple_cell_setup(context& c) {
 
 } // namespace
 
-const std::vector<command_spec>& cell_v2_commands() {
-  return specs;
-}
+const std::vector<command_spec>& cell_v2_commands() { return specs; }
 
 const command_spec* find_cell_v2_command(const std::string& command) {
   for (auto& c : specs)
@@ -431,11 +450,16 @@ int run_cell_v2(const std::string& command, const options& o, api_cell& api,
                 const std::string& data_dir, std::ostream& out, std::ostream& err) {
   context c{api, o, out, err, data_dir};
   static const std::map<std::string, int (*)(context&)> handlers = {
-    {"simple_cell_setup", simple_cell_setup}, {"map_cell0", map_cell0},
-    {"create_cell", create_cell},             {"list_cells", list_cells},
-    {"update_cell", update_cell},             {"delete_cell", delete_cell},
-    {"discover_hosts", discover_hosts},       {"list_hosts", list_hosts},
-    {"delete_host", delete_host},             {"map_instances", map_instances},
+    {"simple_cell_setup", simple_cell_setup},
+    {"map_cell0", map_cell0},
+    {"create_cell", create_cell},
+    {"list_cells", list_cells},
+    {"update_cell", update_cell},
+    {"delete_cell", delete_cell},
+    {"discover_hosts", discover_hosts},
+    {"list_hosts", list_hosts},
+    {"delete_host", delete_host},
+    {"map_instances", map_instances},
     {"verify_instance", verify_instance},
   };
   auto it = handlers.find(command);

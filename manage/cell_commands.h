@@ -18,7 +18,7 @@ using options = std::map<std::string, std::string>;
 
 struct command_spec {
   const char* name;
-  const char* usage;      // the options, for --help
+  const char* usage; // the options, for --help
   const char* summary;
   std::vector<std::string> flags;  // options without a value
   std::vector<std::string> values; // options with a value
@@ -26,7 +26,6 @@ struct command_spec {
 
 /// Every command, in the order --help lists them.
 const std::vector<command_spec>& cell_v2_commands();
-
 
 /// The spec of `command`, or null if there is no such command.
 const command_spec* find_cell_v2_command(const std::string& command);

@@ -29,7 +29,8 @@ public:
   }
 
 private:
-  static std::string line(const std::vector<std::string>& cells, const std::vector<std::size_t>& width) {
+  static std::string line(const std::vector<std::string>& cells,
+                          const std::vector<std::size_t>& width) {
     std::string out = "|";
     for (std::size_t i = 0; i < width.size(); ++i) {
       auto text = i < cells.size() ? cells[i] : std::string{};

@@ -10,12 +10,18 @@ public:
   const char* name() const noexcept override { return "storage"; }
   std::string message(int code) const override {
     switch (static_cast<errc>(code)) {
-      case errc::success: return "success";
-      case errc::not_found: return "record not found";
-      case errc::io_error: return "storage I/O error";
-      case errc::corruption: return "storage corruption";
-      case errc::invalid_argument: return "invalid storage argument";
-      case errc::closed: return "store closed";
+    case errc::success:
+      return "success";
+    case errc::not_found:
+      return "record not found";
+    case errc::io_error:
+      return "storage I/O error";
+    case errc::corruption:
+      return "storage corruption";
+    case errc::invalid_argument:
+      return "invalid storage argument";
+    case errc::closed:
+      return "store closed";
     }
     return "unknown storage error";
   }

@@ -85,13 +85,16 @@ void fault_injecting_store::write_async(write_batch batch, done_fn done) {
       held_.push_back({std::move(batch), std::move(done)});
   }
   switch (v) {
-    case verdict::pass: inner_->write_async(std::move(batch), std::move(done)); break;
-    case verdict::fail:
-      if (done)
-        done(ec);
-      break;
-    case verdict::hold:
-    case verdict::drop: break; // answered on release, or never
+  case verdict::pass:
+    inner_->write_async(std::move(batch), std::move(done));
+    break;
+  case verdict::fail:
+    if (done)
+      done(ec);
+    break;
+  case verdict::hold:
+  case verdict::drop:
+    break; // answered on release, or never
   }
 }
 
@@ -103,11 +106,13 @@ std::error_code fault_injecting_store::apply_unsynced(const write_batch& batch) 
     v = next(&ec);
   }
   switch (v) {
-    case verdict::pass:
-    case verdict::hold: // unsynced writes do not wait for a disk
-      return inner_->apply_unsynced(batch);
-    case verdict::fail: return ec;
-    case verdict::drop: return {}; // the caller believes it; the crash took it
+  case verdict::pass:
+  case verdict::hold: // unsynced writes do not wait for a disk
+    return inner_->apply_unsynced(batch);
+  case verdict::fail:
+    return ec;
+  case verdict::drop:
+    return {}; // the caller believes it; the crash took it
   }
   return {};
 }

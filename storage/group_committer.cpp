@@ -3,12 +3,9 @@
 namespace nimbus::storage {
 
 group_committer::group_committer(commit_fn commit)
-  : commit_(std::move(commit)), thread_([this] { run(); }) {
-}
+    : commit_(std::move(commit)), thread_([this] { run(); }) {}
 
-group_committer::~group_committer() {
-  stop();
-}
+group_committer::~group_committer() { stop(); }
 
 void group_committer::stop() {
   {

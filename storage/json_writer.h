@@ -126,24 +126,35 @@ private:
     for (std::size_t i = 0; i < s.size(); ++i) {
       char c = s[i];
       switch (c) {
-        case '"': out_ += "\\\""; break;
-        case '\\': out_ += "\\\\"; break;
-        case '\n': out_ += "\\n"; break;
-        case '\r': out_ += "\\r"; break;
-        case '\t': out_ += "\\t"; break;
-        default:
-          if (static_cast<unsigned char>(c) < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-            out_ += buf;
-          } else if (static_cast<unsigned char>(c) < 0x80) {
-            out_ += c;
-          } else if (auto n = utf8_sequence(s, i)) {
-            out_.append(s.data() + i, n);
-            i += n - 1;
-          } else {
-            out_ += "\xEF\xBF\xBD"; // U+FFFD
-          }
+      case '"':
+        out_ += "\\\"";
+        break;
+      case '\\':
+        out_ += "\\\\";
+        break;
+      case '\n':
+        out_ += "\\n";
+        break;
+      case '\r':
+        out_ += "\\r";
+        break;
+      case '\t':
+        out_ += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x",
+                        static_cast<unsigned>(static_cast<unsigned char>(c)));
+          out_ += buf;
+        } else if (static_cast<unsigned char>(c) < 0x80) {
+          out_ += c;
+        } else if (auto n = utf8_sequence(s, i)) {
+          out_.append(s.data() + i, n);
+          i += n - 1;
+        } else {
+          out_ += "\xEF\xBF\xBD"; // U+FFFD
+        }
       }
     }
     out_ += '"';

@@ -73,8 +73,6 @@ private:
 
 } // namespace
 
-std::unique_ptr<store> make_memory_store() {
-  return std::make_unique<memory_store>();
-}
+std::unique_ptr<store> make_memory_store() { return std::make_unique<memory_store>(); }
 
 } // namespace nimbus::storage

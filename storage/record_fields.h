@@ -7,35 +7,43 @@
 //
 // NIMBUS_MEMBERS(x, a, b, ...) expands to x.a, x.b, ... (up to 32 fields).
 
-#define NIMBUS_FIELDS_FLAVOR id, name, vcpus, memory_mb, root_gb, ephemeral_gb, swap_mb, \
-  rxtx_factor, is_public, disabled, description, extra_specs, created_us
-#define NIMBUS_FIELDS_IMAGE id, name, status, disk_format, container_format, size, min_disk, \
-  min_ram, created_us
+#define NIMBUS_FIELDS_FLAVOR                                                                       \
+  id, name, vcpus, memory_mb, root_gb, ephemeral_gb, swap_mb, rxtx_factor, is_public, disabled,    \
+    description, extra_specs, created_us
+#define NIMBUS_FIELDS_IMAGE                                                                        \
+  id, name, status, disk_format, container_format, size, min_disk, min_ram, created_us
 #define NIMBUS_FIELDS_CELL_MAPPING uuid, name, transport_url, database_connection, disabled
 #define NIMBUS_FIELDS_HOST_MAPPING host, cell_uuid
 #define NIMBUS_FIELDS_INSTANCE_MAPPING instance_uuid, cell_uuid, project_id, user_id, created_us
 #define NIMBUS_FIELDS_INSTANCE_FAULT code, message, details, created_us
-#define NIMBUS_FIELDS_INSTANCE_RECORD uuid, name, project_id, user_id, request_id, flavor_copy, \
-  image_ref, host, node, availability_zone, vm_state, task_state, power_state, created_us, \
-  updated_us, launched_us, terminated_us, instance_name, reservation_id, launch_index, key_name, \
-  description, admin_pass, metadata, tags, fault
+#define NIMBUS_FIELDS_INSTANCE_RECORD                                                              \
+  uuid, name, project_id, user_id, request_id, flavor_copy, image_ref, host, node,                 \
+    availability_zone, vm_state, task_state, power_state, created_us, updated_us, launched_us,     \
+    terminated_us, instance_name, reservation_id, launch_index, key_name, description, admin_pass, \
+    metadata, tags, fault
 #define NIMBUS_FIELDS_BUILD_REQUEST instance, request_id, delete_requested
-#define NIMBUS_FIELDS_REQUEST_SPEC instance_uuid, flavor_copy, image_ref, project_id, user_id, \
-  availability_zone, ignore_hosts
+#define NIMBUS_FIELDS_REQUEST_SPEC                                                                 \
+  instance_uuid, flavor_copy, image_ref, project_id, user_id, availability_zone, ignore_hosts
 #define NIMBUS_FIELDS_ACTION_EVENT event, start_us, finish_us, result, traceback, host
-#define NIMBUS_FIELDS_INSTANCE_ACTION request_id, instance_uuid, action, user_id, project_id, \
-  start_us, updated_us, message, events
-#define NIMBUS_FIELDS_SERVICE_RECORD uuid, id, host, binary, zone, disabled, disabled_reason, \
-  forced_down, updated_us
-#define NIMBUS_FIELDS_COMPUTE_NODE uuid, id, host, hypervisor_type, hypervisor_version, host_ip, \
-  vcpus, memory_mb, local_gb, cpu_info
+#define NIMBUS_FIELDS_INSTANCE_ACTION                                                              \
+  request_id, instance_uuid, action, user_id, project_id, start_us, updated_us, message, events
+#define NIMBUS_FIELDS_SERVICE_RECORD                                                               \
+  uuid, id, host, binary, zone, disabled, disabled_reason, forced_down, updated_us
+#define NIMBUS_FIELDS_COMPUTE_NODE                                                                 \
+  uuid, id, host, hypervisor_type, hypervisor_version, host_ip, vcpus, memory_mb, local_gb, cpu_info
 
 // Counts and maps the arguments (the usual preprocessor arity trick).
-#define NIMBUS_ARG_N(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, _18, _19, _20, _21, _22, _23, _24, _25, _26, _27, _28, _29, _30, _31, _32, N, ...) N
-#define NIMBUS_NARGS(...) NIMBUS_ARG_N(__VA_ARGS__, 32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1)
+#define NIMBUS_ARG_N(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17,   \
+                     _18, _19, _20, _21, _22, _23, _24, _25, _26, _27, _28, _29, _30, _31, _32, N, \
+                     ...)                                                                          \
+  N
+#define NIMBUS_NARGS(...)                                                                          \
+  NIMBUS_ARG_N(__VA_ARGS__, 32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16,    \
+               15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1)
 #define NIMBUS_CAT(a, b) NIMBUS_CAT_(a, b)
 #define NIMBUS_CAT_(a, b) a##b
-#define NIMBUS_MEMBERS(x, ...) NIMBUS_CAT(NIMBUS_MEMBERS_, NIMBUS_NARGS(__VA_ARGS__))(x, __VA_ARGS__)
+#define NIMBUS_MEMBERS(x, ...)                                                                     \
+  NIMBUS_CAT(NIMBUS_MEMBERS_, NIMBUS_NARGS(__VA_ARGS__))(x, __VA_ARGS__)
 #define NIMBUS_MEMBERS_1(x, a) x.a
 #define NIMBUS_MEMBERS_2(x, a, ...) x.a, NIMBUS_MEMBERS_1(x, __VA_ARGS__)
 #define NIMBUS_MEMBERS_3(x, a, ...) x.a, NIMBUS_MEMBERS_2(x, __VA_ARGS__)

@@ -80,14 +80,14 @@ struct instance_record {
   std::string name;
   std::string project_id;
   std::string user_id;
-  std::string request_id;   // of the create request
-  flavor flavor_copy;       // the flavor as it was at boot
+  std::string request_id; // of the create request
+  flavor flavor_copy;     // the flavor as it was at boot
   std::string image_ref;
-  std::string host;         // empty until placed
+  std::string host; // empty until placed
   std::string node;
   std::string availability_zone;
-  std::string vm_state;     // see actors/instance/instance_states.h
-  std::string task_state;   // empty: none
+  std::string vm_state;   // see actors/instance/instance_states.h
+  std::string task_state; // empty: none
   std::int32_t power_state = 0;
   std::int64_t created_us = 0;
   std::int64_t updated_us = 0;
@@ -98,7 +98,7 @@ struct instance_record {
   std::int32_t launch_index = 0;
   std::string key_name;
   std::string description;
-  std::string admin_pass;   // never shown after create; kept for rebuilds
+  std::string admin_pass; // never shown after create; kept for rebuilds
   std::map<std::string, std::string> metadata;
   std::vector<std::string> tags;
   instance_fault fault;

@@ -38,8 +38,8 @@ public:
   /// A read-only store (a tool looking at a store a running service holds)
   /// answers every write with errc::invalid_argument.
   rocksdb_store(std::unique_ptr<rocksdb::DB> db, bool read_only)
-    : db_(std::move(db)), read_only_(read_only),
-      committer_([this](const write_batch& b) { return commit(b, true); }) {}
+      : db_(std::move(db)), read_only_(read_only),
+        committer_([this](const write_batch& b) { return commit(b, true); }) {}
 
   ~rocksdb_store() override {
     committer_.stop();

@@ -33,8 +33,7 @@ public:
   store& operator=(const store&) = delete;
 
   /// Returns errc::not_found when there is no record under `key`.
-  virtual std::error_code get(key_space space, std::string_view key,
-                              std::string* value) const = 0;
+  virtual std::error_code get(key_space space, std::string_view key, std::string* value) const = 0;
   virtual std::error_code scan(key_space space, std::string_view prefix,
                                const scan_fn& fn) const = 0;
   virtual void write_async(write_batch batch, done_fn done) = 0;
@@ -52,8 +51,8 @@ protected:
 };
 
 struct rocksdb_options {
-  std::string path;             // directory; parents are created as needed
-  bool read_only = false;       // open without the lock, for tools reading a live store
+  std::string path;       // directory; parents are created as needed
+  bool read_only = false; // open without the lock, for tools reading a live store
   bool create_if_missing = true;
 };
 

@@ -28,10 +28,11 @@ http_reply post_json(const std::string& host, int port, const std::string& path,
   freeaddrinfo(found);
   if (fd < 0)
     return reply;
-  std::string request = "POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + std::to_string(port)
-                        + "\r\nX-Auth-Token: " + token
-                        + "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "
-                        + std::to_string(json.size()) + "\r\n\r\n" + json;
+  std::string request =
+    "POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + std::to_string(port)
+    + "\r\nX-Auth-Token: " + token
+    + "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "
+    + std::to_string(json.size()) + "\r\n\r\n" + json;
   for (std::size_t sent = 0; sent < request.size();) {
     auto n = send(fd, request.data() + sent, request.size() - sent, 0);
     if (n <= 0) {

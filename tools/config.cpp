@@ -36,7 +36,8 @@ public:
   /// A duration given in whole seconds; the default is what *out holds.
   template <class Duration>
   void seconds(const std::string& section, const std::string& key, Duration* out) {
-    auto n = static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::seconds>(*out).count());
+    auto n =
+      static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::seconds>(*out).count());
     integer(section, key, &n);
     *out = std::chrono::duration_cast<Duration>(std::chrono::seconds(n));
   }
@@ -142,8 +143,9 @@ bool load_config(const std::string& path, service_config* out, std::string* erro
   r.real("scheduler", "cpu_weight_multiplier", &cpu_multiplier);
   s.weighers.clear();
   for (auto& w : weighers)
-    s.weighers.emplace_back(w, w == "RAMWeigher" ? ram_multiplier
-                               : w == "CPUWeigher" ? cpu_multiplier : 1.0);
+    s.weighers.emplace_back(w, w == "RAMWeigher"   ? ram_multiplier
+                               : w == "CPUWeigher" ? cpu_multiplier
+                                                   : 1.0);
   r.real("scheduler", "cpu_allocation_ratio", &s.ratios.cpu);
   r.real("scheduler", "ram_allocation_ratio", &s.ratios.ram);
   r.real("scheduler", "disk_allocation_ratio", &s.ratios.disk);

@@ -63,13 +63,14 @@ bool parse_options(const command_spec& spec, const std::vector<std::string>& arg
 // The API holds the store: let it run the command on its live API cell.
 int run_through_api(const std::string& api_url, const std::string& command,
                     const nimbus::manage::options& opts) {
-  auto rest = api_url.substr(api_url.find("://") == std::string::npos ? 0 : api_url.find("://") + 3);
+  auto rest =
+    api_url.substr(api_url.find("://") == std::string::npos ? 0 : api_url.find("://") + 3);
   auto colon = rest.rfind(':');
   auto host = rest.substr(0, colon);
   int port = colon == std::string::npos ? 80 : std::atoi(rest.c_str() + colon + 1);
   nlohmann::json body = {{"options", opts}};
-  auto reply = nimbus::tools::post_json(host, port, "/nimbus-manage/cell_v2/" + command, body.dump(),
-                                        "admin:admin");
+  auto reply = nimbus::tools::post_json(host, port, "/nimbus-manage/cell_v2/" + command,
+                                        body.dump(), "admin:admin");
   auto j = nlohmann::json::parse(reply.body, nullptr, false);
   if (reply.status != 200 || j.is_discarded() || !j.contains("rc")) {
     std::cerr << "nimbus-manage: the API cell store is in use and no API answered at " << api_url
@@ -89,9 +90,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> rest;
   for (std::size_t i = 0; i < args.size(); ++i) {
     auto* global = args[i] == "--config-file" ? &config_file
-                   : args[i] == "--data-dir"    ? &data_dir
-                   : args[i] == "--api-url"     ? &api_url
-                                                : nullptr;
+                   : args[i] == "--data-dir"  ? &data_dir
+                   : args[i] == "--api-url"   ? &api_url
+                                              : nullptr;
     if (global && i + 1 < args.size())
       *global = args[++i];
     else if ((args[i] == "-h" || args[i] == "--help") && rest.size() < 2) {
@@ -131,7 +132,8 @@ int main(int argc, char** argv) {
     api_url = "http://" + cfg.api.listen + ":" + std::to_string(cfg.api.port);
   bool reads = nimbus::manage::cell_v2_reads_only(command);
   std::error_code ec;
-  auto store = nimbus::storage::open_rocksdb_store({cfg.deployment.data_dir + "/api", reads, !reads}, &ec);
+  auto store =
+    nimbus::storage::open_rocksdb_store({cfg.deployment.data_dir + "/api", reads, !reads}, &ec);
   if (!store) {
     if (!reads && ec == nimbus::storage::errc::io_error) // held by a running API
       return run_through_api(api_url, command, opts);
@@ -140,5 +142,6 @@ int main(int argc, char** argv) {
     return 1;
   }
   nimbus::cells::api_cell api(std::move(store));
-  return nimbus::manage::run_cell_v2(command, opts, api, cfg.deployment.data_dir, std::cout, std::cerr);
+  return nimbus::manage::run_cell_v2(command, opts, api, cfg.deployment.data_dir, std::cout,
+                                     std::cerr);
 }

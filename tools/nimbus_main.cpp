@@ -9,9 +9,9 @@
 #include <spdlog/spdlog.h>
 
 #include "api/http_server.h"
-#include "manage/cell_commands.h"
 #include "api/service.h"
 #include "app/deployment.h"
+#include "manage/cell_commands.h"
 #include "tools/config.h"
 
 namespace {
@@ -143,11 +143,13 @@ int main(int argc, char** argv) {
     compute = std::make_unique<nimbus::api::compute_service>(*facade);
     images = std::make_unique<nimbus::api::image_service>(*facade);
     compute_http = std::make_unique<nimbus::api::http_server>(
-      cfg.api.listen, cfg.api.port, cfg.api.http, [&](nimbus::api::api_request r, nimbus::api::reply_fn reply) {
+      cfg.api.listen, cfg.api.port, cfg.api.http,
+      [&](nimbus::api::api_request r, nimbus::api::reply_fn reply) {
         compute->handle(std::move(r), std::move(reply));
       });
     image_http = std::make_unique<nimbus::api::http_server>(
-      cfg.api.listen, cfg.api.image_port, image_limits, [&](nimbus::api::api_request r, nimbus::api::reply_fn reply) {
+      cfg.api.listen, cfg.api.image_port, image_limits,
+      [&](nimbus::api::api_request r, nimbus::api::reply_fn reply) {
         images->handle(std::move(r), std::move(reply));
       });
     if (!compute_http->open(&error) || !image_http->open(&error)) {

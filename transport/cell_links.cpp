@@ -46,8 +46,9 @@ void connect(self_ptr self, const std::string& uuid) {
     spdlog::error("cell {}: transport URL {} is not caf://host:port", m->name, m->transport_url);
     return;
   }
-  self->request(connector(self->system(), self->state.opts.tls), self->state.opts.connect_timeout,
-                caf::connect_atom_v, ep->host, ep->port)
+  self
+    ->request(connector(self->system(), self->state.opts.tls), self->state.opts.connect_timeout,
+              caf::connect_atom_v, ep->host, ep->port)
     .then(
       [self, uuid](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
         auto* m = mapping_of(self, uuid);
@@ -139,8 +140,9 @@ caf::behavior links_impl(self_ptr self, std::shared_ptr<cell_directory> cells,
 } // namespace
 
 caf::actor spawn_cell_links(caf::actor_system& sys, std::shared_ptr<cell_directory> cells,
-                            std::shared_ptr<api_cell> api, std::vector<storage::cell_mapping> remote,
-                            caf::actor super_conductor, cell_links_options opts) {
+                            std::shared_ptr<api_cell> api,
+                            std::vector<storage::cell_mapping> remote, caf::actor super_conductor,
+                            cell_links_options opts) {
   return sys.spawn(links_impl, std::move(cells), std::move(api), std::move(remote),
                    std::move(super_conductor), opts);
 }

@@ -27,7 +27,8 @@ struct cell_links_options {
 };
 
 caf::actor spawn_cell_links(caf::actor_system& sys, std::shared_ptr<cells::cell_directory> cells,
-                            std::shared_ptr<cells::api_cell> api, std::vector<storage::cell_mapping> remote,
-                            caf::actor super_conductor, cell_links_options opts);
+                            std::shared_ptr<cells::api_cell> api,
+                            std::vector<storage::cell_mapping> remote, caf::actor super_conductor,
+                            cell_links_options opts);
 
 } // namespace nimbus::transport

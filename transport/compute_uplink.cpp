@@ -15,14 +15,16 @@ caf::behavior uplink_impl(caf::event_based_actor* self, host_actor host, uplink_
     self->delayed_send(self, opts.reconnect_interval, caf::connect_atom_v);
   };
   self->set_down_handler([self, opts, retry](caf::down_msg& dm) {
-    spdlog::warn("lost the cell at {}: {}; reconnecting", opts.cell.url(), self->system().render(dm.reason));
+    spdlog::warn("lost the cell at {}: {}; reconnecting", opts.cell.url(),
+                 self->system().render(dm.reason));
     retry();
   });
   self->send(self, caf::connect_atom_v);
   return {
     [self, host, opts, retry](caf::connect_atom) {
-      self->request(connector(self->system(), opts.tls), opts.connect_timeout, caf::connect_atom_v,
-                    opts.cell.host, opts.cell.port)
+      self
+        ->request(connector(self->system(), opts.tls), opts.connect_timeout, caf::connect_atom_v,
+                  opts.cell.host, opts.cell.port)
         .then(
           [self, host, opts, retry](const caf::node_id&, caf::strong_actor_ptr& ptr,
                                     const std::set<std::string>&) {
@@ -36,7 +38,8 @@ caf::behavior uplink_impl(caf::event_based_actor* self, host_actor host, uplink_
             spdlog::info("connected to the cell at {}", opts.cell.url());
           },
           [self, opts, retry](caf::error& err) {
-            spdlog::debug("cannot reach the cell at {}: {}", opts.cell.url(), self->system().render(err));
+            spdlog::debug("cannot reach the cell at {}: {}", opts.cell.url(),
+                          self->system().render(err));
             retry();
           });
     },

@@ -88,8 +88,8 @@ void load(self_ptr self) {
     st.next_instance_number = std::stoll(counter);
   st.hosts.load(*st.store);
   std::size_t corrupt = 0;
-  auto records = storage::read_all<storage::instance_record>(*st.store, key_space::instances, {},
-                                                            &corrupt);
+  auto records =
+    storage::read_all<storage::instance_record>(*st.store, key_space::instances, {}, &corrupt);
   if (corrupt)
     spdlog::error("cell {}: {} instance records could not be decoded", st.opts.cell_name, corrupt);
   for (auto& r : records) {
@@ -116,8 +116,8 @@ std::vector<domain_target> targets_for(const instance_index& index, const std::s
     bool off = r.vm_state == instance::vm_state::stopped
                || r.task_state == instance::task_state::powering_off;
     auto& f = r.flavor_copy;
-    out.push_back({{r.instance_name, r.uuid, f.vcpus, f.memory_mb, f.root_gb + f.ephemeral_gb},
-                   off ? 4 : 1});
+    out.push_back(
+      {{r.instance_name, r.uuid, f.vcpus, f.memory_mb, f.root_gb + f.ephemeral_gb}, off ? 4 : 1});
   });
   return out;
 }
@@ -201,18 +201,17 @@ caf::result<std::string> build(self_ptr self, storage::build_request br,
         storage::stage(batch, key_space::instances, storage::keys::instance(r.uuid), r);
         storage::stage(batch, key_space::instance_actions,
                        storage::keys::action(r.uuid, create.start_us, create.request_id), create);
-        commit(self, std::move(batch),
-               [self, rp, r, p, hosts, create](std::error_code ec) mutable {
-                 self->state.building.erase(r.uuid);
-                 if (ec) {
-                   self->send(self->state.scheduler, release_atom_v, r.uuid);
-                   rp.deliver(store_error(ec));
-                   return;
-                 }
-                 auto actor = start_instance(self, r);
-                 self->send(actor, boot_atom_v, p, hosts, create);
-                 rp.deliver(p.host);
-               });
+        commit(self, std::move(batch), [self, rp, r, p, hosts, create](std::error_code ec) mutable {
+          self->state.building.erase(r.uuid);
+          if (ec) {
+            self->send(self->state.scheduler, release_atom_v, r.uuid);
+            rp.deliver(store_error(ec));
+            return;
+          }
+          auto actor = start_instance(self, r);
+          self->send(actor, boot_atom_v, p, hosts, create);
+          rp.deliver(p.host);
+        });
       },
       [self, rp, uuid = br.instance.uuid](caf::error& err) mutable {
         self->state.building.erase(uuid);
@@ -358,13 +357,12 @@ conductor_actor::behavior_type conductor_impl(self_ptr self, std::shared_ptr<sto
         return make_error(errc::not_found, not_found_message(req.uuid));
       return self->delegate(it->second, action_atom_v, req, st.hosts.actor_of(r->host));
     },
-    [self](actions_atom, const std::string& uuid)
-      -> caf::result<std::vector<storage::instance_action>> {
+    [self](actions_atom,
+           const std::string& uuid) -> caf::result<std::vector<storage::instance_action>> {
       if (!self->state.index.find(uuid))
         return make_error(errc::not_found, not_found_message(uuid));
-      return storage::read_all<storage::instance_action>(*self->state.store,
-                                                         key_space::instance_actions,
-                                                         storage::keys::actions_of(uuid));
+      return storage::read_all<storage::instance_action>(
+        *self->state.store, key_space::instance_actions, storage::keys::actions_of(uuid));
     },
     [self](services_atom) {
       return self->state.hosts.services(storage::now_us(), self->state.opts.service_down_time);

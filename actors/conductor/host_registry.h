@@ -27,7 +27,8 @@ public:
   host_actor actor_of(const std::string& host) const;
 
   std::vector<service_view> services(std::int64_t now_us, std::chrono::seconds down_after) const;
-  std::vector<hypervisor_view> hypervisors(const std::vector<host_usage>& usage, std::int64_t now_us,
+  std::vector<hypervisor_view> hypervisors(const std::vector<host_usage>& usage,
+                                           std::int64_t now_us,
                                            std::chrono::seconds down_after) const;
   std::size_t size() const { return hosts_.size(); }
 

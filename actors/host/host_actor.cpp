@@ -66,8 +66,8 @@ void reconcile(hypervisor::driver& d, const std::string& host,
   std::vector<hypervisor::domain_info> present;
   d.list_domains(&present);
   for (auto& t : targets) {
-    auto found = std::find_if(present.begin(), present.end(),
-                              [&](auto& p) { return p.name == t.spec.name; });
+    auto found =
+      std::find_if(present.begin(), present.end(), [&](auto& p) { return p.name == t.spec.name; });
     if (found == present.end()) {
       if (auto ec = d.spawn(t.spec)) {
         spdlog::error("host {}: cannot re-create {}: {}", host, t.spec.name, ec.message());
@@ -154,9 +154,10 @@ caf::behavior ticker_impl(caf::stateful_actor<ticker_state>* self, host_actor ho
 host_actor spawn_host(caf::actor_system& sys, std::shared_ptr<hypervisor::driver> drv,
                       host_options opts, host_report_sink sink) {
   auto interval = opts.report_interval;
-  auto host = opts.detached
-                ? sys.spawn<caf::detached>(host_impl, std::move(drv), std::move(opts), std::move(sink))
-                : sys.spawn(host_impl, std::move(drv), std::move(opts), std::move(sink));
+  auto host =
+    opts.detached
+      ? sys.spawn<caf::detached>(host_impl, std::move(drv), std::move(opts), std::move(sink))
+      : sys.spawn(host_impl, std::move(drv), std::move(opts), std::move(sink));
   sys.spawn(ticker_impl, host, interval);
   return host;
 }

@@ -12,8 +12,8 @@
 namespace nimbus::host {
 
 struct host_options {
-  std::string name;                                    // the compute host's name
-  std::chrono::milliseconds report_interval{10'000};   // heartbeat period (report_interval)
+  std::string name;                                  // the compute host's name
+  std::chrono::milliseconds report_interval{10'000}; // heartbeat period (report_interval)
   /// Run on a thread of its own, so blocking driver calls never stall the
   /// shared scheduler threads. Tests on the deterministic scheduler turn it off.
   bool detached = true;

@@ -122,8 +122,7 @@ void run_delete(self_ptr self, host_actor host) {
                           self->system().render(err));
             st.record.vm_state = vm_state::error;
             st.record.task_state = task_state::none;
-            st.record.fault = {500, message_of(err), self->system().render(err),
-                               storage::now_us()};
+            st.record.fault = {500, message_of(err), self->system().render(err), storage::now_us()};
             finish_event(self, false, message_of(err));
             persist(self);
           });
@@ -136,7 +135,8 @@ void fail_build(self_ptr self, const std::string& last_error) {
   r.power_state = 0;
   r.fault = {500,
              "Exceeded maximum number of retries. Exhausted all hosts available for retrying "
-             "build failures for instance " + r.uuid + ".",
+             "build failures for instance "
+               + r.uuid + ".",
              last_error, storage::now_us()};
   finish_event(self, false, last_error);
   persist(self);
@@ -154,8 +154,9 @@ void try_next_host(self_ptr self, const std::string& last_error) {
     return;
   }
   auto host = st.boot_names[st.boot_attempt];
-  self->request(st.scheduler, caf::infinite, claim_atom_v, host, st.record.uuid,
-                st.record.flavor_copy, false)
+  self
+    ->request(st.scheduler, caf::infinite, claim_atom_v, host, st.record.uuid,
+              st.record.flavor_copy, false)
     .then(
       [self, host, last_error](bool claimed) {
         if (!claimed) {
@@ -172,8 +173,9 @@ void try_next_host(self_ptr self, const std::string& last_error) {
 void try_spawn(self_ptr self) {
   auto& st = self->state;
   st.in_flight = true;
-  self->request(st.boot_hosts[st.boot_attempt], st.opts.host_timeout, spawn_dom_atom_v,
-                spec_of(st.record))
+  self
+    ->request(st.boot_hosts[st.boot_attempt], st.opts.host_timeout, spawn_dom_atom_v,
+              spec_of(st.record))
     .then(
       [self](std::int32_t power) {
         if (take_pending_delete(self))
@@ -328,8 +330,7 @@ instance_actor::behavior_type instance_impl(self_ptr self, storage::instance_rec
 instance_actor spawn_instance(caf::actor_system& sys, storage::instance_record record,
                               instance_keeper keeper, scheduler_actor scheduler,
                               instance_options opts) {
-  return sys.spawn(instance_impl, std::move(record), std::move(keeper), std::move(scheduler),
-                   opts);
+  return sys.spawn(instance_impl, std::move(record), std::move(keeper), std::move(scheduler), opts);
 }
 
 } // namespace nimbus::instance

@@ -53,7 +53,6 @@ using conductor_actor = caf::typed_actor<
                   std::vector<storage::instance_action>>::with<caf::ok_atom>,
   caf::replies_to<forget_atom, std::string>::with<caf::ok_atom>,
   caf::reacts_to<committed_atom, std::uint64_t, std::int32_t>,
-  caf::reacts_to<subscribe_atom, caf::actor, std::string>,
-  caf::reacts_to<heartbeat_atom>>;
+  caf::reacts_to<subscribe_atom, caf::actor, std::string>, caf::reacts_to<heartbeat_atom>>;
 
 } // namespace nimbus

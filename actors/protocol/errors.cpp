@@ -39,8 +39,7 @@ std::string message_of(const caf::error& err) {
 
 std::string invalid_state_message(const std::string& action, const std::string& uuid,
                                   const std::string& attribute, const std::string& state) {
-  return "Cannot '" + action + "' instance " + uuid + " while it is in " + attribute + " "
-         + state;
+  return "Cannot '" + action + "' instance " + uuid + " while it is in " + attribute + " " + state;
 }
 
 } // namespace nimbus

@@ -31,14 +31,14 @@ namespace nimbus {
 /// Where a host sends its heartbeats (its cell conductor).
 using host_report_sink = caf::typed_actor<caf::reacts_to<report_atom, host_report>>;
 
-using host_actor = caf::typed_actor<
-  caf::replies_to<spawn_dom_atom, hypervisor::domain_spec>::with<std::int32_t>,
-  caf::replies_to<power_off_atom, std::string>::with<std::int32_t>,
-  caf::replies_to<power_on_atom, std::string>::with<std::int32_t>,
-  caf::replies_to<reboot_atom, std::string, bool>::with<std::int32_t>,
-  caf::replies_to<destroy_atom, std::string>::with<caf::ok_atom>,
-  caf::replies_to<reconcile_atom, std::vector<domain_target>>::with<caf::ok_atom>,
-  caf::reacts_to<heartbeat_atom>,
-  caf::reacts_to<subscribe_atom, host_report_sink>>;
+using host_actor =
+  caf::typed_actor<caf::replies_to<spawn_dom_atom, hypervisor::domain_spec>::with<std::int32_t>,
+                   caf::replies_to<power_off_atom, std::string>::with<std::int32_t>,
+                   caf::replies_to<power_on_atom, std::string>::with<std::int32_t>,
+                   caf::replies_to<reboot_atom, std::string, bool>::with<std::int32_t>,
+                   caf::replies_to<destroy_atom, std::string>::with<caf::ok_atom>,
+                   caf::replies_to<reconcile_atom, std::vector<domain_target>>::with<caf::ok_atom>,
+                   caf::reacts_to<heartbeat_atom>,
+                   caf::reacts_to<subscribe_atom, host_report_sink>>;
 
 } // namespace nimbus

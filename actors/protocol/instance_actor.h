@@ -32,9 +32,9 @@ using instance_actor = caf::typed_actor<
 
 /// What an instance asks of its cell: keep its records, and forget it once
 /// deleted. Both reply once the change is durable.
-using instance_keeper = caf::typed_actor<
-  caf::replies_to<save_atom, storage::instance_record,
-                  std::vector<storage::instance_action>>::with<caf::ok_atom>,
-  caf::replies_to<forget_atom, std::string>::with<caf::ok_atom>>;
+using instance_keeper =
+  caf::typed_actor<caf::replies_to<save_atom, storage::instance_record,
+                                   std::vector<storage::instance_action>>::with<caf::ok_atom>,
+                   caf::replies_to<forget_atom, std::string>::with<caf::ok_atom>>;
 
 } // namespace nimbus

@@ -20,10 +20,10 @@
 namespace nimbus::storage {
 
 // inspect() of each record from its one field list (storage/record_fields.h).
-#define NIMBUS_INSPECT_RECORD(type, ...)                                                          \
-  template <class Inspector>                                                                      \
-  typename Inspector::result_type inspect(Inspector& f, type& x) {                                \
-    return f(caf::meta::type_name(#type), NIMBUS_MEMBERS(x, __VA_ARGS__));                        \
+#define NIMBUS_INSPECT_RECORD(type, ...)                                                           \
+  template <class Inspector>                                                                       \
+  typename Inspector::result_type inspect(Inspector& f, type& x) {                                 \
+    return f(caf::meta::type_name(#type), NIMBUS_MEMBERS(x, __VA_ARGS__));                         \
   }
 
 NIMBUS_INSPECT_RECORD(flavor, NIMBUS_FIELDS_FLAVOR)

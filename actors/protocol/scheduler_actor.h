@@ -27,8 +27,7 @@ namespace nimbus {
 using scheduler_actor = caf::typed_actor<
   caf::replies_to<select_atom, storage::request_spec>::with<placement>,
   caf::replies_to<claim_atom, std::string, std::string, storage::flavor, bool>::with<bool>,
-  caf::reacts_to<release_atom, std::string>,
-  caf::reacts_to<report_atom, host_report>,
+  caf::reacts_to<release_atom, std::string>, caf::reacts_to<report_atom, host_report>,
   caf::replies_to<usage_atom>::with<std::vector<host_usage>, cell_summary>>;
 
 } // namespace nimbus

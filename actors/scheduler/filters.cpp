@@ -21,13 +21,13 @@ template <class Total, class Used, class Requested>
 class capacity_filter final : public host_filter {
 public:
   capacity_filter(std::string_view name, double ratio, Total total, Used used, Requested requested)
-    : name_(name), ratio_(ratio), total_(total), used_(used), requested_(requested) {}
+      : name_(name), ratio_(ratio), total_(total), used_(used), requested_(requested) {}
   std::string_view name() const override { return name_; }
   bool host_passes(const host_state& h, const resources& r) const override { return fits(h, r); }
   void filter(std::vector<const host_state*>& hosts, const resources& r) const override {
-    hosts.erase(std::remove_if(hosts.begin(), hosts.end(),
-                               [&](const host_state* h) { return !fits(*h, r); }),
-                hosts.end());
+    hosts.erase(
+      std::remove_if(hosts.begin(), hosts.end(), [&](const host_state* h) { return !fits(*h, r); }),
+      hosts.end());
   }
 
 private:

@@ -36,8 +36,8 @@ struct host_state {
   std::int64_t disk_gb_used = 0;
   std::int32_t instances = 0;
   std::int64_t last_report_us = 0;
-  bool up = false;      // reported within service_down_time
-  bool enabled = true;  // not disabled by an operator
+  bool up = false;     // reported within service_down_time
+  bool enabled = true; // not disabled by an operator
 
   std::int64_t free_memory_mb() const { return memory_mb_total - memory_mb_used; }
   std::int32_t free_vcpus() const { return vcpus_total - vcpus_used; }

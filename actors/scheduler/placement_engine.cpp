@@ -76,8 +76,8 @@ std::optional<choice> placement_engine::select(const std::string& uuid, const re
   rank(candidates, weighers_, static_cast<std::size_t>(std::max(opts_.max_attempts, 1)));
   choice c;
   c.host = candidates.front()->name;
-  auto alternates = std::min<std::size_t>(candidates.size() - 1,
-                                          static_cast<std::size_t>(std::max(opts_.max_attempts - 1, 0)));
+  auto alternates = std::min<std::size_t>(
+    candidates.size() - 1, static_cast<std::size_t>(std::max(opts_.max_attempts - 1, 0)));
   for (std::size_t i = 1; i <= alternates; ++i)
     c.alternates.push_back(candidates[i]->name);
   apply(c.host, uuid, r);

@@ -42,19 +42,19 @@ scheduler_impl(scheduler_actor::stateful_pointer<scheduler_state> self, schedule
     [self](select_atom, const storage::request_spec& spec) -> caf::result<placement> {
       self->state.handled_ram_mb += spec.flavor_copy.memory_mb;
       auto c = self->state.engine->select(spec.instance_uuid, resources_of(spec.flavor_copy),
-                                         spec.ignore_hosts, storage::now_us());
+                                          spec.ignore_hosts, storage::now_us());
       if (!c)
         return make_error(errc::no_valid_host, "No valid host was found. ");
       return placement{c->host, c->alternates};
     },
-    [self](claim_atom, const std::string& host, const std::string& uuid,
-           const storage::flavor& f, bool force) {
+    [self](claim_atom, const std::string& host, const std::string& uuid, const storage::flavor& f,
+           bool force) {
       return self->state.engine->claim(host, uuid, resources_of(f), force, storage::now_us());
     },
     [self](release_atom, const std::string& uuid) { self->state.engine->release(uuid); },
     [self](report_atom, const host_report& r) {
-      self->state.engine->update_host(r.node.host, r.node.vcpus, r.node.memory_mb,
-                                     r.node.local_gb, storage::now_us());
+      self->state.engine->update_host(r.node.host, r.node.vcpus, r.node.memory_mb, r.node.local_gb,
+                                      storage::now_us());
     },
     [self](usage_atom) -> caf::result<std::vector<host_usage>, cell_summary> {
       auto& engine = *self->state.engine;

@@ -13,7 +13,8 @@ public:
   free_weigher(std::string_view name, double multiplier) : host_weigher(multiplier), name_(name) {}
   std::string_view name() const override { return name_; }
   double raw_weight(const host_state& h) const override { return Free{}(h); }
-  void raw_weights(const std::vector<const host_state*>& hosts, std::vector<double>& out) const override {
+  void raw_weights(const std::vector<const host_state*>& hosts,
+                   std::vector<double>& out) const override {
     for (std::size_t i = 0; i < hosts.size(); ++i)
       out[i] = Free{}(*hosts[i]);
   }
@@ -62,7 +63,8 @@ void rank(std::vector<const host_state*>& hosts,
       return total[a] > total[b];
     return a < b;
   };
-  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(std::min(top, order.size())),
+  std::partial_sort(order.begin(),
+                    order.begin() + static_cast<std::ptrdiff_t>(std::min(top, order.size())),
                     order.end(), better);
   std::vector<const host_state*> sorted;
   sorted.reserve(hosts.size());

@@ -22,7 +22,8 @@ public:
   virtual std::string_view name() const = 0;
   virtual double raw_weight(const host_state& host) const = 0;
   /// raw_weight of every host into `out`, in one call per decision.
-  virtual void raw_weights(const std::vector<const host_state*>& hosts, std::vector<double>& out) const {
+  virtual void raw_weights(const std::vector<const host_state*>& hosts,
+                           std::vector<double>& out) const {
     for (std::size_t i = 0; i < hosts.size(); ++i)
       out[i] = raw_weight(*hosts[i]);
   }

@@ -24,20 +24,21 @@ std::optional<api_response> read_count(const ordered_json& flavor, const std::st
   if (v.is_number_integer()) {
     // Non-negative JSON integers parse as unsigned; past max_db_int they only
     // need to be "too big".
-    n = v.is_number_unsigned() ? static_cast<long long>(std::min<unsigned long long>(
-                                   v.get<unsigned long long>(), max_db_int + 1))
+    n = v.is_number_unsigned() ? static_cast<long long>(
+          std::min<unsigned long long>(v.get<unsigned long long>(), max_db_int + 1))
                                : v.get<long long>();
   } else if (v.is_string() && is_digits(v.get<std::string>())) {
     n = v.get<std::string>().size() > 10 ? max_db_int + 1 : std::stoll(v.get<std::string>());
   } else {
-    return bad_request(invalid_input(key, v, python_repr(v) + " is not of type 'integer', 'string'"));
+    return bad_request(
+      invalid_input(key, v, python_repr(v) + " is not of type 'integer', 'string'"));
   }
   if (n < minimum)
-    return bad_request(invalid_input(key, v, python_repr(v) + " is less than the minimum of "
-                                                + std::to_string(minimum)));
+    return bad_request(invalid_input(
+      key, v, python_repr(v) + " is less than the minimum of " + std::to_string(minimum)));
   if (n > max_db_int)
-    return bad_request(invalid_input(key, v, python_repr(v) + " is greater than the maximum of "
-                                                + std::to_string(max_db_int)));
+    return bad_request(invalid_input(
+      key, v, python_repr(v) + " is greater than the maximum of " + std::to_string(max_db_int)));
   *out = static_cast<std::int32_t>(n);
   return std::nullopt;
 }
@@ -61,8 +62,9 @@ std::optional<api_response> parse_flavor(const api_request& req, storage::flavor
   auto& in = (*body)["flavor"];
   if (!in.is_object())
     return bad_request(invalid_input("flavor", in, python_repr(in) + " is not of type 'object'"));
-  std::set<std::string> known{"name", "id", "ram", "vcpus", "disk", "OS-FLV-EXT-DATA:ephemeral",
-                              "swap", "rxtx_factor", "os-flavor-access:is_public"};
+  std::set<std::string> known{"name",  "id",          "ram",
+                              "vcpus", "disk",        "OS-FLV-EXT-DATA:ephemeral",
+                              "swap",  "rxtx_factor", "os-flavor-access:is_public"};
   if (req.version.at_least(2, 55))
     known.insert("description");
   for (auto& [key, value] : in.items())
@@ -70,7 +72,8 @@ std::optional<api_response> parse_flavor(const api_request& req, storage::flavor
       return bad_request(invalid_input("flavor", in, unexpected_property(key)));
   for (auto key : {"name", "ram", "vcpus", "disk"})
     if (!in.contains(key))
-      return bad_request(invalid_input("flavor", in, std::string("'") + key + "' is a required property"));
+      return bad_request(
+        invalid_input("flavor", in, std::string("'") + key + "' is a required property"));
   if (auto refusal = check_name(in["name"]))
     return refusal;
   f->name = in["name"].get<std::string>();
@@ -81,10 +84,11 @@ std::optional<api_response> parse_flavor(const api_request& req, storage::flavor
     else if (id.is_string())
       f->id = id.get<std::string>();
     else
-      return bad_request(invalid_input("id", id, python_repr(id) + " is not of type 'string', 'number', 'null'"));
+      return bad_request(
+        invalid_input("id", id, python_repr(id) + " is not of type 'string', 'number', 'null'"));
     if (!valid_flavor_id(f->id))
-      return bad_request(invalid_input("id", id, python_repr(id)
-                                                    + " does not match '^(?! )[a-zA-Z0-9. _-]+(?<! )$'"));
+      return bad_request(invalid_input(
+        "id", id, python_repr(id) + " does not match '^(?! )[a-zA-Z0-9. _-]+(?<! )$'"));
   }
   if (auto refusal = read_count(in, "ram", 1, &f->memory_mb))
     return refusal;
@@ -101,7 +105,8 @@ std::optional<api_response> parse_flavor(const api_request& req, storage::flavor
   if (in.contains("rxtx_factor")) {
     auto& r = in["rxtx_factor"];
     if (!r.is_number() || !(r.get<double>() > 0) || !std::isfinite(r.get<double>()))
-      return bad_request(invalid_input("rxtx_factor", r, python_repr(r) + " is not a positive number"));
+      return bad_request(
+        invalid_input("rxtx_factor", r, python_repr(r) + " is not a positive number"));
     f->rxtx_factor = r.get<double>();
   }
   if (in.contains("os-flavor-access:is_public")) {
@@ -114,7 +119,8 @@ std::optional<api_response> parse_flavor(const api_request& req, storage::flavor
   if (in.contains("description") && !in["description"].is_null()) {
     auto& d = in["description"];
     if (!d.is_string() || utf8_length(d.get<std::string>()) > 65535)
-      return bad_request(invalid_input("description", d, python_repr(d) + " is not of type 'string', 'null'"));
+      return bad_request(
+        invalid_input("description", d, python_repr(d) + " is not of type 'string', 'null'"));
     f->description = d.get<std::string>();
   }
   return std::nullopt;

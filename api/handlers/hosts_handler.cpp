@@ -25,7 +25,8 @@ std::optional<hypervisor_view> find_hypervisor(const std::vector<hypervisor_view
 // `answer` builds the body from the hypervisor found.
 template <class Answer>
 async_handler_fn on_hypervisor(compute::compute_api& compute, std::string rule, Answer answer) {
-  return [&compute, rule = std::move(rule), answer](const api_request& req, const params& p, reply_fn reply) {
+  return [&compute, rule = std::move(rule), answer](const api_request& req, const params& p,
+                                                    reply_fn reply) {
     if (!req.ctx.is_admin)
       return reply(forbidden_by_policy(rule));
     compute.hypervisors([v = view_of(req), id = p[0], answer, reply](auto all) {
@@ -61,38 +62,40 @@ void add_hypervisor_routes(router& r, compute::compute_api& compute) {
               on_hypervisor(compute, "os_compute_api:os-hypervisors:uptime",
                             [](const hypervisor_view& h, const view_context& v) {
                               auto out = hypervisor_brief(h, v);
-                              out["uptime"] = " 00:00:00 up 0 min,  0 users,  load average: 0.00, 0.00, 0.00";
+                              out["uptime"] =
+                                " 00:00:00 up 0 min,  0 users,  load average: 0.00, 0.00, 0.00";
                               return out;
                             }));
 }
 
 void add_service_routes(router& r, compute::compute_api& compute) {
-  r.add_async("GET", "/v2.1/os-services", [&](const api_request& req, const params&, reply_fn reply) {
-    if (!req.ctx.is_admin)
-      return reply(forbidden_by_policy("os_compute_api:os-services:list"));
-    auto binary = req.param("binary"), host = req.param("host");
-    auto keep = [binary, host](const std::string& b, const std::string& h) {
-      return (binary.empty() || b == binary) && (host.empty() || h == host);
-    };
-    // What the API cell knows itself, before the cells answer.
-    json out = json::array();
-    auto v = view_of(req);
-    std::int32_t id = 1;
-    auto now = storage::now_us();
-    for (auto& c : compute.control_services())
-      if (keep(c.binary, c.host))
-        out.push_back(control_service_json(c, 1000 + id++, now, v));
-    auto unknown = compute.unknown_services(req.ctx); // 2.69: services of down cells
-    compute.services([v, keep, out, unknown, reply](auto services) mutable {
-      for (auto& s : services.value)
-        if (keep(s.service.binary, s.service.host))
-          out.push_back(compute_service(s, v));
-      for (auto& s : unknown)
-        if (keep(s.binary, s.host))
-          out.push_back({{"binary", s.binary}, {"host", s.host}, {"status", "UNKNOWN"}});
-      reply(json_response(200, {{"services", out}}));
+  r.add_async(
+    "GET", "/v2.1/os-services", [&](const api_request& req, const params&, reply_fn reply) {
+      if (!req.ctx.is_admin)
+        return reply(forbidden_by_policy("os_compute_api:os-services:list"));
+      auto binary = req.param("binary"), host = req.param("host");
+      auto keep = [binary, host](const std::string& b, const std::string& h) {
+        return (binary.empty() || b == binary) && (host.empty() || h == host);
+      };
+      // What the API cell knows itself, before the cells answer.
+      json out = json::array();
+      auto v = view_of(req);
+      std::int32_t id = 1;
+      auto now = storage::now_us();
+      for (auto& c : compute.control_services())
+        if (keep(c.binary, c.host))
+          out.push_back(control_service_json(c, 1000 + id++, now, v));
+      auto unknown = compute.unknown_services(req.ctx); // 2.69: services of down cells
+      compute.services([v, keep, out, unknown, reply](auto services) mutable {
+        for (auto& s : services.value)
+          if (keep(s.service.binary, s.service.host))
+            out.push_back(compute_service(s, v));
+        for (auto& s : unknown)
+          if (keep(s.binary, s.host))
+            out.push_back({{"binary", s.binary}, {"host", s.host}, {"status", "UNKNOWN"}});
+        reply(json_response(200, {{"services", out}}));
+      });
     });
-  });
 }
 
 } // namespace nimbus::api

@@ -17,9 +17,7 @@ std::vector<storage::image> matching(compute::compute_api& compute, const api_re
   return out;
 }
 
-bool proxy_gone(const api_request& req) {
-  return req.version.at_least(2, 36);
-}
+bool proxy_gone(const api_request& req) { return req.version.at_least(2, 36); }
 
 } // namespace
 
@@ -30,7 +28,8 @@ void add_image_routes(router& r, compute::compute_api& compute) {
         return not_found("The resource could not be found.");
       json images = json::array();
       for (auto& i : matching(compute, req))
-        images.push_back(detail ? nova_image_detail(i, req.base_url) : nova_image_brief(i, req.base_url));
+        images.push_back(detail ? nova_image_detail(i, req.base_url)
+                                : nova_image_brief(i, req.base_url));
       return json_response(200, {{"images", images}});
     };
   };
@@ -57,7 +56,8 @@ void add_glance_routes(router& r, compute::compute_api& compute) {
     json images = json::array();
     for (auto& i : matching(compute, req))
       images.push_back(glance_image(i));
-    return json_response(200, {{"images", images}, {"first", "/v2/images"}, {"schema", "/v2/schemas/images"}});
+    return json_response(
+      200, {{"images", images}, {"first", "/v2/images"}, {"schema", "/v2/schemas/images"}});
   });
   r.add("GET", "/v2/images/{}", [&](const api_request&, const params& p) {
     auto i = compute.image(p[0]);

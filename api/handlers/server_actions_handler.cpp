@@ -30,12 +30,14 @@ std::optional<api_response> parse_action(const api_request& req, std::string* ac
     *action = "start";
   } else if (name == "reboot") {
     if (!arg.is_object())
-      return bad_request(invalid_input("reboot", arg, python_repr(arg) + " is not of type 'object'"));
+      return bad_request(
+        invalid_input("reboot", arg, python_repr(arg) + " is not of type 'object'"));
     if (!arg.contains("type"))
       return bad_request(invalid_input("reboot", arg, "'type' is a required property"));
     auto& type = arg["type"];
     if (!type.is_string()
-        || std::find(reboot_types.begin(), reboot_types.end(), type.get<std::string>()) == reboot_types.end())
+        || std::find(reboot_types.begin(), reboot_types.end(), type.get<std::string>())
+             == reboot_types.end())
       return bad_request(invalid_input(
         "type", type,
         python_repr(type) + " is not one of ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']"));
@@ -48,7 +50,8 @@ std::optional<api_response> parse_action(const api_request& req, std::string* ac
   return std::nullopt;
 }
 
-void act(compute::compute_api& compute, const api_request& req, const std::string& uuid, reply_fn reply) {
+void act(compute::compute_api& compute, const api_request& req, const std::string& uuid,
+         reply_fn reply) {
   std::string action;
   bool hard = false;
   if (auto refusal = parse_action(req, &action, &hard)) {
@@ -76,9 +79,10 @@ std::vector<storage::instance_action> newest_first(std::vector<storage::instance
 } // namespace
 
 void add_server_action_routes(router& r, compute::compute_api& compute) {
-  r.add_async("POST", "/v2.1/servers/{}/action", [&](const api_request& req, const params& p, reply_fn reply) {
-    act(compute, req, p[0], std::move(reply));
-  });
+  r.add_async("POST", "/v2.1/servers/{}/action",
+              [&](const api_request& req, const params& p, reply_fn reply) {
+                act(compute, req, p[0], std::move(reply));
+              });
   r.add_async("GET", "/v2.1/servers/{}/os-instance-actions",
               [&](const api_request& req, const params& p, reply_fn reply) {
                 compute.instance_actions(req.ctx, p[0], [v = view_of(req), reply](auto result) {
@@ -90,25 +94,27 @@ void add_server_action_routes(router& r, compute::compute_api& compute) {
                   reply(json_response(200, {{"instanceActions", list}}));
                 });
               });
-  r.add_async(
-    "GET", "/v2.1/servers/{}/os-instance-actions/{}",
-    [&](const api_request& req, const params& p, reply_fn reply) {
-      auto uuid = p[0], request_id = p[1];
-      compute.instance_actions(req.ctx, uuid, [&compute, &req, uuid, request_id, reply](auto result) {
-        if (!result.ok())
-          return reply(fault_response(*result.error));
-        for (auto& a : result.value)
-          if (a.request_id == request_id) {
-            // The hostId of the events is hashed with the server's project.
-            compute.get_server(req.ctx, uuid, [&req, a, reply](auto server) {
-              auto project = server.ok() ? server.value.project_id : req.ctx.project_id;
-              reply(json_response(200, {{"instanceAction", action_detail(a, project, view_of(req))}}));
-            });
-            return;
-          }
-        reply(not_found("Action for request_id " + request_id + " on instance " + uuid + " not found"));
-      });
-    });
+  r.add_async("GET", "/v2.1/servers/{}/os-instance-actions/{}",
+              [&](const api_request& req, const params& p, reply_fn reply) {
+                auto uuid = p[0], request_id = p[1];
+                compute.instance_actions(
+                  req.ctx, uuid, [&compute, &req, uuid, request_id, reply](auto result) {
+                    if (!result.ok())
+                      return reply(fault_response(*result.error));
+                    for (auto& a : result.value)
+                      if (a.request_id == request_id) {
+                        // The hostId of the events is hashed with the server's project.
+                        compute.get_server(req.ctx, uuid, [&req, a, reply](auto server) {
+                          auto project = server.ok() ? server.value.project_id : req.ctx.project_id;
+                          reply(json_response(
+                            200, {{"instanceAction", action_detail(a, project, view_of(req))}}));
+                        });
+                        return;
+                      }
+                    reply(not_found("Action for request_id " + request_id + " on instance " + uuid
+                                    + " not found"));
+                  });
+              });
 }
 
 } // namespace nimbus::api

@@ -1,10 +1,10 @@
 // /v2.1/servers: create, list, detail, show, delete.
-#include <algorithm>
-#include <cctype>
-#include <set>
 #include "api/faults.h"
 #include "api/handlers/handlers.h"
 #include "api/validation.h"
+#include <algorithm>
+#include <cctype>
+#include <set>
 
 namespace nimbus::api {
 namespace {
@@ -30,11 +30,25 @@ bool is_uuid_like(const std::string& s) {
 // The properties of a server create body, by the microversion that brought
 // (or took away) each: Nova's schema refuses any other (additionalProperties).
 bool create_property_known(const std::string& key, const microversion& v) {
-  static const std::set<std::string> always{
-    "name", "imageRef", "flavorRef", "adminPass", "metadata", "networks", "OS-DCF:diskConfig",
-    "accessIPv4", "accessIPv6", "availability_zone", "block_device_mapping",
-    "block_device_mapping_v2", "config_drive", "key_name", "min_count", "max_count",
-    "return_reservation_id", "security_groups", "user_data"};
+  static const std::set<std::string> always{"name",
+                                            "imageRef",
+                                            "flavorRef",
+                                            "adminPass",
+                                            "metadata",
+                                            "networks",
+                                            "OS-DCF:diskConfig",
+                                            "accessIPv4",
+                                            "accessIPv6",
+                                            "availability_zone",
+                                            "block_device_mapping",
+                                            "block_device_mapping_v2",
+                                            "config_drive",
+                                            "key_name",
+                                            "min_count",
+                                            "max_count",
+                                            "return_reservation_id",
+                                            "security_groups",
+                                            "user_data"};
   if (always.count(key))
     return true;
   if (key == "personality")
@@ -59,9 +73,10 @@ std::optional<api_response> check_metadata(const ordered_json& m) {
   if (!m.is_object())
     return bad_request(invalid_input("metadata", m, python_repr(m) + " is not of type 'object'"));
   for (auto& [k, v] : m.items()) {
-    bool key_ok = !k.empty() && k.size() <= 255 && std::all_of(k.begin(), k.end(), [](unsigned char c) {
-      return std::isalnum(c) || c == '-' || c == '_' || c == ':' || c == '.' || c == ' ';
-    });
+    bool key_ok =
+      !k.empty() && k.size() <= 255 && std::all_of(k.begin(), k.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '-' || c == '_' || c == ':' || c == '.' || c == ' ';
+      });
     if (!key_ok)
       return bad_request(invalid_input("metadata", m, unexpected_property(k)));
     if (!v.is_string())
@@ -70,8 +85,9 @@ std::optional<api_response> check_metadata(const ordered_json& m) {
       return bad_request(invalid_input(k, v, python_repr(v) + " is too long"));
   }
   if (m.size() > max_items)
-    return fault_response(403, "Quota exceeded for metadata_items: Maximum number of metadata items exceeds "
-                                 + std::to_string(max_items));
+    return fault_response(
+      403, "Quota exceeded for metadata_items: Maximum number of metadata items exceeds "
+             + std::to_string(max_items));
   return std::nullopt;
 }
 
@@ -98,8 +114,8 @@ std::optional<api_response> parse_create(const api_request& req,
   if (s.contains("flavorRef")) {
     auto& f = s["flavorRef"];
     if (!f.is_string() && !f.is_number_integer())
-      return bad_request(invalid_input("flavorRef", f,
-                                       python_repr(f) + " is not of type 'string', 'integer'"));
+      return bad_request(
+        invalid_input("flavorRef", f, python_repr(f) + " is not of type 'string', 'integer'"));
     out->flavor_ref = f.is_string() ? f.get<std::string>() : std::to_string(f.get<long long>());
   }
   bool networks_required = req.version.at_least(2, 37);
@@ -127,13 +143,16 @@ std::optional<api_response> parse_create(const api_request& req,
     if (c.is_number_integer())
       n = c.get<long long>();
     else if (c.is_string() && is_digits(c.get<std::string>()))
-      n = c.get<std::string>().size() > 9 ? 1001 : std::stoll(c.get<std::string>()); // > the maximum
+      n =
+        c.get<std::string>().size() > 9 ? 1001 : std::stoll(c.get<std::string>()); // > the maximum
     else
-      return bad_request(invalid_input(key, c, python_repr(c) + " is not of type 'integer', 'string'"));
+      return bad_request(
+        invalid_input(key, c, python_repr(c) + " is not of type 'integer', 'string'"));
     if (n < 1)
       return bad_request(invalid_input(key, c, python_repr(c) + " is less than the minimum of 1"));
     if (n > 1000)
-      return bad_request(invalid_input(key, c, python_repr(c) + " is greater than the maximum of 1000"));
+      return bad_request(
+        invalid_input(key, c, python_repr(c) + " is greater than the maximum of 1000"));
     out->count = static_cast<std::int32_t>(std::max<long long>(out->count, n));
   }
   std::vector<std::string> required{"name", "flavorRef"};
@@ -143,8 +162,9 @@ std::optional<api_response> parse_create(const api_request& req,
     if (!s.contains(key))
       return bad_request(invalid_input("server", s, "'" + key + "' is a required property"));
   out->name = s["name"].get<std::string>();
-  auto image = s.contains("imageRef") && s["imageRef"].is_string() ? s["imageRef"].get<std::string>()
-                                                                   : std::string{};
+  auto image = s.contains("imageRef") && s["imageRef"].is_string()
+                 ? s["imageRef"].get<std::string>()
+                 : std::string{};
   // Nova takes the image id from the end of an image link.
   if (auto slash = image.rfind('/'); slash != std::string::npos)
     image = image.substr(slash + 1);
@@ -202,8 +222,8 @@ void list(compute::compute_api& compute, const api_request& req, bool detail, re
   auto all = req.param("all_tenants");
   page.all_tenants = req.has_param("all_tenants") && all != "0" && all != "false" && all != "False";
   if (page.all_tenants && !req.ctx.is_admin)
-    return reply(forbidden_by_policy(std::string("os_compute_api:servers:") + (detail ? "detail" : "index")
-                                     + ":get_all_tenants"));
+    return reply(forbidden_by_policy(std::string("os_compute_api:servers:")
+                                     + (detail ? "detail" : "index") + ":get_all_tenants"));
   page.name = req.param("name");
   page.status = req.param("status");
   compute.list_servers(req.ctx, page, [&req, detail, page, reply](auto result) {
@@ -220,10 +240,17 @@ void list(compute::compute_api& compute, const api_request& req, bool detail, re
     }
     w.end_array();
     if (!result.value.empty() && result.value.size() == static_cast<std::size_t>(page.limit)) {
-      auto href = v.base_url + "/v2.1/servers" + (detail ? "/detail" : "") + "?limit="
-                  + std::to_string(page.limit) + carried_query(req) + "&marker=" + result.value.back().uuid;
-      w.key("servers_links").begin_array()
-        .begin_object().key("rel").value("next").key("href").value(href).end_object()
+      auto href = v.base_url + "/v2.1/servers" + (detail ? "/detail" : "")
+                  + "?limit=" + std::to_string(page.limit) + carried_query(req)
+                  + "&marker=" + result.value.back().uuid;
+      w.key("servers_links")
+        .begin_array()
+        .begin_object()
+        .key("rel")
+        .value("next")
+        .key("href")
+        .value(href)
+        .end_object()
         .end_array();
     }
     w.end_object();
@@ -240,25 +267,28 @@ void add_server_routes(router& r, compute::compute_api& compute) {
   r.add_async("GET", "/v2.1/servers", [&](const api_request& req, const params&, reply_fn reply) {
     list(compute, req, false, std::move(reply));
   });
-  r.add_async("GET", "/v2.1/servers/detail", [&](const api_request& req, const params&, reply_fn reply) {
-    list(compute, req, true, std::move(reply));
-  });
-  r.add_async("GET", "/v2.1/servers/{}", [&](const api_request& req, const params& p, reply_fn reply) {
-    compute.get_server(req.ctx, p[0], [v = view_of(req), reply](auto result) {
-      if (!result.ok())
-        return reply(fault_response(*result.error));
-      json_writer w(2048);
-      w.begin_object().key("server");
-      write_server_detail(w, result.value, v);
-      w.end_object();
-      reply(api_response{200, w.take(), {}});
-    });
-  });
-  r.add_async("DELETE", "/v2.1/servers/{}", [&](const api_request& req, const params& p, reply_fn reply) {
-    compute.delete_server(req.ctx, p[0], [reply](auto result) {
-      reply(result.ok() ? api_response{204, "", {}} : fault_response(*result.error));
-    });
-  });
+  r.add_async("GET", "/v2.1/servers/detail",
+              [&](const api_request& req, const params&, reply_fn reply) {
+                list(compute, req, true, std::move(reply));
+              });
+  r.add_async("GET", "/v2.1/servers/{}",
+              [&](const api_request& req, const params& p, reply_fn reply) {
+                compute.get_server(req.ctx, p[0], [v = view_of(req), reply](auto result) {
+                  if (!result.ok())
+                    return reply(fault_response(*result.error));
+                  json_writer w(2048);
+                  w.begin_object().key("server");
+                  write_server_detail(w, result.value, v);
+                  w.end_object();
+                  reply(api_response{200, w.take(), {}});
+                });
+              });
+  r.add_async("DELETE", "/v2.1/servers/{}",
+              [&](const api_request& req, const params& p, reply_fn reply) {
+                compute.delete_server(req.ctx, p[0], [reply](auto result) {
+                  reply(result.ok() ? api_response{204, "", {}} : fault_response(*result.error));
+                });
+              });
 }
 
 } // namespace nimbus::api

@@ -16,8 +16,9 @@ json v21(const std::string& base) {
                                  {{"rel", "describedby"},
                                   {"type", "text/html"},
                                   {"href", "http://docs.openstack.org/"}}})},
-          {"media-types", json::array({{{"base", "application/json"},
-                                        {"type", "application/vnd.openstack.compute+json;version=2.1"}}})}};
+          {"media-types",
+           json::array({{{"base", "application/json"},
+                         {"type", "application/vnd.openstack.compute+json;version=2.1"}}})}};
 }
 
 } // namespace

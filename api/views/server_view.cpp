@@ -9,16 +9,33 @@ using nlohmann::json;
 
 namespace {
 
-void write_links(json_writer& w, const std::string& base, const std::string& kind, const std::string& id) {
+void write_links(json_writer& w, const std::string& base, const std::string& kind,
+                 const std::string& id) {
   w.begin_array()
-    .begin_object().key("rel").value("self").key("href").value(base + "/v2.1/" + kind + "/" + id).end_object()
-    .begin_object().key("rel").value("bookmark").key("href").value(base + "/" + kind + "/" + id).end_object()
+    .begin_object()
+    .key("rel")
+    .value("self")
+    .key("href")
+    .value(base + "/v2.1/" + kind + "/" + id)
+    .end_object()
+    .begin_object()
+    .key("rel")
+    .value("bookmark")
+    .key("href")
+    .value(base + "/" + kind + "/" + id)
+    .end_object()
     .end_array();
 }
 
-void write_bookmark(json_writer& w, const std::string& base, const std::string& kind, const std::string& id) {
+void write_bookmark(json_writer& w, const std::string& base, const std::string& kind,
+                    const std::string& id) {
   w.begin_array()
-    .begin_object().key("rel").value("bookmark").key("href").value(base + "/" + kind + "/" + id).end_object()
+    .begin_object()
+    .key("rel")
+    .value("bookmark")
+    .key("href")
+    .value(base + "/" + kind + "/" + id)
+    .end_object()
     .end_array();
 }
 
@@ -36,9 +53,19 @@ void write_flavor(json_writer& w, const storage::instance_record& r, const view_
     w.key("id").value(f.id).key("links");
     write_bookmark(w, v.base_url, "flavors", f.id);
   } else {
-    w.key("vcpus").value(f.vcpus).key("ram").value(f.memory_mb).key("disk").value(f.root_gb)
-      .key("ephemeral").value(f.ephemeral_gb).key("swap").value(f.swap_mb)
-      .key("original_name").value(f.name).key("extra_specs");
+    w.key("vcpus")
+      .value(f.vcpus)
+      .key("ram")
+      .value(f.memory_mb)
+      .key("disk")
+      .value(f.root_gb)
+      .key("ephemeral")
+      .value(f.ephemeral_gb)
+      .key("swap")
+      .value(f.swap_mb)
+      .key("original_name")
+      .value(f.name)
+      .key("extra_specs");
     write_string_map(w, f.extra_specs);
   }
   w.end_object();
@@ -59,17 +86,28 @@ void write_micros_or_null(json_writer& w, std::int64_t us) {
 
 // Nova 2.69's record of a server whose cell does not answer: what the API
 // cell knows. `full` for a show; lists carry id, status, tenant and created.
-void write_down_cell_record(json_writer& w, const storage::instance_record& r, const view_context& v,
-                            bool full) {
-  w.begin_object().key("id").value(r.uuid).key("status").value("UNKNOWN")
-    .key("tenant_id").value(r.project_id).key("created").value(iso_seconds(r.created_us)).key("links");
+void write_down_cell_record(json_writer& w, const storage::instance_record& r,
+                            const view_context& v, bool full) {
+  w.begin_object()
+    .key("id")
+    .value(r.uuid)
+    .key("status")
+    .value("UNKNOWN")
+    .key("tenant_id")
+    .value(r.project_id)
+    .key("created")
+    .value(iso_seconds(r.created_us))
+    .key("links");
   write_links(w, v.base_url, "servers", r.uuid);
   if (full) {
     w.key("user_id").value(r.user_id).key("image");
     write_image(w, r, v);
     w.key("flavor");
     write_flavor(w, r, v);
-    w.key("OS-EXT-AZ:availability_zone").value(r.availability_zone).key("OS-EXT-STS:power_state").value(0);
+    w.key("OS-EXT-AZ:availability_zone")
+      .value(r.availability_zone)
+      .key("OS-EXT-STS:power_state")
+      .value(0);
     if (v.version.at_least(2, 71))
       w.key("server_groups").begin_array().end_array();
   }
@@ -92,44 +130,66 @@ void write_server_detail(json_writer& w, const storage::instance_record& r, cons
   }
   auto status = compute::server_status(r);
   w.begin_object()
-    .key("id").value(r.uuid)
-    .key("name").value(r.name)
-    .key("status").value(status)
-    .key("tenant_id").value(r.project_id)
-    .key("user_id").value(r.user_id)
+    .key("id")
+    .value(r.uuid)
+    .key("name")
+    .value(r.name)
+    .key("status")
+    .value(status)
+    .key("tenant_id")
+    .value(r.project_id)
+    .key("user_id")
+    .value(r.user_id)
     .key("metadata");
   write_string_map(w, r.metadata);
   w.key("hostId").value(host_id(r.project_id, r.host)).key("image");
   write_image(w, r, v);
   w.key("flavor");
   write_flavor(w, r, v);
-  w.key("created").value(iso_seconds(r.created_us))
-    .key("updated").value(iso_seconds(r.updated_us))
-    .key("addresses").begin_object().end_object()
-    .key("accessIPv4").value("")
-    .key("accessIPv6").value("")
+  w.key("created")
+    .value(iso_seconds(r.created_us))
+    .key("updated")
+    .value(iso_seconds(r.updated_us))
+    .key("addresses")
+    .begin_object()
+    .end_object()
+    .key("accessIPv4")
+    .value("")
+    .key("accessIPv6")
+    .value("")
     .key("links");
   write_links(w, v.base_url, "servers", r.uuid);
   w.key("OS-DCF:diskConfig").value("MANUAL");
   if (status == "ACTIVE" || status == "BUILD")
     w.key("progress").value(0);
-  w.key("OS-EXT-AZ:availability_zone").value(r.availability_zone)
-    .key("config_drive").value("")
-    .key("key_name").string_or_null(r.key_name)
+  w.key("OS-EXT-AZ:availability_zone")
+    .value(r.availability_zone)
+    .key("config_drive")
+    .value("")
+    .key("key_name")
+    .string_or_null(r.key_name)
     .key("OS-SRV-USG:launched_at");
   write_micros_or_null(w, r.launched_us);
   w.key("OS-SRV-USG:terminated_at");
   write_micros_or_null(w, r.terminated_us);
   if (v.is_admin) {
-    w.key("OS-EXT-SRV-ATTR:host").string_or_null(r.host)
-      .key("OS-EXT-SRV-ATTR:instance_name").value(r.instance_name)
-      .key("OS-EXT-SRV-ATTR:hypervisor_hostname").string_or_null(r.node);
+    w.key("OS-EXT-SRV-ATTR:host")
+      .string_or_null(r.host)
+      .key("OS-EXT-SRV-ATTR:instance_name")
+      .value(r.instance_name)
+      .key("OS-EXT-SRV-ATTR:hypervisor_hostname")
+      .string_or_null(r.node);
     if (v.version.at_least(2, 3)) {
-      w.key("OS-EXT-SRV-ATTR:reservation_id").value(r.reservation_id)
-        .key("OS-EXT-SRV-ATTR:launch_index").value(r.launch_index)
-        .key("OS-EXT-SRV-ATTR:hostname").value(r.name)
-        .key("OS-EXT-SRV-ATTR:kernel_id").value("")
-        .key("OS-EXT-SRV-ATTR:ramdisk_id").value("")
+      w.key("OS-EXT-SRV-ATTR:reservation_id")
+        .value(r.reservation_id)
+        .key("OS-EXT-SRV-ATTR:launch_index")
+        .value(r.launch_index)
+        .key("OS-EXT-SRV-ATTR:hostname")
+        .value(r.name)
+        .key("OS-EXT-SRV-ATTR:kernel_id")
+        .value("")
+        .key("OS-EXT-SRV-ATTR:ramdisk_id")
+        .value("")
         .key("OS-EXT-SRV-ATTR:root_device_name");
       if (r.launched_us)
         w.value("/dev/sda");
@@ -138,15 +198,24 @@ void write_server_detail(json_writer& w, const storage::instance_record& r, cons
       w.key("OS-EXT-SRV-ATTR:user_data").null();
     }
   }
-  w.key("OS-EXT-STS:task_state").string_or_null(r.task_state)
-    .key("OS-EXT-STS:vm_state").value(r.vm_state)
-    .key("OS-EXT-STS:power_state").value(r.power_state)
-    .key("os-extended-volumes:volumes_attached").begin_array().end_array();
+  w.key("OS-EXT-STS:task_state")
+    .string_or_null(r.task_state)
+    .key("OS-EXT-STS:vm_state")
+    .value(r.vm_state)
+    .key("OS-EXT-STS:power_state")
+    .value(r.power_state)
+    .key("os-extended-volumes:volumes_attached")
+    .begin_array()
+    .end_array();
   if (r.fault.code != 0 && (status == "ERROR" || status == "DELETED")) {
-    w.key("fault").begin_object()
-      .key("code").value(r.fault.code)
-      .key("created").value(iso_seconds(r.fault.created_us))
-      .key("message").value(r.fault.message);
+    w.key("fault")
+      .begin_object()
+      .key("code")
+      .value(r.fault.code)
+      .key("created")
+      .value(iso_seconds(r.fault.created_us))
+      .key("message")
+      .value(r.fault.message);
     if (v.is_admin)
       w.key("details").value(r.fault.details);
     w.end_object();

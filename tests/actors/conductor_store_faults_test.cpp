@@ -48,13 +48,14 @@ struct cell_under_test {
 
   cell_under_test(caf::actor_system& sys, std::shared_ptr<storage::store> store,
                   std::shared_ptr<hypervisor::driver> driver)
-    : sys(sys) {
+      : sys(sys) {
     scheduler = scheduler::spawn_scheduler(sys, {});
     conductor::conductor_options opts;
     opts.cell_uuid = opts.cell_name = "cell-t";
     conductor = conductor::spawn_conductor(sys, std::move(store), scheduler, opts);
     if (driver)
-      host = host::spawn_host(sys, driver, {"h1", 60s, false}, caf::actor_cast<host_report_sink>(conductor));
+      host = host::spawn_host(sys, driver, {"h1", 60s, false},
+                              caf::actor_cast<host_report_sink>(conductor));
   }
   ~cell_under_test() {
     caf::anon_send_exit(conductor, caf::exit_reason::user_shutdown);
@@ -74,12 +75,13 @@ struct cell_under_test {
     caf::scoped_actor self{sys};
     std::int64_t used = -1;
     self->request(scheduler, 10s, usage_atom_v)
-      .receive([&](std::vector<host_usage>& hosts, cell_summary&) {
-                 used = 0;
-                 for (auto& h : hosts)
-                   used += h.memory_mb_used;
-               },
-               [](caf::error&) {});
+      .receive(
+        [&](std::vector<host_usage>& hosts, cell_summary&) {
+          used = 0;
+          for (auto& h : hosts)
+            used += h.memory_mb_used;
+        },
+        [](caf::error&) {});
     return used;
   }
   bool host_joined() {
@@ -135,7 +137,8 @@ std::shared_ptr<hypervisor::driver> fake_host() {
 
 } // namespace
 
-TEST_CASE("conductor over a failing store: a build whose write fails is not there and holds nothing") {
+TEST_CASE(
+  "conductor over a failing store: a build whose write fails is not there and holds nothing") {
   threaded_config cfg;
   caf::actor_system sys{cfg};
   auto store = std::make_shared<storage::fault_injecting_store>(storage::make_memory_store());
@@ -148,17 +151,20 @@ TEST_CASE("conductor over a failing store: a build whose write fails is not ther
     REQUIRE(err);
     CHECK(code_of(err) == errc::internal);
     CHECK_FALSE(cell.get("u1"));
-    CHECK(cell.memory_used() == 0); // its claim was released
+    CHECK(cell.memory_used() == 0);    // its claim was released
     CHECK_FALSE(cell.build(br, spec)); // the store works again
-    eventually([&] {
-      auto r = cell.get("u1");
-      return r && r->vm_state == instance::vm_state::active;
-    }, "u1 is ACTIVE");
+    eventually(
+      [&] {
+        auto r = cell.get("u1");
+        return r && r->vm_state == instance::vm_state::active;
+      },
+      "u1 is ACTIVE");
     CHECK(cell.memory_used() == 512);
   }
 }
 
-TEST_CASE("conductor over a crashing store: a build interrupted after its first write resumes, once") {
+TEST_CASE(
+  "conductor over a crashing store: a build interrupted after its first write resumes, once") {
   threaded_config cfg;
   caf::actor_system sys{cfg};
   auto inner = std::shared_ptr<storage::store>(storage::make_memory_store());
@@ -176,10 +182,12 @@ TEST_CASE("conductor over a crashing store: a build interrupted after its first 
   auto kept = restarted.get("u1");
   REQUIRE(kept);
   CHECK(kept->vm_state == instance::vm_state::building);
-  eventually([&] {
-    auto r = restarted.get("u1");
-    return r && r->vm_state == instance::vm_state::active && r->task_state.empty();
-  }, "u1 is ACTIVE after the restart");
+  eventually(
+    [&] {
+      auto r = restarted.get("u1");
+      return r && r->vm_state == instance::vm_state::active && r->task_state.empty();
+    },
+    "u1 is ACTIVE after the restart");
   CHECK_FALSE(restarted.build(br, spec)); // re-driven: the copy it has answers
   CHECK(restarted.memory_used() == 512);  // one claim, not two
 }

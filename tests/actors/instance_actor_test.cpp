@@ -27,7 +27,8 @@ struct cell_log {
   std::vector<std::string> claims;
 };
 
-instance_keeper::behavior_type keeper_impl(instance_keeper::pointer, std::shared_ptr<cell_log> log) {
+instance_keeper::behavior_type keeper_impl(instance_keeper::pointer,
+                                           std::shared_ptr<cell_log> log) {
   return {
     [log](save_atom, const storage::instance_record& r,
           const std::vector<storage::instance_action>& actions) {
@@ -42,7 +43,8 @@ instance_keeper::behavior_type keeper_impl(instance_keeper::pointer, std::shared
   };
 }
 
-scheduler_actor::behavior_type scheduler_stub(scheduler_actor::pointer, std::shared_ptr<cell_log> log) {
+scheduler_actor::behavior_type scheduler_stub(scheduler_actor::pointer,
+                                              std::shared_ptr<cell_log> log) {
   return {
     [](select_atom, const storage::request_spec&) { return placement{}; },
     [log](claim_atom, const std::string& host, const std::string&, const storage::flavor&, bool) {
@@ -71,9 +73,11 @@ struct fixture : test::actor_fixture {
   fixture() {
     // With an argument: CAF 0.17 binds a reference to a null pointer when a
     // function actor is spawned without any (UBSan reports it).
-    sink_handle = sys.spawn([](host_report_sink::pointer, int) -> host_report_sink::behavior_type {
-      return {[](report_atom, const host_report&) {}};
-    }, 0);
+    sink_handle = sys.spawn(
+      [](host_report_sink::pointer, int) -> host_report_sink::behavior_type {
+        return {[](report_atom, const host_report&) {}};
+      },
+      0);
     h1 = host::spawn_host(sys, drv1, {"h1", std::chrono::hours(1), false}, sink_handle);
     h2 = host::spawn_host(sys, drv2, {"h2", std::chrono::hours(1), false}, sink_handle);
     keeper = sys.spawn(keeper_impl, log);
@@ -91,9 +95,10 @@ struct fixture : test::actor_fixture {
 
   // The deterministic scheduler only ends actors when it runs their exit.
   ~fixture() {
-    for (auto a : {caf::actor_cast<caf::actor>(inst), caf::actor_cast<caf::actor>(h1),
-                   caf::actor_cast<caf::actor>(h2), caf::actor_cast<caf::actor>(keeper),
-                   caf::actor_cast<caf::actor>(scheduler), caf::actor_cast<caf::actor>(sink_handle)})
+    for (auto a :
+         {caf::actor_cast<caf::actor>(inst), caf::actor_cast<caf::actor>(h1),
+          caf::actor_cast<caf::actor>(h2), caf::actor_cast<caf::actor>(keeper),
+          caf::actor_cast<caf::actor>(scheduler), caf::actor_cast<caf::actor>(sink_handle)})
       if (a)
         self->send_exit(a, caf::exit_reason::user_shutdown);
     run();
@@ -148,8 +153,10 @@ TEST_CASE_FIXTURE(fixture, "boot, stop, start, reboot and delete walk Nova's sta
   CHECK(last().power_state == 4);
   CHECK(domain_state(*drv1) == hypervisor::power_state::shutdown);
 
-  CHECK(act("stop") == "Cannot 'stop' instance " + record.uuid + " while it is in vm_state stopped");
-  CHECK(act("reboot") == "Cannot 'reboot' instance " + record.uuid + " while it is in vm_state stopped");
+  CHECK(act("stop")
+        == "Cannot 'stop' instance " + record.uuid + " while it is in vm_state stopped");
+  CHECK(act("reboot")
+        == "Cannot 'reboot' instance " + record.uuid + " while it is in vm_state stopped");
 
   CHECK(act("start") == "");
   CHECK(last().vm_state == "active");
@@ -187,8 +194,8 @@ TEST_CASE_FIXTURE(fixture, "a task in flight refuses other actions with its task
                   [&](caf::error& err) { outcomes.push_back(message_of(err)); });
   REQUIRE(outcomes.size() == 2);
   CHECK(outcomes[0] == "ok");
-  CHECK(outcomes[1] == "Cannot 'reboot' instance " + record.uuid
-                         + " while it is in task_state powering-off");
+  CHECK(outcomes[1]
+        == "Cannot 'reboot' instance " + record.uuid + " while it is in task_state powering-off");
 }
 
 TEST_CASE_FIXTURE(fixture, "a failed spawn moves to the alternate and frees the first claim") {
@@ -215,7 +222,8 @@ TEST_CASE_FIXTURE(fixture, "when every host fails the build ends in ERROR with i
   CHECK(log->actions.back().events.back().result == "Error");
 }
 
-TEST_CASE_FIXTURE(fixture, "a delete during the build waits for the spawn, then removes the domain") {
+TEST_CASE_FIXTURE(fixture,
+                  "a delete during the build waits for the spawn, then removes the domain") {
   boot(placement{"h1", {}}, std::vector<host_actor>{h1});
   sched.run_once(); // the instance asks h1 to spawn; h1 has not run yet
   action_request del{record.uuid, "delete", false, "req-del", "u", "p"};

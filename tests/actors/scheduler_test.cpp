@@ -33,9 +33,9 @@ TEST_CASE("capacity filters apply their allocation ratios") {
   auto h = host("h", 4, 1024, 10);
   h.vcpus_used = 15;
   h.memory_mb_used = 512;
-  CHECK(passes("CoreFilter", h, {1, 0, 0}));       // 4 * 4.0 - 15 = 1 left
+  CHECK(passes("CoreFilter", h, {1, 0, 0})); // 4 * 4.0 - 15 = 1 left
   CHECK_FALSE(passes("CoreFilter", h, {2, 0, 0}));
-  CHECK(passes("RamFilter", h, {0, 512, 0}));      // ratio 1.0: 512 left
+  CHECK(passes("RamFilter", h, {0, 512, 0})); // ratio 1.0: 512 left
   CHECK_FALSE(passes("RamFilter", h, {0, 513, 0}));
   CHECK(passes("RamFilter", h, {0, 1536, 0}, {4.0, 2.0, 1.0})); // ratio 2.0: 1536 left
   CHECK(passes("DiskFilter", h, {0, 0, 10}));

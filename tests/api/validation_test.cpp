@@ -11,8 +11,9 @@ TEST_CASE("values print as Python prints them in Nova's messages") {
   CHECK(python_repr(*body) == "{'name': 'x', 'n': 1, 'f': 1.0, 'ok': True, 'v': None, 'l': ['a']}");
   CHECK(python_str(ordered_json("none")) == "none");
   CHECK(python_repr(ordered_json("it's")) == "\"it's\"");
-  CHECK(invalid_input("networks", ordered_json("none"), "'none' is not of type 'array'")
-        == "Invalid input for field/attribute networks. Value: none. 'none' is not of type 'array'");
+  CHECK(
+    invalid_input("networks", ordered_json("none"), "'none' is not of type 'array'")
+    == "Invalid input for field/attribute networks. Value: none. 'none' is not of type 'array'");
   CHECK_FALSE(parse_body("{\"server\": {\"name\": \"x\","));
 }
 
@@ -24,9 +25,10 @@ TEST_CASE("routes: literals beat captures, unknown paths 404, wrong methods 405"
   r.add("GET", "/v2.1/servers/detail", [](const api_request&, const params&) {
     return api_response{200, "detail", {}};
   });
-  r.add_async("DELETE", "/v2.1/servers/{}", [](const api_request&, const params& p, reply_fn reply) {
-    reply(api_response{204, "later " + p[0], {}});
-  });
+  r.add_async("DELETE", "/v2.1/servers/{}",
+              [](const api_request&, const params& p, reply_fn reply) {
+                reply(api_response{204, "later " + p[0], {}});
+              });
   auto dispatch = [&](const api_request& req) {
     api_response out{0, "no reply", {}};
     r.dispatch(req, [&](api_response resp) { out = std::move(resp); });

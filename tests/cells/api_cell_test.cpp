@@ -165,7 +165,8 @@ TEST_CASE("api cell: a delete before the build leaves drops it, and nothing is p
   CHECK_FALSE(api.begin_placement("u1"));
 }
 
-TEST_CASE("api cell: a delete while the build is out wins when the placement lands, across a restart") {
+TEST_CASE(
+  "api cell: a delete while the build is out wins when the placement lands, across a restart") {
   test::temp_dir dir;
   {
     cells::api_cell api(open_store(dir));
@@ -231,7 +232,8 @@ TEST_CASE("api cell over a slow store: decisions reach the disk in the order the
     std::promise<step> deleted;
     api.delete_unplaced("u1", [&](std::error_code, step s) { deleted.set_value(s); });
     std::promise<bool> placed;
-    api.record_placement("u1", "cell-a", [&](std::error_code, bool delete_it) { placed.set_value(delete_it); });
+    api.record_placement("u1", "cell-a",
+                         [&](std::error_code, bool delete_it) { placed.set_value(delete_it); });
     CHECK(faults->held() == 2);
     faults->crash_after(1); // the flag lands, the placement does not
     faults->release_writes();

@@ -89,7 +89,7 @@ TEST_CASE("gateway: destroying it with jobs queued drops them and ends its actor
     gw->run([&ran, token](caf::event_based_actor*) { ++ran; });
   REQUIRE(gw->test_queued() == 1000);
   std::thread destroying([&] { gw.reset(); }); // drops the queue, then waits for the actor
-  while (token.use_count() > 1) // until the destructor has dropped the queued jobs
+  while (token.use_count() > 1)                // until the destructor has dropped the queued jobs
     std::this_thread::yield();
   release.set_value();
   destroying.join();
@@ -120,7 +120,9 @@ TEST_CASE("gateway: a job or a continuation that throws costs only itself") {
     thrown.get_future().wait();
     std::promise<std::int32_t> after_continuation;
     gw.run([&](caf::event_based_actor* self) {
-      self->request(add, caf::infinite, 20).then([&](std::int32_t r) { after_continuation.set_value(r); });
+      self->request(add, caf::infinite, 20).then([&](std::int32_t r) {
+        after_continuation.set_value(r);
+      });
     });
     CHECK(after_continuation.get_future().get() == 21);
   }
@@ -145,7 +147,8 @@ struct counted_deadline final : compute::gateway::deadline {
   }
 };
 
-TEST_CASE("gateway: a deadline answers a call that never comes back, and a settled one stays quiet") {
+TEST_CASE(
+  "gateway: a deadline answers a call that never comes back, and a settled one stays quiet") {
   threaded_config cfg;
   caf::actor_system sys{cfg};
   auto mute = sys.spawn(silent, 0); // takes requests, never answers

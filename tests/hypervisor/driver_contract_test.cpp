@@ -114,7 +114,7 @@ TEST_CASE("fault injection around the real libvirt driver") {
   CHECK(d.spawn(spec("instance-2")) == errc::injected_failure);
   power_state s;
   CHECK(d.get_power_state("instance-2", &s) == errc::not_found); // nothing half-made
-  CHECK_FALSE(d.spawn(spec("instance-2")));                     // the next call goes through
+  CHECK_FALSE(d.spawn(spec("instance-2")));                      // the next call goes through
   CHECK_FALSE(d.get_power_state("instance-2", &s));
 }
 

@@ -48,7 +48,8 @@ TEST_CASE("fault-injecting store: held writes wait, then go in the order they ca
   CHECK(s.writes_passed() == 2);
 }
 
-TEST_CASE("fault-injecting store: a crash keeps the writes before it and drops the rest unanswered") {
+TEST_CASE(
+  "fault-injecting store: a crash keeps the writes before it and drops the rest unanswered") {
   auto inner = std::shared_ptr<store>(make_memory_store());
   fault_injecting_store s(inner);
   s.crash_after(1);

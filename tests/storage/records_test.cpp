@@ -83,9 +83,9 @@ TEST_CASE("records: actions keep their events in order") {
 
 TEST_CASE("records: bytes that are not UTF-8 are written as U+FFFD and the record still decodes") {
   build_request br{full_record(), "req-9"};
-  br.instance.user_id = "bad\xff";           // a lone byte
-  br.instance.project_id = "cut\xe2\x98";    // a sequence cut short
-  br.instance.key_name = "sur\xed\xa0\x80";  // a surrogate
+  br.instance.user_id = "bad\xff";          // a lone byte
+  br.instance.project_id = "cut\xe2\x98";   // a sequence cut short
+  br.instance.key_name = "sur\xed\xa0\x80"; // a surrogate
   br.delete_requested = true;
   build_request back;
   REQUIRE_FALSE(decode(encode(br), &back));

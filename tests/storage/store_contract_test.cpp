@@ -24,17 +24,16 @@ std::unique_ptr<store> make_rocks(const nimbus::test::temp_dir& dir) {
   REQUIRE_FALSE(ec);
   return s;
 }
-std::unique_ptr<store> make_memory(const nimbus::test::temp_dir&) {
-  return make_memory_store();
-}
+std::unique_ptr<store> make_memory(const nimbus::test::temp_dir&) { return make_memory_store(); }
 
 // With no fault armed, the wrapper keeps the contract of what it wraps.
 std::unique_ptr<store> make_faulty_rocks(const nimbus::test::temp_dir& dir) {
   return std::make_unique<fault_injecting_store>(std::shared_ptr<store>(make_rocks(dir)));
 }
 
-const store_factory factories[] = {
-  {"rocksdb", make_rocks}, {"memory", make_memory}, {"fault_injecting(rocksdb)", make_faulty_rocks}};
+const store_factory factories[] = {{"rocksdb", make_rocks},
+                                   {"memory", make_memory},
+                                   {"fault_injecting(rocksdb)", make_faulty_rocks}};
 
 } // namespace
 

@@ -28,7 +28,8 @@ TEST_CASE("the shipped etc/nimbus.conf loads and matches the built-in defaults")
   CHECK(from_file.api.port == defaults.api.port);
   CHECK(from_file.deployment.cells == defaults.deployment.cells);
   CHECK(from_file.deployment.hosts_per_cell == defaults.deployment.hosts_per_cell);
-  CHECK(from_file.deployment.scheduler.enabled_filters == defaults.deployment.scheduler.enabled_filters);
+  CHECK(from_file.deployment.scheduler.enabled_filters
+        == defaults.deployment.scheduler.enabled_filters);
   CHECK(from_file.deployment.scheduler.ratios.cpu == defaults.deployment.scheduler.ratios.cpu);
   CHECK(from_file.deployment.report_interval == defaults.deployment.report_interval);
 }
