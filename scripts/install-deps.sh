@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libcaf-dev librocksdb-dev libboost-dev libre2-dev libssl-dev libvirt-dev
   libspdlog-dev doctest-dev nlohmann-json3-dev
+  clang-format clang-tidy
   python3 python3-openstackclient curl openssl
 )
 

@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/check_layout.py # fast: a breach of the layering fails before any build
+scripts/format.sh --check # fast too: code as .clang-format lays it out
 scripts/build.sh
 (cd build && ctest --output-on-failure -j "${NIMBUS_TEST_JOBS:-2}" --timeout 900)
 scripts/test-sanitizers.sh
