@@ -101,7 +101,7 @@ void api_cell::delete_unplaced(const std::string& uuid,
   } else {
     auto& br = build->second;
     br.delete_requested = true;
-    br.instance.task_state = instance::task_state::deleting;
+    br.instance.task_state = storage::task_state::deleting;
     storage::stage(b, key_space::build_requests, keys::instance(uuid), br);
     step = delete_step::flagged;
   }

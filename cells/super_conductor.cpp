@@ -76,7 +76,7 @@ void delete_in_cell(self_ptr self, const std::string& uuid, const std::string& c
     return again();
   action_request del;
   del.uuid = uuid;
-  del.action = "delete";
+  del.action = storage::server_action::delete_server;
   del.request_id = "req-" + uuid;
   self
     ->request(cell->conductor,

@@ -125,20 +125,23 @@ bool visible(const request_context& ctx, const std::string& project_id) {
 } // namespace
 
 std::string server_status(const storage::instance_record& r) {
-  namespace vm = instance::vm_state;
-  namespace task = instance::task_state;
-  if (r.vm_state == vm::building)
+  using storage::task_state;
+  using storage::vm_state;
+  switch (r.vm_state) {
+  case vm_state::building:
     return "BUILD";
-  if (r.vm_state == vm::error)
+  case vm_state::error:
     return "ERROR";
-  if (r.vm_state == vm::stopped)
+  case vm_state::stopped:
     return "SHUTOFF";
-  if (r.vm_state == vm::active) {
-    if (r.task_state == task::rebooting)
+  case vm_state::active:
+    if (r.task_state == task_state::rebooting)
       return "REBOOT";
-    if (r.task_state == task::rebooting_hard)
+    if (r.task_state == task_state::rebooting_hard)
       return "HARD_REBOOT";
     return "ACTIVE";
+  case vm_state::unknown:
+    break;
   }
   return "UNKNOWN";
 }
@@ -171,8 +174,8 @@ void compute_api::create_servers(const request_context& ctx, create_server_reque
     r.request_id = ctx.request_id;
     r.flavor_copy = *flavor;
     r.image_ref = req.image_ref;
-    r.vm_state = instance::vm_state::building;
-    r.task_state = instance::task_state::scheduling;
+    r.vm_state = storage::vm_state::building;
+    r.task_state = storage::task_state::scheduling;
     r.created_us = r.updated_us = now + i; // keeps a batch in creation order
     r.reservation_id = reservation;
     r.launch_index = i;
@@ -276,7 +279,7 @@ void compute_api::list_servers(const request_context& ctx, const server_page_req
 }
 
 void compute_api::server_action(const request_context& ctx, const std::string& uuid,
-                                const std::string& action, bool hard, reply<done> caller) {
+                                storage::server_action action, bool hard, reply<done> caller) {
   auto then = guarded(std::move(caller));
   auto mapping = ctx_->api->instance_mapping(uuid);
   if (!mapping || !visible(ctx, mapping->project_id))
@@ -284,7 +287,8 @@ void compute_api::server_action(const request_context& ctx, const std::string& u
   if (mapping->cell_uuid.empty())
     return then(outcome<done>::failure(
       fault_kind::conflict,
-      invalid_state_message(action, uuid, "vm_state", instance::vm_state::building)));
+      invalid_state_message(std::string(storage::nova_name(action)), uuid, "vm_state",
+                            std::string(storage::nova_name(storage::vm_state::building)))));
   auto cell = ctx_->cells->get(mapping->cell_uuid);
   if (!cell || !cell->up())
     return then(outcome<done>::failure(fault_kind::unavailable, cell_unavailable(uuid)));
@@ -308,11 +312,11 @@ void compute_api::delete_server(const request_context& ctx, const std::string& u
       if (ec)
         return then(outcome<done>::failure(fault_kind::internal, ec.message()));
       if (s == step::in_cell) // placed meanwhile
-        return server_action(ctx, uuid, "delete", false, then);
+        return server_action(ctx, uuid, storage::server_action::delete_server, false, then);
       then({});
     });
   }
-  server_action(ctx, uuid, "delete", false, std::move(then));
+  server_action(ctx, uuid, storage::server_action::delete_server, false, std::move(then));
 }
 
 void compute_api::instance_actions(const request_context& ctx, const std::string& uuid,

@@ -60,11 +60,6 @@ struct server_page_request {
   std::string status;       // only servers with this status (?status=ACTIVE)
 };
 
-/// The vm_state of a down-cell record: what the API cell knows of a server
-/// whose cell does not answer (uuid, project, user, created; from its request
-/// spec, flavor and image).
-inline const std::string unknown_vm_state = "unknown";
-
 /// Nova's status from vm_state and task_state (ACTIVE, BUILD, SHUTOFF, REBOOT, ...).
 std::string server_status(const storage::instance_record& r);
 
@@ -114,8 +109,8 @@ public:
   void list_servers(const request_context& ctx, const server_page_request& req,
                     reply<std::vector<storage::instance_record>> then);
   /// stop / start / reboot; answers once the new task_state is durable.
-  void server_action(const request_context& ctx, const std::string& uuid, const std::string& action,
-                     bool hard, reply<done> then);
+  void server_action(const request_context& ctx, const std::string& uuid,
+                     storage::server_action action, bool hard, reply<done> then);
   void delete_server(const request_context& ctx, const std::string& uuid, reply<done> then);
   void instance_actions(const request_context& ctx, const std::string& uuid,
                         reply<std::vector<storage::instance_action>> then);

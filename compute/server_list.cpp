@@ -24,7 +24,7 @@ storage::instance_record down_record(const api_cell& api, const storage::instanc
   r.project_id = m.project_id;
   r.user_id = m.user_id;
   r.created_us = r.updated_us = m.created_us;
-  r.vm_state = unknown_vm_state;
+  r.vm_state = storage::vm_state::unknown; // the cell is silent: all the API cell knows
   if (auto spec = api.request_spec(m.instance_uuid)) {
     r.flavor_copy = spec->flavor_copy;
     r.image_ref = spec->image_ref;

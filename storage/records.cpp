@@ -19,6 +19,26 @@
 #include "storage/record_fields.h"
 
 namespace nimbus::storage {
+
+// The enums travel as Nova's names; a name this build does not know makes
+// the record unreadable (reported as corruption) rather than guessed at.
+template <class Enum, class Named>
+void enum_from_json(const nlohmann::json& j, Enum& e, Named named) {
+  auto value = named(j.get<std::string>());
+  if (!value)
+    throw nlohmann::json::other_error::create(501, "unknown state " + j.dump(), &j);
+  e = *value;
+}
+
+void from_json(const nlohmann::json& j, vm_state& s) { enum_from_json(j, s, vm_state_named); }
+void from_json(const nlohmann::json& j, task_state& s) { enum_from_json(j, s, task_state_named); }
+void from_json(const nlohmann::json& j, server_action& a) {
+  enum_from_json(j, a, server_action_named);
+}
+void to_json(nlohmann::json& j, vm_state s) { j = nova_name(s); }
+void to_json(nlohmann::json& j, task_state s) { j = nova_name(s); }
+void to_json(nlohmann::json& j, server_action a) { j = nova_name(a); }
+
 namespace {
 
 void write_value(json_writer& w, const std::string& s) { w.value(s); }
@@ -26,6 +46,9 @@ void write_value(json_writer& w, std::int32_t n) { w.value(n); }
 void write_value(json_writer& w, std::int64_t n) { w.value(n); }
 void write_value(json_writer& w, double d) { w.value(d); }
 void write_value(json_writer& w, bool b) { w.value(b); }
+void write_value(json_writer& w, vm_state s) { w.value(nova_name(s)); }
+void write_value(json_writer& w, task_state s) { w.value(nova_name(s)); }
+void write_value(json_writer& w, server_action a) { w.value(nova_name(a)); }
 
 void write_value(json_writer& w, const std::map<std::string, std::string>& m) {
   w.begin_object();

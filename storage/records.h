@@ -14,6 +14,8 @@
 #include <system_error>
 #include <vector>
 
+#include "storage/instance_states.h"
+
 namespace nimbus::storage {
 
 constexpr int schema_version = 1;
@@ -86,9 +88,9 @@ struct instance_record {
   std::string host; // empty until placed
   std::string node;
   std::string availability_zone;
-  std::string vm_state;   // see actors/instance/instance_states.h
-  std::string task_state; // empty: none
-  std::int32_t power_state = 0;
+  storage::vm_state vm_state = storage::vm_state::building;
+  storage::task_state task_state = storage::task_state::none;
+  std::int32_t power_state = 0; // Nova's number: a hypervisor::power_state value
   std::int64_t created_us = 0;
   std::int64_t updated_us = 0;
   std::int64_t launched_us = 0;
@@ -136,7 +138,7 @@ struct action_event {
 struct instance_action {
   std::string request_id;
   std::string instance_uuid;
-  std::string action;
+  server_action action = server_action::create;
   std::string user_id;
   std::string project_id;
   std::int64_t start_us = 0;

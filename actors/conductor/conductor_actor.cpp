@@ -97,7 +97,8 @@ void load(self_ptr self) {
     if (!r.host.empty())
       self->request(st.scheduler, caf::infinite, claim_atom_v, r.host, r.uuid, r.flavor_copy, true)
         .then([](bool) {});
-    else if (!r.task_state.empty()) // no host will rejoin for it (cell0): resume it now
+    else if (r.task_state
+             != instance::task_state::none) // no host will rejoin for it (cell0): resume it now
       self->send(actor, reconcile_atom_v, host_actor{});
   }
   spdlog::info("cell {}: loaded {} instances, {} hosts", st.opts.cell_name, records.size(),
@@ -116,8 +117,9 @@ std::vector<domain_target> targets_for(const instance_index& index, const std::s
     bool off = r.vm_state == instance::vm_state::stopped
                || r.task_state == instance::task_state::powering_off;
     auto& f = r.flavor_copy;
+    auto power = off ? hypervisor::power_state::shutdown : hypervisor::power_state::running;
     out.push_back(
-      {{r.instance_name, r.uuid, f.vcpus, f.memory_mb, f.root_gb + f.ephemeral_gb}, off ? 4 : 1});
+      {{r.instance_name, r.uuid, f.vcpus, f.memory_mb, f.root_gb + f.ephemeral_gb}, power});
   });
   return out;
 }
@@ -196,8 +198,8 @@ caf::result<std::string> build(self_ptr self, storage::build_request br,
         r.availability_zone = "nova";
         storage::write_batch batch;
         r.instance_name = next_instance_name(self, batch);
-        auto create = instance::begin_action(r, "create", r.request_id, r.user_id, r.project_id,
-                                             storage::now_us());
+        auto create = instance::begin_action(r, instance::server_action::create, r.request_id,
+                                             r.user_id, r.project_id, storage::now_us());
         storage::stage(batch, key_space::instances, storage::keys::instance(r.uuid), r);
         storage::stage(batch, key_space::instance_actions,
                        storage::keys::action(r.uuid, create.start_us, create.request_id), create);
@@ -230,14 +232,14 @@ caf::result<caf::ok_atom> bury(self_ptr self, storage::build_request br,
   auto r = br.instance;
   r.vm_state = instance::vm_state::error;
   r.task_state = instance::task_state::none;
-  r.power_state = 0;
+  r.power_state = instance::power_number(hypervisor::power_state::nostate);
   r.host.clear();
   r.fault = fault;
   r.updated_us = fault.created_us;
   storage::instance_action a;
   a.request_id = br.request_id;
   a.instance_uuid = r.uuid;
-  a.action = "create";
+  a.action = instance::server_action::create;
   a.user_id = r.user_id;
   a.project_id = r.project_id;
   a.start_us = r.created_us;

@@ -24,14 +24,14 @@ caf::error to_error(std::error_code ec, const std::string& what) {
 }
 
 // The domain's power state after an operation, or the operation's error.
-caf::result<std::int32_t> state_after(hypervisor::driver& d, std::error_code ec,
-                                      const std::string& name, const std::string& what) {
+caf::result<hypervisor::power_state> state_after(hypervisor::driver& d, std::error_code ec,
+                                                 const std::string& name, const std::string& what) {
   if (ec)
     return to_error(ec, what + " " + name);
   hypervisor::power_state s = hypervisor::power_state::nostate;
   if (auto e = d.get_power_state(name, &s))
     return to_error(e, "power state of " + name);
-  return static_cast<std::int32_t>(s);
+  return s;
 }
 
 host_report make_report(hypervisor::driver& d, const std::string& host) {
@@ -74,7 +74,7 @@ void reconcile(hypervisor::driver& d, const std::string& host,
         continue;
       }
     }
-    auto want_off = t.power_state != static_cast<std::int32_t>(hypervisor::power_state::running);
+    auto want_off = t.power_state != hypervisor::power_state::running;
     if (want_off)
       d.power_off(t.spec.name);
     else if (found != present.end() && found->state != hypervisor::power_state::running)

@@ -35,7 +35,7 @@ hypervisor::domain_spec spec_of(const storage::instance_record& r) {
   return {r.instance_name, r.uuid, f.vcpus, f.memory_mb, f.root_gb + f.ephemeral_gb};
 }
 
-void begin_action(self_ptr self, const std::string& action, const std::string& request_id,
+void begin_action(self_ptr self, server_action action, const std::string& request_id,
                   const std::string& user_id, const std::string& project_id) {
   self->state.current = instance::begin_action(self->state.record, action, request_id, user_id,
                                                project_id, storage::now_us());
@@ -132,7 +132,7 @@ void fail_build(self_ptr self, const std::string& last_error) {
   auto& r = self->state.record;
   r.vm_state = vm_state::error;
   r.task_state = task_state::none;
-  r.power_state = 0;
+  r.power_state = power_number(hypervisor::power_state::nostate);
   r.fault = {500,
              "Exceeded maximum number of retries. Exhausted all hosts available for retrying "
              "build failures for instance "
@@ -177,13 +177,13 @@ void try_spawn(self_ptr self) {
     ->request(st.boot_hosts[st.boot_attempt], st.opts.host_timeout, spawn_dom_atom_v,
               spec_of(st.record))
     .then(
-      [self](std::int32_t power) {
+      [self](hypervisor::power_state power) {
         if (take_pending_delete(self))
           return;
         auto& r = self->state.record;
         r.vm_state = vm_state::active;
         r.task_state = task_state::none;
-        r.power_state = power;
+        r.power_state = power_number(power);
         r.launched_us = storage::now_us();
         finish_event(self, true);
         persist(self);
@@ -198,13 +198,13 @@ void try_spawn(self_ptr self) {
 }
 
 // The host did what an action asked: record the new state.
-void complete_action(self_ptr self, const std::string& action, std::int32_t power) {
+void complete_action(self_ptr self, server_action action, hypervisor::power_state power) {
   if (take_pending_delete(self))
     return;
   auto& r = self->state.record;
   r.vm_state = vm_state_after(action);
   r.task_state = task_state::none;
-  r.power_state = power;
+  r.power_state = power_number(power);
   finish_event(self, true);
   persist(self);
 }
@@ -213,15 +213,15 @@ void fail_action(self_ptr self, const caf::error& err) {
   if (take_pending_delete(self))
     return;
   auto& r = self->state.record;
-  spdlog::error("instance {}: {} failed: {}", r.uuid, self->state.current.action,
-                self->system().render(err));
+  spdlog::error("instance {}: {} failed: {}", r.uuid,
+                storage::nova_name(self->state.current.action), self->system().render(err));
   r.task_state = task_state::none;
   finish_event(self, false, self->system().render(err));
   persist(self);
 }
 
 void run_action(self_ptr self, const action_request& req, const host_actor& host) {
-  if (req.action == "delete") {
+  if (req.action == server_action::delete_server) {
     run_delete(self, host);
     return;
   }
@@ -229,13 +229,13 @@ void run_action(self_ptr self, const action_request& req, const host_actor& host
   st.in_flight = true;
   auto name = st.record.instance_name;
   auto timeout = st.opts.host_timeout;
-  auto done = [self, action = req.action](std::int32_t power) {
+  auto done = [self, action = req.action](hypervisor::power_state power) {
     complete_action(self, action, power);
   };
   auto fail = [self](caf::error& err) { fail_action(self, err); };
-  if (req.action == "stop")
+  if (req.action == server_action::stop)
     self->request(host, timeout, power_off_atom_v, name).then(done, fail);
-  else if (req.action == "start")
+  else if (req.action == server_action::start)
     self->request(host, timeout, power_on_atom_v, name).then(done, fail);
   else
     self->request(host, timeout, reboot_atom_v, name, req.hard).then(done, fail);
@@ -256,10 +256,10 @@ void resume(self_ptr self, host_actor host) {
     try_spawn(self);
     return;
   }
-  if (r.task_state.empty())
+  if (r.task_state == task_state::none)
     return;
   r.vm_state = r.task_state == task_state::powering_off ? vm_state::stopped : vm_state::active;
-  r.power_state = r.vm_state == vm_state::stopped ? 4 : 1;
+  r.power_state = power_number(power_state_at_rest(r.vm_state));
   r.task_state = task_state::none;
   persist(self);
 }
@@ -290,7 +290,8 @@ instance_actor::behavior_type instance_impl(self_ptr self, storage::instance_rec
     },
     [self](action_atom, const action_request& req, host_actor host) -> caf::result<caf::ok_atom> {
       auto& st = self->state;
-      if (req.action == "delete" && st.record.task_state == task_state::deleting) {
+      if (req.action == server_action::delete_server
+          && st.record.task_state == task_state::deleting) {
         // A delete is under way, or was cut short (its host call failed
         // without an answer, or a restart came before its host rejoined):
         // then this one runs it again.
@@ -301,10 +302,10 @@ instance_actor::behavior_type instance_impl(self_ptr self, storage::instance_rec
       if (auto refusal = check_action(req.action, req.hard, st.record); !refusal.empty())
         return make_error(errc::conflict, refusal);
       st.record.task_state = task_for(req.action, req.hard);
-      st.delete_started = req.action == "delete";
+      st.delete_started = req.action == server_action::delete_server;
       begin_action(self, req.action, req.request_id, req.user_id, req.project_id);
       // A delete while a host call is out runs when that call returns.
-      bool deferred = req.action == "delete" && st.in_flight;
+      bool deferred = req.action == server_action::delete_server && st.in_flight;
       if (deferred) {
         st.delete_after = true;
         st.delete_host = host;

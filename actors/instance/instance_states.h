@@ -15,44 +15,37 @@
 // actions Nimbus serves; the instance actor consults it before every action.
 #include <string>
 
+#include "hypervisor/types.h"
 #include "storage/records.h"
 
 namespace nimbus::instance {
 
-namespace vm_state {
-inline const std::string active = "active";
-inline const std::string building = "building";
-inline const std::string stopped = "stopped";
-inline const std::string error = "error";
-} // namespace vm_state
+using storage::server_action;
+using storage::task_state;
+using storage::vm_state;
 
-namespace task_state {
-inline const std::string none;
-inline const std::string scheduling = "scheduling";
-inline const std::string spawning = "spawning";
-inline const std::string powering_off = "powering-off";
-inline const std::string powering_on = "powering-on";
-inline const std::string rebooting = "rebooting";
-inline const std::string rebooting_hard = "rebooting_hard";
-inline const std::string deleting = "deleting";
-} // namespace task_state
-
-/// Empty if `action` ("stop", "start", "reboot", "delete") is allowed on `r`;
-/// otherwise Nova's 409 message, naming the vm_state or task_state in the way.
-std::string check_action(const std::string& action, bool hard, const storage::instance_record& r);
+/// Empty if `action` is allowed on `r`; otherwise Nova's 409 message, naming
+/// the vm_state or task_state in the way.
+std::string check_action(server_action action, bool hard, const storage::instance_record& r);
 
 /// The task_state an accepted action puts the instance in.
-const std::string& task_for(const std::string& action, bool hard);
+task_state task_for(server_action action, bool hard);
 
 /// Nova's instance action event name for an action ("compute_stop_instance").
-std::string event_for(const std::string& action);
+std::string event_for(server_action action);
 
 /// An instance action as it starts: its first event open on `r`'s host.
-storage::instance_action begin_action(const storage::instance_record& r, const std::string& action,
+storage::instance_action begin_action(const storage::instance_record& r, server_action action,
                                       const std::string& request_id, const std::string& user_id,
                                       const std::string& project_id, std::int64_t now_us);
 
 /// The vm_state an action leaves behind when it succeeds.
-const std::string& vm_state_after(const std::string& action);
+vm_state vm_state_after(server_action action);
+
+/// The power state an instance at rest in `s` has (stopped: shut down).
+hypervisor::power_state power_state_at_rest(vm_state s);
+
+/// The record's number for a power state (Nova shows power states as numbers).
+inline std::int32_t power_number(hypervisor::power_state s) { return static_cast<std::int32_t>(s); }
 
 } // namespace nimbus::instance

@@ -41,7 +41,7 @@ struct list_key {
 /// One lifecycle action on an instance: stop, start, reboot or delete.
 struct action_request {
   std::string uuid;
-  std::string action;
+  storage::server_action action = storage::server_action::stop;
   bool hard = false; // reboot only
   std::string request_id;
   std::string user_id;
@@ -78,7 +78,7 @@ struct hypervisor_view {
 /// A domain a host must have after a restart, and the power state it must be in.
 struct domain_target {
   hypervisor::domain_spec spec;
-  std::int32_t power_state = 1;
+  hypervisor::power_state power_state = hypervisor::power_state::running;
 };
 
 /// What a cell tells the cell selector about its capacity.

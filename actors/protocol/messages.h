@@ -19,6 +19,12 @@
 
 namespace nimbus::storage {
 
+// CAF renders message contents (logs, errors) with to_string(): the enums by
+// Nova's names.
+inline std::string to_string(vm_state s) { return std::string(nova_name(s)); }
+inline std::string to_string(task_state s) { return std::string(nova_name(s)); }
+inline std::string to_string(server_action a) { return std::string(nova_name(a)); }
+
 // inspect() of each record from its one field list (storage/record_fields.h).
 #define NIMBUS_INSPECT_RECORD(type, ...)                                                           \
   template <class Inspector>                                                                       \
@@ -45,6 +51,8 @@ NIMBUS_INSPECT_RECORD(compute_node, NIMBUS_FIELDS_COMPUTE_NODE)
 } // namespace nimbus::storage
 
 namespace nimbus::hypervisor {
+
+inline std::string to_string(power_state s) { return std::to_string(static_cast<std::int32_t>(s)); }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, domain_spec& x) {

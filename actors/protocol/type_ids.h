@@ -35,6 +35,7 @@ CAF_ADD_TYPE_ID(nimbus, (nimbus::domain_target))
 CAF_ADD_TYPE_ID(nimbus, (std::vector<nimbus::domain_target>))
 CAF_ADD_TYPE_ID(nimbus, (nimbus::cell_summary))
 CAF_ADD_TYPE_ID(nimbus, (std::vector<std::string>))
+CAF_ADD_TYPE_ID(nimbus, (nimbus::hypervisor::power_state))
 
 CAF_ADD_ATOM(nimbus, nimbus, boot_atom, "boot")
 CAF_ADD_ATOM(nimbus, nimbus, build_atom, "build")

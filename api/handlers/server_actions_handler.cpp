@@ -16,7 +16,10 @@ using nlohmann::json;
 const std::vector<std::string> reboot_types{"HARD", "Hard", "hard", "SOFT", "Soft", "soft"};
 
 // Which action a body asks for; answers the 400 when it asks for none.
-std::optional<api_response> parse_action(const api_request& req, std::string* action, bool* hard) {
+// `*no_such_action` tells a body naming an action Nimbus lacks from one
+// that is malformed.
+std::optional<api_response> parse_action(const api_request& req, storage::server_action* action,
+                                         bool* hard, bool* no_such_action) {
   auto body = parse_body(req.body);
   if (!body)
     return malformed_body();
@@ -25,9 +28,9 @@ std::optional<api_response> parse_action(const api_request& req, std::string* ac
   auto name = body->begin().key();
   auto& arg = body->begin().value();
   if (name == "os-stop") {
-    *action = "stop";
+    *action = storage::server_action::stop;
   } else if (name == "os-start") {
-    *action = "start";
+    *action = storage::server_action::start;
   } else if (name == "reboot") {
     if (!arg.is_object())
       return bad_request(
@@ -41,10 +44,10 @@ std::optional<api_response> parse_action(const api_request& req, std::string* ac
       return bad_request(invalid_input(
         "type", type,
         python_repr(type) + " is not one of ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']"));
-    *action = "reboot";
+    *action = storage::server_action::reboot;
     *hard = type.get<std::string>()[0] == 'H' || type.get<std::string>()[0] == 'h';
   } else {
-    *action = "unknown";
+    *no_such_action = true;
     return bad_request("There is no such action: " + name);
   }
   return std::nullopt;
@@ -52,10 +55,11 @@ std::optional<api_response> parse_action(const api_request& req, std::string* ac
 
 void act(compute::compute_api& compute, const api_request& req, const std::string& uuid,
          reply_fn reply) {
-  std::string action;
+  auto action = storage::server_action::stop;
   bool hard = false;
-  if (auto refusal = parse_action(req, &action, &hard)) {
-    if (action != "unknown")
+  bool no_such_action = false;
+  if (auto refusal = parse_action(req, &action, &hard, &no_such_action)) {
+    if (!no_such_action)
       return reply(*refusal);
     // An action Nimbus does not have is refused for a server that exists:
     // for any other id the answer is that there is no such server.

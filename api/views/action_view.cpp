@@ -7,7 +7,7 @@ namespace nimbus::api {
 using nlohmann::json;
 
 json action_brief(const storage::instance_action& a, const view_context& v) {
-  json out = {{"action", a.action},
+  json out = {{"action", storage::nova_name(a.action)},
               {"instance_uuid", a.instance_uuid},
               {"request_id", a.request_id},
               {"user_id", a.user_id},

@@ -117,14 +117,14 @@ void write_down_cell_record(json_writer& w, const storage::instance_record& r,
 } // namespace
 
 void write_server_listed(json_writer& w, const storage::instance_record& r, const view_context& v) {
-  if (r.vm_state == compute::unknown_vm_state)
+  if (r.vm_state == storage::vm_state::unknown)
     write_down_cell_record(w, r, v, false);
   else
     write_server_detail(w, r, v);
 }
 
 void write_server_detail(json_writer& w, const storage::instance_record& r, const view_context& v) {
-  if (r.vm_state == compute::unknown_vm_state) {
+  if (r.vm_state == storage::vm_state::unknown) {
     write_down_cell_record(w, r, v, true);
     return;
   }
@@ -199,9 +199,9 @@ void write_server_detail(json_writer& w, const storage::instance_record& r, cons
     }
   }
   w.key("OS-EXT-STS:task_state")
-    .string_or_null(r.task_state)
+    .string_or_null(storage::nova_name(r.task_state))
     .key("OS-EXT-STS:vm_state")
-    .value(r.vm_state)
+    .value(storage::nova_name(r.vm_state))
     .key("OS-EXT-STS:power_state")
     .value(r.power_state)
     .key("os-extended-volumes:volumes_attached")
@@ -243,7 +243,7 @@ void write_server_detail(json_writer& w, const storage::instance_record& r, cons
 
 void write_server_brief(json_writer& w, const storage::instance_record& r, const view_context& v) {
   w.begin_object().key("id").value(r.uuid);
-  if (r.vm_state == compute::unknown_vm_state)
+  if (r.vm_state == storage::vm_state::unknown)
     w.key("status").value("UNKNOWN");
   else
     w.key("name").value(r.name);

@@ -185,7 +185,8 @@ TEST_CASE(
   eventually(
     [&] {
       auto r = restarted.get("u1");
-      return r && r->vm_state == instance::vm_state::active && r->task_state.empty();
+      return r && r->vm_state == instance::vm_state::active
+             && r->task_state == storage::task_state::none;
     },
     "u1 is ACTIVE after the restart");
   CHECK_FALSE(restarted.build(br, spec)); // re-driven: the copy it has answers
@@ -207,7 +208,7 @@ TEST_CASE("conductor over a crashing store: cell0 finishes a delete the crash cu
       .receive([&](caf::ok_atom) { buried = true; }, [](caf::error&) {});
     REQUIRE(buried);
     store->crash_after(1); // deleting is recorded, the forget is lost
-    action_request del{"u1", "delete", false, "req-del", "u", "p"};
+    action_request del{"u1", storage::server_action::delete_server, false, "req-del", "u", "p"};
     bool accepted = false;
     self->request(cell0.conductor, 10s, action_atom_v, del)
       .receive([&](caf::ok_atom) { accepted = true; }, [](caf::error&) {});

@@ -85,8 +85,8 @@ struct fixture : test::actor_fixture {
     record.uuid = "11111111-2222-3333-4444-555555555555";
     record.instance_name = "instance-00000001";
     record.request_id = "req-create";
-    record.vm_state = "building";
-    record.task_state = "scheduling";
+    record.vm_state = storage::vm_state::building;
+    record.task_state = storage::task_state::scheduling;
     record.flavor_copy.vcpus = 1;
     record.flavor_copy.memory_mb = 512;
     inst = instance::spawn_instance(sys, record, keeper, scheduler, {});
@@ -110,14 +110,16 @@ struct fixture : test::actor_fixture {
   void boot(const placement& p, const std::vector<host_actor>& hosts) {
     auto placed = record;
     placed.host = placed.node = p.host;
-    placed.task_state = "spawning";
+    placed.task_state = storage::task_state::spawning;
     self->send(inst, boot_atom_v, p, hosts,
-               instance::begin_action(placed, "create", record.request_id, "u", "p", 1));
+               instance::begin_action(placed, storage::server_action::create, record.request_id,
+                                      "u", "p", 1));
   }
 
   // Sends an action and answers "" for ok, or the error's message.
   std::string act(const std::string& action, bool hard = false) {
-    action_request req{record.uuid, action, hard, "req-" + action, "u", "p"};
+    action_request req{
+      record.uuid, *storage::server_action_named(action), hard, "req-" + action, "u", "p"};
     self->send(inst, action_atom_v, req, h1);
     run();
     std::string outcome = "no reply";
@@ -139,17 +141,17 @@ struct fixture : test::actor_fixture {
 TEST_CASE_FIXTURE(fixture, "boot, stop, start, reboot and delete walk Nova's states") {
   boot(placement{"h1", {"h2"}}, std::vector<host_actor>{h1, h2});
   run();
-  CHECK(last().vm_state == "active");
-  CHECK(last().task_state == "");
+  CHECK(last().vm_state == storage::vm_state::active);
+  CHECK(last().task_state == storage::task_state::none);
   CHECK(last().power_state == 1);
   CHECK(last().host == "h1");
   CHECK(domain_state(*drv1) == hypervisor::power_state::running);
   REQUIRE_FALSE(log->actions.empty());
-  CHECK(log->actions.back().action == "create");
+  CHECK(log->actions.back().action == storage::server_action::create);
   CHECK(log->actions.back().events.back().result == "Success");
 
   CHECK(act("stop") == "");
-  CHECK(last().vm_state == "stopped");
+  CHECK(last().vm_state == storage::vm_state::stopped);
   CHECK(last().power_state == 4);
   CHECK(domain_state(*drv1) == hypervisor::power_state::shutdown);
 
@@ -159,12 +161,12 @@ TEST_CASE_FIXTURE(fixture, "boot, stop, start, reboot and delete walk Nova's sta
         == "Cannot 'reboot' instance " + record.uuid + " while it is in vm_state stopped");
 
   CHECK(act("start") == "");
-  CHECK(last().vm_state == "active");
+  CHECK(last().vm_state == storage::vm_state::active);
   CHECK(domain_state(*drv1) == hypervisor::power_state::running);
 
   CHECK(act("reboot", true) == "");
-  CHECK(last().vm_state == "active");
-  CHECK(last().task_state == "");
+  CHECK(last().vm_state == storage::vm_state::active);
+  CHECK(last().task_state == storage::task_state::none);
   CHECK(log->actions.back().events.back().event == "compute_reboot_instance");
 
   CHECK(act("delete") == "");
@@ -178,14 +180,14 @@ TEST_CASE_FIXTURE(fixture, "boot, stop, start, reboot and delete walk Nova's sta
 TEST_CASE_FIXTURE(fixture, "a task in flight refuses other actions with its task_state") {
   boot(placement{"h1", {}}, std::vector<host_actor>{h1});
   run();
-  action_request stop{record.uuid, "stop", false, "req-1", "u", "p"};
+  action_request stop{record.uuid, storage::server_action::stop, false, "req-1", "u", "p"};
   self->send(inst, action_atom_v, stop, h1);
   // Let only the instance accept the stop (task_state powering-off) and the
   // save come back; the host has not answered yet when the start arrives.
   sched.run_once();
   sched.run_once();
   // A soft reboot is allowed from vm_state active, so the task_state refuses it.
-  action_request reboot{record.uuid, "reboot", false, "req-2", "u", "p"};
+  action_request reboot{record.uuid, storage::server_action::reboot, false, "req-2", "u", "p"};
   self->send(inst, action_atom_v, reboot, h1);
   run();
   std::vector<std::string> outcomes;
@@ -204,7 +206,7 @@ TEST_CASE_FIXTURE(fixture, "a failed spawn moves to the alternate and frees the 
   run();
   CHECK(log->released == std::vector<std::string>{record.uuid});
   CHECK(log->claims == std::vector<std::string>{"h2"});
-  CHECK(last().vm_state == "active");
+  CHECK(last().vm_state == storage::vm_state::active);
   CHECK(last().host == "h2");
   CHECK(domain_state(*drv2) == hypervisor::power_state::running);
 }
@@ -214,8 +216,8 @@ TEST_CASE_FIXTURE(fixture, "when every host fails the build ends in ERROR with i
   drv2->faults().fail_next(hypervisor::operation::spawn);
   boot(placement{"h1", {"h2"}}, std::vector<host_actor>{h1, h2});
   run();
-  CHECK(last().vm_state == "error");
-  CHECK(last().task_state == "");
+  CHECK(last().vm_state == storage::vm_state::error);
+  CHECK(last().task_state == storage::task_state::none);
   CHECK(last().fault.code == 500);
   CHECK(last().fault.message.find("Exceeded maximum number of retries") == 0);
   CHECK(log->actions.back().message == "Error");
@@ -226,7 +228,8 @@ TEST_CASE_FIXTURE(fixture,
                   "a delete during the build waits for the spawn, then removes the domain") {
   boot(placement{"h1", {}}, std::vector<host_actor>{h1});
   sched.run_once(); // the instance asks h1 to spawn; h1 has not run yet
-  action_request del{record.uuid, "delete", false, "req-del", "u", "p"};
+  action_request del{record.uuid, storage::server_action::delete_server, false, "req-del", "u",
+                     "p"};
   self->send(inst, action_atom_v, del, h1);
   run();
   self->receive([](caf::ok_atom) {}, [](caf::error& err) { FAIL(message_of(err)); });
@@ -260,15 +263,16 @@ TEST_CASE_FIXTURE(libvirt_fixture, "stop shuts the libvirt domain off and delete
   auto host = host::spawn_host(sys, lv1, {"lv1", std::chrono::hours(1), false}, sink);
   boot(placement{"lv1", {}}, std::vector<host_actor>{host});
   run();
-  CHECK(last().vm_state == "active");
+  CHECK(last().vm_state == storage::vm_state::active);
   CHECK(domain_state(*lv1) == hypervisor::power_state::running);
-  action_request stop{record.uuid, "stop", false, "req-stop", "u", "p"};
+  action_request stop{record.uuid, storage::server_action::stop, false, "req-stop", "u", "p"};
   self->send(inst, action_atom_v, stop, host);
   run();
   self->receive([](caf::ok_atom) {}, [](caf::error& err) { FAIL(message_of(err)); });
   CHECK(domain_state(*lv1) == hypervisor::power_state::shutdown);
   CHECK(last().power_state == 4);
-  action_request del{record.uuid, "delete", false, "req-del", "u", "p"};
+  action_request del{record.uuid, storage::server_action::delete_server, false, "req-del", "u",
+                     "p"};
   self->send(inst, action_atom_v, del, host);
   run();
   self->receive([](caf::ok_atom) {}, [](caf::error& err) { FAIL(message_of(err)); });

@@ -42,6 +42,10 @@ struct filler {
   std::enable_if_t<std::is_integral_v<T>> fill(T& n) {
     n = static_cast<T>(next++);
   }
+  template <class T>
+  std::enable_if_t<std::is_enum_v<T>> fill(T& e) {
+    e = static_cast<T>(1); // the second value of each enum: never its default
+  }
   void fill(std::map<std::string, std::string>& m) {
     m["k" + std::to_string(next)] = "v" + std::to_string(next);
     ++next;

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "storage/errc.h"
 #include "storage/records.h"
 
 using namespace nimbus::storage;
@@ -27,7 +28,8 @@ instance_record full_record() {
   r.flavor_copy.extra_specs = {{"hw:cpu_policy", "dedicated"}};
   r.image_ref = "img";
   r.host = r.node = "compute-1";
-  r.vm_state = "active";
+  r.vm_state = vm_state::active;
+  r.task_state = task_state::powering_off;
   r.power_state = 1;
   r.created_us = 1'700'000'000'123'456;
   r.launched_us = -1; // negative numbers too
@@ -70,7 +72,7 @@ TEST_CASE("records: actions keep their events in order") {
   instance_action a;
   a.request_id = "req-1";
   a.instance_uuid = "u";
-  a.action = "create";
+  a.action = server_action::reboot;
   a.events = {{"spawn", 1, 2, "Success", "", "h1"}, {"reboot", 3, 0, "", "", ""}};
   instance_action back;
   REQUIRE_FALSE(decode(encode(a), &back));
@@ -94,4 +96,18 @@ TEST_CASE("records: bytes that are not UTF-8 are written as U+FFFD and the recor
   CHECK(back.instance.key_name == "sur\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
   CHECK(back.instance.name == br.instance.name); // good UTF-8 untouched
   CHECK(back.delete_requested);
+}
+
+TEST_CASE("records: states are written by Nova's names, and an unknown name is refused") {
+  instance_record r;
+  r.uuid = "u";
+  r.vm_state = vm_state::stopped;
+  r.task_state = task_state::powering_on;
+  auto text = encode(r);
+  CHECK(text.find(R"("vm_state":"stopped")") != std::string::npos);
+  CHECK(text.find(R"("task_state":"powering-on")") != std::string::npos);
+  auto at = text.find(R"("stopped")");
+  text.replace(at, 9, R"("resized")"); // a state of a later build
+  instance_record back;
+  CHECK(decode(text, &back) == make_error_code(errc::corruption));
 }

@@ -1,0 +1,48 @@
+#include "storage/instance_states.h"
+
+#include <array>
+
+namespace nimbus::storage {
+namespace {
+
+// One table per enum, in enum order: the name of each value, and the reverse
+// lookup by a scan (a handful of entries; records are decoded at load only).
+constexpr std::array<std::string_view, 5> vm_state_names{"building", "active", "stopped", "error",
+                                                         "unknown"};
+constexpr std::array<std::string_view, 8> task_state_names{
+  "", "scheduling", "spawning", "powering-off", "powering-on", "rebooting", "rebooting_hard",
+  "deleting"};
+constexpr std::array<std::string_view, 5> server_action_names{"create", "stop", "start", "reboot",
+                                                              "delete"};
+
+template <class Enum, std::size_t N>
+std::optional<Enum> named(const std::array<std::string_view, N>& names, std::string_view name) {
+  for (std::size_t i = 0; i < N; ++i)
+    if (names[i] == name)
+      return static_cast<Enum>(i);
+  return std::nullopt;
+}
+
+template <std::size_t N, class Enum>
+std::string_view name_of(const std::array<std::string_view, N>& names, Enum e) {
+  auto i = static_cast<std::size_t>(e);
+  return i < N ? names[i] : std::string_view{"?"};
+}
+
+} // namespace
+
+std::string_view nova_name(vm_state s) { return name_of(vm_state_names, s); }
+std::string_view nova_name(task_state s) { return name_of(task_state_names, s); }
+std::string_view nova_name(server_action a) { return name_of(server_action_names, a); }
+
+std::optional<vm_state> vm_state_named(std::string_view name) {
+  return named<vm_state>(vm_state_names, name);
+}
+std::optional<task_state> task_state_named(std::string_view name) {
+  return named<task_state>(task_state_names, name);
+}
+std::optional<server_action> server_action_named(std::string_view name) {
+  return named<server_action>(server_action_names, name);
+}
+
+} // namespace nimbus::storage

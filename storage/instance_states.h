@@ -1,0 +1,55 @@
+#pragma once
+// The states of an instance and the actions on it, as enums. Nova's strings
+// for them ("active", "powering-off", "stop", ...) exist only here and at
+// the edges: the record codec (storage/records.cpp) and the API views.
+// The rules that move an instance between states are in
+// actors/instance/instance_states.h.
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace nimbus::storage {
+
+/// Where an instance rests (Nova's vm_state).
+enum class vm_state : std::uint8_t {
+  building,
+  active,
+  stopped,
+  error,
+  /// Not a state a cell records: the API cell's stand-in for a server whose
+  /// cell does not answer (shown as status UNKNOWN from microversion 2.69).
+  unknown,
+};
+
+/// What is in flight on an instance (Nova's task_state); none: nothing.
+enum class task_state : std::uint8_t {
+  none,
+  scheduling,
+  spawning,
+  powering_off,
+  powering_on,
+  rebooting,
+  rebooting_hard,
+  deleting,
+};
+
+/// An action on a server, as instance actions record it.
+enum class server_action : std::uint8_t {
+  create,
+  stop,
+  start,
+  reboot,
+  delete_server,
+};
+
+/// Nova's names: "active"; "" for task_state::none; "stop".
+std::string_view nova_name(vm_state s);
+std::string_view nova_name(task_state s);
+std::string_view nova_name(server_action a);
+
+/// The enum of one of Nova's names; nullopt for a name Nimbus does not know.
+std::optional<vm_state> vm_state_named(std::string_view name);
+std::optional<task_state> task_state_named(std::string_view name);
+std::optional<server_action> server_action_named(std::string_view name);
+
+} // namespace nimbus::storage
