@@ -10,8 +10,8 @@ namespace {
 constexpr std::array<std::string_view, 5> vm_state_names{"building", "active", "stopped", "error",
                                                          "unknown"};
 constexpr std::array<std::string_view, 8> task_state_names{
-  "", "scheduling", "spawning", "powering-off", "powering-on", "rebooting", "rebooting_hard",
-  "deleting"};
+  "",          "scheduling",     "spawning", "powering-off", "powering-on",
+  "rebooting", "rebooting_hard", "deleting"};
 constexpr std::array<std::string_view, 5> server_action_names{"create", "stop", "start", "reboot",
                                                               "delete"};
 

@@ -1,4 +1,7 @@
+// The instance actor: one behavior per phase (diagram in instance_actor.h).
 #include "actors/instance/instance_actor.h"
+
+#include <optional>
 
 #include <caf/actor_system.hpp>
 #include <caf/stateful_actor.hpp>
@@ -12,42 +15,60 @@
 namespace nimbus::instance {
 namespace {
 
+using behavior = instance_actor::behavior_type;
+
+enum class phase { at_rest, spawning, acting, deleting };
+
 struct instance_state {
   storage::instance_record record;
   instance_keeper keeper;
   scheduler_actor scheduler;
   instance_options opts;
   storage::instance_action current; // the action in progress (request_id empty: none)
-  bool in_flight = false;           // a host call is outstanding
-  bool delete_after = false;        // delete once the call in flight returns
-  bool delete_started = false;      // a delete was accepted and runs (or waits for its host)
-  host_actor delete_host;
-  std::vector<std::string> boot_names; // chosen host, then alternates
+  phase now = phase::at_rest;
+  // spawning: the chosen host, then the alternates, and their actors.
+  std::vector<std::string> boot_names;
   std::vector<host_actor> boot_hosts;
   std::size_t boot_attempt = 0;
+  // A delete accepted while a host call is out: runs on its host when the
+  // call returns.
+  std::optional<host_actor> delete_next;
+  // Each phase's behavior, made once: become() then copies a handle.
+  behavior at_rest = behavior::make_empty_behavior();
+  behavior spawning = behavior::make_empty_behavior();
+  behavior acting = behavior::make_empty_behavior();
+  behavior deleting = behavior::make_empty_behavior();
   static inline const char* name = "instance";
 };
 
 using self_ptr = instance_actor::stateful_pointer<instance_state>;
+
+void go(self_ptr self, phase p) {
+  auto& st = self->state;
+  st.now = p;
+  switch (p) {
+  case phase::at_rest:
+    return self->become(st.at_rest);
+  case phase::spawning:
+    return self->become(st.spawning);
+  case phase::acting:
+    return self->become(st.acting);
+  case phase::deleting:
+    return self->become(st.deleting);
+  }
+}
 
 hypervisor::domain_spec spec_of(const storage::instance_record& r) {
   auto& f = r.flavor_copy;
   return {r.instance_name, r.uuid, f.vcpus, f.memory_mb, f.root_gb + f.ephemeral_gb};
 }
 
-void begin_action(self_ptr self, server_action action, const std::string& request_id,
-                  const std::string& user_id, const std::string& project_id) {
-  self->state.current = instance::begin_action(self->state.record, action, request_id, user_id,
-                                               project_id, storage::now_us());
-}
-
 void finish_event(self_ptr self, bool ok, const std::string& traceback = {}) {
   auto& a = self->state.current;
   if (a.events.empty())
     return;
-  auto now = storage::now_us();
   auto& ev = a.events.back();
-  ev.finish_us = a.updated_us = now;
+  ev.finish_us = a.updated_us = storage::now_us();
   ev.result = ok ? "Success" : "Error";
   ev.traceback = traceback;
   if (!ok)
@@ -55,7 +76,7 @@ void finish_event(self_ptr self, bool ok, const std::string& traceback = {}) {
 }
 
 // Saves the record and the current action through the cell; `then` runs once
-// they are durable (or failed).
+// they are durable, or with the error (store_timeout bounds the wait).
 template <class Then>
 void persist(self_ptr self, Then then) {
   auto& st = self->state;
@@ -63,7 +84,7 @@ void persist(self_ptr self, Then then) {
   std::vector<storage::instance_action> actions;
   if (!st.current.request_id.empty())
     actions.push_back(st.current);
-  self->request(st.keeper, caf::infinite, save_atom_v, st.record, std::move(actions))
+  self->request(st.keeper, st.opts.store_timeout, save_atom_v, st.record, std::move(actions))
     .then([then](caf::ok_atom) mutable { then(caf::error{}); },
           [then](caf::error& err) mutable { then(std::move(err)); });
 }
@@ -76,57 +97,56 @@ void persist(self_ptr self) {
   });
 }
 
-void run_delete(self_ptr self, host_actor host);
-
-// The host call in flight returned: a pending delete goes first.
-bool take_pending_delete(self_ptr self) {
-  self->state.in_flight = false;
-  if (!self->state.delete_after)
-    return false;
-  run_delete(self, self->state.delete_host);
-  return true;
-}
+// --- deleting ---------------------------------------------------------------
 
 void finish_delete(self_ptr self) {
   auto& st = self->state;
   self->send(st.scheduler, release_atom_v, st.record.uuid);
-  self->request(st.keeper, caf::infinite, forget_atom_v, st.record.uuid)
+  self->request(st.keeper, st.opts.store_timeout, forget_atom_v, st.record.uuid)
     .then([self](caf::ok_atom) { self->quit(); },
           [self](caf::error& err) {
             spdlog::error("instance {}: cannot forget: {}", self->state.record.uuid,
                           self->system().render(err));
+            go(self, phase::at_rest); // task_state deleting: a later delete retries
           });
 }
 
+// Destroys the domain on `host`; the record already says deleting.
 void run_delete(self_ptr self, host_actor host) {
   auto& st = self->state;
-  st.delete_after = false;
-  st.delete_started = true;
-  if (st.record.host.empty()) { // never placed (cell0): nothing to destroy
-    finish_delete(self);
-    return;
-  }
+  st.delete_next.reset();
+  go(self, phase::deleting);
+  if (st.record.host.empty()) // never placed (cell0): nothing to destroy
+    return finish_delete(self);
   if (!host) { // its host has not joined (yet): the delete runs when it does
     spdlog::info("instance {}: delete waits for host {}", st.record.uuid, st.record.host);
-    st.delete_started = false;
-    return;
+    return go(self, phase::at_rest);
   }
-  st.in_flight = true;
-  self->request(host, self->state.opts.host_timeout, destroy_atom_v, st.record.instance_name)
+  self->request(host, st.opts.host_timeout, destroy_atom_v, st.record.instance_name)
     .then([self](caf::ok_atom) { finish_delete(self); },
           [self](caf::error& err) {
-            auto& st = self->state;
-            st.in_flight = false;
-            st.delete_started = false;
-            spdlog::error("instance {}: delete failed: {}", st.record.uuid,
-                          self->system().render(err));
-            st.record.vm_state = vm_state::error;
-            st.record.task_state = task_state::none;
-            st.record.fault = {500, message_of(err), self->system().render(err), storage::now_us()};
+            auto& r = self->state.record;
+            spdlog::error("instance {}: delete failed: {}", r.uuid, self->system().render(err));
+            r.vm_state = vm_state::error;
+            r.task_state = task_state::none;
+            r.fault = {500, message_of(err), self->system().render(err), storage::now_us()};
             finish_event(self, false, message_of(err));
             persist(self);
+            go(self, phase::at_rest);
           });
 }
+
+// A host call of spawning or acting returned: a delete accepted meanwhile
+// goes first, and what the call did no longer matters.
+bool delete_came_first(self_ptr self) {
+  auto& next = self->state.delete_next;
+  if (!next)
+    return false;
+  run_delete(self, *next);
+  return true;
+}
+
+// --- spawning ---------------------------------------------------------------
 
 void fail_build(self_ptr self, const std::string& last_error) {
   auto& r = self->state.record;
@@ -140,6 +160,7 @@ void fail_build(self_ptr self, const std::string& last_error) {
              last_error, storage::now_us()};
   finish_event(self, false, last_error);
   persist(self);
+  go(self, phase::at_rest);
 }
 
 void try_spawn(self_ptr self);
@@ -149,36 +170,36 @@ void try_spawn(self_ptr self);
 void try_next_host(self_ptr self, const std::string& last_error) {
   auto& st = self->state;
   self->send(st.scheduler, release_atom_v, st.record.uuid);
-  if (++st.boot_attempt >= st.boot_names.size()) {
-    fail_build(self, last_error);
-    return;
-  }
+  if (++st.boot_attempt >= st.boot_names.size())
+    return fail_build(self, last_error);
   auto host = st.boot_names[st.boot_attempt];
   self
-    ->request(st.scheduler, caf::infinite, claim_atom_v, host, st.record.uuid,
+    ->request(st.scheduler, st.opts.store_timeout, claim_atom_v, host, st.record.uuid,
               st.record.flavor_copy, false)
     .then(
       [self, host, last_error](bool claimed) {
-        if (!claimed) {
-          try_next_host(self, last_error);
+        if (delete_came_first(self))
           return;
-        }
+        if (!claimed)
+          return try_next_host(self, last_error);
         self->state.record.host = self->state.record.node = host;
         persist(self);
         try_spawn(self);
       },
-      [self](caf::error& err) { fail_build(self, self->system().render(err)); });
+      [self](caf::error& err) {
+        if (!delete_came_first(self))
+          fail_build(self, self->system().render(err));
+      });
 }
 
 void try_spawn(self_ptr self) {
   auto& st = self->state;
-  st.in_flight = true;
   self
     ->request(st.boot_hosts[st.boot_attempt], st.opts.host_timeout, spawn_dom_atom_v,
               spec_of(st.record))
     .then(
       [self](hypervisor::power_state power) {
-        if (take_pending_delete(self))
+        if (delete_came_first(self))
           return;
         auto& r = self->state.record;
         r.vm_state = vm_state::active;
@@ -187,52 +208,61 @@ void try_spawn(self_ptr self) {
         r.launched_us = storage::now_us();
         finish_event(self, true);
         persist(self);
+        go(self, phase::at_rest);
       },
       [self](caf::error& err) {
         auto text = self->system().render(err);
         spdlog::warn("instance {}: spawn on {} failed: {}", self->state.record.uuid,
                      self->state.record.host, text);
-        if (!take_pending_delete(self))
+        if (!delete_came_first(self))
           try_next_host(self, text);
       });
 }
 
-// The host did what an action asked: record the new state.
-void complete_action(self_ptr self, server_action action, hypervisor::power_state power) {
-  if (take_pending_delete(self))
-    return;
-  auto& r = self->state.record;
-  r.vm_state = vm_state_after(action);
-  r.task_state = task_state::none;
-  r.power_state = power_number(power);
-  finish_event(self, true);
-  persist(self);
+void start_boot(self_ptr self, const placement& p, std::vector<host_actor> hosts,
+                storage::instance_action create) {
+  // The cell stored the record (placed, spawning) with `create` before
+  // spawning this actor: nothing to save before the host call.
+  auto& st = self->state;
+  st.boot_names = {p.host};
+  st.boot_names.insert(st.boot_names.end(), p.alternates.begin(), p.alternates.end());
+  st.boot_hosts = std::move(hosts);
+  st.boot_attempt = 0;
+  st.record.host = st.record.node = p.host;
+  st.record.task_state = task_state::spawning;
+  st.current = std::move(create);
+  go(self, phase::spawning);
+  try_spawn(self);
 }
 
-void fail_action(self_ptr self, const caf::error& err) {
-  if (take_pending_delete(self))
-    return;
-  auto& r = self->state.record;
-  spdlog::error("instance {}: {} failed: {}", r.uuid,
-                storage::nova_name(self->state.current.action), self->system().render(err));
-  r.task_state = task_state::none;
-  finish_event(self, false, self->system().render(err));
-  persist(self);
-}
+// --- acting -----------------------------------------------------------------
 
 void run_action(self_ptr self, const action_request& req, const host_actor& host) {
-  if (req.action == server_action::delete_server) {
-    run_delete(self, host);
-    return;
-  }
   auto& st = self->state;
-  st.in_flight = true;
   auto name = st.record.instance_name;
   auto timeout = st.opts.host_timeout;
   auto done = [self, action = req.action](hypervisor::power_state power) {
-    complete_action(self, action, power);
+    if (delete_came_first(self))
+      return;
+    auto& r = self->state.record;
+    r.vm_state = vm_state_after(action);
+    r.task_state = task_state::none;
+    r.power_state = power_number(power);
+    finish_event(self, true);
+    persist(self);
+    go(self, phase::at_rest);
   };
-  auto fail = [self](caf::error& err) { fail_action(self, err); };
+  auto fail = [self](caf::error& err) {
+    if (delete_came_first(self))
+      return;
+    auto& r = self->state.record;
+    spdlog::error("instance {}: {} failed: {}", r.uuid,
+                  storage::nova_name(self->state.current.action), self->system().render(err));
+    r.task_state = task_state::none;
+    finish_event(self, false, self->system().render(err));
+    persist(self);
+    go(self, phase::at_rest);
+  };
   if (req.action == server_action::stop)
     self->request(host, timeout, power_off_atom_v, name).then(done, fail);
   else if (req.action == server_action::start)
@@ -241,20 +271,97 @@ void run_action(self_ptr self, const action_request& req, const host_actor& host
     self->request(host, timeout, reboot_atom_v, name, req.hard).then(done, fail);
 }
 
-// After a restart: bring an instance whose task was in flight to rest.
-void resume(self_ptr self, host_actor host) {
-  auto& r = self->state.record;
-  if (r.task_state == task_state::deleting) {
-    if (!self->state.delete_started) // not one already running
-      run_delete(self, host);
-    return;
+// --- accepting actions ------------------------------------------------------
+
+void reply(caf::typed_response_promise<caf::ok_atom>& rp, const caf::error& err) {
+  if (err)
+    rp.deliver(err);
+  else
+    rp.deliver(caf::ok_atom_v);
+}
+
+// Marks the action begun on the record; the caller persists it.
+void begin(self_ptr self, const action_request& req) {
+  auto& st = self->state;
+  st.record.task_state = task_for(req.action, req.hard);
+  st.current = begin_action(st.record, req.action, req.request_id, req.user_id, req.project_id,
+                            storage::now_us());
+}
+
+// At rest: records the action as begun, answers once that is durable (the
+// API's 202), then does the work.
+caf::result<caf::ok_atom> accept_at_rest(self_ptr self, const action_request& req,
+                                         host_actor host) {
+  auto& st = self->state;
+  bool is_delete = req.action == server_action::delete_server;
+  if (is_delete && st.record.task_state == task_state::deleting) {
+    // A delete was cut short (its host call failed without an answer, or a
+    // restart came before its host rejoined): this one runs it again.
+    run_delete(self, host);
+    return caf::ok_atom_v;
   }
+  if (auto refusal = check_action(req.action, req.hard, st.record); !refusal.empty())
+    return make_error(errc::conflict, refusal);
+  auto before = st.record;
+  begin(self, req);
+  go(self, is_delete ? phase::deleting : phase::acting);
+  auto rp = self->make_response_promise<caf::ok_atom>();
+  persist(self, [self, rp, req, host, before](const caf::error& err) mutable {
+    auto& st = self->state;
+    reply(rp, err);
+    if (delete_came_first(self)) // a delete arrived while this was saved
+      return;
+    if (err) { // nothing was started: as if it had not been asked
+      st.record = before;
+      st.current = {};
+      return go(self, phase::at_rest);
+    }
+    if (req.action == server_action::delete_server)
+      run_delete(self, host);
+    else
+      run_action(self, req, host);
+  });
+  return rp;
+}
+
+// Spawning or acting: only a delete passes check_action through a task; it
+// is made durable now and runs when the host call out returns.
+caf::result<caf::ok_atom> accept_while_busy(self_ptr self, const action_request& req,
+                                            host_actor host) {
+  auto& st = self->state;
+  if (st.delete_next && req.action == server_action::delete_server)
+    return caf::ok_atom_v; // joins the delete already waiting
+  if (auto refusal = check_action(req.action, req.hard, st.record); !refusal.empty())
+    return make_error(errc::conflict, refusal);
+  begin(self, req);
+  st.delete_next = host;
+  auto rp = self->make_response_promise<caf::ok_atom>();
+  persist(self, [rp](const caf::error& err) mutable { reply(rp, err); });
+  return rp;
+}
+
+// Deleting: a second delete joins the first; anything else meets the task.
+caf::result<caf::ok_atom> accept_while_deleting(self_ptr self, const action_request& req,
+                                                host_actor) {
+  if (req.action == server_action::delete_server)
+    return caf::ok_atom_v;
+  return make_error(errc::conflict, check_action(req.action, req.hard, self->state.record));
+}
+
+// --- at rest ----------------------------------------------------------------
+
+// After a restart, or when the instance's host (re)joins: bring a task that
+// was in flight to rest.
+void reconcile(self_ptr self, host_actor host) {
+  auto& r = self->state.record;
+  if (r.task_state == task_state::deleting)
+    return run_delete(self, host);
   if (r.vm_state == vm_state::building && !r.host.empty() && host) {
     self->state.boot_names = {r.host};
     self->state.boot_hosts = {host};
     self->state.boot_attempt = 0;
-    try_spawn(self);
-    return;
+    go(self, phase::spawning);
+    return try_spawn(self);
   }
   if (r.task_state == task_state::none)
     return;
@@ -264,66 +371,44 @@ void resume(self_ptr self, host_actor host) {
   persist(self);
 }
 
-instance_actor::behavior_type instance_impl(self_ptr self, storage::instance_record record,
-                                            instance_keeper keeper, scheduler_actor scheduler,
-                                            instance_options opts) {
+// The behavior of one phase, from what it does with each message.
+template <class Boot, class Accept, class Reconcile>
+behavior make_phase(self_ptr self, Boot on_boot, Accept on_action, Reconcile on_reconcile) {
+  return {
+    [self](caf::get_atom) { return self->state.record; },
+    [on_boot](boot_atom, placement& p, std::vector<host_actor>& hosts,
+              storage::instance_action& create) {
+      on_boot(p, std::move(hosts), std::move(create));
+    },
+    [self, on_action](action_atom, const action_request& req, host_actor host) {
+      return on_action(self, req, std::move(host));
+    },
+    [on_reconcile](reconcile_atom, host_actor host) { on_reconcile(std::move(host)); },
+  };
+}
+
+behavior instance_impl(self_ptr self, storage::instance_record record, instance_keeper keeper,
+                       scheduler_actor scheduler, instance_options opts) {
   auto& st = self->state;
   st.record = std::move(record);
   st.keeper = std::move(keeper);
   st.scheduler = std::move(scheduler);
   st.opts = opts;
-  return {
-    [self](caf::get_atom) { return self->state.record; },
-    [self](boot_atom, placement& p, std::vector<host_actor>& hosts,
-           storage::instance_action& create) {
-      // The cell stored the record (placed, spawning) with `create` before
-      // spawning this actor: nothing to save before the host call.
-      auto& st = self->state;
-      st.boot_names = {p.host};
-      st.boot_names.insert(st.boot_names.end(), p.alternates.begin(), p.alternates.end());
-      st.boot_hosts = std::move(hosts);
-      st.boot_attempt = 0;
-      st.record.host = st.record.node = p.host;
-      st.record.task_state = task_state::spawning;
-      st.current = std::move(create);
-      try_spawn(self);
-    },
-    [self](action_atom, const action_request& req, host_actor host) -> caf::result<caf::ok_atom> {
-      auto& st = self->state;
-      if (req.action == server_action::delete_server
-          && st.record.task_state == task_state::deleting) {
-        // A delete is under way, or was cut short (its host call failed
-        // without an answer, or a restart came before its host rejoined):
-        // then this one runs it again.
-        if (!st.delete_started)
-          run_delete(self, host);
-        return caf::ok_atom_v;
-      }
-      if (auto refusal = check_action(req.action, req.hard, st.record); !refusal.empty())
-        return make_error(errc::conflict, refusal);
-      st.record.task_state = task_for(req.action, req.hard);
-      st.delete_started = req.action == server_action::delete_server;
-      begin_action(self, req.action, req.request_id, req.user_id, req.project_id);
-      // A delete while a host call is out runs when that call returns.
-      bool deferred = req.action == server_action::delete_server && st.in_flight;
-      if (deferred) {
-        st.delete_after = true;
-        st.delete_host = host;
-      }
-      auto rp = self->make_response_promise<caf::ok_atom>();
-      persist(self, [self, rp, req, host, deferred](const caf::error& err) mutable {
-        if (err) {
-          rp.deliver(err);
-          return;
-        }
-        rp.deliver(caf::ok_atom_v); // durable: the API may answer 202
-        if (!deferred)
-          run_action(self, req, host);
-      });
-      return rp;
-    },
-    [self](reconcile_atom, host_actor host) { resume(self, std::move(host)); },
+  auto boot = [self](const placement& p, std::vector<host_actor> hosts,
+                     storage::instance_action create) {
+    start_boot(self, p, std::move(hosts), std::move(create));
   };
+  auto ignore_boot = [self](const placement&, std::vector<host_actor>, storage::instance_action) {
+    spdlog::warn("instance {}: boot while busy, ignored", self->state.record.uuid);
+  };
+  // Busy phases have a host call out; it ends, or times out, on its own.
+  auto busy = [](host_actor) {};
+  st.at_rest =
+    make_phase(self, boot, accept_at_rest, [self](host_actor host) { reconcile(self, host); });
+  st.spawning = make_phase(self, ignore_boot, accept_while_busy, busy);
+  st.acting = make_phase(self, ignore_boot, accept_while_busy, busy);
+  st.deleting = make_phase(self, ignore_boot, accept_while_deleting, busy);
+  return st.at_rest;
 }
 
 } // namespace

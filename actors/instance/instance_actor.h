@@ -1,5 +1,25 @@
 #pragma once
 // Spawns an instance actor (protocol: actors/protocol/instance_actor.h).
+//
+// The actor has one behavior per phase of its work, switched with become():
+//
+//              boot                    spawned (or every host failed: ERROR)
+//   at_rest ─────────► spawning ──────────────────────────────► at_rest
+//      │  ▲                       stop / start / reboot
+//      │  └─────────── acting ◄──────────────────────────────── at_rest
+//      │        the host answered (or failed: the task is cleared)
+//      │
+//      └── delete ──► deleting ──► (the domain is gone: forgotten, the actor quits)
+//                        │ destroy failed: ERROR, back at_rest
+//
+//   A delete in spawning or acting is accepted (durable, the API's 202) and
+//   runs when the host call out returns. A delete whose host has not joined
+//   stays at_rest with task_state deleting, and runs when the host joins
+//   (reconcile) or the delete is asked again. at_rest is also where a
+//   restarted instance starts: reconcile settles a task that was in flight.
+//
+// The states of the instance itself (vm_state, task_state) and the rules
+// between them are in actors/instance/instance_states.h.
 #include <chrono>
 
 #include <caf/fwd.hpp>

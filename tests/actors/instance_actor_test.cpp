@@ -25,13 +25,21 @@ struct cell_log {
   std::vector<std::string> forgotten;
   std::vector<std::string> released;
   std::vector<std::string> claims;
+  enum class saves { succeed, fail, never_answer } save_mode = saves::succeed;
+  std::vector<caf::typed_response_promise<caf::ok_atom>> unanswered;
 };
 
-instance_keeper::behavior_type keeper_impl(instance_keeper::pointer,
+instance_keeper::behavior_type keeper_impl(instance_keeper::pointer self,
                                            std::shared_ptr<cell_log> log) {
   return {
-    [log](save_atom, const storage::instance_record& r,
-          const std::vector<storage::instance_action>& actions) {
+    [self, log](save_atom, const storage::instance_record& r,
+                const std::vector<storage::instance_action>& actions) -> caf::result<caf::ok_atom> {
+      if (log->save_mode == cell_log::saves::fail)
+        return make_error(errc::internal, "disk full");
+      if (log->save_mode == cell_log::saves::never_answer) {
+        log->unanswered.push_back(self->make_response_promise<caf::ok_atom>());
+        return log->unanswered.back();
+      }
       log->saves.push_back(r);
       log->actions.insert(log->actions.end(), actions.begin(), actions.end());
       return caf::ok_atom_v;
@@ -123,8 +131,8 @@ struct fixture : test::actor_fixture {
     self->send(inst, action_atom_v, req, h1);
     run();
     std::string outcome = "no reply";
-    self->receive([&](caf::ok_atom) { outcome.clear(); },
-                  [&](caf::error& err) { outcome = message_of(err); });
+    receive_now([&](caf::ok_atom) { outcome.clear(); },
+                [&](caf::error& err) { outcome = message_of(err); });
     run();
     return outcome;
   }
@@ -192,8 +200,8 @@ TEST_CASE_FIXTURE(fixture, "a task in flight refuses other actions with its task
   run();
   std::vector<std::string> outcomes;
   for (int i = 0; i < 2; ++i)
-    self->receive([&](caf::ok_atom) { outcomes.push_back("ok"); },
-                  [&](caf::error& err) { outcomes.push_back(message_of(err)); });
+    receive_now([&](caf::ok_atom) { outcomes.push_back("ok"); },
+                [&](caf::error& err) { outcomes.push_back(message_of(err)); });
   REQUIRE(outcomes.size() == 2);
   CHECK(outcomes[0] == "ok");
   CHECK(outcomes[1]
@@ -232,11 +240,120 @@ TEST_CASE_FIXTURE(fixture,
                      "p"};
   self->send(inst, action_atom_v, del, h1);
   run();
-  self->receive([](caf::ok_atom) {}, [](caf::error& err) { FAIL(message_of(err)); });
+  receive_now([](caf::ok_atom) {}, [](caf::error& err) { FAIL(message_of(err)); });
   CHECK(log->forgotten == std::vector<std::string>{record.uuid});
   std::vector<hypervisor::domain_info> doms;
   REQUIRE_FALSE(drv1->list_domains(&doms));
   CHECK(doms.empty());
+}
+
+namespace {
+
+// A host whose power-offs answer only when the test says so (by sending it a
+// heartbeat, which a real host never gets from outside): a host call that
+// stays out for as long as the test needs.
+struct held_calls {
+  std::vector<caf::typed_response_promise<hypervisor::power_state>> power_offs;
+  std::vector<std::string> destroyed;
+};
+
+host_actor::behavior_type held_host(host_actor::pointer self, std::shared_ptr<held_calls> calls) {
+  return {
+    [](spawn_dom_atom, const hypervisor::domain_spec&) { return hypervisor::power_state::running; },
+    [self, calls](power_off_atom, const std::string&) {
+      calls->power_offs.push_back(self->make_response_promise<hypervisor::power_state>());
+      return calls->power_offs.back();
+    },
+    [](power_on_atom, const std::string&) { return hypervisor::power_state::running; },
+    [](reboot_atom, const std::string&, bool) { return hypervisor::power_state::running; },
+    [calls](destroy_atom, const std::string& name) {
+      calls->destroyed.push_back(name);
+      return caf::ok_atom_v;
+    },
+    [](reconcile_atom, const std::vector<domain_target>&) { return caf::ok_atom_v; },
+    [calls](heartbeat_atom) {
+      for (auto& rp : calls->power_offs)
+        rp.deliver(hypervisor::power_state::shutdown);
+    },
+    [](subscribe_atom, const host_report_sink&) {},
+  };
+}
+
+struct held_fixture : fixture {
+  std::shared_ptr<held_calls> calls = std::make_shared<held_calls>();
+  host_actor held = sys.spawn(held_host, calls);
+
+  held_fixture() {
+    boot(placement{"held", {}}, std::vector<host_actor>{held});
+    run();
+    REQUIRE(last().vm_state == storage::vm_state::active);
+  }
+  ~held_fixture() {
+    self->send_exit(held, caf::exit_reason::user_shutdown);
+    run();
+  }
+  std::string ask(storage::server_action action) {
+    self->send(inst, action_atom_v, action_request{record.uuid, action, false, "req", "u", "p"},
+               held);
+    run();
+    std::string outcome = "no reply";
+    receive_now([&](caf::ok_atom) { outcome.clear(); },
+                [&](caf::error& err) { outcome = message_of(err); });
+    return outcome;
+  }
+  storage::instance_record current() {
+    storage::instance_record r;
+    self->send(inst, caf::get_atom_v);
+    run();
+    receive_now([&](storage::instance_record& got) { r = std::move(got); });
+    return r;
+  }
+};
+
+} // namespace
+
+TEST_CASE_FIXTURE(held_fixture,
+                  "a delete while a stop is out is durable at once and runs after it") {
+  CHECK(ask(storage::server_action::stop) == "");
+  REQUIRE(calls->power_offs.size() == 1); // the host call is out
+  CHECK(ask(storage::server_action::delete_server) == "");
+  CHECK(last().task_state == storage::task_state::deleting); // saved before the 202
+  CHECK(calls->destroyed.empty());                           // the stop is still out
+  CHECK(ask(storage::server_action::delete_server) == "");   // a second delete joins it
+  self->send(held, heartbeat_atom_v);                        // the stop's power-off returns
+  run();
+  CHECK(calls->destroyed == std::vector<std::string>{record.instance_name});
+  CHECK(log->forgotten == std::vector<std::string>{record.uuid});
+}
+
+TEST_CASE_FIXTURE(held_fixture,
+                  "an action whose save fails is answered with the error and undone") {
+  log->save_mode = cell_log::saves::fail;
+  CHECK(ask(storage::server_action::stop) == "disk full");
+  CHECK(calls->power_offs.empty()); // nothing was started
+  auto r = current();
+  CHECK(r.task_state == storage::task_state::none);
+  CHECK(r.vm_state == storage::vm_state::active);
+  log->save_mode = cell_log::saves::succeed;
+  CHECK(ask(storage::server_action::stop) == ""); // at rest again: the next one runs
+  CHECK(calls->power_offs.size() == 1);
+}
+
+TEST_CASE_FIXTURE(held_fixture, "a save the cell never answers fails after store_timeout") {
+  log->save_mode = cell_log::saves::never_answer;
+  self->send(inst, action_atom_v,
+             action_request{record.uuid, storage::server_action::stop, false, "req", "u", "p"},
+             held);
+  run();
+  CHECK(log->unanswered.size() == 1);
+  CHECK(sched.trigger_timeouts() >= 1); // store_timeout elapses
+  run();
+  caf::error outcome;
+  receive_now([](caf::ok_atom) { FAIL("accepted without a durable save"); },
+              [&](caf::error& err) { outcome = std::move(err); });
+  CHECK(outcome == caf::sec::request_timeout);
+  CHECK(calls->power_offs.empty());
+  CHECK(current().task_state == storage::task_state::none);
 }
 
 namespace {
@@ -268,14 +385,14 @@ TEST_CASE_FIXTURE(libvirt_fixture, "stop shuts the libvirt domain off and delete
   action_request stop{record.uuid, storage::server_action::stop, false, "req-stop", "u", "p"};
   self->send(inst, action_atom_v, stop, host);
   run();
-  self->receive([](caf::ok_atom) {}, [](caf::error& err) { FAIL(message_of(err)); });
+  receive_now([](caf::ok_atom) {}, [](caf::error& err) { FAIL(message_of(err)); });
   CHECK(domain_state(*lv1) == hypervisor::power_state::shutdown);
   CHECK(last().power_state == 4);
   action_request del{record.uuid, storage::server_action::delete_server, false, "req-del", "u",
                      "p"};
   self->send(inst, action_atom_v, del, host);
   run();
-  self->receive([](caf::ok_atom) {}, [](caf::error& err) { FAIL(message_of(err)); });
+  receive_now([](caf::ok_atom) {}, [](caf::error& err) { FAIL(message_of(err)); });
   std::vector<hypervisor::domain_info> doms;
   REQUIRE_FALSE(lv1->list_domains(&doms));
   CHECK(doms.empty());

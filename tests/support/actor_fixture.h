@@ -5,6 +5,7 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/scheduler/test_coordinator.hpp>
 #include <caf/scoped_actor.hpp>
+#include <doctest/doctest.h>
 
 #include "actors/protocol/type_ids.h"
 
@@ -27,6 +28,15 @@ struct actor_fixture {
 
   /// Runs every pending job until the system is quiet.
   void run() { sched.run(); }
+
+  /// Handles the message the test actor already has, with one of `fs`; fails
+  /// the test if there is none. On this scheduler a reply is in the test
+  /// actor's mailbox once run() returns, so there is nothing to wait for.
+  template <class... Fs>
+  void receive_now(Fs... fs) {
+    self->receive(
+      std::move(fs)..., caf::after(std::chrono::seconds(0)) >> [] { FAIL("no message arrived"); });
+  }
 };
 
 } // namespace nimbus::test
