@@ -161,7 +161,7 @@ struct deployment::impl {
   std::shared_ptr<cell_directory> directory;
   std::vector<std::unique_ptr<cell>> cells;
   std::vector<host_actor> lone_hosts; // compute role
-  std::vector<caf::actor> helpers;    // super conductor, cell links, uplink
+  std::vector<caf::actor> helpers;    // super conductor, cell links, uplink (to stop them)
   std::shared_ptr<context> ctx;
   std::unique_ptr<compute_api> compute;
   std::string published;
@@ -213,13 +213,16 @@ bool deployment::impl::start_api_cell(bool all_in_one, std::string* error) {
     spdlog::info("cell {} ({}) is up", mapping.name, mapping.uuid);
   }
   auto super = spawn_super_conductor(*sys, api, directory, {opts.build_timeout});
-  helpers.push_back(super);
-  caf::actor links;
+  helpers.push_back(caf::actor_cast<caf::actor>(super));
+  std::function<void(const storage::cell_mapping&)> link_cell;
   if (!all_in_one) {
-    links = spawn_cell_links(*sys, directory, api, remote, super,
-                             {opts.tls.enabled, std::chrono::seconds(5), opts.reconnect_interval,
-                              opts.discover_hosts_interval});
-    helpers.push_back(links);
+    auto links = spawn_cell_links(*sys, directory, api, remote, super,
+                                  {opts.tls.enabled, std::chrono::seconds(5),
+                                   opts.reconnect_interval, opts.discover_hosts_interval});
+    helpers.push_back(caf::actor_cast<caf::actor>(links));
+    link_cell = [links](const storage::cell_mapping& m) {
+      caf::anon_send(links, caf::add_atom_v, m);
+    };
   }
   ctx = std::shared_ptr<context>(
     new context{*sys,
@@ -229,7 +232,7 @@ bool deployment::impl::start_api_cell(bool all_in_one, std::string* error) {
                 {opts.call_timeout, opts.list_timeout},
                 opts.control_host.empty() ? local_host_name() : opts.control_host,
                 opts.data_dir,
-                links,
+                link_cell,
                 std::make_shared<gateway>(*sys)});
   compute = std::make_unique<compute_api>(ctx);
   return true;
@@ -284,8 +287,9 @@ bool deployment::impl::start_compute(std::string* error) {
     return false;
   auto host = host::spawn_host(*sys, drv, {opts.compute_host, opts.report_interval, true}, {});
   lone_hosts.push_back(host);
-  helpers.push_back(spawn_compute_uplink(
-    *sys, host, {*ep, opts.tls.enabled, std::chrono::seconds(5), opts.reconnect_interval}));
+  auto uplink = spawn_compute_uplink(
+    *sys, host, {*ep, opts.tls.enabled, std::chrono::seconds(5), opts.reconnect_interval});
+  helpers.push_back(caf::actor_cast<caf::actor>(uplink));
   return true;
 }
 

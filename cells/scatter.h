@@ -7,7 +7,8 @@
 #include <optional>
 #include <vector>
 
-#include <caf/event_based_actor.hpp>
+#include <caf/duration.hpp>
+#include <caf/error.hpp>
 
 namespace nimbus::cells {
 
@@ -48,9 +49,9 @@ void scatter_by(std::size_t n, Send send, std::function<void(gathered<Result>)> 
 /// Every target gets `timeout`, actors of this process too: one slow cell
 /// costs a list at most that (a timer per target per scatter; lists are not
 /// the hot path).
-template <class Result, class Handle, class... Ts>
-void scatter(caf::event_based_actor* self, const std::vector<Handle>& targets,
-             caf::timespan timeout, std::function<void(gathered<Result>)> then, const Ts&... xs) {
+template <class Result, class Self, class Handle, class... Ts>
+void scatter(Self* self, const std::vector<Handle>& targets, caf::timespan timeout,
+             std::function<void(gathered<Result>)> then, const Ts&... xs) {
   detail::scatter_by<Result>(
     targets.size(),
     [&](std::size_t i) { return self->request(targets[i], caf::duration{timeout}, xs...); },
@@ -59,9 +60,9 @@ void scatter(caf::event_based_actor* self, const std::vector<Handle>& targets,
 
 /// As scatter, with a payload of its own for each target: sends
 /// (atom, payloads[i]) to targets[i].
-template <class Result, class Handle, class Atom, class Payload>
-void scatter_each(caf::event_based_actor* self, const std::vector<Handle>& targets,
-                  caf::timespan timeout, Atom atom, const std::vector<Payload>& payloads,
+template <class Result, class Self, class Handle, class Atom, class Payload>
+void scatter_each(Self* self, const std::vector<Handle>& targets, caf::timespan timeout, Atom atom,
+                  const std::vector<Payload>& payloads,
                   std::function<void(gathered<Result>)> then) {
   detail::scatter_by<Result>(
     targets.size(),

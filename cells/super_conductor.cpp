@@ -4,8 +4,8 @@
 #include <unordered_set>
 
 #include <caf/actor_system.hpp>
-#include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
 #include "actors/protocol/errors.h"
@@ -38,7 +38,12 @@ struct super_state {
   static inline const char* name = "super_conductor";
 };
 
-using self_ptr = caf::stateful_actor<super_state>*;
+// The public interface plus the retries it sends itself.
+using super_impl_actor = super_conductor_actor::extend<
+  caf::reacts_to<redrive_atom, std::string>,
+  caf::reacts_to<caf::delete_atom, std::string, std::string>>; // uuid, cell uuid
+
+using self_ptr = super_impl_actor::stateful_pointer<super_state>;
 
 struct build {
   storage::build_request request;
@@ -91,7 +96,7 @@ void delete_in_cell(self_ptr self, const std::string& uuid, const std::string& c
 }
 
 void finish(self_ptr self, const std::string& uuid, const std::string& cell_uuid) {
-  auto handle = caf::actor_cast<caf::actor>(self);
+  auto handle = caf::actor_cast<super_impl_actor>(self);
   self->state.api->record_placement(
     uuid, cell_uuid, [uuid, cell_uuid, handle](std::error_code ec, bool delete_it) {
       if (ec)
@@ -293,15 +298,16 @@ void redrive(self_ptr self, const std::string& uuid) {
         });
 }
 
-caf::behavior super_conductor_impl(self_ptr self, std::shared_ptr<api_cell> api,
-                                   std::shared_ptr<const cell_directory> cells,
-                                   super_conductor_options opts) {
+super_impl_actor::behavior_type super_conductor_impl(self_ptr self, std::shared_ptr<api_cell> api,
+                                                     std::shared_ptr<const cell_directory> cells,
+                                                     super_conductor_options opts) {
   self->state.api = std::move(api);
   self->state.cells = std::move(cells);
   self->state.opts = opts;
   for (auto& c : self->state.cells->all()) // remote cells subscribe us when they connect
     if (c.up())
-      self->send(c.conductor, subscribe_atom_v, caf::actor_cast<caf::actor>(self), c.mapping.uuid);
+      self->send(c.conductor, subscribe_atom_v, caf::actor_cast<cell_listener>(self),
+                 c.mapping.uuid);
   self->set_down_handler([self](caf::down_msg& dm) { on_cell_lost(self, dm); });
   auto pending = self->state.api->build_requests();
   if (!pending.empty())
@@ -326,9 +332,9 @@ caf::behavior super_conductor_impl(self_ptr self, std::shared_ptr<api_cell> api,
 
 } // namespace
 
-caf::actor spawn_super_conductor(caf::actor_system& sys, std::shared_ptr<api_cell> api,
-                                 std::shared_ptr<const cell_directory> cells,
-                                 super_conductor_options opts) {
+super_conductor_actor spawn_super_conductor(caf::actor_system& sys, std::shared_ptr<api_cell> api,
+                                            std::shared_ptr<const cell_directory> cells,
+                                            super_conductor_options opts) {
   return sys.spawn(super_conductor_impl, std::move(api), std::move(cells), opts);
 }
 

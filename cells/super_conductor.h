@@ -5,19 +5,23 @@
 // step with what the cells report.
 //
 // ~~~
-// interface super_conductor {
+// interface super_conductor_actor {
 //   (schedule_atom, string uuid) -> void      // a build request was accepted
-//   (summary_atom, cell_summary) -> void      // from the cells
+//   // As the cells' cell_listener:
+//   (summary_atom, cell_summary) -> void      // a cell's capacity
 //   (deleted_atom, string uuid) -> void       // a cell deleted an instance
 // }
 // ~~~
 // On start it re-drives every build request still in the API store, so
-// nothing accepted before a crash stays in BUILD.
+// nothing accepted before a crash stays in BUILD. Its retries are messages
+// to itself, internal (super_conductor.cpp).
 #include <chrono>
 #include <memory>
 
-#include <caf/actor.hpp>
 #include <caf/fwd.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "actors/protocol/type_ids.h"
 
 #include "cells/api_cell.h"
 #include "cells/cell_directory.h"
@@ -29,8 +33,10 @@ struct super_conductor_options {
   std::chrono::seconds build_timeout{60};
 };
 
-caf::actor spawn_super_conductor(caf::actor_system& sys, std::shared_ptr<api_cell> api,
-                                 std::shared_ptr<const cell_directory> cells,
-                                 super_conductor_options opts);
+using super_conductor_actor = cell_listener::extend<caf::reacts_to<schedule_atom, std::string>>;
+
+super_conductor_actor spawn_super_conductor(caf::actor_system& sys, std::shared_ptr<api_cell> api,
+                                            std::shared_ptr<const cell_directory> cells,
+                                            super_conductor_options opts);
 
 } // namespace nimbus::cells

@@ -69,7 +69,7 @@ struct pending_call final : gateway::deadline {
 template <class Result, class... Ts>
 void ask(context& ctx, const conductor_actor& conductor, reply<Result> then, Ts... xs) {
   auto* c = &ctx;
-  ctx.gw->run([c, conductor, then = std::move(then), xs...](caf::event_based_actor* self) mutable {
+  ctx.gw->run([c, conductor, then = std::move(then), xs...](gateway::self_ptr self) mutable {
     auto call = std::make_shared<pending_call<Result>>(std::move(then));
     auto limit = wait_limit(c->sys, conductor, c->limits.call);
     if (!limit.valid()) // infinite: a conductor of this process, no CAF timer
@@ -202,7 +202,7 @@ void compute_api::create_servers(const request_context& ctx, create_server_reque
     std::move(builds), std::move(specs),
     [c, created = std::move(created), then = std::move(then)](std::error_code ec) mutable {
       c->gw->run([c, ec, created = std::move(created),
-                  then = std::move(then)](caf::event_based_actor* self) mutable {
+                  then = std::move(then)](gateway::self_ptr self) mutable {
         if (ec)
           return then(
             result::failure(fault_kind::internal, "Cannot record the build: " + ec.message()));
@@ -383,7 +383,7 @@ void gather_all(context& ctx, Atom atom, reply<std::vector<View>> then) {
     if (c.mapping.uuid != cell0_uuid && c.up())
       targets.push_back(c.conductor);
   auto* c = &ctx;
-  ctx.gw->run([c, targets, atom, then](caf::event_based_actor* self) {
+  ctx.gw->run([c, targets, atom, then](gateway::self_ptr self) {
     scatter<std::vector<View>>(
       self, targets, c->limits.list,
       [then](gathered<std::vector<View>> parts) {
@@ -462,9 +462,9 @@ void compute_api::refresh_cells() {
   for (auto& m : mappings) {
     if (ctx_->cells->get(m.uuid)) {
       ctx_->cells->update_mapping(m);
-    } else if (ctx_->cell_links) {
+    } else if (ctx_->link_cell) {
       spdlog::info("cell {} was mapped; connecting to {}", m.name, m.transport_url);
-      caf::anon_send(ctx_->cell_links, caf::add_atom_v, m);
+      ctx_->link_cell(m);
     } else {
       spdlog::warn("cell {} was mapped; an all-in-one process starts it at its next start", m.name);
     }

@@ -5,11 +5,13 @@
 #include <memory>
 #include <string>
 
-#include <caf/actor.hpp>
+#include <functional>
+
 #include <caf/fwd.hpp>
 
 #include "cells/api_cell.h"
 #include "cells/cell_directory.h"
+#include "cells/super_conductor.h"
 
 namespace nimbus::compute {
 
@@ -24,11 +26,13 @@ struct context {
   caf::actor_system& sys;
   std::shared_ptr<cells::api_cell> api;
   std::shared_ptr<cells::cell_directory> cells;
-  caf::actor super_conductor;
+  cells::super_conductor_actor super_conductor;
   timeouts limits;
-  std::string control_host;    // where the API, scheduler and conductors run
-  std::string data_dir;        // where new cells' stores go by default
-  caf::actor cell_links;       // links to cells in other processes (api role)
+  std::string control_host; // where the API, scheduler and conductors run
+  std::string data_dir;     // where new cells' stores go by default
+  /// Connects a cell mapped while the API runs (api role; empty all-in-one,
+  /// where a new cell starts with the next start).
+  std::function<void(const storage::cell_mapping&)> link_cell;
   std::shared_ptr<gateway> gw; // where HTTP threads' requests to actors run
 };
 

@@ -6,7 +6,6 @@
 #include <mutex>
 
 #include <caf/actor_system.hpp>
-#include <caf/event_based_actor.hpp>
 #include <caf/logger.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
@@ -26,7 +25,7 @@ struct gateway::queue {
   std::deque<job> jobs;
   bool poked = false;
   bool stopping = false;
-  caf::actor actor;
+  gateway::actor_type actor;
 
   // Deadlines: touched only on the gateway's actor (and by start_actor
   // before a new actor runs).
@@ -56,7 +55,8 @@ std::string what_of(const std::exception_ptr& eptr) {
 
 constexpr auto tick_interval = std::chrono::milliseconds(250);
 
-caf::behavior gateway_impl(caf::event_based_actor* self, std::shared_ptr<gateway::queue> q) {
+gateway::actor_type::behavior_type gateway_impl(gateway::self_ptr self,
+                                                std::shared_ptr<gateway::queue> q) {
   // A continuation that throws ends this actor (CAF 0.17 quits on any
   // exception); the queue's watcher then starts another.
   self->set_exception_handler([](caf::scheduled_actor*, std::exception_ptr& eptr) -> caf::error {
@@ -116,7 +116,7 @@ void start_actor(const std::shared_ptr<gateway::queue>& q) {
     spdlog::warn("gateway: its actor ended; starting another");
     start_actor(q);
   });
-  caf::actor poke;
+  gateway::actor_type poke;
   {
     std::lock_guard<std::mutex> lock(q->mutex);
     if (q->stopping) { // the gateway went while this one started
@@ -143,7 +143,7 @@ gateway::gateway(caf::actor_system& sys) : queue_(std::make_shared<queue>()) {
 }
 
 gateway::~gateway() {
-  caf::actor actor;
+  actor_type actor;
   {
     std::lock_guard<std::mutex> lock(queue_->mutex);
     queue_->stopping = true;
@@ -160,8 +160,7 @@ gateway::~gateway() {
   caf::logger::set_current_actor_system(nullptr);
 }
 
-void gateway::expire_after(caf::event_based_actor* self, caf::timespan limit,
-                           std::shared_ptr<deadline> d) {
+void gateway::expire_after(self_ptr self, caf::timespan limit, std::shared_ptr<deadline> d) {
   auto& ds = queue_->deadlines;
   while (!ds.empty() && ds.front().second->settled) // answered already: let them go
     ds.pop_front();
@@ -180,7 +179,7 @@ std::size_t gateway::test_queued() const {
 }
 
 void gateway::run(job j) {
-  caf::actor poke;
+  gateway::actor_type poke;
   {
     std::lock_guard<std::mutex> lock(queue_->mutex);
     queue_->jobs.push_back(std::move(j));

@@ -13,14 +13,22 @@
 #include <functional>
 #include <memory>
 
-#include <caf/actor.hpp>
 #include <caf/fwd.hpp>
+#include <caf/typed_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/protocol/type_ids.h"
 
 namespace nimbus::compute {
 
 class gateway {
 public:
-  using job = std::function<void(caf::event_based_actor* self)>;
+  /// The gateway's actor has only messages of its own: a poke to take the
+  /// queued jobs, and the tick of its deadlines. Callers use this class.
+  using actor_type = caf::typed_actor<caf::reacts_to<run_atom>, caf::reacts_to<caf::tick_atom>>;
+  /// What a job runs in: make requests from it, never block it.
+  using self_ptr = actor_type::pointer;
+  using job = std::function<void(self_ptr self)>;
 
   explicit gateway(caf::actor_system& sys);
   ~gateway();
@@ -43,7 +51,7 @@ public:
   /// here. Deadlines run out in the order they were set: give them all one
   /// length. They outlive an actor that dies: they expire from the next one,
   /// so a call lost with it is still answered.
-  void expire_after(caf::event_based_actor* self, caf::timespan limit, std::shared_ptr<deadline> d);
+  void expire_after(self_ptr self, caf::timespan limit, std::shared_ptr<deadline> d);
 
   /// Jobs given and not yet taken by the actor (for tests).
   std::size_t test_queued() const;

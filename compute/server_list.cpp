@@ -114,9 +114,8 @@ void finish_page(context& ctx, const request_context& rc, const server_page_requ
 
 // A page over many cells: merge every cell's sort keys, then fetch only the
 // records of the servers that make the page.
-void two_phase_page(caf::event_based_actor* self, context& ctx,
-                    std::vector<conductor_actor> targets, std::vector<std::string> cells,
-                    list_query q,
+void two_phase_page(gateway::self_ptr self, context& ctx, std::vector<conductor_actor> targets,
+                    std::vector<std::string> cells, list_query q,
                     std::function<void(std::vector<storage::instance_record>, silent_cells)> then) {
   auto keys_then = [self, &ctx, targets, cells, q, then](gathered<std::vector<list_key>> keys) {
     silent_cells silent;
@@ -168,9 +167,8 @@ void two_phase_page(caf::event_based_actor* self, context& ctx,
 }
 
 // Every cell sends its whole page (one cell, or filters that apply after the merge).
-void one_phase_page(caf::event_based_actor* self, context& ctx,
-                    std::vector<conductor_actor> targets, std::vector<std::string> cells,
-                    list_query q,
+void one_phase_page(gateway::self_ptr self, context& ctx, std::vector<conductor_actor> targets,
+                    std::vector<std::string> cells, list_query q,
                     std::function<void(std::vector<storage::instance_record>, silent_cells)> then) {
   scatter<std::vector<storage::instance_record>>(
     self, targets, ctx.limits.list,
@@ -219,7 +217,7 @@ void list_page(context& ctx, const request_context& rc, const server_page_reques
   };
   if (targets.empty())
     return done({}, {});
-  ctx.gw->run([c, targets, target_cells, q, filtered, done](caf::event_based_actor* self) {
+  ctx.gw->run([c, targets, target_cells, q, filtered, done](gateway::self_ptr self) {
     if (targets.size() > 1 && !filtered)
       two_phase_page(self, *c, targets, target_cells, q, done);
     else

@@ -1,9 +1,9 @@
 #include "transport/cell_links.h"
 
 #include <caf/actor_system.hpp>
-#include <caf/event_based_actor.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
 #include "actors/protocol/conductor_actor.h"
@@ -19,12 +19,16 @@ struct links_state {
   std::shared_ptr<cell_directory> cells;
   std::shared_ptr<api_cell> api;
   std::vector<storage::cell_mapping> remote;
-  caf::actor super_conductor;
+  cell_listener listener;
   cell_links_options opts;
   static inline const char* name = "cell_links";
 };
 
-using self_ptr = caf::stateful_actor<links_state>*;
+// The public interface plus its reconnects and discovery ticks.
+using links_impl_actor = cell_links_actor::extend<caf::reacts_to<caf::connect_atom, std::string>,
+                                                  caf::reacts_to<caf::tick_atom>>;
+
+using self_ptr = links_impl_actor::stateful_pointer<links_state>;
 
 const storage::cell_mapping* mapping_of(self_ptr self, const std::string& uuid) {
   for (auto& m : self->state.remote)
@@ -59,7 +63,7 @@ void connect(self_ptr self, const std::string& uuid) {
         auto conductor = caf::actor_cast<conductor_actor>(ptr);
         self->monitor(conductor);
         self->state.cells->add({*m, conductor});
-        self->send(conductor, subscribe_atom_v, self->state.super_conductor, uuid);
+        self->send(conductor, subscribe_atom_v, self->state.listener, uuid);
         spdlog::info("cell {} connected at {}", m->name, m->transport_url);
       },
       [self, uuid](caf::error& err) {
@@ -98,14 +102,15 @@ void discover_hosts(self_ptr self) {
   }
 }
 
-caf::behavior links_impl(self_ptr self, std::shared_ptr<cell_directory> cells,
-                         std::shared_ptr<api_cell> api, std::vector<storage::cell_mapping> remote,
-                         caf::actor super_conductor, cell_links_options opts) {
+links_impl_actor::behavior_type links_impl(self_ptr self, std::shared_ptr<cell_directory> cells,
+                                           std::shared_ptr<api_cell> api,
+                                           std::vector<storage::cell_mapping> remote,
+                                           cell_listener listener, cell_links_options opts) {
   auto& st = self->state;
   st.cells = std::move(cells);
   st.api = std::move(api);
   st.remote = std::move(remote);
-  st.super_conductor = std::move(super_conductor);
+  st.listener = std::move(listener);
   st.opts = opts;
   for (auto& m : st.remote) {
     st.cells->add({m, conductor_actor{}}); // known, down until connected
@@ -139,12 +144,12 @@ caf::behavior links_impl(self_ptr self, std::shared_ptr<cell_directory> cells,
 
 } // namespace
 
-caf::actor spawn_cell_links(caf::actor_system& sys, std::shared_ptr<cell_directory> cells,
-                            std::shared_ptr<api_cell> api,
-                            std::vector<storage::cell_mapping> remote, caf::actor super_conductor,
-                            cell_links_options opts) {
+cell_links_actor spawn_cell_links(caf::actor_system& sys, std::shared_ptr<cell_directory> cells,
+                                  std::shared_ptr<api_cell> api,
+                                  std::vector<storage::cell_mapping> remote, cell_listener listener,
+                                  cell_links_options opts) {
   return sys.spawn(links_impl, std::move(cells), std::move(api), std::move(remote),
-                   std::move(super_conductor), opts);
+                   std::move(listener), opts);
 }
 
 } // namespace nimbus::transport

@@ -1,8 +1,8 @@
 #include "transport/compute_uplink.h"
 
 #include <caf/actor_system.hpp>
-#include <caf/event_based_actor.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
 #include "actors/protocol/conductor_actor.h"
@@ -10,7 +10,8 @@
 namespace nimbus::transport {
 namespace {
 
-caf::behavior uplink_impl(caf::event_based_actor* self, host_actor host, uplink_options opts) {
+compute_uplink_actor::behavior_type uplink_impl(compute_uplink_actor::pointer self, host_actor host,
+                                                uplink_options opts) {
   auto retry = [self, opts] {
     self->delayed_send(self, opts.reconnect_interval, caf::connect_atom_v);
   };
@@ -48,7 +49,8 @@ caf::behavior uplink_impl(caf::event_based_actor* self, host_actor host, uplink_
 
 } // namespace
 
-caf::actor spawn_compute_uplink(caf::actor_system& sys, host_actor host, uplink_options opts) {
+compute_uplink_actor spawn_compute_uplink(caf::actor_system& sys, host_actor host,
+                                          uplink_options opts) {
   return sys.spawn(uplink_impl, std::move(host), std::move(opts));
 }
 

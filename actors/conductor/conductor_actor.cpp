@@ -28,7 +28,7 @@ struct conductor_state {
   instance_index index;
   std::unordered_map<std::string, instance_actor> actors;
   host_registry hosts;
-  std::vector<caf::actor> listeners;
+  std::vector<cell_listener> listeners;
   std::int64_t next_instance_number = 1;
   std::uint64_t next_token = 1;
   std::unordered_map<std::uint64_t, std::function<void(std::error_code)>> pending_commits;
@@ -38,7 +38,13 @@ struct conductor_state {
   static inline const char* name = "conductor";
 };
 
-using self_ptr = conductor_actor::stateful_pointer<conductor_state>;
+// The public interface plus what the conductor sends itself: store commit
+// completions (from the store's thread) and its summary tick.
+using conductor_impl_actor =
+  conductor_actor::extend<caf::reacts_to<committed_atom, std::uint64_t, std::int32_t>,
+                          caf::reacts_to<heartbeat_atom>>;
+
+using self_ptr = conductor_impl_actor::stateful_pointer<conductor_state>;
 
 std::string not_found_message(const std::string& uuid) {
   return "Instance " + uuid + " could not be found.";
@@ -53,7 +59,7 @@ caf::error still_building(const std::string& uuid) {
 void commit(self_ptr self, storage::write_batch batch, std::function<void(std::error_code)> then) {
   auto token = self->state.next_token++;
   self->state.pending_commits.emplace(token, std::move(then));
-  auto handle = caf::actor_cast<conductor_actor>(self);
+  auto handle = caf::actor_cast<conductor_impl_actor>(self);
   self->state.store->write_async(std::move(batch), [handle, token](std::error_code ec) {
     caf::anon_send(handle, committed_atom_v, token, static_cast<std::int32_t>(ec.value()));
   });
@@ -319,8 +325,10 @@ caf::result<std::vector<hypervisor_view>> hypervisors(self_ptr self) {
   return rp;
 }
 
-conductor_actor::behavior_type conductor_impl(self_ptr self, std::shared_ptr<storage::store> store,
-                                              scheduler_actor scheduler, conductor_options opts) {
+conductor_impl_actor::behavior_type conductor_impl(self_ptr self,
+                                                   std::shared_ptr<storage::store> store,
+                                                   scheduler_actor scheduler,
+                                                   conductor_options opts) {
   auto& st = self->state;
   st.store = std::move(store);
   st.scheduler = std::move(scheduler);
@@ -383,7 +391,7 @@ conductor_actor::behavior_type conductor_impl(self_ptr self, std::shared_ptr<sto
       then(code == 0 ? std::error_code{}
                      : storage::make_error_code(static_cast<storage::errc>(code)));
     },
-    [self](subscribe_atom, caf::actor listener, const std::string& cell_uuid) {
+    [self](subscribe_atom, cell_listener listener, const std::string& cell_uuid) {
       if (self->state.opts.cell_uuid.empty())
         self->state.opts.cell_uuid = cell_uuid;
       self->state.listeners.push_back(std::move(listener));

@@ -83,9 +83,12 @@ void reconcile(hypervisor::driver& d, const std::string& host,
   spdlog::info("host {}: reconciled {} domains with their records", host, targets.size());
 }
 
-host_actor::behavior_type host_impl(host_actor::stateful_pointer<host_state> self,
-                                    std::shared_ptr<hypervisor::driver> drv, host_options opts,
-                                    host_report_sink sink) {
+// The public interface plus the heartbeat tick its ticker sends.
+using host_impl_actor = host_actor::extend<caf::reacts_to<heartbeat_atom>>;
+
+host_impl_actor::behavior_type host_impl(host_impl_actor::stateful_pointer<host_state> self,
+                                         std::shared_ptr<hypervisor::driver> drv, host_options opts,
+                                         host_report_sink sink) {
   self->state.driver = std::move(drv);
   self->state.opts = std::move(opts);
   self->state.sink = std::move(sink);
@@ -132,12 +135,14 @@ host_actor::behavior_type host_impl(host_actor::stateful_pointer<host_state> sel
 // alive, and a detached host pinned that way makes ~actor_system wait
 // forever. Linked to the host, it ends with it and drops its handle then.
 struct ticker_state {
-  host_actor host;
+  host_impl_actor host;
   static inline const char* name = "host_ticker";
 };
 
-caf::behavior ticker_impl(caf::stateful_actor<ticker_state>* self, host_actor host,
-                          std::chrono::milliseconds interval) {
+using ticker_actor = caf::typed_actor<caf::reacts_to<heartbeat_atom>>;
+
+ticker_actor::behavior_type ticker_impl(ticker_actor::stateful_pointer<ticker_state> self,
+                                        host_impl_actor host, std::chrono::milliseconds interval) {
   self->state.host = std::move(host);
   self->link_to(self->state.host);
   self->send(self, heartbeat_atom_v);

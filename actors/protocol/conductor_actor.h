@@ -23,13 +23,13 @@
 //   (report_atom, host_report) -> void                     // host heartbeats
 //   (save_atom, instance_record, vector<instance_action>) -> (ok)   // instance_keeper
 //   (forget_atom, string uuid) -> (ok)                               // instance_keeper
-//   // The API cell listens here for (summary_atom, cell_summary) and
-//   // (deleted_atom, string uuid). It names the cell's uuid as its cell
-//   // mapping has it: a cell in its own process need not know it.
-//   (subscribe_atom, actor listener, string cell_uuid) -> void
+//   // The API cell listens here (cell_listener, actors/protocol/type_ids.h)
+//   // for capacity summaries and deleted instances. It names the cell's uuid
+//   // as its cell mapping has it: a cell in its own process need not know it.
+//   (subscribe_atom, cell_listener, string cell_uuid) -> void
 // }
 // ~~~
-#include <caf/actor.hpp>
+// Its own ticks and store completions are internal (conductor_actor.cpp).
 #include <caf/typed_actor.hpp>
 
 #include "actors/protocol/instance_actor.h"
@@ -52,7 +52,6 @@ using conductor_actor = caf::typed_actor<
   caf::replies_to<save_atom, storage::instance_record,
                   std::vector<storage::instance_action>>::with<caf::ok_atom>,
   caf::replies_to<forget_atom, std::string>::with<caf::ok_atom>,
-  caf::reacts_to<committed_atom, std::uint64_t, std::int32_t>,
-  caf::reacts_to<subscribe_atom, caf::actor, std::string>, caf::reacts_to<heartbeat_atom>>;
+  caf::reacts_to<subscribe_atom, cell_listener, std::string>>;
 
 } // namespace nimbus

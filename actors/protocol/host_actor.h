@@ -13,13 +13,12 @@
 //   (destroy_atom, string name) -> (ok)
 //   // After a restart: re-creates missing domains in their recorded state.
 //   (reconcile_atom, vector<domain_target>) -> (ok)
-//   // Internal tick: report resources and liveness to the cell.
-//   (heartbeat_atom) -> void
 //   // Report to another cell conductor from now on (a compute process that
 //   // reconnected to its cell); reports at once.
 //   (subscribe_atom, host_report_sink) -> void
 // }
 // ~~~
+// It reports every report_interval on its own (an internal tick).
 // Errors: errc::not_found for unknown domains, errc::internal with the
 // driver's message otherwise.
 #include <caf/typed_actor.hpp>
@@ -38,6 +37,6 @@ using host_actor = caf::typed_actor<
   caf::replies_to<reboot_atom, std::string, bool>::with<hypervisor::power_state>,
   caf::replies_to<destroy_atom, std::string>::with<caf::ok_atom>,
   caf::replies_to<reconcile_atom, std::vector<domain_target>>::with<caf::ok_atom>,
-  caf::reacts_to<heartbeat_atom>, caf::reacts_to<subscribe_atom, host_report_sink>>;
+  caf::reacts_to<subscribe_atom, host_report_sink>>;
 
 } // namespace nimbus

@@ -3,6 +3,7 @@
 // every atom. Register it with cfg.add_message_types<caf::id_block::nimbus>().
 // Atom texts are at most 10 characters.
 #include <caf/type_id.hpp>
+#include <caf/typed_actor.hpp>
 
 #include "actors/protocol/messages.h"
 
@@ -67,4 +68,15 @@ CAF_ADD_ATOM(nimbus, nimbus, subscribe_atom, "subscribe")
 CAF_ADD_ATOM(nimbus, nimbus, schedule_atom, "schedule")
 CAF_ADD_ATOM(nimbus, nimbus, redrive_atom, "redrive")
 CAF_ADD_ATOM(nimbus, nimbus, run_atom, "run")
+
+// Actor handles that cross process boundaries in messages. Declared here, in
+// the block, because they name the atoms above.
+namespace nimbus {
+/// Who hears what a cell reports: its capacity summaries and the instances
+/// it deleted (the API cell's super conductor).
+using cell_listener = caf::typed_actor<caf::reacts_to<summary_atom, cell_summary>,
+                                       caf::reacts_to<deleted_atom, std::string>>;
+} // namespace nimbus
+CAF_ADD_TYPE_ID(nimbus, (nimbus::cell_listener))
+
 CAF_END_TYPE_ID_BLOCK(nimbus)

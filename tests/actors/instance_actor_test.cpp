@@ -249,15 +249,17 @@ TEST_CASE_FIXTURE(fixture,
 
 namespace {
 
-// A host whose power-offs answer only when the test says so (by sending it a
-// heartbeat, which a real host never gets from outside): a host call that
-// stays out for as long as the test needs.
+// A host whose power-offs answer only when the test says so (by sending it
+// ok_atom): a host call that stays out for as long as the test needs.
 struct held_calls {
   std::vector<caf::typed_response_promise<hypervisor::power_state>> power_offs;
   std::vector<std::string> destroyed;
 };
 
-host_actor::behavior_type held_host(host_actor::pointer self, std::shared_ptr<held_calls> calls) {
+using held_host_actor = host_actor::extend<caf::reacts_to<caf::ok_atom>>;
+
+held_host_actor::behavior_type held_host(held_host_actor::pointer self,
+                                         std::shared_ptr<held_calls> calls) {
   return {
     [](spawn_dom_atom, const hypervisor::domain_spec&) { return hypervisor::power_state::running; },
     [self, calls](power_off_atom, const std::string&) {
@@ -271,7 +273,7 @@ host_actor::behavior_type held_host(host_actor::pointer self, std::shared_ptr<he
       return caf::ok_atom_v;
     },
     [](reconcile_atom, const std::vector<domain_target>&) { return caf::ok_atom_v; },
-    [calls](heartbeat_atom) {
+    [calls](caf::ok_atom) {
       for (auto& rp : calls->power_offs)
         rp.deliver(hypervisor::power_state::shutdown);
     },
@@ -281,7 +283,8 @@ host_actor::behavior_type held_host(host_actor::pointer self, std::shared_ptr<he
 
 struct held_fixture : fixture {
   std::shared_ptr<held_calls> calls = std::make_shared<held_calls>();
-  host_actor held = sys.spawn(held_host, calls);
+  held_host_actor held_full = sys.spawn(held_host, calls);
+  host_actor held = held_full;
 
   held_fixture() {
     boot(placement{"held", {}}, std::vector<host_actor>{held});
@@ -320,7 +323,7 @@ TEST_CASE_FIXTURE(held_fixture,
   CHECK(last().task_state == storage::task_state::deleting); // saved before the 202
   CHECK(calls->destroyed.empty());                           // the stop is still out
   CHECK(ask(storage::server_action::delete_server) == "");   // a second delete joins it
-  self->send(held, heartbeat_atom_v);                        // the stop's power-off returns
+  self->send(held_full, caf::ok_atom_v);                     // the stop's power-off returns
   run();
   CHECK(calls->destroyed == std::vector<std::string>{record.instance_name});
   CHECK(log->forgotten == std::vector<std::string>{record.uuid});

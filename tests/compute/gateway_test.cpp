@@ -45,7 +45,7 @@ TEST_CASE("gateway: jobs from many threads run one at a time, in each thread's o
     for (int t = 0; t < threads; ++t)
       callers.emplace_back([&, t] {
         for (std::int32_t i = 0; i < per_thread; ++i)
-          gw.run([&, t, i](caf::event_based_actor* self) {
+          gw.run([&, t, i](compute::gateway::self_ptr self) {
             seen[t].push_back(i); // no lock: jobs never run at once
             self->request(add, caf::infinite, i).then([&](std::int32_t r) {
               replies.push_back(r);
@@ -78,7 +78,7 @@ TEST_CASE("gateway: destroying it with jobs queued drops them and ends its actor
   std::promise<void> busy, release;
   auto released = release.get_future().share();
   auto gw = std::make_unique<compute::gateway>(sys);
-  gw->run([&](caf::event_based_actor*) { // holds the actor while the rest queue up
+  gw->run([&](compute::gateway::self_ptr) { // holds the actor while the rest queue up
     ++ran;
     busy.set_value();
     released.wait();
@@ -86,7 +86,7 @@ TEST_CASE("gateway: destroying it with jobs queued drops them and ends its actor
   busy.get_future().wait();
   auto token = std::make_shared<int>(0); // each queued job holds it
   for (int i = 0; i < 1000; ++i)
-    gw->run([&ran, token](caf::event_based_actor*) { ++ran; });
+    gw->run([&ran, token](compute::gateway::self_ptr) { ++ran; });
   REQUIRE(gw->test_queued() == 1000);
   std::thread destroying([&] { gw.reset(); }); // drops the queue, then waits for the actor
   while (token.use_count() > 1)                // until the destructor has dropped the queued jobs
@@ -102,16 +102,16 @@ TEST_CASE("gateway: a job or a continuation that throws costs only itself") {
   auto add = sys.spawn(adder, 1);
   {
     compute::gateway gw(sys);
-    gw.run([](caf::event_based_actor*) { throw std::runtime_error("job fails"); });
+    gw.run([](compute::gateway::self_ptr) { throw std::runtime_error("job fails"); });
     std::promise<std::int32_t> after_job;
-    gw.run([&](caf::event_based_actor* self) {
+    gw.run([&](compute::gateway::self_ptr self) {
       self->request(add, caf::infinite, 1).then([&](std::int32_t r) { after_job.set_value(r); });
     });
     CHECK(after_job.get_future().get() == 2);
     // A throwing continuation ends CAF's actor: the gateway starts another,
     // and a job given while the old one is dying still runs.
     std::promise<void> thrown;
-    gw.run([&](caf::event_based_actor* self) {
+    gw.run([&](compute::gateway::self_ptr self) {
       self->request(add, caf::infinite, 10).then([&](std::int32_t) -> void {
         thrown.set_value();
         throw std::runtime_error("continuation fails");
@@ -119,7 +119,7 @@ TEST_CASE("gateway: a job or a continuation that throws costs only itself") {
     });
     thrown.get_future().wait();
     std::promise<std::int32_t> after_continuation;
-    gw.run([&](caf::event_based_actor* self) {
+    gw.run([&](compute::gateway::self_ptr self) {
       self->request(add, caf::infinite, 20).then([&](std::int32_t r) {
         after_continuation.set_value(r);
       });
@@ -156,7 +156,7 @@ TEST_CASE(
     compute::gateway gw(sys);
     auto quiet = std::make_shared<counted_deadline>();
     auto lost = std::make_shared<counted_deadline>();
-    gw.run([&](caf::event_based_actor* self) {
+    gw.run([&](compute::gateway::self_ptr self) {
       gw.expire_after(self, std::chrono::milliseconds(1), quiet);
       quiet->settled = true; // answered in time
       gw.expire_after(self, std::chrono::milliseconds(1), lost);
