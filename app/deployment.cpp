@@ -233,7 +233,7 @@ bool deployment::impl::start_api_cell(bool all_in_one, std::string* error) {
                 opts.control_host.empty() ? local_host_name() : opts.control_host,
                 opts.data_dir,
                 link_cell,
-                std::make_shared<gateway>(*sys)});
+                std::make_shared<gateway>(*sys, opts.call_timeout)});
   compute = std::make_unique<compute_api>(ctx);
   return true;
 }

@@ -1,5 +1,6 @@
 #include "cells/super_conductor.h"
 
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -8,11 +9,11 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/common/deadline_for.h"
 #include "actors/protocol/errors.h"
 #include "cells/cell_mapping.h"
 #include "cells/cell_selector.h"
 #include "cells/scatter.h"
-#include "cells/wait_limit.h"
 #include "storage/clock.h"
 
 namespace nimbus::cells {
@@ -35,15 +36,32 @@ struct super_state {
   std::uint64_t next_attempt = 1;
   /// Conductors this actor monitors (each once).
   std::unordered_set<caf::actor_addr> watched;
+  /// build_timeout for the requests to conductors of this process.
+  std::optional<deadline_queue> deadlines;
   static inline const char* name = "super_conductor";
 };
 
-// The public interface plus the retries it sends itself.
+// The public interface plus the retries it sends itself, and the tick of its
+// deadlines.
 using super_impl_actor = super_conductor_actor::extend<
   caf::reacts_to<redrive_atom, std::string>,
-  caf::reacts_to<caf::delete_atom, std::string, std::string>>; // uuid, cell uuid
+  caf::reacts_to<caf::delete_atom, std::string, std::string>, // uuid, cell uuid
+  caf::reacts_to<caf::tick_atom>>;
 
 using self_ptr = super_impl_actor::stateful_pointer<super_state>;
+
+constexpr auto deadline_tick = std::chrono::milliseconds(250);
+
+// A request to a conductor that gets an answer within build_timeout: its
+// error handler is `call`'s (which a conductor of this process that never
+// answers also reaches, through the deadlines).
+template <class... Ts>
+auto ask(self_ptr self, const conductor_actor& conductor, const std::shared_ptr<bounded_call>& call,
+         Ts&&... xs) {
+  auto limit = deadline_for(self->system(), *self->state.deadlines, conductor, call,
+                            [self] { self->delayed_send(self, deadline_tick, caf::tick_atom_v); });
+  return self->request(conductor, limit, std::forward<Ts>(xs)...);
+}
 
 struct build {
   storage::build_request request;
@@ -83,16 +101,14 @@ void delete_in_cell(self_ptr self, const std::string& uuid, const std::string& c
   del.uuid = uuid;
   del.action = storage::server_action::delete_server;
   del.request_id = "req-" + uuid;
-  self
-    ->request(cell->conductor,
-              wait_limit(self->system(), cell->conductor, self->state.opts.build_timeout),
-              action_atom_v, del)
-    .then([](caf::ok_atom) {}, // its deleted report drops the build request
-          [self, uuid, again](caf::error& err) {
-            if (code_of(err) == errc::not_found) // deleted already: make sure we let go
-              return self->state.api->forget_instance(uuid, [](std::error_code) {});
-            again();
-          });
+  auto call = std::make_shared<bounded_call>([self, uuid, again](caf::error& err) {
+    if (code_of(err) == errc::not_found) // deleted already: make sure we let go
+      return self->state.api->forget_instance(uuid, [](std::error_code) {});
+    again();
+  });
+  ask(self, cell->conductor, call, action_atom_v, del)
+    .then([call](caf::ok_atom) { call->settle(); }, // its deleted report drops the build request
+          [call](caf::error& err) { call->fail(err); });
 }
 
 void finish(self_ptr self, const std::string& uuid, const std::string& cell_uuid) {
@@ -119,14 +135,17 @@ void bury(self_ptr self, std::shared_ptr<build> b) {
   storage::instance_fault fault{500, "No valid host was found. ",
                                 "No valid host was found. " + b->last_error, storage::now_us()};
   spdlog::info("instance {}: no cell could place it; burying it in cell0", uuid);
-  auto limit = wait_limit(self->system(), cell0->conductor, self->state.opts.build_timeout);
-  self->request(cell0->conductor, limit, bury_atom_v, b->request, fault)
-    .then([self, uuid](caf::ok_atom) { finish(self, uuid, cell0_uuid); },
-          [uuid, self](caf::error& err) {
-            spdlog::error("instance {}: cell0 did not take it: {}", uuid,
-                          self->system().render(err));
-            redrive_later(self, uuid); // it may hold it all the same
-          });
+  auto call = std::make_shared<bounded_call>([uuid, self](caf::error& err) {
+    spdlog::error("instance {}: cell0 did not take it: {}", uuid, self->system().render(err));
+    redrive_later(self, uuid); // it may hold it all the same
+  });
+  ask(self, cell0->conductor, call, bury_atom_v, b->request, fault)
+    .then(
+      [self, uuid, call](caf::ok_atom) {
+        if (call->settle())
+          finish(self, uuid, cell0_uuid);
+      },
+      [call](caf::error& err) { call->fail(err); });
 }
 
 // Remembers where a build went, and watches that conductor: when its cell
@@ -181,31 +200,34 @@ void try_cell(self_ptr self, std::shared_ptr<build> b, std::size_t i) {
   if (!self->state.api->begin_placement(uuid))
     return; // deleted meanwhile
   self->state.selector.sending(cell->mapping.uuid, b->spec.flavor_copy);
-  auto limit = wait_limit(self->system(), cell->conductor, self->state.opts.build_timeout);
   auto attempt = sent_to(self, uuid, cell->conductor);
-  self->request(cell->conductor, limit, build_atom_v, b->request, b->spec)
+  auto call = std::make_shared<bounded_call>(
+    [self, b, i, attempt, name = cell->mapping.name](caf::error& err) {
+      auto& uuid = b->request.instance.uuid;
+      if (!answered(self, uuid, attempt))
+        return; // its cell was lost and it is being re-driven already
+      auto text = message_of(err);
+      b->last_error = text.empty() ? self->system().render(err) : text;
+      if (!refused(err)) {
+        // The cell may hold it: another cell gets it only once every cell
+        // has said it does not.
+        spdlog::warn("instance {}: cell {} did not answer its build ({}); asking the cells", uuid,
+                     name, b->last_error);
+        redrive_later(self, uuid);
+        return;
+      }
+      self->state.api->end_placement(uuid);
+      try_cell(self, b, i + 1);
+    });
+  ask(self, cell->conductor, call, build_atom_v, b->request, b->spec)
     .then(
-      [self, b, attempt, cell_uuid = cell->mapping.uuid](const std::string&) {
+      [self, b, attempt, call, cell_uuid = cell->mapping.uuid](const std::string&) {
+        if (!call->settle())
+          return; // too late: the deadline re-drove it (a cell that holds it says so)
         answered(self, b->request.instance.uuid, attempt); // placed, whoever else asked
         finish(self, b->request.instance.uuid, cell_uuid);
       },
-      [self, b, i, attempt, name = cell->mapping.name](caf::error& err) {
-        auto& uuid = b->request.instance.uuid;
-        if (!answered(self, uuid, attempt))
-          return; // its cell was lost and it is being re-driven already
-        auto text = message_of(err);
-        b->last_error = text.empty() ? self->system().render(err) : text;
-        if (!refused(err)) {
-          // The cell may hold it: another cell gets it only once every cell
-          // has said it does not.
-          spdlog::warn("instance {}: cell {} did not answer its build ({}); asking the cells", uuid,
-                       name, b->last_error);
-          redrive_later(self, uuid);
-          return;
-        }
-        self->state.api->end_placement(uuid);
-        try_cell(self, b, i + 1);
-      });
+      [call](caf::error& err) { call->fail(err); });
 }
 
 void schedule(self_ptr self, const std::string& uuid) {
@@ -281,21 +303,22 @@ void redrive(self_ptr self, const std::string& uuid) {
       schedule(self, uuid);
     }
   };
-  for (auto& c : cells)
-    self
-      ->request(c.conductor,
-                wait_limit(self->system(), c.conductor, self->state.opts.build_timeout),
-                caf::get_atom_v, uuid)
+  for (auto& c : cells) {
+    auto call = std::make_shared<bounded_call>([found, one_done](caf::error& err) {
+      if (code_of(err) != errc::not_found)
+        found->all_answered = false;
+      one_done();
+    });
+    ask(self, c.conductor, call, caf::get_atom_v, uuid)
       .then(
-        [found, one_done, cell_uuid = c.mapping.uuid](const storage::instance_record&) {
+        [found, one_done, call, cell_uuid = c.mapping.uuid](const storage::instance_record&) {
+          if (!call->settle())
+            return;
           found->holders.push_back(cell_uuid);
           one_done();
         },
-        [found, one_done](caf::error& err) {
-          if (code_of(err) != errc::not_found)
-            found->all_answered = false;
-          one_done();
-        });
+        [call](caf::error& err) { call->fail(err); });
+  }
 }
 
 super_impl_actor::behavior_type super_conductor_impl(self_ptr self, std::shared_ptr<api_cell> api,
@@ -304,6 +327,7 @@ super_impl_actor::behavior_type super_conductor_impl(self_ptr self, std::shared_
   self->state.api = std::move(api);
   self->state.cells = std::move(cells);
   self->state.opts = opts;
+  self->state.deadlines.emplace(opts.build_timeout);
   for (auto& c : self->state.cells->all()) // remote cells subscribe us when they connect
     if (c.up())
       self->send(c.conductor, subscribe_atom_v, caf::actor_cast<cell_listener>(self),
@@ -321,6 +345,10 @@ super_impl_actor::behavior_type super_conductor_impl(self_ptr self, std::shared_
       delete_in_cell(self, uuid, cell_uuid);
     },
     [self](summary_atom, const cell_summary& s) { self->state.selector.update(s); },
+    [self](caf::tick_atom) {
+      if (self->state.deadlines->expire_due())
+        self->delayed_send(self, deadline_tick, caf::tick_atom_v);
+    },
     [self](deleted_atom, const std::string& uuid) {
       self->state.api->forget_instance(uuid, [uuid](std::error_code ec) {
         if (ec)

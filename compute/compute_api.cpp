@@ -15,7 +15,6 @@
 #include "actors/instance/instance_states.h"
 #include "cells/cell_mapping.h"
 #include "cells/scatter.h"
-#include "cells/wait_limit.h"
 #include "compute/context.h"
 #include "compute/faults_of_actors.h"
 #include "compute/gateway.h"
@@ -57,7 +56,7 @@ struct pending_call final : gateway::deadline {
     then(outcome<Result>::failure(fault_kind::unavailable, "The cell did not answer in time."));
   }
   /// True for the first answer only.
-  bool first() { return !std::exchange(settled, true); }
+  bool first() { return settle(); }
   reply<Result> then;
 };
 
@@ -71,9 +70,11 @@ void ask(context& ctx, const conductor_actor& conductor, reply<Result> then, Ts.
   auto* c = &ctx;
   ctx.gw->run([c, conductor, then = std::move(then), xs...](gateway::self_ptr self) mutable {
     auto call = std::make_shared<pending_call<Result>>(std::move(then));
-    auto limit = wait_limit(c->sys, conductor, c->limits.call);
-    if (!limit.valid()) // infinite: a conductor of this process, no CAF timer
-      c->gw->expire_after(self, c->limits.call, call);
+    // A conductor of this process gets no CAF timer, a deadline instead.
+    bool here = conductor && conductor.node() == c->sys.node();
+    if (here)
+      c->gw->expire_after(self, call);
+    auto limit = here ? caf::infinite : caf::duration{c->limits.call};
     auto failed = [c, call](caf::error& err) {
       if (call->first())
         call->then(outcome<Result>::failure(to_fault(err, c->sys)));

@@ -4,6 +4,7 @@
 #include <deque>
 #include <exception>
 #include <mutex>
+#include <optional>
 
 #include <caf/actor_system.hpp>
 #include <caf/logger.hpp>
@@ -29,10 +30,7 @@ struct gateway::queue {
 
   // Deadlines: touched only on the gateway's actor (and by start_actor
   // before a new actor runs).
-  // In the order set, which is the order they run out (one length).
-  std::deque<std::pair<std::chrono::steady_clock::time_point, std::shared_ptr<gateway::deadline>>>
-    deadlines;
-  bool ticking = false;
+  std::optional<deadline_queue> deadlines;
 
   std::deque<job> take() {
     std::lock_guard<std::mutex> lock(mutex);
@@ -65,24 +63,8 @@ gateway::actor_type::behavior_type gateway_impl(gateway::self_ptr self,
   });
   return {
     [self, q](caf::tick_atom) {
-      auto now = std::chrono::steady_clock::now();
-      std::vector<std::shared_ptr<gateway::deadline>> due;
-      auto& ds = q->deadlines;
-      while (!ds.empty() && (ds.front().second->settled || ds.front().first <= now)) {
-        if (!std::exchange(ds.front().second->settled, true))
-          due.push_back(std::move(ds.front().second));
-        ds.pop_front();
-      }
-      q->ticking = !ds.empty();
-      if (q->ticking)
+      if (q->deadlines->expire_due())
         self->delayed_send(self, tick_interval, caf::tick_atom_v);
-      for (auto& d : due) {
-        try {
-          d->expired();
-        } catch (const std::exception& e) {
-          spdlog::error("gateway: a deadline failed: {}", e.what());
-        }
-      }
     },
     [self, q](run_atom) {
       for (auto& j : q->take()) {
@@ -124,9 +106,9 @@ void start_actor(const std::shared_ptr<gateway::queue>& q) {
       return;
     }
     q->actor = actor;
-    q->ticking = !q->deadlines.empty(); // deadlines set on the one that died
-    if (q->ticking)
-      caf::anon_send(actor, caf::tick_atom_v);
+    // A tick that restarts the deadlines of the one that died (its own tick
+    // died with it); with none waiting it only stops the queue's tick.
+    caf::anon_send(actor, caf::tick_atom_v);
     q->poked = !q->jobs.empty(); // jobs given to the one that died
     if (q->poked)
       poke = actor;
@@ -137,8 +119,11 @@ void start_actor(const std::shared_ptr<gateway::queue>& q) {
 
 } // namespace
 
-gateway::gateway(caf::actor_system& sys) : queue_(std::make_shared<queue>()) {
+gateway::gateway(caf::actor_system& sys, caf::timespan call_limit)
+    : queue_(std::make_shared<queue>()) {
   queue_->sys = &sys;
+  queue_->deadlines.emplace(
+    std::chrono::duration_cast<deadline_queue::clock::duration>(call_limit));
   start_actor(queue_);
 }
 
@@ -160,17 +145,9 @@ gateway::~gateway() {
   caf::logger::set_current_actor_system(nullptr);
 }
 
-void gateway::expire_after(self_ptr self, caf::timespan limit, std::shared_ptr<deadline> d) {
-  auto& ds = queue_->deadlines;
-  while (!ds.empty() && ds.front().second->settled) // answered already: let them go
-    ds.pop_front();
-  auto at = std::chrono::steady_clock::now()
-            + std::chrono::duration_cast<std::chrono::steady_clock::duration>(limit);
-  ds.emplace_back(at, std::move(d));
-  if (!queue_->ticking) {
-    queue_->ticking = true;
+void gateway::expire_after(self_ptr self, std::shared_ptr<deadline> d) {
+  if (queue_->deadlines->add(std::move(d)))
     self->delayed_send(self, tick_interval, caf::tick_atom_v);
-  }
 }
 
 std::size_t gateway::test_queued() const {

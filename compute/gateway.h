@@ -17,6 +17,7 @@
 #include <caf/typed_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/common/deadline_queue.h"
 #include "actors/protocol/type_ids.h"
 
 namespace nimbus::compute {
@@ -30,7 +31,8 @@ public:
   using self_ptr = actor_type::pointer;
   using job = std::function<void(self_ptr self)>;
 
-  explicit gateway(caf::actor_system& sys);
+  /// `call_limit`: how long a call may wait (expire_after).
+  gateway(caf::actor_system& sys, caf::timespan call_limit);
   ~gateway();
   gateway(const gateway&) = delete;
   gateway& operator=(const gateway&) = delete;
@@ -38,20 +40,15 @@ public:
   void run(job j);
 
   /// A wait that may run out: expired() runs on the gateway's actor at its
-  /// deadline unless `settled` was set first (by whoever answered).
-  struct deadline {
-    virtual ~deadline() = default;
-    virtual void expired() = 0;
-    bool settled = false;
-  };
+  /// deadline unless it was settled first (by whoever answered).
+  using deadline = deadline_queue::entry;
   /// From a job or continuation (on the gateway's actor): `d` expires once
-  /// `limit` has passed. One tick a quarter second serves every deadline
-  /// while any is set, so a call to an actor of this process gets a deadline
-  /// without a timer (a clock wake-up) of its own, and costs no allocation
-  /// here. Deadlines run out in the order they were set: give them all one
-  /// length. They outlive an actor that dies: they expire from the next one,
-  /// so a call lost with it is still answered.
-  void expire_after(self_ptr self, caf::timespan limit, std::shared_ptr<deadline> d);
+  /// the call limit has passed. One tick a quarter second serves every
+  /// deadline while any is set, so a call to an actor of this process gets a
+  /// deadline without a timer (a clock wake-up) of its own. Deadlines outlive
+  /// an actor that dies: they expire from the next one, so a call lost with
+  /// it is still answered.
+  void expire_after(self_ptr self, std::shared_ptr<deadline> d);
 
   /// Jobs given and not yet taken by the actor (for tests).
   std::size_t test_queued() const;

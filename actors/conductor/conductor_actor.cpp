@@ -1,5 +1,6 @@
 #include "actors/conductor/conductor_actor.h"
 
+#include <optional>
 #include <unordered_set>
 
 #include <caf/actor_system.hpp>
@@ -8,6 +9,7 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/common/deadline_for.h"
 #include "actors/conductor/host_registry.h"
 #include "actors/conductor/instance_index.h"
 #include "actors/instance/instance_states.h"
@@ -35,6 +37,9 @@ struct conductor_state {
   /// Builds (and burials) taken but not stored yet: asked about meanwhile,
   /// this cell cannot say whether it holds them.
   std::unordered_set<std::string> building;
+  /// scheduler_timeout for its requests to the scheduler, expired on the
+  /// summary tick (no timer per request: one goes with every build).
+  std::optional<deadline_queue> deadlines;
   static inline const char* name = "conductor";
 };
 
@@ -63,6 +68,15 @@ void commit(self_ptr self, storage::write_batch batch, std::function<void(std::e
   self->state.store->write_async(std::move(batch), [handle, token](std::error_code ec) {
     caf::anon_send(handle, committed_atom_v, token, static_cast<std::int32_t>(ec.value()));
   });
+}
+
+// A request to the cell's scheduler under the deadlines; `call` gets its
+// error, or the timeout (the summary tick expires it).
+template <class... Ts>
+auto ask_scheduler(self_ptr self, const std::shared_ptr<bounded_call>& call, Ts&&... xs) {
+  auto& st = self->state;
+  auto limit = deadline_for(self->system(), *st.deadlines, st.scheduler, call, [] {});
+  return self->request(st.scheduler, limit, std::forward<Ts>(xs)...);
 }
 
 caf::error store_error(std::error_code ec) {
@@ -101,8 +115,9 @@ void load(self_ptr self) {
   for (auto& r : records) {
     auto actor = start_instance(self, r);
     if (!r.host.empty())
-      self->request(st.scheduler, caf::infinite, claim_atom_v, r.host, r.uuid, r.flavor_copy, true)
-        .then([](bool) {});
+      ask_scheduler(self, std::make_shared<bounded_call>([](caf::error&) {}), claim_atom_v, r.host,
+                    r.uuid, r.flavor_copy, true)
+        .then([](bool) {}, [](caf::error&) {});
     else if (r.task_state
              != instance::task_state::none) // no host will rejoin for it (cell0): resume it now
       self->send(actor, reconcile_atom_v, host_actor{});
@@ -152,12 +167,17 @@ void reconcile_host(self_ptr self, const std::string& host, const host_actor& ac
 void push_summary(self_ptr self) {
   if (self->state.listeners.empty())
     return;
-  self->request(self->state.scheduler, caf::infinite, usage_atom_v)
-    .then([self](std::vector<host_usage>&, cell_summary& s) {
-      s.cell_uuid = self->state.opts.cell_uuid;
-      for (auto& l : self->state.listeners)
-        caf::anon_send(l, summary_atom_v, s);
-    });
+  auto call = std::make_shared<bounded_call>([](caf::error&) {}); // the next tick sends one
+  ask_scheduler(self, call, usage_atom_v)
+    .then(
+      [self, call](std::vector<host_usage>&, cell_summary& s) {
+        if (!call->settle())
+          return;
+        s.cell_uuid = self->state.opts.cell_uuid;
+        for (auto& l : self->state.listeners)
+          caf::anon_send(l, summary_atom_v, s);
+      },
+      [call](caf::error& err) { call->fail(err); });
 }
 
 void on_report(self_ptr self, const host_report& report) {
@@ -186,10 +206,19 @@ caf::result<std::string> build(self_ptr self, storage::build_request br,
   if (!st.building.insert(br.instance.uuid).second) // asked twice: the first one answers
     return still_building(br.instance.uuid);
   auto rp = self->make_response_promise<std::string>();
-  self->request(st.scheduler, caf::infinite, select_atom_v, spec)
+  auto call =
+    std::make_shared<bounded_call>([self, rp, uuid = br.instance.uuid](caf::error& err) mutable {
+      self->state.building.erase(uuid);
+      rp.deliver(err);
+    });
+  ask_scheduler(self, call, select_atom_v, spec)
     .then(
-      [self, rp, br](placement& p) mutable {
+      [self, rp, br, call](placement& p) mutable {
         auto& st = self->state;
+        if (!call->settle()) { // answered too late: the build failed meanwhile
+          self->send(st.scheduler, release_atom_v, br.instance.uuid);
+          return;
+        }
         std::vector<host_actor> hosts;
         hosts.push_back(st.hosts.actor_of(p.host));
         for (auto& alt : p.alternates)
@@ -221,10 +250,7 @@ caf::result<std::string> build(self_ptr self, storage::build_request br,
           rp.deliver(p.host);
         });
       },
-      [self, rp, uuid = br.instance.uuid](caf::error& err) mutable {
-        self->state.building.erase(uuid);
-        rp.deliver(err);
-      });
+      [call](caf::error& err) { call->fail(err); });
   return rp;
 }
 
@@ -315,13 +341,15 @@ caf::result<caf::ok_atom> forget(self_ptr self, const std::string& uuid) {
 
 caf::result<std::vector<hypervisor_view>> hypervisors(self_ptr self) {
   auto rp = self->make_response_promise<std::vector<hypervisor_view>>();
-  self->request(self->state.scheduler, caf::infinite, usage_atom_v)
+  auto call = std::make_shared<bounded_call>([rp](caf::error& err) mutable { rp.deliver(err); });
+  ask_scheduler(self, call, usage_atom_v)
     .then(
-      [self, rp](std::vector<host_usage>& usage, cell_summary&) mutable {
-        rp.deliver(self->state.hosts.hypervisors(usage, storage::now_us(),
-                                                 self->state.opts.service_down_time));
+      [self, rp, call](std::vector<host_usage>& usage, cell_summary&) mutable {
+        if (call->settle())
+          rp.deliver(self->state.hosts.hypervisors(usage, storage::now_us(),
+                                                   self->state.opts.service_down_time));
       },
-      [rp](caf::error& err) mutable { rp.deliver(err); });
+      [call](caf::error& err) { call->fail(err); });
   return rp;
 }
 
@@ -333,6 +361,7 @@ conductor_impl_actor::behavior_type conductor_impl(self_ptr self,
   st.store = std::move(store);
   st.scheduler = std::move(scheduler);
   st.opts = std::move(opts);
+  st.deadlines.emplace(st.opts.scheduler_timeout);
   load(self);
   self->delayed_send(self, st.opts.summary_interval, heartbeat_atom_v);
   return {
@@ -398,6 +427,7 @@ conductor_impl_actor::behavior_type conductor_impl(self_ptr self,
       push_summary(self);
     },
     [self](heartbeat_atom) {
+      self->state.deadlines->expire_due();
       push_summary(self);
       self->delayed_send(self, self->state.opts.summary_interval, heartbeat_atom_v);
     },

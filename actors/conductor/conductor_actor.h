@@ -19,8 +19,12 @@ struct conductor_options {
   instance::instance_options instance;
   /// A host that has not reported for this long is down (service_down_time).
   std::chrono::seconds service_down_time{60};
-  /// How often the cell pushes its capacity summary to its listeners.
+  /// How often the cell pushes its capacity summary to its listeners (and
+  /// expires its requests to the scheduler that are overdue).
   std::chrono::milliseconds summary_interval{1000};
+  /// How long the cell's scheduler may take to answer (it is in this process:
+  /// only a fault makes it late).
+  std::chrono::seconds scheduler_timeout{60};
 };
 
 /// The conductor loads the cell's instances from `store` (spawning their

@@ -9,6 +9,7 @@
 #include "storage/fault_injecting_store.h"
 #include "storage/keys.h"
 #include "storage/record_io.h"
+#include "tests/support/bounded_wait.h"
 #include "tests/support/temp_dir.h"
 
 using namespace nimbus;
@@ -35,7 +36,7 @@ storage::build_request build_of(const std::string& uuid) {
 std::error_code wait(const std::function<void(storage::done_fn)>& op) {
   std::promise<std::error_code> done;
   op([&](std::error_code ec) { done.set_value(ec); });
-  return done.get_future().get();
+  return test::bounded_get(done.get_future());
 }
 
 } // namespace
@@ -136,7 +137,7 @@ step delete_now(cells::api_cell& api, const std::string& uuid) {
     CHECK_FALSE(ec);
     done.set_value(s);
   });
-  return done.get_future().get();
+  return test::bounded_get(done.get_future());
 }
 
 bool place_now(cells::api_cell& api, const std::string& uuid, const std::string& cell) {
@@ -145,7 +146,7 @@ bool place_now(cells::api_cell& api, const std::string& uuid, const std::string&
     CHECK_FALSE(ec);
     done.set_value(delete_it);
   });
-  return done.get_future().get();
+  return test::bounded_get(done.get_future());
 }
 
 void accept_now(cells::api_cell& api, const std::string& uuid) {
@@ -237,7 +238,7 @@ TEST_CASE("api cell over a slow store: decisions reach the disk in the order the
     CHECK(faults->held() == 2);
     faults->crash_after(1); // the flag lands, the placement does not
     faults->release_writes();
-    CHECK(deleted.get_future().get() == step::flagged);
+    CHECK(test::bounded_get(deleted.get_future()) == step::flagged);
   }
   // On disk: the delete was asked and the server is unplaced; a re-drive
   // will find it in cell-a and delete it there.

@@ -15,6 +15,7 @@
 
 #include "actors/protocol/type_ids.h"
 #include "compute/gateway.h"
+#include "tests/support/bounded_wait.h"
 
 using namespace nimbus;
 
@@ -36,7 +37,7 @@ TEST_CASE("gateway: jobs from many threads run one at a time, in each thread's o
   auto add = sys.spawn(adder, 1);
   std::promise<std::vector<std::int32_t>> answers;
   {
-    compute::gateway gw(sys);
+    compute::gateway gw(sys, std::chrono::seconds(30));
     constexpr int threads = 4, per_thread = 50;
     std::vector<std::vector<std::int32_t>> seen(threads); // touched by jobs only
     std::atomic<int> pending{threads * per_thread};
@@ -56,7 +57,7 @@ TEST_CASE("gateway: jobs from many threads run one at a time, in each thread's o
       });
     for (auto& c : callers)
       c.join();
-    auto got = answers.get_future().get();
+    auto got = test::bounded_get(answers.get_future());
     CHECK(got.size() == threads * per_thread);
     for (int t = 0; t < threads; ++t) {
       REQUIRE(seen[t].size() == per_thread);
@@ -77,13 +78,13 @@ TEST_CASE("gateway: destroying it with jobs queued drops them and ends its actor
   std::atomic<int> ran{0};
   std::promise<void> busy, release;
   auto released = release.get_future().share();
-  auto gw = std::make_unique<compute::gateway>(sys);
+  auto gw = std::make_unique<compute::gateway>(sys, std::chrono::seconds(30));
   gw->run([&](compute::gateway::self_ptr) { // holds the actor while the rest queue up
     ++ran;
     busy.set_value();
-    released.wait();
+    test::bounded_get(released);
   });
-  busy.get_future().wait();
+  test::bounded_get(busy.get_future());
   auto token = std::make_shared<int>(0); // each queued job holds it
   for (int i = 0; i < 1000; ++i)
     gw->run([&ran, token](compute::gateway::self_ptr) { ++ran; });
@@ -101,13 +102,13 @@ TEST_CASE("gateway: a job or a continuation that throws costs only itself") {
   caf::actor_system sys{cfg};
   auto add = sys.spawn(adder, 1);
   {
-    compute::gateway gw(sys);
+    compute::gateway gw(sys, std::chrono::seconds(30));
     gw.run([](compute::gateway::self_ptr) { throw std::runtime_error("job fails"); });
     std::promise<std::int32_t> after_job;
     gw.run([&](compute::gateway::self_ptr self) {
       self->request(add, caf::infinite, 1).then([&](std::int32_t r) { after_job.set_value(r); });
     });
-    CHECK(after_job.get_future().get() == 2);
+    CHECK(test::bounded_get(after_job.get_future()) == 2);
     // A throwing continuation ends CAF's actor: the gateway starts another,
     // and a job given while the old one is dying still runs.
     std::promise<void> thrown;
@@ -117,14 +118,14 @@ TEST_CASE("gateway: a job or a continuation that throws costs only itself") {
         throw std::runtime_error("continuation fails");
       });
     });
-    thrown.get_future().wait();
+    test::bounded_get(thrown.get_future());
     std::promise<std::int32_t> after_continuation;
     gw.run([&](compute::gateway::self_ptr self) {
       self->request(add, caf::infinite, 20).then([&](std::int32_t r) {
         after_continuation.set_value(r);
       });
     });
-    CHECK(after_continuation.get_future().get() == 21);
+    CHECK(test::bounded_get(after_continuation.get_future()) == 21);
   }
   caf::anon_send_exit(add, caf::exit_reason::user_shutdown);
 }
@@ -153,16 +154,19 @@ TEST_CASE(
   caf::actor_system sys{cfg};
   auto mute = sys.spawn(silent, 0); // takes requests, never answers
   {
-    compute::gateway gw(sys);
+    compute::gateway gw(sys, std::chrono::milliseconds(1));
     auto quiet = std::make_shared<counted_deadline>();
     auto lost = std::make_shared<counted_deadline>();
     gw.run([&](compute::gateway::self_ptr self) {
-      gw.expire_after(self, std::chrono::milliseconds(1), quiet);
-      quiet->settled = true; // answered in time
-      gw.expire_after(self, std::chrono::milliseconds(1), lost);
-      self->request(mute, caf::infinite, 1).then([lost](std::int32_t) { lost->settled = true; });
+      gw.expire_after(self, quiet);
+      quiet->settle(); // answered in time
+      gw.expire_after(self, lost);
+      self->request(mute, caf::infinite, 1).then([lost](std::int32_t) { lost->settle(); });
     });
-    lost->first.get_future().wait(); // the call never came back: its deadline answered it
+    // The call never comes back: its deadline answers it (60 s: a bound on
+    // a hang, not a timing check).
+    REQUIRE(lost->first.get_future().wait_for(std::chrono::seconds(60))
+            == std::future_status::ready);
     // Both ran out at the same tick, in the order set: the settled one first.
     CHECK(quiet->fired == 0);
     CHECK(lost->fired == 1);

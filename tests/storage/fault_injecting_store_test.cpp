@@ -4,6 +4,7 @@
 #include <future>
 
 #include "storage/fault_injecting_store.h"
+#include "tests/support/bounded_wait.h"
 
 using namespace nimbus::storage;
 
@@ -42,8 +43,8 @@ TEST_CASE("fault-injecting store: held writes wait, then go in the order they ca
   CHECK(s.held() == 2);
   CHECK_FALSE(stored(s, "k"));
   s.release_writes();
-  first.get_future().wait();
-  second.get_future().wait();
+  nimbus::test::bounded_get(first.get_future());
+  nimbus::test::bounded_get(second.get_future());
   CHECK_FALSE(stored(s, "k")); // the put, then the erase
   CHECK(s.writes_passed() == 2);
 }

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "storage/group_committer.h"
+#include "tests/support/bounded_wait.h"
 
 using namespace nimbus::storage;
 
@@ -44,7 +45,7 @@ TEST_CASE("one commit covers every batch that arrived while the previous one ran
   }
   cv.notify_all();
   for (auto& r : results)
-    CHECK_FALSE(r.get_future().get());
+    CHECK_FALSE(nimbus::test::bounded_get(r.get_future()));
   CHECK(committer.commits() == 2);
   CHECK(commit_sizes == std::vector<std::size_t>{1, 5});
 }
