@@ -1,5 +1,6 @@
 #include "app/deployment.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <caf/actor_registry.hpp>
@@ -135,6 +136,9 @@ struct deployment::impl {
     co.mapping = mapping;
     co.scheduler = opts.scheduler;
     co.conductor.instance.host_timeout = opts.host_timeout;
+    co.conductor.silent_to_lists =
+      std::find(opts.silent_cells.begin(), opts.silent_cells.end(), mapping.name)
+      != opts.silent_cells.end();
     return co;
   }
 

@@ -47,6 +47,9 @@ struct deployment_options {
   std::int32_t actor_threads = 2; // CAF scheduler threads
   std::string scheduler_policy = "sharing";
   std::string control_host; // shown as the control services' host
+  /// Fault injection for tests: cells (by name) whose conductors take server
+  /// lists and never answer them ([debug] silent_cells).
+  std::vector<std::string> silent_cells;
 
   // Distributed roles.
   std::string cell_name;                            // cell role

@@ -9,6 +9,7 @@
 #include "cells/scatter.h"
 #include "compute/context.h"
 #include "compute/gateway.h"
+#include "compute/list_merge.h"
 #include "compute/name_filter.h"
 
 namespace nimbus::compute {
@@ -33,15 +34,6 @@ storage::instance_record down_record(const api_cell& api, const storage::instanc
 }
 
 namespace {
-
-// Nova's list order: created_at descending, then uuid descending. For
-// records and for their sort keys alike.
-template <class A, class B>
-bool list_order(const A& a, const B& b) {
-  if (a.created_us != b.created_us)
-    return a.created_us > b.created_us;
-  return a.uuid > b.uuid;
-}
 
 // Cells that are down or did not answer.
 using silent_cells = std::unordered_set<std::string>;
@@ -118,26 +110,11 @@ void two_phase_page(gateway::self_ptr self, context& ctx, std::vector<conductor_
                     std::vector<std::string> cells, list_query q,
                     std::function<void(std::vector<storage::instance_record>, silent_cells)> then) {
   auto keys_then = [self, &ctx, targets, cells, q, then](gathered<std::vector<list_key>> keys) {
+    auto plan = plan_page(std::move(keys), q.limit);
     silent_cells silent;
-    struct ranked {
-      list_key key;
-      std::size_t cell;
-    };
-    std::vector<ranked> all;
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      if (!keys[i]) {
-        silent.insert(cells[i]);
-        continue;
-      }
-      for (auto& k : *keys[i])
-        all.push_back({std::move(k), i});
-    }
-    auto n = std::min(all.size(), static_cast<std::size_t>(std::max(q.limit, 0)));
-    std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(n), all.end(),
-                      [](const ranked& a, const ranked& b) { return list_order(a.key, b.key); });
-    std::vector<std::vector<std::string>> wanted(targets.size());
-    for (std::size_t i = 0; i < n; ++i)
-      wanted[all[i].cell].push_back(all[i].key.uuid);
+    for (auto i : plan.silent)
+      silent.insert(cells[i]);
+    auto& wanted = plan.wanted;
     std::vector<conductor_actor> asked;
     std::vector<std::vector<std::string>> payloads;
     std::vector<std::string> asked_cells;

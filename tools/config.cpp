@@ -173,6 +173,7 @@ bool load_config(const std::string& path, service_config* out, std::string* erro
   r.str("tls", "passphrase", &d.tls.passphrase);
   r.integer("actors", "threads", &d.actor_threads);
   r.str("actors", "scheduler_policy", &d.scheduler_policy);
+  r.list("debug", "silent_cells", &d.silent_cells);
   if (!r.error().empty()) {
     *error = r.error();
     return false;

@@ -40,6 +40,8 @@ struct conductor_state {
   /// scheduler_timeout for its requests to the scheduler, expired on the
   /// summary tick (no timer per request: one goes with every build).
   std::optional<deadline_queue> deadlines;
+  /// silent_to_lists: the lists taken and never answered.
+  std::vector<std::function<void()>> unanswered;
   static inline const char* name = "conductor";
 };
 
@@ -77,6 +79,14 @@ auto ask_scheduler(self_ptr self, const std::shared_ptr<bounded_call>& call, Ts&
   auto& st = self->state;
   auto limit = deadline_for(self->system(), *st.deadlines, st.scheduler, call, [] {});
   return self->request(st.scheduler, limit, std::forward<Ts>(xs)...);
+}
+
+// A request taken and kept, never answered (silent_to_lists).
+template <class T>
+caf::result<T> never_answer(self_ptr self) {
+  auto rp = self->make_response_promise<T>();
+  self->state.unanswered.emplace_back([rp] {});
+  return rp;
 }
 
 caf::error store_error(std::error_code ec) {
@@ -378,9 +388,20 @@ conductor_impl_actor::behavior_type conductor_impl(self_ptr self,
         return still_building(uuid);
       return make_error(errc::not_found, not_found_message(uuid));
     },
-    [self](list_atom, const list_query& q) { return self->state.index.page(q); },
-    [self](keys_atom, const list_query& q) { return self->state.index.page_keys(q); },
-    [self](list_atom, const std::vector<std::string>& uuids) {
+    [self](list_atom, const list_query& q) -> caf::result<std::vector<storage::instance_record>> {
+      if (self->state.opts.silent_to_lists)
+        return never_answer<std::vector<storage::instance_record>>(self);
+      return self->state.index.page(q);
+    },
+    [self](keys_atom, const list_query& q) -> caf::result<std::vector<list_key>> {
+      if (self->state.opts.silent_to_lists)
+        return never_answer<std::vector<list_key>>(self);
+      return self->state.index.page_keys(q);
+    },
+    [self](list_atom, const std::vector<std::string>& uuids)
+      -> caf::result<std::vector<storage::instance_record>> {
+      if (self->state.opts.silent_to_lists)
+        return never_answer<std::vector<storage::instance_record>>(self);
       std::vector<storage::instance_record> out;
       out.reserve(uuids.size());
       for (auto& u : uuids)

@@ -25,6 +25,9 @@ struct conductor_options {
   /// How long the cell's scheduler may take to answer (it is in this process:
   /// only a fault makes it late).
   std::chrono::seconds scheduler_timeout{60};
+  /// Fault injection for tests ([debug] silent_cells): the conductor takes
+  /// server lists and never answers them, as a stuck cell would.
+  bool silent_to_lists = false;
 };
 
 /// The conductor loads the cell's instances from `store` (spawning their

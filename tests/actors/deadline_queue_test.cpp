@@ -26,15 +26,15 @@ TEST_CASE("deadlines run out in order, once each, and not for calls answered fir
   auto a = std::make_shared<logged>(fired, 1);
   auto b = std::make_shared<logged>(fired, 2);
   auto c = std::make_shared<logged>(fired, 3);
-  CHECK(q.add(a, t0));       // the first one starts the owner's tick
+  CHECK(q.add(a, t0));            // the first one starts the owner's tick
   CHECK_FALSE(q.add(b, t0 + 1s)); // a tick is out already
   CHECK_FALSE(q.add(c, t0 + 2s));
-  CHECK(b->settle()); // answered in time
+  CHECK(b->settle());           // answered in time
   CHECK(q.expire_due(t0 + 9s)); // nothing is due yet; the tick goes on
   CHECK(fired.empty());
   CHECK(q.expire_due(t0 + 11s)); // a is due; b, answered, never fires
   CHECK(fired == std::vector<int>{1});
-  CHECK_FALSE(a->settle()); // a late answer to a finds it settled by its deadline
+  CHECK_FALSE(a->settle());            // a late answer to a finds it settled by its deadline
   CHECK_FALSE(q.expire_due(t0 + 12s)); // c ran out: nothing waits, the tick stops
   CHECK(fired == std::vector<int>{1, 3});
   CHECK(q.size() == 0);

@@ -1,0 +1,166 @@
+// A cell conductor on CAF's deterministic scheduler, with its real scheduler
+// and a host over the fake driver, on a store whose writes complete inline:
+// every run sees one order of events.
+#include <doctest/doctest.h>
+
+#include <variant>
+
+#include "actors/conductor/conductor_actor.h"
+#include "actors/host/host_actor.h"
+#include "actors/protocol/errors.h"
+#include "actors/scheduler/scheduler_actor.h"
+#include "hypervisor/fake_driver.h"
+#include "tests/support/actor_fixture.h"
+#include "tests/support/inline_store.h"
+
+#include <caf/typed_event_based_actor.hpp>
+
+using namespace nimbus;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct cell_fixture : test::actor_fixture {
+  std::shared_ptr<test::inline_store> store = std::make_shared<test::inline_store>();
+  scheduler_actor scheduler;
+  conductor_actor conductor;
+  host_actor host;
+
+  explicit cell_fixture(bool silent_to_lists = false) {
+    scheduler = scheduler::spawn_scheduler(sys, {});
+    conductor::conductor_options opts;
+    opts.cell_uuid = opts.cell_name = "cell-t";
+    opts.silent_to_lists = silent_to_lists;
+    conductor = conductor::spawn_conductor(sys, store, scheduler, opts);
+    host = host::spawn_host(sys, hypervisor::make_fake_driver({"h1"}), {"h1", 1h, false},
+                            caf::actor_cast<host_report_sink>(conductor));
+    run(); // the host's first heartbeat: it joins
+  }
+  ~cell_fixture() {
+    for (auto a : {caf::actor_cast<caf::actor>(host), caf::actor_cast<caf::actor>(conductor),
+                   caf::actor_cast<caf::actor>(scheduler)})
+      self->send_exit(a, caf::exit_reason::user_shutdown);
+    run();
+  }
+
+  static std::pair<storage::build_request, storage::request_spec>
+  boot_of(const std::string& uuid, std::int32_t memory_mb = 512) {
+    storage::build_request br;
+    br.instance.uuid = uuid;
+    br.instance.name = "vm-" + uuid;
+    br.instance.project_id = "p";
+    br.instance.flavor_copy.vcpus = 1;
+    br.instance.flavor_copy.memory_mb = memory_mb;
+    br.instance.flavor_copy.root_gb = 1;
+    br.request_id = "req-" + uuid;
+    storage::request_spec spec;
+    spec.instance_uuid = uuid;
+    spec.flavor_copy = br.instance.flavor_copy;
+    return {br, spec};
+  }
+
+  // What a request answered: a value, or the error's nimbus code.
+  template <class T, class... Ts>
+  std::variant<T, errc> ask(Ts... xs) {
+    self->send(conductor, xs...);
+    run();
+    std::variant<T, errc> out = errc::internal;
+    receive_now([&](T& v) { out = std::move(v); }, [&](caf::error& e) { out = code_of(e); });
+    return out;
+  }
+};
+
+template <class T>
+const T& value(const std::variant<T, errc>& v) {
+  REQUIRE(std::holds_alternative<T>(v));
+  return std::get<T>(v);
+}
+
+} // namespace
+
+TEST_CASE_FIXTURE(cell_fixture, "conductor: a build is placed, stored and running; asked again, it "
+                                "answers the same host and keeps one copy") {
+  auto [br, spec] = boot_of("u1");
+  CHECK(value(ask<std::string>(build_atom_v, br, spec)) == "h1");
+  auto r = value(ask<storage::instance_record>(caf::get_atom_v, std::string("u1")));
+  CHECK(r.vm_state == storage::vm_state::active);
+  CHECK(r.host == "h1");
+  CHECK_FALSE(r.instance_name.empty());
+  CHECK(value(ask<std::string>(build_atom_v, br, spec)) == "h1"); // re-driven
+  CHECK(value(ask<std::vector<storage::instance_record>>(list_atom_v, list_query{})).size() == 1);
+  auto keys = value(ask<std::vector<list_key>>(keys_atom_v, list_query{}));
+  REQUIRE(keys.size() == 1);
+  CHECK(keys[0].uuid == "u1");
+  auto actions =
+    value(ask<std::vector<storage::instance_action>>(actions_atom_v, std::string("u1")));
+  REQUIRE(actions.size() == 1);
+  CHECK(actions[0].action == storage::server_action::create);
+}
+
+TEST_CASE_FIXTURE(cell_fixture, "conductor: a server no host fits is a NoValidHost, and not kept") {
+  auto [br, spec] = boot_of("big", 1 << 30);
+  CHECK(std::get<errc>(ask<std::string>(build_atom_v, br, spec)) == errc::no_valid_host);
+  CHECK(std::get<errc>(ask<storage::instance_record>(caf::get_atom_v, std::string("big")))
+        == errc::not_found);
+}
+
+TEST_CASE_FIXTURE(cell_fixture, "conductor: a buried server is in ERROR with its fault, once") {
+  auto [br, spec] = boot_of("u2");
+  storage::instance_fault fault{500, "No valid host was found. ", "details", 7};
+  CHECK(std::holds_alternative<caf::ok_atom>(ask<caf::ok_atom>(bury_atom_v, br, fault)));
+  CHECK(std::holds_alternative<caf::ok_atom>(ask<caf::ok_atom>(bury_atom_v, br, fault)));
+  auto r = value(ask<storage::instance_record>(caf::get_atom_v, std::string("u2")));
+  CHECK(r.vm_state == storage::vm_state::error);
+  CHECK(r.fault.message == fault.message);
+  CHECK(r.host.empty());
+  CHECK(value(ask<std::vector<storage::instance_record>>(list_atom_v, list_query{})).size() == 1);
+}
+
+TEST_CASE_FIXTURE(cell_fixture, "conductor: an action on a server it does not hold is not found") {
+  action_request stop{"nope", storage::server_action::stop, false, "req", "u", "p"};
+  CHECK(std::get<errc>(ask<caf::ok_atom>(action_atom_v, stop)) == errc::not_found);
+}
+
+TEST_CASE_FIXTURE(cell_fixture, "conductor: a delete removes the server and tells its listeners") {
+  auto [br, spec] = boot_of("u3");
+  REQUIRE(value(ask<std::string>(build_atom_v, br, spec)) == "h1");
+  // A listener as the API cell's super conductor is one.
+  auto deleted = std::make_shared<std::vector<std::string>>();
+  auto listener = sys.spawn(
+    [](cell_listener::pointer, std::shared_ptr<std::vector<std::string>> log)
+      -> cell_listener::behavior_type {
+      return {[](summary_atom, const cell_summary&) {},
+              [log](deleted_atom, const std::string& uuid) { log->push_back(uuid); }};
+    },
+    deleted);
+  self->send(conductor, subscribe_atom_v, listener, std::string("cell-t"));
+  run();
+  action_request del{"u3", storage::server_action::delete_server, false, "req-d", "u", "p"};
+  CHECK(std::holds_alternative<caf::ok_atom>(ask<caf::ok_atom>(action_atom_v, del)));
+  CHECK(std::get<errc>(ask<storage::instance_record>(caf::get_atom_v, std::string("u3")))
+        == errc::not_found);
+  CHECK(value(ask<std::vector<storage::instance_record>>(list_atom_v, list_query{})).empty());
+  CHECK(*deleted == std::vector<std::string>{"u3"});
+  self->send_exit(listener, caf::exit_reason::user_shutdown);
+  run();
+}
+
+namespace {
+struct silent_cell_fixture : cell_fixture {
+  silent_cell_fixture() : cell_fixture(true) {}
+};
+} // namespace
+
+TEST_CASE_FIXTURE(silent_cell_fixture, "conductor: silent to lists, it answers everything else") {
+  auto [br, spec] = boot_of("u4");
+  CHECK(value(ask<std::string>(build_atom_v, br, spec)) == "h1");
+  self->send(conductor, list_atom_v, list_query{});
+  self->send(conductor, keys_atom_v, list_query{});
+  run();
+  bool answered = false;
+  self->receive([&](std::vector<storage::instance_record>&) { answered = true; },
+                [&](std::vector<list_key>&) { answered = true; },
+                caf::after(std::chrono::seconds(0)) >> [] {});
+  CHECK_FALSE(answered);
+  CHECK(value(ask<storage::instance_record>(caf::get_atom_v, std::string("u4"))).uuid == "u4");
+}
