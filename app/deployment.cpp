@@ -121,7 +121,7 @@ struct deployment::impl {
       // Writes still queued to the API store answer into the gateway (a
       // create's 202): let them land before the gateway goes.
       if (api)
-        api->store().write({});
+        api->flush();
       compute.reset();
       ctx.reset();
       cells.clear();

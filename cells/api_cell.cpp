@@ -220,6 +220,25 @@ std::error_code api_cell::put(const storage::cell_mapping& c) {
 std::error_code api_cell::put(const storage::host_mapping& h) {
   return put_one(*store_, key_space::host_mappings, keys::host(h.host), h);
 }
+std::error_code api_cell::unmap_host(const std::string& host) {
+  storage::write_batch b;
+  b.erase(key_space::host_mappings, keys::host(host));
+  return store_->write(std::move(b));
+}
+
+std::error_code api_cell::flush() { return store_->write({}); }
+
+bool api_cell::initialized() const {
+  std::string marker;
+  return !store_->get(key_space::meta, keys::initialized, &marker);
+}
+
+std::error_code api_cell::mark_initialized() {
+  storage::write_batch b;
+  b.put(key_space::meta, std::string{keys::initialized}, "1");
+  return store_->write(std::move(b));
+}
+
 std::error_code api_cell::put(const storage::flavor& f) {
   auto ec = put_one(*store_, key_space::flavors, keys::flavor(f.id), f);
   if (!ec) {

@@ -6,8 +6,9 @@
 //
 // Every request about one server starts with its instance mapping, and every
 // boot with a flavor and an image: mappings, flavors and images are served
-// from memory (one or all of them), kept in step by the writes below. Whoever writes them to
-// store() directly (nimbus-manage) calls reload() after.
+// from memory (one or all of them), kept in step by the writes below. Every
+// write to the API store goes through this class (nimbus-manage too: through
+// the running API, or through an api_cell of its own when none runs).
 #include <functional>
 #include <map>
 #include <memory>
@@ -29,11 +30,13 @@ public:
   /// scan of their key space walks every placed (deleted) one too.
   explicit api_cell(std::shared_ptr<storage::store> store);
 
-  storage::store& store() { return *store_; }
-  /// Reads the remembered records (build requests, mappings, flavors,
-  /// images) from the store again. Only while nothing else writes them (at
-  /// start, in tests): decisions queued to the store would be lost.
-  void reload();
+  /// Blocks until every write queued before it is durable.
+  std::error_code flush();
+
+  /// Whether the set-up's defaults were stored (cells/cell_setup.h), and
+  /// the mark that they were.
+  bool initialized() const;
+  std::error_code mark_initialized();
 
   /// Writes `batch` with instance mappings put and erased, keeping memory in
   /// step, as one durable write in line with the decisions below (for
@@ -103,11 +106,16 @@ public:
 
   std::error_code put(const storage::cell_mapping& c);
   std::error_code put(const storage::host_mapping& h);
+  std::error_code unmap_host(const std::string& host);
   std::error_code put(const storage::flavor& f);
   std::error_code put(const storage::image& i);
   std::error_code erase_flavor(const std::string& id);
 
 private:
+  /// Reads the remembered records (build requests, mappings, flavors,
+  /// images) from the store: at start, before anything else writes them.
+  void reload();
+
   std::shared_ptr<storage::store> store_;
   mutable std::mutex mutex_;                                             // guards what follows
   std::map<std::string, storage::build_request> pending_;                // uuid -> build request

@@ -1,5 +1,6 @@
 #include "cells/cell_setup.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "cells/cell_mapping.h"
@@ -50,39 +51,44 @@ storage::image default_image() {
   return img;
 }
 
-std::error_code simple_cell_setup(api_cell& api, const setup_plan& plan) {
-  std::string marker;
-  if (!api.store().get(storage::key_space::meta, storage::keys::initialized, &marker))
-    return {};
-  if (auto ec = api.put(storage::cell_mapping{cell0_uuid, cell0_name, "none:///",
-                                              connection_for(plan, cell0_name), false}))
-    return ec;
-  std::int32_t host_index = 1;
-  for (std::int32_t i = 1; i <= plan.cells; ++i) {
-    auto name = "cell" + std::to_string(i);
-    storage::cell_mapping c{storage::random_uuid(), name, "local:///", connection_for(plan, name),
-                            false};
-    if (auto ec = api.put(c))
+std::error_code simple_cell_setup(api_cell& api, const setup_plan& plan, bool* made_cells) {
+  if (made_cells)
+    *made_cells = false;
+  if (!api.cell_mapping(cell0_uuid))
+    if (auto ec = api.put(storage::cell_mapping{cell0_uuid, cell0_name, "none:///",
+                                                connection_for(plan, cell0_name), false}))
       return ec;
-    for (std::int32_t h = 0; h < plan.hosts_per_cell; ++h)
-      if (auto ec = api.put(storage::host_mapping{host_name(host_index++), c.uuid}))
+  auto mappings = api.cell_mappings();
+  bool has_cells =
+    std::any_of(mappings.begin(), mappings.end(), [](auto& m) { return m.uuid != cell0_uuid; });
+  // As Nova's: cells only where there are none (a restart finds them).
+  if (!has_cells) {
+    std::int32_t host_index = 1;
+    for (std::int32_t i = 1; i <= plan.cells; ++i) {
+      auto name = "cell" + std::to_string(i);
+      storage::cell_mapping c{storage::random_uuid(), name, plan.transport_url,
+                              connection_for(plan, name), false};
+      if (auto ec = api.put(c))
         return ec;
+      if (made_cells)
+        *made_cells = true;
+      for (std::int32_t h = 0; h < plan.hosts_per_cell; ++h)
+        if (auto ec = api.put(storage::host_mapping{host_name(host_index++), c.uuid}))
+          return ec;
+    }
   }
   return seed_defaults(api);
 }
 
 std::error_code seed_defaults(api_cell& api) {
-  std::string marker;
-  if (!api.store().get(storage::key_space::meta, storage::keys::initialized, &marker))
+  if (api.initialized())
     return {};
   for (auto& f : default_flavors())
     if (auto ec = api.put(f))
       return ec;
   if (auto ec = api.put(default_image()))
     return ec;
-  storage::write_batch done;
-  done.put(storage::key_space::meta, std::string{storage::keys::initialized}, "1");
-  return api.store().write(std::move(done));
+  return api.mark_initialized();
 }
 
 } // namespace nimbus::cells

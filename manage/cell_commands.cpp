@@ -284,9 +284,7 @@ int delete_host(context& c) {
         }
     }
   }
-  storage::write_batch b;
-  b.erase(key_space::host_mappings, storage::keys::host(host));
-  return c.api.store().write(std::move(b)) ? 1 : 0;
+  return c.api.unmap_host(host) ? 1 : 0;
 }
 
 int discover_hosts(context& c) {
@@ -398,27 +396,21 @@ int verify_instance(context& c) {
 }
 
 int simple_cell_setup(context& c) {
-  if (auto rc = map_cell0(c); rc != 0)
-    return rc;
-  bool has_cells = false;
-  for (auto& m : c.api.cell_mappings())
-    has_cells = has_cells || m.uuid != cell0_uuid;
-  if (!has_cells) {
-    auto transport = opt(c.o, "transport-url");
-    if (transport.empty()) {
-      c.err << "Must specify --transport-url.\n";
-      return 1;
-    }
-    auto db = "rocksdb://"
-              + std::filesystem::absolute(std::filesystem::path(c.data_dir) / "cells" / "cell1")
-                  .lexically_normal()
-                  .string();
-    storage::cell_mapping m{storage::random_uuid(), "cell1", transport, db, false};
-    if (c.api.put(m))
-      return 1;
+  if (c.api.cell_mapping(cell0_uuid))
+    c.out << "Cell0 is already setup\n";
+  auto mappings = c.api.cell_mappings();
+  bool has_cells =
+    std::any_of(mappings.begin(), mappings.end(), [](auto& m) { return m.uuid != cell0_uuid; });
+  auto transport = opt(c.o, "transport-url");
+  if (!has_cells && transport.empty()) {
+    c.err << "Must specify --transport-url.\n";
+    return 1;
   }
-  if (auto ec = seed_defaults(c.api)) {
-    c.err << "Cannot store the default flavors and image: " << ec.message() << "\n";
+  // The set-up a deployment's first start does, with one cell behind
+  // `transport` and its hosts found rather than simulated.
+  cells::setup_plan plan{c.data_dir, 1, 0, false, transport};
+  if (auto ec = cells::simple_cell_setup(c.api, plan)) {
+    c.err << "Cannot set up the cells: " << ec.message() << "\n";
     return 1;
   }
   options discover; // map whatever hosts the cells report already

@@ -127,8 +127,8 @@ TEST_CASE_FIXTURE(cell_fixture, "conductor: a delete removes the server and tell
   // A listener as the API cell's super conductor is one.
   auto deleted = std::make_shared<std::vector<std::string>>();
   auto listener = sys.spawn(
-    [](cell_listener::pointer, std::shared_ptr<std::vector<std::string>> log)
-      -> cell_listener::behavior_type {
+    [](cell_listener::pointer,
+       std::shared_ptr<std::vector<std::string>> log) -> cell_listener::behavior_type {
       return {[](summary_atom, const cell_summary&) {},
               [log](deleted_atom, const std::string& uuid) { log->push_back(uuid); }};
     },

@@ -61,9 +61,9 @@ struct topology_fixture : test::actor_fixture {
     c.conductor =
       conductor::spawn_conductor(sys, std::make_shared<test::inline_store>(), c.scheduler, opts);
     if (with_host)
-      c.host = host::spawn_host(sys, hypervisor::make_fake_driver({"h-" + name}),
-                                {"h-" + name, 1h, false},
-                                caf::actor_cast<host_report_sink>(c.conductor));
+      c.host =
+        host::spawn_host(sys, hypervisor::make_fake_driver({"h-" + name}), {"h-" + name, 1h, false},
+                         caf::actor_cast<host_report_sink>(c.conductor));
     directory->add({c.mapping, c.conductor});
     cells.push_back(c);
   }
@@ -98,8 +98,9 @@ struct topology_fixture : test::actor_fixture {
 
 } // namespace
 
-TEST_CASE_FIXTURE(topology_fixture,
-                  "super conductor: a build goes past a cell that cannot place it to one that can") {
+TEST_CASE_FIXTURE(
+  topology_fixture,
+  "super conductor: a build goes past a cell that cannot place it to one that can") {
   accept("u1", 512);
   auto m = api->instance_mapping("u1");
   REQUIRE(m);
