@@ -22,6 +22,8 @@ public:
       return "invalid storage argument";
     case errc::closed:
       return "store closed";
+    case errc::timed_out:
+      return "storage write timed out";
     }
     return "unknown storage error";
   }

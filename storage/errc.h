@@ -11,7 +11,8 @@ enum class errc {
   io_error,    // the engine could not read or write its files
   corruption,  // a record could not be decoded, or the files are damaged
   invalid_argument,
-  closed, // the store is shutting down and takes no more writes
+  closed,    // the store is shutting down and takes no more writes
+  timed_out, // its owner stopped waiting for a write (which may still land)
 };
 
 const std::error_category& error_category() noexcept;

@@ -40,6 +40,9 @@ struct conductor_state {
   /// scheduler_timeout for its requests to the scheduler, expired on the
   /// summary tick (no timer per request: one goes with every build).
   std::optional<deadline_queue> deadlines;
+  /// instance.store_timeout for the instances' saves and forgets, expired on
+  /// the summary tick as well.
+  std::optional<deadline_queue> save_deadlines;
   /// silent_to_lists: the lists taken and never answered.
   std::vector<std::function<void()>> unanswered;
   static inline const char* name = "conductor";
@@ -69,6 +72,25 @@ void commit(self_ptr self, storage::write_batch batch, std::function<void(std::e
   auto handle = caf::actor_cast<conductor_impl_actor>(self);
   self->state.store->write_async(std::move(batch), [handle, token](std::error_code ec) {
     caf::anon_send(handle, committed_atom_v, token, static_cast<std::int32_t>(ec.value()));
+  });
+}
+
+// commit() for what the instances ask of their keeper: `then` runs once, with
+// the commit's result, or with errc::timed_out once instance.store_timeout has
+// passed (the write may still land: an instance's next save overwrites it).
+// So an instance's request to its keeper needs no timer of its own.
+void commit_within(self_ptr self, storage::write_batch batch,
+                   std::function<void(std::error_code)> then) {
+  struct waiting final : deadline_queue::entry {
+    explicit waiting(std::function<void(std::error_code)> f) : then(std::move(f)) {}
+    void expired() override { then(storage::errc::timed_out); }
+    std::function<void(std::error_code)> then;
+  };
+  auto w = std::make_shared<waiting>(std::move(then));
+  self->state.save_deadlines->add(w);
+  commit(self, std::move(batch), [w](std::error_code ec) {
+    if (w->settle())
+      w->then(ec);
   });
 }
 
@@ -316,7 +338,7 @@ caf::result<caf::ok_atom> save(self_ptr self, const storage::instance_record& r,
     storage::stage(batch, key_space::instance_actions,
                    storage::keys::action(a.instance_uuid, a.start_us, a.request_id), a);
   auto rp = self->make_response_promise<caf::ok_atom>();
-  commit(self, std::move(batch), [rp](std::error_code ec) mutable {
+  commit_within(self, std::move(batch), [rp](std::error_code ec) mutable {
     if (ec)
       rp.deliver(store_error(ec));
     else
@@ -337,7 +359,7 @@ caf::result<caf::ok_atom> forget(self_ptr self, const std::string& uuid) {
                    return true;
                  });
   auto rp = self->make_response_promise<caf::ok_atom>();
-  commit(self, std::move(batch), [self, rp, uuid](std::error_code ec) mutable {
+  commit_within(self, std::move(batch), [self, rp, uuid](std::error_code ec) mutable {
     if (ec) {
       rp.deliver(store_error(ec));
       return;
@@ -372,6 +394,7 @@ conductor_impl_actor::behavior_type conductor_impl(self_ptr self,
   st.scheduler = std::move(scheduler);
   st.opts = std::move(opts);
   st.deadlines.emplace(st.opts.scheduler_timeout);
+  st.save_deadlines.emplace(st.opts.instance.store_timeout);
   load(self);
   self->delayed_send(self, st.opts.summary_interval, heartbeat_atom_v);
   return {
@@ -449,6 +472,7 @@ conductor_impl_actor::behavior_type conductor_impl(self_ptr self,
     },
     [self](heartbeat_atom) {
       self->state.deadlines->expire_due();
+      self->state.save_deadlines->expire_due();
       push_summary(self);
       self->delayed_send(self, self->state.opts.summary_interval, heartbeat_atom_v);
     },

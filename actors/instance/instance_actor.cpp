@@ -76,7 +76,8 @@ void finish_event(self_ptr self, bool ok, const std::string& traceback = {}) {
 }
 
 // Saves the record and the current action through the cell; `then` runs once
-// they are durable, or with the error (store_timeout bounds the wait).
+// they are durable, or with the error (the keeper answers within
+// store_timeout: instance_keeper's contract).
 template <class Then>
 void persist(self_ptr self, Then then) {
   auto& st = self->state;
@@ -84,7 +85,7 @@ void persist(self_ptr self, Then then) {
   std::vector<storage::instance_action> actions;
   if (!st.current.request_id.empty())
     actions.push_back(st.current);
-  self->request(st.keeper, st.opts.store_timeout, save_atom_v, st.record, std::move(actions))
+  self->request(st.keeper, caf::infinite, save_atom_v, st.record, std::move(actions))
     .then([then](caf::ok_atom) mutable { then(caf::error{}); },
           [then](caf::error& err) mutable { then(std::move(err)); });
 }
@@ -102,7 +103,7 @@ void persist(self_ptr self) {
 void finish_delete(self_ptr self) {
   auto& st = self->state;
   self->send(st.scheduler, release_atom_v, st.record.uuid);
-  self->request(st.keeper, st.opts.store_timeout, forget_atom_v, st.record.uuid)
+  self->request(st.keeper, caf::infinite, forget_atom_v, st.record.uuid)
     .then([self](caf::ok_atom) { self->quit(); },
           [self](caf::error& err) {
             spdlog::error("instance {}: cannot forget: {}", self->state.record.uuid,

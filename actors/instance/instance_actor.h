@@ -32,7 +32,9 @@ namespace nimbus::instance {
 struct instance_options {
   /// How long a host may take for one operation before it counts as failed.
   std::chrono::seconds host_timeout{300};
-  /// How long the cell may take to make a record durable.
+  /// How long the cell may take to make a record durable: the keeper answers
+  /// a save with an error after this (the cell's conductor reads it), and
+  /// the instance's claims on alternate hosts wait this long.
   std::chrono::seconds store_timeout{60};
 };
 

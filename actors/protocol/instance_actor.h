@@ -31,7 +31,10 @@ using instance_actor = caf::typed_actor<
   caf::reacts_to<reconcile_atom, host_actor>>;
 
 /// What an instance asks of its cell: keep its records, and forget it once
-/// deleted. Both reply once the change is durable.
+/// deleted. Both reply once the change is durable, or with an error once the
+/// cell's store_timeout has passed (the write may still land). The keeper is
+/// in the instance's process and bounds the wait itself, so an instance asks
+/// without a timer of its own.
 using instance_keeper =
   caf::typed_actor<caf::replies_to<save_atom, storage::instance_record,
                                    std::vector<storage::instance_action>>::with<caf::ok_atom>,

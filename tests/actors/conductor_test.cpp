@@ -10,6 +10,8 @@
 #include "actors/protocol/errors.h"
 #include "actors/scheduler/scheduler_actor.h"
 #include "hypervisor/fake_driver.h"
+#include "storage/errc.h"
+#include "storage/fault_injecting_store.h"
 #include "tests/support/actor_fixture.h"
 #include "tests/support/inline_store.h"
 
@@ -26,12 +28,15 @@ struct cell_fixture : test::actor_fixture {
   conductor_actor conductor;
   host_actor host;
 
-  explicit cell_fixture(bool silent_to_lists = false) {
+  explicit cell_fixture(bool silent_to_lists = false,
+                        std::shared_ptr<storage::store> cell_store = nullptr,
+                        std::chrono::seconds store_timeout = std::chrono::seconds(60)) {
     scheduler = scheduler::spawn_scheduler(sys, {});
     conductor::conductor_options opts;
     opts.cell_uuid = opts.cell_name = "cell-t";
     opts.silent_to_lists = silent_to_lists;
-    conductor = conductor::spawn_conductor(sys, store, scheduler, opts);
+    opts.instance.store_timeout = store_timeout;
+    conductor = conductor::spawn_conductor(sys, cell_store ? cell_store : store, scheduler, opts);
     host = host::spawn_host(sys, hypervisor::make_fake_driver({"h1"}), {"h1", 1h, false},
                             caf::actor_cast<host_report_sink>(conductor));
     run(); // the host's first heartbeat: it joins
@@ -163,4 +168,44 @@ TEST_CASE_FIXTURE(silent_cell_fixture, "conductor: silent to lists, it answers e
                 caf::after(std::chrono::seconds(0)) >> [] {});
   CHECK_FALSE(answered);
   CHECK(value(ask<storage::instance_record>(caf::get_atom_v, std::string("u4"))).uuid == "u4");
+}
+
+namespace {
+// A cell whose store takes writes and never finishes them (a dead disk), and
+// whose instances wait for their saves at most one summary tick.
+struct stalled_store_fixture : cell_fixture {
+  static std::shared_ptr<storage::fault_injecting_store> stalled() {
+    auto s =
+      std::make_shared<storage::fault_injecting_store>(std::make_shared<test::inline_store>());
+    return s;
+  }
+  std::shared_ptr<storage::fault_injecting_store> faulty;
+  explicit stalled_store_fixture(std::shared_ptr<storage::fault_injecting_store> s = stalled())
+      : cell_fixture(false, s, std::chrono::seconds(0)), faulty(std::move(s)) {}
+};
+} // namespace
+
+TEST_CASE_FIXTURE(stalled_store_fixture,
+                  "conductor: a save its store never finishes is answered by store_timeout") {
+  faulty->hold_writes();
+  storage::instance_record r;
+  r.uuid = "u5";
+  self->send(conductor, save_atom_v, r, std::vector<storage::instance_action>{});
+  run();
+  CHECK(faulty->held() == 1);
+  bool answered = false;
+  self->receive([&](caf::ok_atom) { answered = true; }, [&](caf::error&) { answered = true; },
+                caf::after(std::chrono::seconds(0)) >> [] {});
+  CHECK_FALSE(answered);                // the write is out
+  CHECK(sched.trigger_timeouts() >= 1); // the summary tick: the save is overdue
+  run();
+  std::string message;
+  receive_now([](caf::ok_atom) { FAIL("saved without a durable write"); },
+              [&](caf::error& err) { message = message_of(err); });
+  CHECK(message == "cell store: storage write timed out");
+  faulty->release_writes(); // lands late: nobody is answered twice
+  run();
+  self->receive([](caf::ok_atom) { FAIL("answered twice"); },
+                [](caf::error&) { FAIL("answered twice"); },
+                caf::after(std::chrono::seconds(0)) >> [] {});
 }

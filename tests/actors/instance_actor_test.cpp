@@ -25,21 +25,16 @@ struct cell_log {
   std::vector<std::string> forgotten;
   std::vector<std::string> released;
   std::vector<std::string> claims;
-  enum class saves { succeed, fail, never_answer } save_mode = saves::succeed;
-  std::vector<caf::typed_response_promise<caf::ok_atom>> unanswered;
+  enum class saves { succeed, fail } save_mode = saves::succeed;
 };
 
-instance_keeper::behavior_type keeper_impl(instance_keeper::pointer self,
+instance_keeper::behavior_type keeper_impl(instance_keeper::pointer,
                                            std::shared_ptr<cell_log> log) {
   return {
-    [self, log](save_atom, const storage::instance_record& r,
-                const std::vector<storage::instance_action>& actions) -> caf::result<caf::ok_atom> {
+    [log](save_atom, const storage::instance_record& r,
+          const std::vector<storage::instance_action>& actions) -> caf::result<caf::ok_atom> {
       if (log->save_mode == cell_log::saves::fail)
         return make_error(errc::internal, "disk full");
-      if (log->save_mode == cell_log::saves::never_answer) {
-        log->unanswered.push_back(self->make_response_promise<caf::ok_atom>());
-        return log->unanswered.back();
-      }
       log->saves.push_back(r);
       log->actions.insert(log->actions.end(), actions.begin(), actions.end());
       return caf::ok_atom_v;
@@ -340,23 +335,6 @@ TEST_CASE_FIXTURE(held_fixture,
   log->save_mode = cell_log::saves::succeed;
   CHECK(ask(storage::server_action::stop) == ""); // at rest again: the next one runs
   CHECK(calls->power_offs.size() == 1);
-}
-
-TEST_CASE_FIXTURE(held_fixture, "a save the cell never answers fails after store_timeout") {
-  log->save_mode = cell_log::saves::never_answer;
-  self->send(inst, action_atom_v,
-             action_request{record.uuid, storage::server_action::stop, false, "req", "u", "p"},
-             held);
-  run();
-  CHECK(log->unanswered.size() == 1);
-  CHECK(sched.trigger_timeouts() >= 1); // store_timeout elapses
-  run();
-  caf::error outcome;
-  receive_now([](caf::ok_atom) { FAIL("accepted without a durable save"); },
-              [&](caf::error& err) { outcome = std::move(err); });
-  CHECK(outcome == caf::sec::request_timeout);
-  CHECK(calls->power_offs.empty());
-  CHECK(current().task_state == storage::task_state::none);
 }
 
 namespace {
