@@ -19,6 +19,12 @@ using behavior = instance_actor::behavior_type;
 
 enum class phase { at_rest, spawning, acting, deleting };
 
+// A host a boot may try: its name and its actor.
+struct boot_host {
+  std::string name;
+  host_actor actor;
+};
+
 struct instance_state {
   storage::instance_record record;
   instance_keeper keeper;
@@ -26,9 +32,8 @@ struct instance_state {
   instance_options opts;
   storage::instance_action current; // the action in progress (request_id empty: none)
   phase now = phase::at_rest;
-  // spawning: the chosen host, then the alternates, and their actors.
-  std::vector<std::string> boot_names;
-  std::vector<host_actor> boot_hosts;
+  // spawning: the chosen host, then the alternates, and which is tried.
+  std::vector<boot_host> boot_hosts;
   std::size_t boot_attempt = 0;
   // A delete accepted while a host call is out: runs on its host when the
   // call returns.
@@ -171,9 +176,9 @@ void try_spawn(self_ptr self);
 void try_next_host(self_ptr self, const std::string& last_error) {
   auto& st = self->state;
   self->send(st.scheduler, release_atom_v, st.record.uuid);
-  if (++st.boot_attempt >= st.boot_names.size())
+  if (++st.boot_attempt >= st.boot_hosts.size())
     return fail_build(self, last_error);
-  auto host = st.boot_names[st.boot_attempt];
+  auto host = st.boot_hosts[st.boot_attempt].name;
   self
     ->request(st.scheduler, st.opts.store_timeout, claim_atom_v, host, st.record.uuid,
               st.record.flavor_copy, false)
@@ -196,7 +201,7 @@ void try_next_host(self_ptr self, const std::string& last_error) {
 void try_spawn(self_ptr self) {
   auto& st = self->state;
   self
-    ->request(st.boot_hosts[st.boot_attempt], st.opts.host_timeout, spawn_dom_atom_v,
+    ->request(st.boot_hosts[st.boot_attempt].actor, st.opts.host_timeout, spawn_dom_atom_v,
               spec_of(st.record))
     .then(
       [self](hypervisor::power_state power) {
@@ -225,10 +230,13 @@ void start_boot(self_ptr self, const placement& p, std::vector<host_actor> hosts
   // The cell stored the record (placed, spawning) with `create` before
   // spawning this actor: nothing to save before the host call.
   auto& st = self->state;
-  st.boot_names = {p.host};
-  st.boot_names.insert(st.boot_names.end(), p.alternates.begin(), p.alternates.end());
-  st.boot_hosts = std::move(hosts);
+  // `hosts` are the actors of p.host and then of p.alternates, in order.
+  st.boot_hosts.clear();
+  for (std::size_t i = 0; i <= p.alternates.size() && i < hosts.size(); ++i)
+    st.boot_hosts.push_back({i == 0 ? p.host : p.alternates[i - 1], std::move(hosts[i])});
   st.boot_attempt = 0;
+  if (st.boot_hosts.empty())
+    return fail_build(self, "no host actor to spawn on");
   st.record.host = st.record.node = p.host;
   st.record.task_state = task_state::spawning;
   st.current = std::move(create);
@@ -358,8 +366,7 @@ void reconcile(self_ptr self, host_actor host) {
   if (r.task_state == task_state::deleting)
     return run_delete(self, host);
   if (r.vm_state == vm_state::building && !r.host.empty() && host) {
-    self->state.boot_names = {r.host};
-    self->state.boot_hosts = {host};
+    self->state.boot_hosts = {{r.host, host}};
     self->state.boot_attempt = 0;
     go(self, phase::spawning);
     return try_spawn(self);
