@@ -9,34 +9,24 @@ using nlohmann::json;
 
 namespace {
 
+// One {"rel": ..., "href": ...} of Nova's links.
+void write_link(json_writer& w, const char* rel, const std::string& href) {
+  w.begin_object().key("rel").value(rel).key("href").value(href).end_object();
+}
+
 void write_links(json_writer& w, const std::string& base, const std::string& kind,
                  const std::string& id) {
-  w.begin_array()
-    .begin_object()
-    .key("rel")
-    .value("self")
-    .key("href")
-    .value(base + "/v2.1/" + kind + "/" + id)
-    .end_object()
-    .begin_object()
-    .key("rel")
-    .value("bookmark")
-    .key("href")
-    .value(base + "/" + kind + "/" + id)
-    .end_object()
-    .end_array();
+  w.begin_array();
+  write_link(w, "self", base + "/v2.1/" + kind + "/" + id);
+  write_link(w, "bookmark", base + "/" + kind + "/" + id);
+  w.end_array();
 }
 
 void write_bookmark(json_writer& w, const std::string& base, const std::string& kind,
                     const std::string& id) {
-  w.begin_array()
-    .begin_object()
-    .key("rel")
-    .value("bookmark")
-    .key("href")
-    .value(base + "/" + kind + "/" + id)
-    .end_object()
-    .end_array();
+  w.begin_array();
+  write_link(w, "bookmark", base + "/" + kind + "/" + id);
+  w.end_array();
 }
 
 void write_string_map(json_writer& w, const std::map<std::string, std::string>& m) {

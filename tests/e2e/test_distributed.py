@@ -7,10 +7,9 @@ import signal
 import subprocess
 import tempfile
 import shutil
-import threading
 import unittest
 
-from harness import NIMBUS_BIN, Nimbus, free_port, wait_until
+from harness import NIMBUS_BIN, Nimbus, free_port, lists_while_flavors, wait_until
 
 MANAGE = os.path.join(os.path.dirname(NIMBUS_BIN), "nimbus-manage")
 FAST = {"report_interval": 1, "service_down_time": 3, "log_level": "info"}
@@ -162,25 +161,11 @@ class Distributed(unittest.TestCase):
         try:
             # More lists than the API has HTTP threads (4): each waits for
             # cell2 until list_timeout, none holds a thread meanwhile.
-            finished = []
-            lock = threading.Lock()
-
-            def list_servers():
-                r = self.api.get("/v2.1/servers/detail", version="2.69")
-                with lock:
-                    finished.append(r)
-
-            lists = [threading.Thread(target=list_servers) for _ in range(8)]
-            for t in lists:
-                t.start()
-            flavors = self.api.get("/v2.1/flavors")
-            self.assertEqual(flavors.status, 200)
-            with lock:
-                self.assertEqual(finished, [], "a list ended before the flavors were answered")
-            for t in lists:
-                t.join()
+            flavors, ended_first, finished = lists_while_flavors(self.api, 8)
         finally:
             frozen.thaw()
+        self.assertEqual(flavors, 200)
+        self.assertEqual(ended_first, [], "a list ended before the flavors were answered")
         self.assertEqual(len(finished), 8)
         for r in finished:
             self.assertEqual(r.status, 200)

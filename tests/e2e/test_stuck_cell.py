@@ -4,10 +4,9 @@ costs at most [cells] list_timeout: it is answered by the list timeout, with
 the stuck cell's servers as UNKNOWN (2.69) or left out (before), and holds no
 HTTP thread while it waits."""
 
-import threading
 import unittest
 
-from harness import Nimbus
+from harness import Nimbus, lists_while_flavors
 
 LIST_TIMEOUT = 4
 
@@ -53,26 +52,12 @@ class StuckCell(unittest.TestCase):
             self.assertEqual(status[uuid], "ACTIVE")
 
     def test_waiting_lists_hold_no_http_thread(self):
-        finished = []
-        lock = threading.Lock()
-
-        def list_servers():
-            r = self.nimbus.get("/v2.1/servers/detail", version="2.69")
-            with lock:
-                finished.append(r.status)
-
         # More lists than the API has HTTP threads: each waits for the stuck
         # cell until list_timeout; the flavors come back meanwhile.
-        lists = [threading.Thread(target=list_servers) for _ in range(8)]
-        for t in lists:
-            t.start()
-        flavors = self.nimbus.get("/v2.1/flavors")
-        self.assertEqual(flavors.status, 200)
-        with lock:
-            self.assertEqual(finished, [], "a list ended before the flavors were answered")
-        for t in lists:
-            t.join()
-        self.assertEqual(finished, [200] * 8)
+        flavors, ended_first, finished = lists_while_flavors(self.nimbus, 8)
+        self.assertEqual(flavors, 200)
+        self.assertEqual(ended_first, [], "a list ended before the flavors were answered")
+        self.assertEqual([r.status for r in finished], [200] * 8)
 
 
 if __name__ == "__main__":
