@@ -81,8 +81,10 @@ void fault_injecting_store::write_async(write_batch batch, done_fn done) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     v = next(&ec);
-    if (v == verdict::hold)
+    if (v == verdict::hold) {
       held_.push_back({std::move(batch), std::move(done)});
+      return; // answered on release
+    }
   }
   switch (v) {
   case verdict::pass:
@@ -92,9 +94,9 @@ void fault_injecting_store::write_async(write_batch batch, done_fn done) {
     if (done)
       done(ec);
     break;
-  case verdict::hold:
-  case verdict::drop:
-    break; // answered on release, or never
+  case verdict::hold: // returned above
+  case verdict::drop: // never answered
+    break;
   }
 }
 

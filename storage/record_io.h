@@ -35,7 +35,9 @@ std::vector<Record> read_all(const store& s, key_space space, std::string_view p
 }
 
 template <class Record>
-void stage(write_batch& batch, key_space space, std::string key, const Record& r) {
+void stage(write_batch& batch, key_space space,
+           std::string key, // NOLINT(performance-unnecessary-value-param): moved; false positive
+           const Record& r) {
   batch.put(space, std::move(key), encode(r));
 }
 

@@ -127,9 +127,12 @@ std::error_code decode_record(std::string_view text, T* x) {
 
 } // namespace
 
+// `type` names a type, which cannot be put in parentheses.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define NIMBUS_RECORD_CODEC(type)                                                                  \
   std::string encode(const type& x) { return encode_record(x); }                                   \
   std::error_code decode(std::string_view text, type* x) { return decode_record(text, x); }
+// NOLINTEND(bugprone-macro-parentheses)
 
 NIMBUS_RECORD_CODEC(flavor)
 NIMBUS_RECORD_CODEC(image)
