@@ -247,6 +247,7 @@ int delete_cell(context& c) {
   for (auto& h : hosts)
     b.erase(key_space::host_mappings, storage::keys::host(h.host));
   std::vector<std::string> unmapped;
+  unmapped.reserve(instances.size());
   for (auto& i : instances)
     unmapped.push_back(i.instance_uuid);
   b.erase(key_space::cell_mappings, storage::keys::cell(uuid));
