@@ -66,15 +66,25 @@ public:
     std::vector<std::string> out;
     for (auto& [section, keys] : ini_)
       for (auto& [key, value] : keys)
-        if (!used_.count(section + "." + key))
-          out.push_back("unknown option [" + section + "] " + key + " is ignored");
+        if (!used_.count(dotted(section, key))) {
+          std::string line = "unknown option [";
+          line.append(section).append("] ").append(key).append(" is ignored");
+          out.push_back(std::move(line));
+        }
     return out;
   }
   const std::string& error() const { return error_; }
 
 private:
+  // The name used_ keeps a key under: "section.key".
+  static std::string dotted(const std::string& section, const std::string& key) {
+    std::string name;
+    name.reserve(section.size() + 1 + key.size());
+    name.append(section).append(1, '.').append(key);
+    return name;
+  }
   const std::string* find(const std::string& section, const std::string& key) {
-    used_.insert(section + "." + key);
+    used_.insert(dotted(section, key));
     auto s = ini_.find(section);
     if (s == ini_.end())
       return nullptr;

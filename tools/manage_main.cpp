@@ -82,9 +82,7 @@ int run_through_api(const std::string& api_url, const std::string& command,
   return j.value("rc", 1);
 }
 
-} // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string config_file, data_dir, api_url;
   std::vector<std::string> rest;
@@ -144,4 +142,17 @@ int main(int argc, char** argv) {
   nimbus::cells::api_cell api(std::move(store));
   return nimbus::manage::run_cell_v2(command, opts, api, cfg.deployment.data_dir, std::cout,
                                      std::cerr);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  // An error ends the run with a message, not through std::terminate: an API
+  // answer whose fields have other types, say, makes nlohmann::json throw.
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "nimbus-manage: " << e.what() << "\n";
+    return 1;
+  }
 }

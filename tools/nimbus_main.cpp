@@ -47,7 +47,7 @@ int parse_args(int argc, char** argv, cli* out) {
       std::cout << usage;
       return -1;
     }
-    if (i == 1 && a.rfind("-", 0) != 0) {
+    if (i == 1 && a.rfind('-', 0) != 0) {
       out->role = a;
       continue;
     }
