@@ -8,7 +8,7 @@ namespace nimbus::api {
 
 void router::add(std::string method, const std::string& pattern, handler_fn fn) {
   add_async(std::move(method), pattern,
-            [fn = std::move(fn)](const api_request& req, const params& p, reply_fn reply) {
+            [fn = std::move(fn)](const api_request& req, const params& p, const reply_fn& reply) {
               reply(fn(req, p));
             });
 }

@@ -29,7 +29,7 @@ async_handler_fn on_hypervisor(compute::compute_api& compute, std::string rule, 
                                                     reply_fn reply) {
     if (!req.ctx.is_admin)
       return reply(forbidden_by_policy(rule));
-    compute.hypervisors([v = view_of(req), id = p[0], answer, reply](auto all) {
+    compute.hypervisors([v = view_of(req), id = p[0], answer, reply = std::move(reply)](auto all) {
       auto h = find_hypervisor(all.value, v, id);
       if (!h)
         return reply(not_found("Hypervisor with ID " + id + " could not be found."));
@@ -46,7 +46,7 @@ void add_hypervisor_routes(router& r, compute::compute_api& compute) {
       if (!req.ctx.is_admin)
         return reply(forbidden_by_policy(std::string("os_compute_api:os-hypervisors:")
                                          + (detail ? "detail" : "list")));
-      compute.hypervisors([v = view_of(req), detail, reply](auto all) {
+      compute.hypervisors([v = view_of(req), detail, reply = std::move(reply)](auto all) {
         json out = json::array();
         for (auto& h : all.value)
           out.push_back(detail ? hypervisor_detail(h, v) : hypervisor_brief(h, v));
@@ -86,7 +86,7 @@ void add_service_routes(router& r, compute::compute_api& compute) {
         if (keep(c.binary, c.host))
           out.push_back(control_service_json(c, 1000 + id++, now, v));
       auto unknown = compute.unknown_services(req.ctx); // 2.69: services of down cells
-      compute.services([v, keep, out, unknown, reply](auto services) mutable {
+      compute.services([v, keep, out, unknown, reply = std::move(reply)](auto services) mutable {
         for (auto& s : services.value)
           if (keep(s.service.binary, s.service.host))
             out.push_back(compute_service(s, v));

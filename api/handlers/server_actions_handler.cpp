@@ -63,11 +63,12 @@ void act(compute::compute_api& compute, const api_request& req, const std::strin
       return reply(*refusal);
     // An action Nimbus does not have is refused for a server that exists:
     // for any other id the answer is that there is no such server.
-    return compute.get_server(req.ctx, uuid, [refusal = *refusal, reply](auto server) {
-      reply(server.ok() ? refusal : fault_response(*server.error));
-    });
+    return compute.get_server(req.ctx, uuid,
+                              [refusal = *refusal, reply = std::move(reply)](auto server) {
+                                reply(server.ok() ? refusal : fault_response(*server.error));
+                              });
   }
-  compute.server_action(req.ctx, uuid, action, hard, [reply](auto result) {
+  compute.server_action(req.ctx, uuid, action, hard, [reply = std::move(reply)](auto result) {
     reply(result.ok() ? api_response{202, "", {}} : fault_response(*result.error));
   });
 }
@@ -89,20 +90,23 @@ void add_server_action_routes(router& r, compute::compute_api& compute) {
               });
   r.add_async("GET", "/v2.1/servers/{}/os-instance-actions",
               [&](const api_request& req, const params& p, reply_fn reply) {
-                compute.instance_actions(req.ctx, p[0], [v = view_of(req), reply](auto result) {
-                  if (!result.ok())
-                    return reply(fault_response(*result.error));
-                  json list = json::array();
-                  for (auto& a : newest_first(std::move(result.value)))
-                    list.push_back(action_brief(a, v));
-                  reply(json_response(200, {{"instanceActions", list}}));
-                });
+                compute.instance_actions(req.ctx, p[0],
+                                         [v = view_of(req), reply = std::move(reply)](auto result) {
+                                           if (!result.ok())
+                                             return reply(fault_response(*result.error));
+                                           json list = json::array();
+                                           for (auto& a : newest_first(std::move(result.value)))
+                                             list.push_back(action_brief(a, v));
+                                           reply(json_response(200, {{"instanceActions", list}}));
+                                         });
               });
   r.add_async("GET", "/v2.1/servers/{}/os-instance-actions/{}",
               [&](const api_request& req, const params& p, reply_fn reply) {
-                auto uuid = p[0], request_id = p[1];
+                const auto& uuid = p[0];
+                const auto& request_id = p[1];
                 compute.instance_actions(
-                  req.ctx, uuid, [&compute, &req, uuid, request_id, reply](auto result) {
+                  req.ctx, uuid,
+                  [&compute, &req, uuid, request_id, reply = std::move(reply)](auto result) {
                     if (!result.ok())
                       return reply(fault_response(*result.error));
                     for (auto& a : result.value)

@@ -184,14 +184,15 @@ void create(compute::compute_api& compute, const api_request& req, reply_fn repl
   compute::create_server_request create;
   if (auto refusal = parse_create(req, &create))
     return reply(*refusal);
-  compute.create_servers(req.ctx, create, [v = view_of(req), reply](auto result) {
-    if (!result.ok())
-      return reply(fault_response(*result.error));
-    auto& first = result.value.front();
-    auto resp = json_response(202, {{"server", server_created(first, v)}});
-    resp.headers["location"] = v.base_url + "/v2.1/servers/" + first.uuid;
-    reply(std::move(resp));
-  });
+  compute.create_servers(req.ctx, create,
+                         [v = view_of(req), reply = std::move(reply)](auto result) {
+                           if (!result.ok())
+                             return reply(fault_response(*result.error));
+                           auto& first = result.value.front();
+                           auto resp = json_response(202, {{"server", server_created(first, v)}});
+                           resp.headers["location"] = v.base_url + "/v2.1/servers/" + first.uuid;
+                           reply(std::move(resp));
+                         });
 }
 
 // The query string of a list, minus limit and marker (kept in next links).
@@ -199,7 +200,7 @@ std::string carried_query(const api_request& req) {
   std::string out;
   for (auto& [k, v] : req.query)
     if (k != "limit" && k != "marker")
-      out += "&" + k + "=" + v;
+      out.append(1, '&').append(k).append(1, '=').append(v);
   return out;
 }
 
@@ -226,7 +227,7 @@ void list(compute::compute_api& compute, const api_request& req, bool detail, re
                                      + (detail ? "detail" : "index") + ":get_all_tenants"));
   page.name = req.param("name");
   page.status = req.param("status");
-  compute.list_servers(req.ctx, page, [&req, detail, page, reply](auto result) {
+  compute.list_servers(req.ctx, page, [&req, detail, page, reply = std::move(reply)](auto result) {
     if (!result.ok())
       return reply(fault_response(*result.error));
     auto v = view_of(req);
@@ -271,21 +272,21 @@ void add_server_routes(router& r, compute::compute_api& compute) {
               [&](const api_request& req, const params&, reply_fn reply) {
                 list(compute, req, true, std::move(reply));
               });
-  r.add_async("GET", "/v2.1/servers/{}",
-              [&](const api_request& req, const params& p, reply_fn reply) {
-                compute.get_server(req.ctx, p[0], [v = view_of(req), reply](auto result) {
-                  if (!result.ok())
-                    return reply(fault_response(*result.error));
-                  json_writer w(2048);
-                  w.begin_object().key("server");
-                  write_server_detail(w, result.value, v);
-                  w.end_object();
-                  reply(api_response{200, w.take(), {}});
-                });
-              });
+  r.add_async(
+    "GET", "/v2.1/servers/{}", [&](const api_request& req, const params& p, reply_fn reply) {
+      compute.get_server(req.ctx, p[0], [v = view_of(req), reply = std::move(reply)](auto result) {
+        if (!result.ok())
+          return reply(fault_response(*result.error));
+        json_writer w(2048);
+        w.begin_object().key("server");
+        write_server_detail(w, result.value, v);
+        w.end_object();
+        reply(api_response{200, w.take(), {}});
+      });
+    });
   r.add_async("DELETE", "/v2.1/servers/{}",
               [&](const api_request& req, const params& p, reply_fn reply) {
-                compute.delete_server(req.ctx, p[0], [reply](auto result) {
+                compute.delete_server(req.ctx, p[0], [reply = std::move(reply)](auto result) {
                   reply(result.ok() ? api_response{204, "", {}} : fault_response(*result.error));
                 });
               });
