@@ -3,6 +3,7 @@
 // measured on, and the one-JSON-object-per-line output.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -18,7 +19,7 @@ inline double percentile(std::vector<double>& v, double p) {
   if (v.empty())
     return 0;
   std::sort(v.begin(), v.end());
-  auto idx = static_cast<std::size_t>(p / 100.0 * static_cast<double>(v.size() - 1) + 0.5);
+  auto idx = static_cast<std::size_t>(std::lround(p / 100.0 * static_cast<double>(v.size() - 1)));
   return v[std::min(idx, v.size() - 1)];
 }
 

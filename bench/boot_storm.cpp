@@ -128,6 +128,7 @@ int main(int argc, char** argv) {
   std::mutex mu;
   double cpu0 = server_cpu_seconds(o.server_pid), client_cpu0 = bench::own_cpu_seconds();
   std::vector<std::thread> threads;
+  threads.reserve(o.clients);
   for (int c = 0; c < o.clients; ++c) {
     threads.emplace_back([&, c] {
       bench::http_connection conn(o.host, o.port, "admin:admin");
@@ -244,7 +245,7 @@ int main(int argc, char** argv) {
     bench::percentile(post_ms, 50), bench::percentile(post_ms, 99),
     bench::percentile(to_active_ms, 50), bench::percentile(to_active_ms, 99),
     delete_s > 0 ? booted / delete_s : 0.0, server_cpu, booted ? server_cpu * 1e3 / booted : 0.0,
-    server_peak_rss_kb(o.server_pid) / 1024.0, client_cpu,
+    static_cast<double>(server_peak_rss_kb(o.server_pid)) / 1024.0, client_cpu,
     booted ? static_cast<double>(polls.load()) / booted : 0.0, per_host.size(), lo, hi, spread,
     bench::machine_json().c_str(), bench::commit().c_str(), bench::args_json(argc, argv).c_str());
   std::printf(
@@ -255,7 +256,8 @@ int main(int argc, char** argv) {
     o.servers, o.clients, booted / boot_s, bench::percentile(post_ms, 50),
     bench::percentile(post_ms, 99), bench::percentile(to_active_ms, 50),
     bench::percentile(to_active_ms, 99), delete_s > 0 ? booted / delete_s : 0.0, server_cpu,
-    booted ? server_cpu * 1e3 / booted : 0.0, server_peak_rss_kb(o.server_pid) / 1024.0, client_cpu,
+    booted ? server_cpu * 1e3 / booted : 0.0,
+    static_cast<double>(server_peak_rss_kb(o.server_pid)) / 1024.0, client_cpu,
     booted ? static_cast<double>(polls.load()) / booted : 0.0, per_host.size(), lo, hi, spread);
   return failures.load() == 0 ? 0 : 1;
 }

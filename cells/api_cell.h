@@ -85,7 +85,8 @@ public:
   /// requested meanwhile: the caller then has the cell delete it, and the
   /// build request stays (flagged) until the cell reports the delete.
   using placement_done = std::function<void(std::error_code, bool delete_it)>;
-  void record_placement(const std::string& uuid, const std::string& cell_uuid, placement_done done);
+  void record_placement(const std::string& uuid, const std::string& cell_uuid,
+                        const placement_done& done);
 
   enum class delete_step {
     dropped, // it never left the API cell: gone now
@@ -95,7 +96,7 @@ public:
   /// A client deletes a server whose mapping names no cell. `done` runs
   /// once the step is durable. Does not block.
   void delete_unplaced(const std::string& uuid,
-                       std::function<void(std::error_code, delete_step)> done);
+                       const std::function<void(std::error_code, delete_step)>& done);
 
   /// Drops the mapping, request spec and any build request of a server its
   /// cell has deleted.

@@ -58,7 +58,7 @@ void api_cell::end_placement(const std::string& uuid) {
 }
 
 void api_cell::record_placement(const std::string& uuid, const std::string& cell_uuid,
-                                placement_done done) {
+                                const placement_done& done) {
   std::lock_guard<std::mutex> lock(mutex_);
   placing_.erase(uuid);
   auto mapping = mappings_.find(uuid);
@@ -80,7 +80,7 @@ void api_cell::record_placement(const std::string& uuid, const std::string& cell
 }
 
 void api_cell::delete_unplaced(const std::string& uuid,
-                               std::function<void(std::error_code, delete_step)> done) {
+                               const std::function<void(std::error_code, delete_step)>& done) {
   std::unique_lock<std::mutex> lock(mutex_);
   auto mapping = mappings_.find(uuid);
   if (mapping == mappings_.end() || !mapping->second.cell_uuid.empty()) {

@@ -48,6 +48,7 @@ std::vector<std::string> cell_selector::candidates(const storage::flavor& f,
     return a.free_ram > b.free_ram;
   });
   std::vector<std::string> out;
+  out.reserve(all.size());
   for (auto& r : all)
     out.push_back(r.cell);
   return out;

@@ -122,7 +122,7 @@ void finish(self_ptr self, const std::string& uuid, const std::string& cell_uuid
     });
 }
 
-void bury(self_ptr self, std::shared_ptr<build> b) {
+void bury(self_ptr self, const std::shared_ptr<build>& b) {
   auto cell0 = self->state.cells->get(cell0_uuid);
   auto& uuid = b->request.instance.uuid;
   if (!cell0 || !cell0->up()) {
@@ -186,7 +186,7 @@ void on_cell_lost(self_ptr self, const caf::down_msg& dm) {
   }
 }
 
-void try_cell(self_ptr self, std::shared_ptr<build> b, std::size_t i) {
+void try_cell(self_ptr self, const std::shared_ptr<build>& b, std::size_t i) {
   if (i >= b->candidates.size()) {
     bury(self, b);
     return;

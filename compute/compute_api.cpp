@@ -151,7 +151,7 @@ compute_api::compute_api(std::shared_ptr<context> ctx) : ctx_(std::move(ctx)) {}
 
 compute_api::~compute_api() = default;
 
-void compute_api::create_servers(const request_context& ctx, create_server_request req,
+void compute_api::create_servers(const request_context& ctx, const create_server_request& req,
                                  reply<std::vector<storage::instance_record>> caller) {
   auto then = guarded(std::move(caller));
   using result = outcome<std::vector<storage::instance_record>>;
@@ -235,9 +235,9 @@ void compute_api::get_server(const request_context& ctx, const std::string& uuid
   }
   // A cell that does not answer: 2.69 shows what the API cell knows.
   auto unavailable = [api = ctx_->api, m = *mapping, down = ctx.down_cell_records,
-                      uuid](fault f) -> result {
+                      uuid](const fault& f) -> result {
     if (f.kind != fault_kind::unavailable)
-      return result::failure(std::move(f));
+      return result::failure(f);
     if (!down)
       return result::failure(fault_kind::unavailable, cell_unavailable(uuid));
     result out;
@@ -263,7 +263,7 @@ void compute_api::list_servers(const request_context& ctx, const server_page_req
     req.name.empty() && req.status.empty() ? req.limit : std::numeric_limits<std::int32_t>::max();
   q.project_id = ctx.is_admin && req.all_tenants ? std::string{} : ctx.project_id;
   if (req.marker.empty())
-    return list_page(*ctx_, ctx, req, q, std::move(then));
+    return list_page(*ctx_, ctx, req, q, then);
   get_server(ctx, req.marker,
              [c = ctx_.get(), ctx, req, q, then](outcome<storage::instance_record> marker) mutable {
                if (!marker.ok()) {
@@ -275,7 +275,7 @@ void compute_api::list_servers(const request_context& ctx, const server_page_req
                q.has_marker = true;
                q.marker_created_us = marker.value.created_us;
                q.marker_uuid = marker.value.uuid;
-               list_page(*c, ctx, req, q, std::move(then));
+               list_page(*c, ctx, req, q, then);
              });
 }
 

@@ -102,7 +102,7 @@ public:
 
   /// Records the servers durably, then starts scheduling them. Answers once
   /// the records are durable: the API may then say 202.
-  void create_servers(const request_context& ctx, create_server_request req,
+  void create_servers(const request_context& ctx, const create_server_request& req,
                       reply<std::vector<storage::instance_record>> then);
   void get_server(const request_context& ctx, const std::string& uuid,
                   reply<storage::instance_record> then);

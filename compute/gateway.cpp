@@ -54,7 +54,7 @@ std::string what_of(const std::exception_ptr& eptr) {
 constexpr auto tick_interval = std::chrono::milliseconds(250);
 
 gateway::actor_type::behavior_type gateway_impl(gateway::self_ptr self,
-                                                std::shared_ptr<gateway::queue> q) {
+                                                const std::shared_ptr<gateway::queue>& q) {
   // A continuation that throws ends this actor (CAF 0.17 quits on any
   // exception); the queue's watcher then starts another.
   self->set_exception_handler([](caf::scheduled_actor*, std::exception_ptr& eptr) -> caf::error {

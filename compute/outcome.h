@@ -32,7 +32,7 @@ struct outcome {
     o.error = fault{kind, std::move(message)};
     return o;
   }
-  static outcome failure(fault f) {
+  static outcome failure(fault f) { // NOLINT(performance-unnecessary-value-param): moved below
     outcome o;
     o.error = std::move(f);
     return o;

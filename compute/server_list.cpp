@@ -106,9 +106,10 @@ void finish_page(context& ctx, const request_context& rc, const server_page_requ
 
 // A page over many cells: merge every cell's sort keys, then fetch only the
 // records of the servers that make the page.
-void two_phase_page(gateway::self_ptr self, context& ctx, std::vector<conductor_actor> targets,
-                    std::vector<std::string> cells, list_query q,
-                    std::function<void(std::vector<storage::instance_record>, silent_cells)> then) {
+void two_phase_page(
+  gateway::self_ptr self, context& ctx, const std::vector<conductor_actor>& targets,
+  const std::vector<std::string>& cells, const list_query& q,
+  const std::function<void(std::vector<storage::instance_record>, silent_cells)>& then) {
   auto keys_then = [self, &ctx, targets, cells, q, then](gathered<std::vector<list_key>> keys) {
     auto plan = plan_page(std::move(keys), q.limit);
     silent_cells silent;
@@ -144,9 +145,10 @@ void two_phase_page(gateway::self_ptr self, context& ctx, std::vector<conductor_
 }
 
 // Every cell sends its whole page (one cell, or filters that apply after the merge).
-void one_phase_page(gateway::self_ptr self, context& ctx, std::vector<conductor_actor> targets,
-                    std::vector<std::string> cells, list_query q,
-                    std::function<void(std::vector<storage::instance_record>, silent_cells)> then) {
+void one_phase_page(
+  gateway::self_ptr self, context& ctx, const std::vector<conductor_actor>& targets,
+  const std::vector<std::string>& cells, const list_query& q,
+  const std::function<void(std::vector<storage::instance_record>, silent_cells)>& then) {
   scatter<std::vector<storage::instance_record>>(
     self, targets, ctx.limits.list,
     [cells, then](gathered<std::vector<storage::instance_record>> pages) {
@@ -170,7 +172,7 @@ void one_phase_page(gateway::self_ptr self, context& ctx, std::vector<conductor_
 } // namespace
 
 void list_page(context& ctx, const request_context& rc, const server_page_request& req,
-               const list_query& q, reply<std::vector<storage::instance_record>> then) {
+               const list_query& q, const reply<std::vector<storage::instance_record>>& then) {
   std::string why;
   if (!req.name.empty() && !name_filter::compile(req.name, &why)) // before asking any cell
     return then(result::failure(fault_kind::bad_request, why));

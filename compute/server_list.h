@@ -23,6 +23,6 @@ storage::instance_record down_record(const cells::api_cell& api,
 /// requests not yet in a cell; then `req`'s filters. Never blocks: the cells
 /// are asked from the gateway and `then` is called from there.
 void list_page(context& ctx, const request_context& rc, const server_page_request& req,
-               const list_query& q, reply<std::vector<storage::instance_record>> then);
+               const list_query& q, const reply<std::vector<storage::instance_record>>& then);
 
 } // namespace nimbus::compute

@@ -10,8 +10,9 @@
 namespace nimbus::transport {
 namespace {
 
-compute_uplink_actor::behavior_type uplink_impl(compute_uplink_actor::pointer self, host_actor host,
-                                                uplink_options opts) {
+compute_uplink_actor::behavior_type uplink_impl(compute_uplink_actor::pointer self,
+                                                const host_actor& host,
+                                                const uplink_options& opts) {
   auto retry = [self, opts] {
     self->delayed_send(self, opts.reconnect_interval, caf::connect_atom_v);
   };

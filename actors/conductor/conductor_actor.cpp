@@ -230,8 +230,8 @@ void on_report(self_ptr self, const host_report& report) {
   }
 }
 
-caf::result<std::string> build(self_ptr self, storage::build_request br,
-                               storage::request_spec spec) {
+caf::result<std::string> build(self_ptr self, const storage::build_request& br,
+                               const storage::request_spec& spec) {
   auto& st = self->state;
   if (auto* existing = st.index.find(br.instance.uuid)) // re-driven: one copy per cell
     return existing->host;
@@ -286,8 +286,8 @@ caf::result<std::string> build(self_ptr self, storage::build_request br,
   return rp;
 }
 
-caf::result<caf::ok_atom> bury(self_ptr self, storage::build_request br,
-                               storage::instance_fault fault) {
+caf::result<caf::ok_atom> bury(self_ptr self, const storage::build_request& br,
+                               const storage::instance_fault& fault) {
   auto& st = self->state;
   if (st.index.find(br.instance.uuid))
     return caf::ok_atom_v;
@@ -398,11 +398,11 @@ conductor_impl_actor::behavior_type conductor_impl(self_ptr self,
   load(self);
   self->delayed_send(self, st.opts.summary_interval, heartbeat_atom_v);
   return {
-    [self](build_atom, storage::build_request& br, storage::request_spec& spec) {
-      return build(self, std::move(br), std::move(spec));
+    [self](build_atom, const storage::build_request& br, const storage::request_spec& spec) {
+      return build(self, br, spec);
     },
-    [self](bury_atom, storage::build_request& br, storage::instance_fault& fault) {
-      return bury(self, std::move(br), std::move(fault));
+    [self](bury_atom, const storage::build_request& br, const storage::instance_fault& fault) {
+      return bury(self, br, fault);
     },
     [self](caf::get_atom, const std::string& uuid) -> caf::result<storage::instance_record> {
       if (auto* r = self->state.index.find(uuid))

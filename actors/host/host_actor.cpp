@@ -94,7 +94,7 @@ host_impl_actor::behavior_type host_impl(host_impl_actor::stateful_pointer<host_
   self->state.sink = std::move(sink);
   auto& d = *self->state.driver;
   return {
-    [self, &d](spawn_dom_atom, const hypervisor::domain_spec& spec) {
+    [&d](spawn_dom_atom, const hypervisor::domain_spec& spec) {
       auto ec = d.spawn(spec);
       if (ec == hypervisor::errc::already_exists) // re-driven after a restart
         ec = {};

@@ -118,7 +118,7 @@ void finish_delete(self_ptr self) {
 }
 
 // Destroys the domain on `host`; the record already says deleting.
-void run_delete(self_ptr self, host_actor host) {
+void run_delete(self_ptr self, const host_actor& host) {
   auto& st = self->state;
   st.delete_next.reset();
   go(self, phase::deleting);
@@ -300,7 +300,7 @@ void begin(self_ptr self, const action_request& req) {
 // At rest: records the action as begun, answers once that is durable (the
 // API's 202), then does the work.
 caf::result<caf::ok_atom> accept_at_rest(self_ptr self, const action_request& req,
-                                         host_actor host) {
+                                         const host_actor& host) {
   auto& st = self->state;
   bool is_delete = req.action == server_action::delete_server;
   if (is_delete && st.record.task_state == task_state::deleting) {
@@ -336,7 +336,7 @@ caf::result<caf::ok_atom> accept_at_rest(self_ptr self, const action_request& re
 // Spawning or acting: only a delete passes check_action through a task; it
 // is made durable now and runs when the host call out returns.
 caf::result<caf::ok_atom> accept_while_busy(self_ptr self, const action_request& req,
-                                            host_actor host) {
+                                            const host_actor& host) {
   auto& st = self->state;
   if (st.delete_next && req.action == server_action::delete_server)
     return caf::ok_atom_v; // joins the delete already waiting
@@ -351,7 +351,7 @@ caf::result<caf::ok_atom> accept_while_busy(self_ptr self, const action_request&
 
 // Deleting: a second delete joins the first; anything else meets the task.
 caf::result<caf::ok_atom> accept_while_deleting(self_ptr self, const action_request& req,
-                                                host_actor) {
+                                                const host_actor&) {
   if (req.action == server_action::delete_server)
     return caf::ok_atom_v;
   return make_error(errc::conflict, check_action(req.action, req.hard, self->state.record));
@@ -361,7 +361,7 @@ caf::result<caf::ok_atom> accept_while_deleting(self_ptr self, const action_requ
 
 // After a restart, or when the instance's host (re)joins: bring a task that
 // was in flight to rest.
-void reconcile(self_ptr self, host_actor host) {
+void reconcile(self_ptr self, const host_actor& host) {
   auto& r = self->state.record;
   if (r.task_state == task_state::deleting)
     return run_delete(self, host);
@@ -388,10 +388,10 @@ behavior make_phase(self_ptr self, Boot on_boot, Accept on_action, Reconcile on_
               storage::instance_action& create) {
       on_boot(p, std::move(hosts), std::move(create));
     },
-    [self, on_action](action_atom, const action_request& req, host_actor host) {
-      return on_action(self, req, std::move(host));
+    [self, on_action](action_atom, const action_request& req, const host_actor& host) {
+      return on_action(self, req, host);
     },
-    [on_reconcile](reconcile_atom, host_actor host) { on_reconcile(std::move(host)); },
+    [on_reconcile](reconcile_atom, const host_actor& host) { on_reconcile(host); },
   };
 }
 
@@ -406,13 +406,14 @@ behavior instance_impl(self_ptr self, storage::instance_record record, instance_
                      storage::instance_action create) {
     start_boot(self, p, std::move(hosts), std::move(create));
   };
-  auto ignore_boot = [self](const placement&, std::vector<host_actor>, storage::instance_action) {
+  auto ignore_boot = [self](const placement&, const std::vector<host_actor>&,
+                            const storage::instance_action&) {
     spdlog::warn("instance {}: boot while busy, ignored", self->state.record.uuid);
   };
   // Busy phases have a host call out; it ends, or times out, on its own.
-  auto busy = [](host_actor) {};
-  st.at_rest =
-    make_phase(self, boot, accept_at_rest, [self](host_actor host) { reconcile(self, host); });
+  auto busy = [](const host_actor&) {};
+  st.at_rest = make_phase(self, boot, accept_at_rest,
+                          [self](const host_actor& host) { reconcile(self, host); });
   st.spawning = make_phase(self, ignore_boot, accept_while_busy, busy);
   st.acting = make_phase(self, ignore_boot, accept_while_busy, busy);
   st.deleting = make_phase(self, ignore_boot, accept_while_deleting, busy);

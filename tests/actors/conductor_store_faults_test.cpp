@@ -47,7 +47,7 @@ struct cell_under_test {
   host_actor host;
 
   cell_under_test(caf::actor_system& sys, std::shared_ptr<storage::store> store,
-                  std::shared_ptr<hypervisor::driver> driver)
+                  const std::shared_ptr<hypervisor::driver>& driver)
       : sys(sys) {
     scheduler = scheduler::spawn_scheduler(sys, {});
     conductor::conductor_options opts;

@@ -29,7 +29,7 @@ struct cell_fixture : test::actor_fixture {
   host_actor host;
 
   explicit cell_fixture(bool silent_to_lists = false,
-                        std::shared_ptr<storage::store> cell_store = nullptr,
+                        const std::shared_ptr<storage::store>& cell_store = nullptr,
                         std::chrono::seconds store_timeout = std::chrono::seconds(60)) {
     scheduler = scheduler::spawn_scheduler(sys, {});
     conductor::conductor_options opts;
@@ -42,8 +42,8 @@ struct cell_fixture : test::actor_fixture {
     run(); // the host's first heartbeat: it joins
   }
   ~cell_fixture() {
-    for (auto a : {caf::actor_cast<caf::actor>(host), caf::actor_cast<caf::actor>(conductor),
-                   caf::actor_cast<caf::actor>(scheduler)})
+    for (const auto& a : {caf::actor_cast<caf::actor>(host), caf::actor_cast<caf::actor>(conductor),
+                          caf::actor_cast<caf::actor>(scheduler)})
       self->send_exit(a, caf::exit_reason::user_shutdown);
     run();
   }
@@ -133,7 +133,7 @@ TEST_CASE_FIXTURE(cell_fixture, "conductor: a delete removes the server and tell
   auto deleted = std::make_shared<std::vector<std::string>>();
   auto listener = sys.spawn(
     [](cell_listener::pointer,
-       std::shared_ptr<std::vector<std::string>> log) -> cell_listener::behavior_type {
+       const std::shared_ptr<std::vector<std::string>>& log) -> cell_listener::behavior_type {
       return {[](summary_atom, const cell_summary&) {},
               [log](deleted_atom, const std::string& uuid) { log->push_back(uuid); }};
     },

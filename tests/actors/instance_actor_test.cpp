@@ -29,7 +29,7 @@ struct cell_log {
 };
 
 instance_keeper::behavior_type keeper_impl(instance_keeper::pointer,
-                                           std::shared_ptr<cell_log> log) {
+                                           const std::shared_ptr<cell_log>& log) {
   return {
     [log](save_atom, const storage::instance_record& r,
           const std::vector<storage::instance_action>& actions) -> caf::result<caf::ok_atom> {
@@ -47,7 +47,7 @@ instance_keeper::behavior_type keeper_impl(instance_keeper::pointer,
 }
 
 scheduler_actor::behavior_type scheduler_stub(scheduler_actor::pointer,
-                                              std::shared_ptr<cell_log> log) {
+                                              const std::shared_ptr<cell_log>& log) {
   return {
     [](select_atom, const storage::request_spec&) { return placement{}; },
     [log](claim_atom, const std::string& host, const std::string&, const storage::flavor&, bool) {
@@ -98,7 +98,7 @@ struct fixture : test::actor_fixture {
 
   // The deterministic scheduler only ends actors when it runs their exit.
   ~fixture() {
-    for (auto a :
+    for (const auto& a :
          {caf::actor_cast<caf::actor>(inst), caf::actor_cast<caf::actor>(h1),
           caf::actor_cast<caf::actor>(h2), caf::actor_cast<caf::actor>(keeper),
           caf::actor_cast<caf::actor>(scheduler), caf::actor_cast<caf::actor>(sink_handle)})
@@ -254,7 +254,7 @@ struct held_calls {
 using held_host_actor = host_actor::extend<caf::reacts_to<caf::ok_atom>>;
 
 held_host_actor::behavior_type held_host(held_host_actor::pointer self,
-                                         std::shared_ptr<held_calls> calls) {
+                                         const std::shared_ptr<held_calls>& calls) {
   return {
     [](spawn_dom_atom, const hypervisor::domain_spec&) { return hypervisor::power_state::running; },
     [self, calls](power_off_atom, const std::string&) {

@@ -14,6 +14,7 @@ storage::instance_record rec(std::string uuid, std::int64_t created, std::string
 }
 std::vector<std::string> uuids(const std::vector<storage::instance_record>& v) {
   std::vector<std::string> out;
+  out.reserve(v.size());
   for (auto& r : v)
     out.push_back(r.uuid);
   return out;

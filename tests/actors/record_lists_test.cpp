@@ -26,8 +26,6 @@ namespace {
 // An inspector that writes a fresh, non-default value into every field.
 struct filler {
   using result_type = void;
-  static constexpr bool reads_state = false;
-  static constexpr bool writes_state = true;
   int next = 1;
 
   template <class... Ts>

@@ -26,7 +26,7 @@ TEST_CASE("routes: literals beat captures, unknown paths 404, wrong methods 405"
     return api_response{200, "detail", {}};
   });
   r.add_async("DELETE", "/v2.1/servers/{}",
-              [](const api_request&, const params& p, reply_fn reply) {
+              [](const api_request&, const params& p, const reply_fn& reply) {
                 reply(api_response{204, "later " + p[0], {}});
               });
   auto dispatch = [&](const api_request& req) {

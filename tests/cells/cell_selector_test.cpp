@@ -19,7 +19,7 @@ TEST_CASE("cells that fit come first, most free memory first, and placements deb
   CHECK(sel.estimated_free_ram("b") == 30000 - 3 * 4096);
   CHECK(sel.candidates(f, {"a", "b"}) == std::vector<std::string>{"a", "b"});
   // b's next summary has handled two of the three and counts their claims.
-  sel.update({"b", 2, 8192, 8, 100, 30000 - 2 * 4096, 2 * 4096});
+  sel.update({"b", 2, 8192, 8, 100, 30000 - 2 * std::int64_t{4096}, 2 * std::int64_t{4096}});
   CHECK(sel.estimated_free_ram("b") == 30000 - 3 * 4096); // the third is still in flight
   // b restarted: its count starts again, and nothing is taken as in flight.
   sel.update({"b", 2, 8192, 8, 100, 25000, 0});

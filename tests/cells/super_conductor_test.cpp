@@ -43,8 +43,9 @@ struct topology_fixture : test::actor_fixture {
   ~topology_fixture() {
     self->send_exit(super, caf::exit_reason::user_shutdown);
     for (auto& c : cells)
-      for (auto a : {caf::actor_cast<caf::actor>(c.host), caf::actor_cast<caf::actor>(c.conductor),
-                     caf::actor_cast<caf::actor>(c.scheduler)})
+      for (const auto& a :
+           {caf::actor_cast<caf::actor>(c.host), caf::actor_cast<caf::actor>(c.conductor),
+            caf::actor_cast<caf::actor>(c.scheduler)})
         if (a)
           self->send_exit(a, caf::exit_reason::user_shutdown);
     run();

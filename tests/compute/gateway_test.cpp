@@ -43,6 +43,7 @@ TEST_CASE("gateway: jobs from many threads run one at a time, in each thread's o
     std::atomic<int> pending{threads * per_thread};
     std::vector<std::int32_t> replies;
     std::vector<std::thread> callers;
+    callers.reserve(threads);
     for (int t = 0; t < threads; ++t)
       callers.emplace_back([&, t] {
         for (std::int32_t i = 0; i < per_thread; ++i)

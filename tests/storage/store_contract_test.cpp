@@ -97,6 +97,7 @@ TEST_CASE("store contract: concurrent durable writers all land, sharing commits"
     auto s = f.make(dir);
     constexpr int threads = 8, per_thread = 50;
     std::vector<std::thread> workers;
+    workers.reserve(threads);
     for (int t = 0; t < threads; ++t)
       workers.emplace_back([&, t] {
         for (int i = 0; i < per_thread; ++i) {
