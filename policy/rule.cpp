@@ -195,7 +195,8 @@ private:
     node::generic g;
     g.left_literal = quoted(kind);
     g.left = g.left_literal ? kind.substr(1, kind.size() - 2) : kind;
-    if (value.size() > 3 && value.rfind("%(", 0) == 0 && value.compare(value.size() - 2, 2, ")s") == 0) {
+    if (value.size() > 3 && value.rfind("%(", 0) == 0
+        && value.compare(value.size() - 2, 2, ")s") == 0) {
       g.right_from_target = true;
       g.right = value.substr(2, value.size() - 4);
     } else {
@@ -237,8 +238,8 @@ bool eval(const node& n, const credentials& creds, const target& t, const rule_s
 
 bool eval_parts(const std::vector<node_ptr>& parts, bool need_all, const credentials& creds,
                 const target& t, const rule_set& set, int depth,
-                bool (*lookup)(const rule_set&, std::string_view, const credentials&,
-                               const target&, int)) {
+                bool (*lookup)(const rule_set&, std::string_view, const credentials&, const target&,
+                               int)) {
   for (auto& p : parts)
     if (eval(*p, creds, t, set, depth, lookup) != need_all)
       return !need_all;
@@ -289,8 +290,8 @@ bool rule::allows(const credentials& creds, const target& t, const rule_set& set
 
 bool rule::allows_at(const credentials& creds, const target& t, const rule_set& set,
                      int depth) const {
-  auto lookup = [](const rule_set& s, std::string_view name, const credentials& c,
-                   const target& tt, int d) { return s.allows_at(name, c, tt, d); };
+  auto lookup = [](const rule_set& s, std::string_view name, const credentials& c, const target& tt,
+                   int d) { return s.allows_at(name, c, tt, d); };
   return eval(*root_, creds, t, set, depth, lookup);
 }
 

@@ -76,8 +76,7 @@ public:
 
 private:
   friend class rule;
-  bool allows_at(std::string_view name, const credentials& creds, const target& t,
-                 int depth) const;
+  bool allows_at(std::string_view name, const credentials& creds, const target& t, int depth) const;
   std::map<std::string, rule, std::less<>> rules_;
 };
 

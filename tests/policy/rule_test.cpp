@@ -67,7 +67,7 @@ TEST_CASE("policy: operators, precedence, always and never") {
     return s.allows("r", c, t);
   };
   auto m = member_of("p1");
-  CHECK(check("", m));   // an empty rule allows
+  CHECK(check("", m)); // an empty rule allows
   CHECK(check("@", m));
   CHECK_FALSE(check("!", m));
   CHECK(check("not role:admin", m));
