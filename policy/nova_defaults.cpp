@@ -1,0 +1,93 @@
+#include "policy/nova_defaults.h"
+
+namespace nimbus::policy {
+
+const std::vector<default_rule>& nova_defaults() {
+  // Facts from nova/policies/{base,servers,extended_server_attributes,
+  // instance_actions,flavor_manage,flavor_extra_specs,hypervisors,services,
+  // limits}.py; the check strings are Nova's, with its constants written out
+  // as the rule: references they stand for.
+  static const std::vector<default_rule> rules{
+    // Base rules.
+    {"context_is_admin", "role:admin", "admin in any project"},
+    {"project_member_api", "role:member and project_id:%(project_id)s", "a member of the project"},
+    {"project_reader_api", "role:reader and project_id:%(project_id)s", "a reader of the project"},
+    {"project_member_or_admin", "rule:project_member_api or rule:context_is_admin",
+     "a member of the project, or an admin"},
+    {"project_reader_or_admin", "rule:project_reader_api or rule:context_is_admin",
+     "a reader of the project, or an admin"},
+    // Servers.
+    {"os_compute_api:servers:index", "rule:project_reader_or_admin", "GET /servers"},
+    {"os_compute_api:servers:detail", "rule:project_reader_or_admin", "GET /servers/detail"},
+    {"os_compute_api:servers:index:get_all_tenants", "rule:context_is_admin",
+     "GET /servers?all_tenants"},
+    {"os_compute_api:servers:detail:get_all_tenants", "rule:context_is_admin",
+     "GET /servers/detail?all_tenants"},
+    {"os_compute_api:servers:allow_all_filters", "rule:context_is_admin",
+     "list filters beyond the user's ones"},
+    {"os_compute_api:servers:show", "rule:project_reader_or_admin", "GET /servers/{id}"},
+    {"os_compute_api:servers:show:host_status", "rule:context_is_admin", "host_status in views"},
+    {"os_compute_api:servers:show:flavor-extra-specs", "rule:project_reader_or_admin",
+     "flavor extra_specs in server views (2.47)"},
+    {"os_compute_api:servers:create", "rule:project_member_or_admin", "POST /servers"},
+    {"os_compute_api:servers:create:forced_host", "rule:context_is_admin",
+     "POST /servers with availability_zone zone:host"},
+    {"compute:servers:create:requested_destination", "rule:context_is_admin",
+     "POST /servers with host or hypervisor_hostname (2.74)"},
+    {"os_compute_api:servers:create:zero_disk_flavor", "rule:context_is_admin",
+     "POST /servers with a flavor of root disk 0"},
+    {"os_compute_api:servers:delete", "rule:project_member_or_admin", "DELETE /servers/{id}"},
+    {"os_compute_api:servers:start", "rule:project_member_or_admin", "os-start"},
+    {"os_compute_api:servers:stop", "rule:project_member_or_admin", "os-stop"},
+    {"os_compute_api:servers:reboot", "rule:project_member_or_admin", "reboot"},
+    {"os_compute_api:os-extended-server-attributes", "rule:context_is_admin",
+     "OS-EXT-SRV-ATTR:* in server views"},
+    // Instance actions.
+    {"os_compute_api:os-instance-actions:list", "rule:project_reader_or_admin",
+     "GET /servers/{id}/os-instance-actions"},
+    {"os_compute_api:os-instance-actions:show", "rule:project_reader_or_admin",
+     "GET /servers/{id}/os-instance-actions/{request_id}"},
+    {"os_compute_api:os-instance-actions:events", "rule:context_is_admin",
+     "events' traceback and host in an action"},
+    {"os_compute_api:os-instance-actions:events:details", "rule:context_is_admin",
+     "events' details (2.84)"},
+    // Flavors (listing and showing them has no rule).
+    {"os_compute_api:os-flavor-extra-specs:index", "rule:project_reader_or_admin",
+     "GET /flavors/{id}/os-extra_specs"},
+    {"os_compute_api:os-flavor-extra-specs:show", "rule:project_reader_or_admin",
+     "GET /flavors/{id}/os-extra_specs/{key}"},
+    {"os_compute_api:os-flavor-manage:create", "rule:context_is_admin", "POST /flavors"},
+    {"os_compute_api:os-flavor-manage:update", "rule:context_is_admin", "PUT /flavors/{id}"},
+    {"os_compute_api:os-flavor-manage:delete", "rule:context_is_admin", "DELETE /flavors/{id}"},
+    // Hypervisors and services.
+    {"os_compute_api:os-hypervisors:list", "rule:context_is_admin", "GET /os-hypervisors"},
+    {"os_compute_api:os-hypervisors:list-detail", "rule:context_is_admin",
+     "GET /os-hypervisors/detail"},
+    {"os_compute_api:os-hypervisors:show", "rule:context_is_admin", "GET /os-hypervisors/{id}"},
+    {"os_compute_api:os-hypervisors:uptime", "rule:context_is_admin",
+     "GET /os-hypervisors/{id}/uptime"},
+    {"os_compute_api:os-services:list", "rule:context_is_admin", "GET /os-services"},
+    // Limits.
+    {"os_compute_api:limits", "@", "GET /limits"},
+    {"os_compute_api:limits:other_project", "rule:context_is_admin", "GET /limits?tenant_id"},
+  };
+  return rules;
+}
+
+std::optional<rule_set> make_rule_set(const std::map<std::string, std::string>& overrides,
+                                      std::string* why) {
+  rule_set set;
+  for (auto& r : nova_defaults())
+    if (!set.set(r.name, r.check, why)) {
+      *why = std::string("default rule ") + r.name + ": " + *why;
+      return std::nullopt;
+    }
+  for (auto& [name, check] : overrides)
+    if (!set.set(name, check, why)) {
+      *why = "policy rule " + name + ": " + *why;
+      return std::nullopt;
+    }
+  return set;
+}
+
+} // namespace nimbus::policy
