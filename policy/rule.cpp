@@ -111,34 +111,31 @@ public:
 private:
   bool at(std::string_view word) const { return pos_ < tokens_.size() && tokens_[pos_] == word; }
 
-  node_ptr parse_or(std::string* why) {
-    auto first = parse_and(why);
-    if (!first || !at("or"))
+  // operands (`keyword` operand)*: one node of kind Group if there are two
+  // or more, the operand itself if there is one.
+  template <class Group>
+  node_ptr parse_chain(const char* keyword, node_ptr (parser::*operand)(std::string*),
+                       std::string* why) {
+    auto first = (this->*operand)(why);
+    if (!first || !at(keyword))
       return first;
-    node::any_of any{{first}};
-    while (at("or")) {
+    Group group{{first}};
+    while (at(keyword)) {
       ++pos_;
-      auto next = parse_and(why);
+      auto next = (this->*operand)(why);
       if (!next)
         return nullptr;
-      any.parts.push_back(next);
+      group.parts.push_back(next);
     }
-    return std::make_shared<node>(node{std::move(any)});
+    return std::make_shared<node>(node{std::move(group)});
+  }
+
+  node_ptr parse_or(std::string* why) {
+    return parse_chain<node::any_of>("or", &parser::parse_and, why);
   }
 
   node_ptr parse_and(std::string* why) {
-    auto first = parse_not(why);
-    if (!first || !at("and"))
-      return first;
-    node::all_of all{{first}};
-    while (at("and")) {
-      ++pos_;
-      auto next = parse_not(why);
-      if (!next)
-        return nullptr;
-      all.parts.push_back(next);
-    }
-    return std::make_shared<node>(node{std::move(all)});
+    return parse_chain<node::all_of>("and", &parser::parse_not, why);
   }
 
   node_ptr parse_not(std::string* why) {
