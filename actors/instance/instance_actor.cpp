@@ -31,7 +31,6 @@ struct instance_state {
   scheduler_actor scheduler;
   instance_options opts;
   storage::instance_action current; // the action in progress (request_id empty: none)
-  phase now = phase::at_rest;
   // spawning: the chosen host, then the alternates, and which is tried.
   std::vector<boot_host> boot_hosts;
   std::size_t boot_attempt = 0;
@@ -50,7 +49,6 @@ using self_ptr = instance_actor::stateful_pointer<instance_state>;
 
 void go(self_ptr self, phase p) {
   auto& st = self->state;
-  st.now = p;
   switch (p) {
   case phase::at_rest:
     return self->become(st.at_rest);
