@@ -55,8 +55,6 @@ struct pending_call final : gateway::deadline {
   void expired() override {
     then(outcome<Result>::failure(fault_kind::unavailable, "The cell did not answer in time."));
   }
-  /// True for the first answer only.
-  bool first() { return settle(); }
   reply<Result> then;
 };
 
@@ -70,27 +68,23 @@ void ask(context& ctx, const conductor_actor& conductor, reply<Result> then, Ts.
   auto* c = &ctx;
   ctx.gw->run([c, conductor, then = std::move(then), xs...](gateway::self_ptr self) mutable {
     auto call = std::make_shared<pending_call<Result>>(std::move(then));
-    // A conductor of this process gets no CAF timer, a deadline instead.
-    bool here = conductor && conductor.node() == c->sys.node();
-    if (here)
-      c->gw->expire_after(self, call);
-    auto limit = here ? caf::infinite : caf::duration{c->limits.call};
+    auto limit = c->gw->limit_for(self, caf::actor_cast<caf::actor_addr>(conductor), call);
     auto failed = [c, call](caf::error& err) {
-      if (call->first())
+      if (call->settle())
         call->then(outcome<Result>::failure(to_fault(err, c->sys)));
     };
     auto handle = self->request(conductor, limit, xs...);
     if constexpr (std::is_same_v<Result, done>) {
       handle.then(
         [call](caf::ok_atom) {
-          if (call->first())
+          if (call->settle())
             call->then({});
         },
         failed);
     } else {
       handle.then(
         [call](Result& r) {
-          if (!call->first())
+          if (!call->settle())
             return;
           outcome<Result> out;
           out.value = std::move(r);

@@ -12,6 +12,7 @@
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/common/deadline_for.h"
 #include "actors/protocol/type_ids.h"
 
 namespace nimbus::compute {
@@ -148,6 +149,12 @@ gateway::~gateway() {
 void gateway::expire_after(self_ptr self, std::shared_ptr<deadline> d) {
   if (queue_->deadlines->add(std::move(d)))
     self->delayed_send(self, tick_interval, caf::tick_atom_v);
+}
+
+caf::duration gateway::limit_for(self_ptr self, const caf::actor_addr& target,
+                                 std::shared_ptr<deadline> d) {
+  return deadline_for(self->system(), *queue_->deadlines, target, std::move(d),
+                      [self] { self->delayed_send(self, tick_interval, caf::tick_atom_v); });
 }
 
 std::size_t gateway::test_queued() const {

@@ -50,6 +50,13 @@ public:
   /// it is still answered.
   void expire_after(self_ptr self, std::shared_ptr<deadline> d);
 
+  /// The timeout for a job's request to `target`, by the rule of
+  /// actors/common/deadline_for.h: the call limit from CAF for an actor of
+  /// another process; none for one of this process, whose `d` expires
+  /// through expire_after instead.
+  caf::duration limit_for(self_ptr self, const caf::actor_addr& target,
+                          std::shared_ptr<deadline> d);
+
   /// Jobs given and not yet taken by the actor (for tests).
   std::size_t test_queued() const;
 
