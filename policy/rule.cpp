@@ -229,23 +229,18 @@ std::optional<rule> rule::parse(std::string_view text, std::string* why) {
 
 namespace {
 
-bool eval(const node& n, const credentials& creds, const target& t, const rule_set& set, int depth,
-          bool (*lookup)(const rule_set&, std::string_view, const credentials&, const target&,
-                         int));
+bool eval(const node& n, const credentials& creds, const target& t, const rule_set& set, int depth);
 
 bool eval_parts(const std::vector<node_ptr>& parts, bool need_all, const credentials& creds,
-                const target& t, const rule_set& set, int depth,
-                bool (*lookup)(const rule_set&, std::string_view, const credentials&, const target&,
-                               int)) {
+                const target& t, const rule_set& set, int depth) {
   for (auto& p : parts)
-    if (eval(*p, creds, t, set, depth, lookup) != need_all)
+    if (eval(*p, creds, t, set, depth) != need_all)
       return !need_all;
   return need_all;
 }
 
-bool eval(const node& n, const credentials& creds, const target& t, const rule_set& set, int depth,
-          bool (*lookup)(const rule_set&, std::string_view, const credentials&, const target&,
-                         int)) {
+bool eval(const node& n, const credentials& creds, const target& t, const rule_set& set,
+          int depth) {
   return std::visit(
     [&](const auto& w) -> bool {
       using T = std::decay_t<decltype(w)>;
@@ -254,7 +249,7 @@ bool eval(const node& n, const credentials& creds, const target& t, const rule_s
       } else if constexpr (std::is_same_v<T, node::never>) {
         return false;
       } else if constexpr (std::is_same_v<T, node::rule_ref>) {
-        return lookup(set, w.name, creds, t, depth + 1);
+        return set.allows_at(w.name, creds, t, depth + 1);
       } else if constexpr (std::is_same_v<T, node::role>) {
         return std::any_of(creds.roles.begin(), creds.roles.end(),
                            [&](const std::string& r) { return lower(r) == w.name; });
@@ -269,11 +264,11 @@ bool eval(const node& n, const credentials& creds, const target& t, const rule_s
         auto left = w.left_literal ? std::optional<std::string>(w.left) : creds.value_of(w.left);
         return left && *left == *right;
       } else if constexpr (std::is_same_v<T, node::all_of>) {
-        return eval_parts(w.parts, true, creds, t, set, depth, lookup);
+        return eval_parts(w.parts, true, creds, t, set, depth);
       } else if constexpr (std::is_same_v<T, node::any_of>) {
-        return eval_parts(w.parts, false, creds, t, set, depth, lookup);
+        return eval_parts(w.parts, false, creds, t, set, depth);
       } else {
-        return !eval(*w.part, creds, t, set, depth, lookup);
+        return !eval(*w.part, creds, t, set, depth);
       }
     },
     n.what);
@@ -287,9 +282,7 @@ bool rule::allows(const credentials& creds, const target& t, const rule_set& set
 
 bool rule::allows_at(const credentials& creds, const target& t, const rule_set& set,
                      int depth) const {
-  auto lookup = [](const rule_set& s, std::string_view name, const credentials& c, const target& tt,
-                   int d) { return s.allows_at(name, c, tt, d); };
-  return eval(*root_, creds, t, set, depth, lookup);
+  return eval(*root_, creds, t, set, depth);
 }
 
 bool rule_set::set(const std::string& name, std::string_view text, std::string* why) {

@@ -55,10 +55,11 @@ public:
 
   struct node; // the parsed expression (rule.cpp)
 
-private:
-  friend class rule_set;
-  explicit rule(std::shared_ptr<const node> root) : root_(std::move(root)) {}
+  /// allows() with `depth` rule: references followed so far.
   bool allows_at(const credentials& creds, const target& t, const rule_set& set, int depth) const;
+
+private:
+  explicit rule(std::shared_ptr<const node> root) : root_(std::move(root)) {}
   std::shared_ptr<const node> root_;
 };
 
@@ -74,9 +75,11 @@ public:
   /// How deep rule: references may nest before a check denies.
   static constexpr int max_depth = 16;
 
-private:
-  friend class rule;
+  /// allows() with `depth` rule: references followed so far; deeper than
+  /// max_depth denies (a loop of rules ends there).
   bool allows_at(std::string_view name, const credentials& creds, const target& t, int depth) const;
+
+private:
   std::map<std::string, rule, std::less<>> rules_;
 };
 
