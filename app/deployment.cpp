@@ -256,13 +256,9 @@ bool deployment::impl::start_cell(std::string* error) {
   storage::cell_mapping mapping;
   mapping.name = opts.cell_name;
   mapping.transport_url = opts.cell_listen;
-  mapping.database_connection =
-    !opts.cell_database.empty() ? opts.cell_database
-                                : "rocksdb://"
-                                    + std::filesystem::absolute(std::filesystem::path(opts.data_dir)
-                                                                / "cells" / opts.cell_name)
-                                        .lexically_normal()
-                                        .string();
+  mapping.database_connection = !opts.cell_database.empty()
+                                  ? opts.cell_database
+                                  : default_cell_connection(opts.data_dir, opts.cell_name);
   auto* c = open_cell(mapping, error);
   if (!c)
     return false;

@@ -10,15 +10,17 @@
 
 namespace nimbus::cells {
 
+std::string default_cell_connection(const std::string& data_dir, const std::string& name) {
+  auto dir = std::filesystem::absolute(std::filesystem::path(data_dir) / "cells" / name);
+  return "rocksdb://" + dir.lexically_normal().string();
+}
+
 std::string host_name(std::int32_t index) { return "compute" + std::to_string(index); }
 
 namespace {
 
 std::string connection_for(const setup_plan& plan, const std::string& cell_name) {
-  if (plan.in_memory)
-    return "memory://";
-  auto dir = std::filesystem::absolute(std::filesystem::path(plan.data_dir) / "cells" / cell_name);
-  return "rocksdb://" + dir.lexically_normal().string();
+  return plan.in_memory ? "memory://" : default_cell_connection(plan.data_dir, cell_name);
 }
 
 storage::flavor make_flavor(std::string id, std::string name, std::int32_t ram, std::int32_t disk,

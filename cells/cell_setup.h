@@ -22,6 +22,9 @@ struct setup_plan {
   std::string transport_url = "local:///";
 };
 
+/// A cell's store by default: rocksdb://<absolute data_dir>/cells/<name>.
+std::string default_cell_connection(const std::string& data_dir, const std::string& name);
+
 /// The name of the i-th simulated host (1-based, unique across cells).
 std::string host_name(std::int32_t index);
 

@@ -1,7 +1,6 @@
 #include "manage/cell_commands.h"
 
 #include <algorithm>
-#include <filesystem>
 
 #include "cells/api_cell.h"
 #include "cells/cell_mapping.h"
@@ -171,10 +170,7 @@ int map_cell0(context& c) {
   }
   auto db = opt(c.o, "database_connection");
   if (db.empty())
-    db = "rocksdb://"
-         + std::filesystem::absolute(std::filesystem::path(c.data_dir) / "cells" / "cell0")
-             .lexically_normal()
-             .string();
+    db = cells::default_cell_connection(c.data_dir, cell0_name);
   if (auto ec = c.api.put(storage::cell_mapping{cell0_uuid, cell0_name, "none:///", db, false})) {
     c.err << "Cannot map cell0: " << ec.message() << "\n";
     return 1;
