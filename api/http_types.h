@@ -9,6 +9,7 @@
 
 #include "api/microversion.h"
 #include "compute/compute_api.h"
+#include "policy/rule.h"
 
 namespace nimbus::api {
 
@@ -25,6 +26,10 @@ struct api_request {
   std::string request_id;
   microversion version;
   compute::request_context ctx;
+  /// What the token says of its holder (roles with the implied ones), and
+  /// the rules to judge it by: set by the service before routing.
+  policy::credentials creds;
+  const policy::rule_set* policy = nullptr;
 
   std::string header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);

@@ -2,20 +2,24 @@
 
 #include <sstream>
 
+#include "api/authorization.h"
 #include "api/faults.h"
 
 namespace nimbus::api {
 
-void router::add(std::string method, const std::string& pattern, handler_fn fn) {
-  add_async(std::move(method), pattern,
+void router::add(std::string method, const std::string& pattern, access who, handler_fn fn) {
+  add_async(std::move(method), pattern, std::move(who),
             [fn = std::move(fn)](const api_request& req, const params& p, const reply_fn& reply) {
               reply(fn(req, p));
             });
 }
 
-void router::add_async(std::string method, const std::string& pattern, async_handler_fn fn) {
+void router::add_async(std::string method, const std::string& pattern, access who,
+                       async_handler_fn fn) {
   route r;
   r.method = std::move(method);
+  r.pattern = pattern;
+  r.who = std::move(who);
   std::stringstream ss(pattern);
   std::string seg;
   while (std::getline(ss, seg, '/'))
@@ -48,6 +52,14 @@ bool router::knows(const std::vector<std::string>& path) const {
   return false;
 }
 
+std::vector<router::entry> router::table() const {
+  std::vector<entry> out;
+  out.reserve(routes_.size());
+  for (auto& r : routes_)
+    out.push_back({r.method, r.pattern, r.who});
+  return out;
+}
+
 void router::dispatch(const api_request& req, reply_fn reply) const {
   const route* best = nullptr;
   params best_params, p;
@@ -63,7 +75,10 @@ void router::dispatch(const api_request& req, reply_fn reply) const {
       best_params = p;
     }
   }
-  if (best)
+  if (best && best->who.when == access::scope::caller
+      && !allowed(req, best->who.rules.front(), own_target(req)))
+    reply(forbidden_by_policy(best->who.rules.front()));
+  else if (best)
     best->fn(req, best_params, std::move(reply));
   else if (path_known)
     reply(fault_response(405, "The method specified is not allowed for this resource."));

@@ -7,7 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "api/auth.h"
+#include "api/authorization.h"
 #include "api/faults.h"
 #include "api/handlers/handlers.h"
 #include "storage/ids.h"
@@ -58,7 +58,9 @@ void log_request(const api_request& req, const api_response& resp,
 
 } // namespace
 
-compute_service::compute_service(compute::compute_api& compute) {
+compute_service::compute_service(compute::compute_api& compute, const authenticator& auth,
+                                 const policy::rule_set& rules)
+    : auth_(auth), rules_(rules) {
   add_version_routes(routes_);
   add_server_routes(routes_, compute);
   add_server_action_routes(routes_, compute);
@@ -96,18 +98,25 @@ void compute_service::handle(api_request request, reply_fn reply) const {
                                         + min_version.text() + " and maximum is "
                                         + max_version.text() + "."));
   req->version = *version;
-  auto ctx = context_from_token(req->header("x-auth-token"));
-  if (ctx) {
-    req->ctx = *ctx;
+  auto creds = auth_.authenticate(req->header("x-auth-token"));
+  if (creds) {
+    req->creds = std::move(*creds);
+    req->policy = &rules_;
     req->ctx.request_id = req->request_id;
+    req->ctx.user_id = req->creds.user_id;
+    req->ctx.project_id = req->creds.project_id;
+    req->ctx.is_admin = allowed(*req, "context_is_admin", own_target(*req));
     req->ctx.down_cell_records = req->version.at_least(2, 69);
-  }
-  if (!ctx && !is_version_document(*req))
+  } else if (!is_version_document(*req)) {
     return finish(fault_response(401, "Authentication required"));
+  }
   guarded_dispatch(routes_, *req, finish);
 }
 
-image_service::image_service(compute::compute_api& compute) { add_glance_routes(routes_, compute); }
+image_service::image_service(compute::compute_api& compute, const authenticator& auth)
+    : auth_(auth) {
+  add_glance_routes(routes_, compute);
+}
 
 void image_service::handle(api_request request, reply_fn reply) const {
   auto start = std::chrono::steady_clock::now();
@@ -120,14 +129,17 @@ void image_service::handle(api_request request, reply_fn reply) const {
   };
   // Glance's version document is public; images need a token, refused as
   // keystonemiddleware refuses it.
-  auto ctx = context_from_token(req->header("x-auth-token"));
-  if (!ctx && !(req->method == "GET" && req->path.empty()))
+  auto creds = auth_.authenticate(req->header("x-auth-token"));
+  if (!creds && !(req->method == "GET" && req->path.empty()))
     return finish({401,
                    R"({"error": {"code": 401, "title": "Unauthorized", "message": )"
                    R"("The request you have made requires authentication."}})",
                    {{"www-authenticate", "Keystone uri=\"\""}}});
-  if (ctx)
-    req->ctx = *ctx;
+  if (creds) {
+    req->creds = std::move(*creds);
+    req->ctx.user_id = req->creds.user_id;
+    req->ctx.project_id = req->creds.project_id;
+  }
   guarded_dispatch(routes_, *req, finish);
 }
 

@@ -6,27 +6,36 @@
 // ready, which goes to `reply` (see router.h). No HTTP library here.
 #include <memory>
 
+#include "api/authenticator.h"
 #include "api/http_types.h"
 #include "api/router.h"
+#include "policy/rule.h"
 
 namespace nimbus::api {
 
+// Both keep references to what they are given: it must outlive them.
 class compute_service {
 public:
-  explicit compute_service(compute::compute_api& compute);
-  /// Fills req.request_id, req.version and req.ctx, then answers.
+  compute_service(compute::compute_api& compute, const authenticator& auth,
+                  const policy::rule_set& rules);
+  /// Fills req.request_id, req.version, req.creds and req.ctx, then answers.
   void handle(api_request req, reply_fn reply) const;
+  /// Every route, for the tests that hold each to a policy rule.
+  std::vector<router::entry> routes() const { return routes_.table(); }
 
 private:
+  const authenticator& auth_;
+  const policy::rule_set& rules_;
   router routes_;
 };
 
 class image_service {
 public:
-  explicit image_service(compute::compute_api& compute);
+  image_service(compute::compute_api& compute, const authenticator& auth);
   void handle(api_request req, reply_fn reply) const;
 
 private:
+  const authenticator& auth_;
   router routes_;
 };
 

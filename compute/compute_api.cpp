@@ -314,6 +314,14 @@ void compute_api::delete_server(const request_context& ctx, const std::string& u
   server_action(ctx, uuid, storage::server_action::delete_server, false, std::move(then));
 }
 
+std::optional<server_owner> compute_api::owner_of(const request_context& ctx,
+                                                  const std::string& uuid) const {
+  auto mapping = ctx_->api->instance_mapping(uuid);
+  if (!mapping || !visible(ctx, mapping->project_id))
+    return std::nullopt;
+  return server_owner{mapping->project_id, mapping->user_id};
+}
+
 void compute_api::instance_actions(const request_context& ctx, const std::string& uuid,
                                    reply<std::vector<storage::instance_action>> caller) {
   auto then = guarded(std::move(caller));

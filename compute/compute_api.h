@@ -41,6 +41,12 @@ struct request_context {
   bool down_cell_records = false;
 };
 
+/// The project and user a server belongs to.
+struct server_owner {
+  std::string project_id;
+  std::string user_id;
+};
+
 struct create_server_request {
   std::string name;
   std::string image_ref;
@@ -114,6 +120,9 @@ public:
   void delete_server(const request_context& ctx, const std::string& uuid, reply<done> then);
   void instance_actions(const request_context& ctx, const std::string& uuid,
                         reply<std::vector<storage::instance_action>> then);
+  /// Whose server `uuid` is, from its mapping in memory (no cell is asked),
+  /// for a policy check before acting; nullopt when ctx may not see it.
+  std::optional<server_owner> owner_of(const request_context& ctx, const std::string& uuid) const;
 
   std::vector<storage::flavor> flavors() const;
   std::optional<storage::flavor> flavor(const std::string& id) const;

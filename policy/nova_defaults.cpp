@@ -70,6 +70,9 @@ const std::vector<default_rule>& nova_defaults() {
     // Limits.
     {"os_compute_api:limits", "@", "GET /limits"},
     {"os_compute_api:limits:other_project", "rule:context_is_admin", "GET /limits?tenant_id"},
+    // Nimbus's own.
+    {"nimbus:manage:cell_v2", "rule:context_is_admin",
+     "POST /nimbus-manage/cell_v2/{command} (nimbus-manage on a running API)"},
   };
   return rules;
 }

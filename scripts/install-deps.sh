@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libcaf-dev librocksdb-dev libboost-dev libre2-dev libssl-dev libvirt-dev
-  libspdlog-dev doctest-dev nlohmann-json3-dev
+  libspdlog-dev doctest-dev nlohmann-json3-dev libsodium-dev libyaml-cpp-dev
   clang-format clang-tidy
   python3 python3-openstackclient curl openssl
 )

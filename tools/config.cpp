@@ -127,6 +127,8 @@ bool load_config(const std::string& path, service_config* out, std::string* erro
   r.str("api", "listen", &out->api.listen);
   r.integer("api", "port", &out->api.port);
   r.integer("api", "image_port", &out->api.image_port);
+  r.str("api", "auth_strategy", &out->api.auth_strategy);
+  r.str("oslo_policy", "policy_file", &out->api.policy_file);
   auto& http = out->api.http;
   r.integer("api", "workers", &http.threads);
   r.integer("api", "max_request_body_size", &http.max_request_body_size);
@@ -187,6 +189,15 @@ bool load_config(const std::string& path, service_config* out, std::string* erro
   if (!r.error().empty()) {
     *error = r.error();
     return false;
+  }
+  if (out->api.auth_strategy != "noauth2") {
+    *error = "[api] auth_strategy must be noauth2, not " + out->api.auth_strategy;
+    return false;
+  }
+  if (!out->api.policy_file.empty() && out->api.policy_file[0] != '/') {
+    auto slash = path.rfind('/');
+    out->api.policy_file = (slash == std::string::npos ? std::string(".") : path.substr(0, slash))
+                           + "/" + out->api.policy_file;
   }
   if (d.driver != "libvirt" && d.driver != "fake") {
     *error = "[all_in_one] driver must be libvirt or fake, not " + d.driver;

@@ -10,9 +10,13 @@
 namespace nimbus::tools {
 
 struct api_options {
-  std::string listen = "127.0.0.1"; // [api] listen
-  int port = 8774;                  // [api] port
-  int image_port = 9292;            // [api] image_port (Glance v2 subset)
+  std::string listen = "127.0.0.1";      // [api] listen
+  int port = 8774;                       // [api] port
+  int image_port = 9292;                 // [api] image_port (Glance v2 subset)
+  std::string auth_strategy = "noauth2"; // [api] auth_strategy: keystone or noauth2
+  /// [oslo_policy] policy_file, made absolute against the config file's
+  /// directory when relative.
+  std::string policy_file = "policy.yaml";
   /// [api] workers (HTTP threads), max_request_body_size, max_header_size,
   /// client_timeout, keepalive_timeout, max_connections, request_timeout.
   api::http_limits http;

@@ -12,6 +12,8 @@
 #include "api/service.h"
 #include "app/deployment.h"
 #include "manage/cell_commands.h"
+#include "policy/nova_defaults.h"
+#include "policy/policy_file.h"
 #include "tools/config.h"
 
 namespace {
@@ -124,6 +126,17 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  auto overrides = nimbus::policy::read_policy_file(cfg.api.policy_file, &error);
+  auto rules = overrides ? nimbus::policy::make_rule_set(*overrides, &error) : std::nullopt;
+  if (!rules) {
+    std::cerr << "nimbus: " << error << "\n";
+    return 2;
+  }
+  if (!overrides->empty())
+    spdlog::info("policy: {} rules of {} override the defaults", overrides->size(),
+                 cfg.api.policy_file);
+  auto authenticator = nimbus::api::make_noauth2_authenticator();
+
   auto deployment = nimbus::app::deployment::start(cfg.deployment, &error);
   if (!deployment) {
     spdlog::critical("cannot start: {}", error);
@@ -140,8 +153,8 @@ int main(int argc, char** argv) {
     auto image_limits = cfg.api.http;
     image_limits.threads = 1; // the image API serves lookups, not storms
     facade->set_cell_commands({nimbus::manage::run_cell_v2, nimbus::manage::cell_v2_reads_only});
-    compute = std::make_unique<nimbus::api::compute_service>(*facade);
-    images = std::make_unique<nimbus::api::image_service>(*facade);
+    compute = std::make_unique<nimbus::api::compute_service>(*facade, *authenticator, *rules);
+    images = std::make_unique<nimbus::api::image_service>(*facade, *authenticator);
     compute_http = std::make_unique<nimbus::api::http_server>(
       cfg.api.listen, cfg.api.port, cfg.api.http,
       [&](nimbus::api::api_request r, nimbus::api::reply_fn reply) {

@@ -129,23 +129,21 @@ std::optional<api_response> parse_flavor(const api_request& req, storage::flavor
 } // namespace
 
 void add_flavor_manage_routes(router& r, compute::compute_api& compute) {
-  r.add("POST", "/v2.1/flavors", [&](const api_request& req, const params&) {
-    if (!req.ctx.is_admin)
-      return forbidden_by_policy("os_compute_api:os-flavor-manage:create");
-    storage::flavor f;
-    if (auto refusal = parse_flavor(req, &f))
-      return *refusal;
-    auto created = compute.create_flavor(std::move(f));
-    if (!created.ok())
-      return fault_response(*created.error);
-    return json_response(200, {{"flavor", flavor_detail(created.value, view_of(req))}});
-  });
-  r.add("DELETE", "/v2.1/flavors/{}", [&](const api_request& req, const params& p) {
-    if (!req.ctx.is_admin)
-      return forbidden_by_policy("os_compute_api:os-flavor-manage:delete");
-    auto deleted = compute.delete_flavor(p[0]);
-    return deleted.ok() ? api_response{202, "", {}} : fault_response(*deleted.error);
-  });
+  r.add("POST", "/v2.1/flavors", access::own("os_compute_api:os-flavor-manage:create"),
+        [&](const api_request& req, const params&) {
+          storage::flavor f;
+          if (auto refusal = parse_flavor(req, &f))
+            return *refusal;
+          auto created = compute.create_flavor(std::move(f));
+          if (!created.ok())
+            return fault_response(*created.error);
+          return json_response(200, {{"flavor", flavor_detail(created.value, view_of(req))}});
+        });
+  r.add("DELETE", "/v2.1/flavors/{}", access::own("os_compute_api:os-flavor-manage:delete"),
+        [&](const api_request&, const params& p) {
+          auto deleted = compute.delete_flavor(p[0]);
+          return deleted.ok() ? api_response{202, "", {}} : fault_response(*deleted.error);
+        });
 }
 
 } // namespace nimbus::api

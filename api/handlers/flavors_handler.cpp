@@ -35,23 +35,25 @@ void add_flavor_routes(router& r, compute::compute_api& compute) {
       return json_response(200, {{"flavors", flavors}});
     };
   };
-  r.add("GET", "/v2.1/flavors", list(false));
-  r.add("GET", "/v2.1/flavors/detail", list(true));
-  r.add("GET", "/v2.1/flavors/{}", [&](const api_request& req, const params& p) {
+  r.add("GET", "/v2.1/flavors", access::open(), list(false));
+  r.add("GET", "/v2.1/flavors/detail", access::open(), list(true));
+  r.add("GET", "/v2.1/flavors/{}", access::open(), [&](const api_request& req, const params& p) {
     auto f = find(compute, p[0]);
     if (!f)
       return not_found("Flavor " + p[0] + " could not be found.");
     return json_response(200, {{"flavor", flavor_detail(*f, view_of(req))}});
   });
-  r.add("GET", "/v2.1/flavors/{}/os-extra_specs", [&](const api_request&, const params& p) {
-    auto f = find(compute, p[0]);
-    if (!f)
-      return not_found("Flavor " + p[0] + " could not be found.");
-    json specs = json::object();
-    for (auto& [k, v] : f->extra_specs)
-      specs[k] = v;
-    return json_response(200, {{"extra_specs", specs}});
-  });
+  r.add("GET", "/v2.1/flavors/{}/os-extra_specs",
+        access::own("os_compute_api:os-flavor-extra-specs:index"),
+        [&](const api_request&, const params& p) {
+          auto f = find(compute, p[0]);
+          if (!f)
+            return not_found("Flavor " + p[0] + " could not be found.");
+          json specs = json::object();
+          for (auto& [k, v] : f->extra_specs)
+            specs[k] = v;
+          return json_response(200, {{"extra_specs", specs}});
+        });
 }
 
 } // namespace nimbus::api

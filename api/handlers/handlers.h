@@ -3,6 +3,8 @@
 // handler shares.
 #include <nlohmann/json.hpp>
 
+#include "api/authorization.h"
+#include "api/faults.h"
 #include "api/router.h"
 #include "api/views/server_view.h"
 #include "compute/compute_api.h"
@@ -27,8 +29,27 @@ inline api_response json_response(int status, const nlohmann::json& body) {
   return {status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
 }
 
+/// Nova's 403 if the caller may not do `rule` to the server `uuid`;
+/// nullopt otherwise, also for a server it cannot see: the facade answers
+/// that one 404, as Nova does (another project's server is not found).
+inline std::optional<api_response> refused_on_server(const compute::compute_api& compute,
+                                                     const api_request& req,
+                                                     const std::string& uuid,
+                                                     const std::string& rule) {
+  auto owner = compute.owner_of(req.ctx, uuid);
+  if (owner && !allowed(req, rule, owner_target(*owner)))
+    return forbidden_by_policy(rule);
+  return std::nullopt;
+}
+
 inline view_context view_of(const api_request& req) {
-  return {req.base_url, req.version, req.ctx.is_admin};
+  auto own = own_target(req);
+  return {req.base_url,
+          req.version,
+          req.ctx.is_admin,
+          allowed(req, "os_compute_api:os-extended-server-attributes", own),
+          allowed(req, "os_compute_api:servers:show:host_status", own),
+          allowed(req, "os_compute_api:os-instance-actions:events", own)};
 }
 
 } // namespace nimbus::api

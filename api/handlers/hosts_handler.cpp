@@ -21,14 +21,11 @@ std::optional<hypervisor_view> find_hypervisor(const std::vector<hypervisor_view
   return std::nullopt;
 }
 
-// A route on one hypervisor: admins only, 404 for an unknown id, else
-// `answer` builds the body from the hypervisor found.
+// A route on one hypervisor: 404 for an unknown id, else `answer` builds
+// the body from the hypervisor found.
 template <class Answer>
-async_handler_fn on_hypervisor(compute::compute_api& compute, std::string rule, Answer answer) {
-  return [&compute, rule = std::move(rule), answer](const api_request& req, const params& p,
-                                                    reply_fn reply) {
-    if (!req.ctx.is_admin)
-      return reply(forbidden_by_policy(rule));
+async_handler_fn on_hypervisor(compute::compute_api& compute, Answer answer) {
+  return [&compute, answer](const api_request& req, const params& p, reply_fn reply) {
     compute.hypervisors([v = view_of(req), id = p[0], answer, reply = std::move(reply)](auto all) {
       auto h = find_hypervisor(all.value, v, id);
       if (!h)
@@ -43,9 +40,6 @@ async_handler_fn on_hypervisor(compute::compute_api& compute, std::string rule, 
 void add_hypervisor_routes(router& r, compute::compute_api& compute) {
   auto list = [&compute](bool detail) {
     return [&compute, detail](const api_request& req, const params&, reply_fn reply) {
-      if (!req.ctx.is_admin)
-        return reply(forbidden_by_policy(std::string("os_compute_api:os-hypervisors:")
-                                         + (detail ? "detail" : "list")));
       compute.hypervisors([v = view_of(req), detail, reply = std::move(reply)](auto all) {
         json out = json::array();
         for (auto& h : all.value)
@@ -54,25 +48,25 @@ void add_hypervisor_routes(router& r, compute::compute_api& compute) {
       });
     };
   };
-  r.add_async("GET", "/v2.1/os-hypervisors", list(false));
-  r.add_async("GET", "/v2.1/os-hypervisors/detail", list(true));
-  r.add_async("GET", "/v2.1/os-hypervisors/{}",
-              on_hypervisor(compute, "os_compute_api:os-hypervisors:show", hypervisor_detail));
+  r.add_async("GET", "/v2.1/os-hypervisors", access::own("os_compute_api:os-hypervisors:list"),
+              list(false));
+  r.add_async("GET", "/v2.1/os-hypervisors/detail",
+              access::own("os_compute_api:os-hypervisors:list-detail"), list(true));
+  r.add_async("GET", "/v2.1/os-hypervisors/{}", access::own("os_compute_api:os-hypervisors:show"),
+              on_hypervisor(compute, hypervisor_detail));
   r.add_async("GET", "/v2.1/os-hypervisors/{}/uptime",
-              on_hypervisor(compute, "os_compute_api:os-hypervisors:uptime",
-                            [](const hypervisor_view& h, const view_context& v) {
-                              auto out = hypervisor_brief(h, v);
-                              out["uptime"] =
-                                " 00:00:00 up 0 min,  0 users,  load average: 0.00, 0.00, 0.00";
-                              return out;
-                            }));
+              access::own("os_compute_api:os-hypervisors:uptime"),
+              on_hypervisor(compute, [](const hypervisor_view& h, const view_context& v) {
+                auto out = hypervisor_brief(h, v);
+                out["uptime"] = " 00:00:00 up 0 min,  0 users,  load average: 0.00, 0.00, 0.00";
+                return out;
+              }));
 }
 
 void add_service_routes(router& r, compute::compute_api& compute) {
   r.add_async(
-    "GET", "/v2.1/os-services", [&](const api_request& req, const params&, reply_fn reply) {
-      if (!req.ctx.is_admin)
-        return reply(forbidden_by_policy("os_compute_api:os-services:list"));
+    "GET", "/v2.1/os-services", access::own("os_compute_api:os-services:list"),
+    [&](const api_request& req, const params&, reply_fn reply) {
       auto binary = req.param("binary"), host = req.param("host");
       auto keep = [binary, host](const std::string& b, const std::string& h) {
         return (binary.empty() || b == binary) && (host.empty() || h == host);

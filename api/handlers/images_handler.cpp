@@ -33,9 +33,9 @@ void add_image_routes(router& r, compute::compute_api& compute) {
       return json_response(200, {{"images", images}});
     };
   };
-  r.add("GET", "/v2.1/images", list(false));
-  r.add("GET", "/v2.1/images/detail", list(true));
-  r.add("GET", "/v2.1/images/{}", [&](const api_request& req, const params& p) {
+  r.add("GET", "/v2.1/images", access::open(), list(false));
+  r.add("GET", "/v2.1/images/detail", access::open(), list(true));
+  r.add("GET", "/v2.1/images/{}", access::open(), [&](const api_request& req, const params& p) {
     if (proxy_gone(req))
       return not_found("The resource could not be found.");
     auto i = compute.image(p[0]);
@@ -46,20 +46,20 @@ void add_image_routes(router& r, compute::compute_api& compute) {
 }
 
 void add_glance_routes(router& r, compute::compute_api& compute) {
-  r.add("GET", "/", [](const api_request& req, const params&) {
+  r.add("GET", "/", access::open(), [](const api_request& req, const params&) {
     json v = {{"id", "v2.16"},
               {"status", "CURRENT"},
               {"links", json::array({{{"rel", "self"}, {"href", req.base_url + "/v2/"}}})}};
     return json_response(300, {{"versions", json::array({v})}});
   });
-  r.add("GET", "/v2/images", [&](const api_request& req, const params&) {
+  r.add("GET", "/v2/images", access::open(), [&](const api_request& req, const params&) {
     json images = json::array();
     for (auto& i : matching(compute, req))
       images.push_back(glance_image(i));
     return json_response(
       200, {{"images", images}, {"first", "/v2/images"}, {"schema", "/v2/schemas/images"}});
   });
-  r.add("GET", "/v2/images/{}", [&](const api_request&, const params& p) {
+  r.add("GET", "/v2/images/{}", access::open(), [&](const api_request&, const params& p) {
     auto i = compute.image(p[0]);
     if (!i)
       return not_found("No image found with ID " + p[0]);

@@ -53,6 +53,22 @@ std::optional<api_response> parse_action(const api_request& req, storage::server
   return std::nullopt;
 }
 
+// The policy rule of each action the route takes.
+const std::string stop_rule = "os_compute_api:servers:stop";
+const std::string start_rule = "os_compute_api:servers:start";
+const std::string reboot_rule = "os_compute_api:servers:reboot";
+
+const std::string& rule_of(storage::server_action action) {
+  switch (action) {
+  case storage::server_action::stop:
+    return stop_rule;
+  case storage::server_action::start:
+    return start_rule;
+  default:
+    return reboot_rule;
+  }
+}
+
 void act(compute::compute_api& compute, const api_request& req, const std::string& uuid,
          reply_fn reply) {
   auto action = storage::server_action::stop;
@@ -68,6 +84,8 @@ void act(compute::compute_api& compute, const api_request& req, const std::strin
                                 reply(server.ok() ? refusal : fault_response(*server.error));
                               });
   }
+  if (auto refusal = refused_on_server(compute, req, uuid, rule_of(action)))
+    return reply(*refusal);
   compute.server_action(req.ctx, uuid, action, hard, [reply = std::move(reply)](auto result) {
     reply(result.ok() ? api_response{202, "", {}} : fault_response(*result.error));
   });
@@ -85,11 +103,16 @@ std::vector<storage::instance_action> newest_first(std::vector<storage::instance
 
 void add_server_action_routes(router& r, compute::compute_api& compute) {
   r.add_async("POST", "/v2.1/servers/{}/action",
+              access::owner({stop_rule, start_rule, reboot_rule}),
               [&](const api_request& req, const params& p, reply_fn reply) {
                 act(compute, req, p[0], std::move(reply));
               });
   r.add_async("GET", "/v2.1/servers/{}/os-instance-actions",
+              access::owner({"os_compute_api:os-instance-actions:list"}),
               [&](const api_request& req, const params& p, reply_fn reply) {
+                if (auto refusal = refused_on_server(compute, req, p[0],
+                                                     "os_compute_api:os-instance-actions:list"))
+                  return reply(*refusal);
                 compute.instance_actions(req.ctx, p[0],
                                          [v = view_of(req), reply = std::move(reply)](auto result) {
                                            if (!result.ok())
@@ -100,29 +123,33 @@ void add_server_action_routes(router& r, compute::compute_api& compute) {
                                            reply(json_response(200, {{"instanceActions", list}}));
                                          });
               });
-  r.add_async("GET", "/v2.1/servers/{}/os-instance-actions/{}",
-              [&](const api_request& req, const params& p, reply_fn reply) {
-                const auto& uuid = p[0];
-                const auto& request_id = p[1];
-                compute.instance_actions(
-                  req.ctx, uuid,
-                  [&compute, &req, uuid, request_id, reply = std::move(reply)](auto result) {
-                    if (!result.ok())
-                      return reply(fault_response(*result.error));
-                    for (auto& a : result.value)
-                      if (a.request_id == request_id) {
-                        // The hostId of the events is hashed with the server's project.
-                        compute.get_server(req.ctx, uuid, [&req, a, reply](auto server) {
-                          auto project = server.ok() ? server.value.project_id : req.ctx.project_id;
-                          reply(json_response(
-                            200, {{"instanceAction", action_detail(a, project, view_of(req))}}));
-                        });
-                        return;
-                      }
-                    reply(not_found("Action for request_id " + request_id + " on instance " + uuid
-                                    + " not found"));
-                  });
+  r.add_async(
+    "GET", "/v2.1/servers/{}/os-instance-actions/{}",
+    access::owner({"os_compute_api:os-instance-actions:show"}),
+    [&](const api_request& req, const params& p, reply_fn reply) {
+      if (auto refusal =
+            refused_on_server(compute, req, p[0], "os_compute_api:os-instance-actions:show"))
+        return reply(*refusal);
+      const auto& uuid = p[0];
+      const auto& request_id = p[1];
+      compute.instance_actions(
+        req.ctx, uuid, [&compute, &req, uuid, request_id, reply = std::move(reply)](auto result) {
+          if (!result.ok())
+            return reply(fault_response(*result.error));
+          for (auto& a : result.value)
+            if (a.request_id == request_id) {
+              // The hostId of the events is hashed with the server's project.
+              compute.get_server(req.ctx, uuid, [&req, a, reply](auto server) {
+                auto project = server.ok() ? server.value.project_id : req.ctx.project_id;
+                reply(json_response(200,
+                                    {{"instanceAction", action_detail(a, project, view_of(req))}}));
               });
+              return;
+            }
+          reply(not_found("Action for request_id " + request_id + " on instance " + uuid
+                          + " not found"));
+        });
+    });
 }
 
 } // namespace nimbus::api

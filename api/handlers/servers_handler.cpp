@@ -222,9 +222,10 @@ void list(compute::compute_api& compute, const api_request& req, bool detail, re
   page.marker = req.param("marker");
   auto all = req.param("all_tenants");
   page.all_tenants = req.has_param("all_tenants") && all != "0" && all != "false" && all != "False";
-  if (page.all_tenants && !req.ctx.is_admin)
-    return reply(forbidden_by_policy(std::string("os_compute_api:servers:")
-                                     + (detail ? "detail" : "index") + ":get_all_tenants"));
+  auto all_tenants_rule =
+    std::string("os_compute_api:servers:") + (detail ? "detail" : "index") + ":get_all_tenants";
+  if (page.all_tenants && !allowed(req, all_tenants_rule, own_target(req)))
+    return reply(forbidden_by_policy(all_tenants_rule));
   page.name = req.param("name");
   page.status = req.param("status");
   compute.list_servers(req.ctx, page, [&req, detail, page, reply = std::move(reply)](auto result) {
@@ -262,18 +263,23 @@ void list(compute::compute_api& compute, const api_request& req, bool detail, re
 } // namespace
 
 void add_server_routes(router& r, compute::compute_api& compute) {
-  r.add_async("POST", "/v2.1/servers", [&](const api_request& req, const params&, reply_fn reply) {
-    create(compute, req, std::move(reply));
-  });
-  r.add_async("GET", "/v2.1/servers", [&](const api_request& req, const params&, reply_fn reply) {
-    list(compute, req, false, std::move(reply));
-  });
-  r.add_async("GET", "/v2.1/servers/detail",
+  r.add_async("POST", "/v2.1/servers", access::own("os_compute_api:servers:create"),
+              [&](const api_request& req, const params&, reply_fn reply) {
+                create(compute, req, std::move(reply));
+              });
+  r.add_async("GET", "/v2.1/servers", access::own("os_compute_api:servers:index"),
+              [&](const api_request& req, const params&, reply_fn reply) {
+                list(compute, req, false, std::move(reply));
+              });
+  r.add_async("GET", "/v2.1/servers/detail", access::own("os_compute_api:servers:detail"),
               [&](const api_request& req, const params&, reply_fn reply) {
                 list(compute, req, true, std::move(reply));
               });
   r.add_async(
-    "GET", "/v2.1/servers/{}", [&](const api_request& req, const params& p, reply_fn reply) {
+    "GET", "/v2.1/servers/{}", access::owner({"os_compute_api:servers:show"}),
+    [&](const api_request& req, const params& p, reply_fn reply) {
+      if (auto refusal = refused_on_server(compute, req, p[0], "os_compute_api:servers:show"))
+        return reply(*refusal);
       compute.get_server(req.ctx, p[0], [v = view_of(req), reply = std::move(reply)](auto result) {
         if (!result.ok())
           return reply(fault_response(*result.error));
@@ -284,8 +290,11 @@ void add_server_routes(router& r, compute::compute_api& compute) {
         reply(api_response{200, w.take(), {}});
       });
     });
-  r.add_async("DELETE", "/v2.1/servers/{}",
+  r.add_async("DELETE", "/v2.1/servers/{}", access::owner({"os_compute_api:servers:delete"}),
               [&](const api_request& req, const params& p, reply_fn reply) {
+                if (auto refusal =
+                      refused_on_server(compute, req, p[0], "os_compute_api:servers:delete"))
+                  return reply(*refusal);
                 compute.delete_server(req.ctx, p[0], [reply = std::move(reply)](auto result) {
                   reply(result.ok() ? api_response{204, "", {}} : fault_response(*result.error));
                 });

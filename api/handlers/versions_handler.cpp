@@ -24,7 +24,7 @@ json v21(const std::string& base) {
 } // namespace
 
 void add_version_routes(router& r) {
-  r.add("GET", "/", [](const api_request& req, const params&) {
+  r.add("GET", "/", access::open(), [](const api_request& req, const params&) {
     json v20 = {{"id", "v2.0"},
                 {"status", "SUPPORTED"},
                 {"version", ""},
@@ -36,7 +36,7 @@ void add_version_routes(router& r) {
     cur["links"] = json::array({{{"rel", "self"}, {"href", req.base_url + "/v2.1/"}}});
     return json_response(200, {{"versions", json::array({v20, cur})}});
   });
-  r.add("GET", "/v2.1", [](const api_request& req, const params&) {
+  r.add("GET", "/v2.1", access::open(), [](const api_request& req, const params&) {
     return json_response(200, {{"version", v21(req.base_url)}});
   });
 }

@@ -28,11 +28,11 @@ json action_detail(const storage::instance_action& a, const std::string& project
                {"start_time", iso_micros(e.start_us)},
                {"finish_time", iso_micros_or_null(e.finish_us)},
                {"result", string_or_null(e.result)}};
-    if (v.is_admin)
+    if (v.action_events)
       ev["traceback"] = string_or_null(e.traceback);
     if (v.version.at_least(2, 62)) {
       ev["hostId"] = host_id(project_id, e.host);
-      if (v.is_admin)
+      if (v.action_events)
         ev["host"] = e.host;
     }
     events.push_back(ev);

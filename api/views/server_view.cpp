@@ -162,7 +162,7 @@ void write_server_detail(json_writer& w, const storage::instance_record& r, cons
   write_micros_or_null(w, r.launched_us);
   w.key("OS-SRV-USG:terminated_at");
   write_micros_or_null(w, r.terminated_us);
-  if (v.is_admin) {
+  if (v.extended_attributes) {
     w.key("OS-EXT-SRV-ATTR:host")
       .string_or_null(r.host)
       .key("OS-EXT-SRV-ATTR:instance_name")
@@ -210,7 +210,7 @@ void write_server_detail(json_writer& w, const storage::instance_record& r, cons
       w.key("details").value(r.fault.details);
     w.end_object();
   }
-  if (v.version.at_least(2, 16) && v.is_admin)
+  if (v.version.at_least(2, 16) && v.host_status)
     w.key("host_status").value(r.host.empty() ? "" : "UP");
   if (v.version.at_least(2, 9))
     w.key("locked").value(false);

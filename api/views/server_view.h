@@ -16,7 +16,10 @@ using storage::json_writer;
 struct view_context {
   std::string base_url;
   microversion version;
-  bool is_admin = false;
+  bool is_admin = false;            // context_is_admin: fault details, every flavor
+  bool extended_attributes = false; // os_compute_api:os-extended-server-attributes
+  bool host_status = false;         // os_compute_api:servers:show:host_status (2.16)
+  bool action_events = false;       // os_compute_api:os-instance-actions:events
 };
 
 /// A server in full (GET /servers/{id}), written in Nova's field order.

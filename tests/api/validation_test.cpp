@@ -19,13 +19,13 @@ TEST_CASE("values print as Python prints them in Nova's messages") {
 
 TEST_CASE("routes: literals beat captures, unknown paths 404, wrong methods 405") {
   router r;
-  r.add("GET", "/v2.1/servers/{}", [](const api_request&, const params& p) {
+  r.add("GET", "/v2.1/servers/{}", access::open(), [](const api_request&, const params& p) {
     return api_response{200, "show " + p[0], {}};
   });
-  r.add("GET", "/v2.1/servers/detail", [](const api_request&, const params&) {
+  r.add("GET", "/v2.1/servers/detail", access::open(), [](const api_request&, const params&) {
     return api_response{200, "detail", {}};
   });
-  r.add_async("DELETE", "/v2.1/servers/{}",
+  r.add_async("DELETE", "/v2.1/servers/{}", access::open(),
               [](const api_request&, const params& p, const reply_fn& reply) {
                 reply(api_response{204, "later " + p[0], {}});
               });
@@ -46,4 +46,36 @@ TEST_CASE("routes: literals beat captures, unknown paths 404, wrong methods 405"
   CHECK(dispatch(req).status == 405);
   req.path = {"v2.1", "nothing"};
   CHECK(dispatch(req).status == 404);
+}
+
+TEST_CASE("routes: a caller rule is checked before the handler, with Nova's 403") {
+  router r;
+  int ran = 0;
+  r.add("GET", "/v2.1/os-services", access::own("os_compute_api:os-services:list"),
+        [&](const api_request&, const params&) {
+          ++ran;
+          return api_response{200, "services", {}};
+        });
+  nimbus::policy::rule_set rules;
+  std::string why;
+  REQUIRE(rules.set("os_compute_api:os-services:list", "role:admin", &why));
+  api_request req;
+  req.method = "GET";
+  req.path = {"v2.1", "os-services"};
+  req.creds.project_id = "p";
+  req.creds.roles = {"member", "reader"};
+  api_response out;
+  auto answer = [&](api_response resp) { out = std::move(resp); };
+  r.dispatch(req, answer); // no rules at all: refused
+  CHECK(out.status == 403);
+  req.policy = &rules;
+  r.dispatch(req, answer);
+  CHECK(out.status == 403);
+  CHECK(out.body.find("Policy doesn't allow os_compute_api:os-services:list to be performed.")
+        != std::string::npos);
+  CHECK(ran == 0);
+  req.creds.roles = {"admin"};
+  r.dispatch(req, answer);
+  CHECK(out.status == 200);
+  CHECK(ran == 1);
 }
