@@ -26,6 +26,21 @@ inline std::string action(std::string_view instance_uuid, std::int64_t start_us,
   return actions_of(instance_uuid) + stamp + std::string{request_id};
 }
 
+/// Domains, projects, users, roles and application credentials: by id.
+inline std::string identity(std::string_view id) { return std::string{id}; }
+/// A role assignment: user, then scope, then role, so one user's sort together.
+inline std::string assignment(std::string_view user_id, std::string_view project_id,
+                              std::string_view domain_id, std::string_view role_id) {
+  auto scope = project_id.empty() ? "d/" + std::string{domain_id} : "p/" + std::string{project_id};
+  return std::string{user_id} + '/' + scope + '/' + std::string{role_id};
+}
+/// Revocations sort by the time before which they revoke.
+inline std::string revocation(std::int64_t issued_before_us, std::string_view discriminator) {
+  char stamp[24];
+  std::snprintf(stamp, sizeof stamp, "%020lld/", static_cast<long long>(issued_before_us));
+  return stamp + std::string{discriminator};
+}
+
 /// meta key space
 constexpr std::string_view initialized = "initialized"; // first start of all-in-one done
 constexpr std::string_view next_ids = "next_ids";       // counters for small integer ids

@@ -31,6 +31,17 @@
   uuid, id, host, binary, zone, disabled, disabled_reason, forced_down, updated_us
 #define NIMBUS_FIELDS_COMPUTE_NODE                                                                 \
   uuid, id, host, hypervisor_type, hypervisor_version, host_ip, vcpus, memory_mb, local_gb, cpu_info
+#define NIMBUS_FIELDS_DOMAIN id, name, description, enabled, created_us
+#define NIMBUS_FIELDS_PROJECT id, name, domain_id, description, enabled, tags, created_us
+#define NIMBUS_FIELDS_USER                                                                         \
+  id, name, domain_id, description, email, default_project_id, enabled, password_hash,             \
+    password_changed_us, created_us, extra
+#define NIMBUS_FIELDS_ROLE id, name, description
+#define NIMBUS_FIELDS_ROLE_ASSIGNMENT user_id, project_id, domain_id, role_id
+#define NIMBUS_FIELDS_APPLICATION_CREDENTIAL                                                       \
+  id, name, user_id, project_id, description, secret_hash, role_ids, expires_us, unrestricted,     \
+    created_us
+#define NIMBUS_FIELDS_REVOCATION audit_id, user_id, project_id, issued_before_us
 
 // Counts and maps the arguments (the usual preprocessor arity trick).
 #define NIMBUS_ARG_N(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17,   \

@@ -172,6 +172,80 @@ struct compute_node {
   std::string cpu_info; // JSON text, as Nova keeps it
 };
 
+// Identity (the Keystone v3 subset, identity/): API cell store only.
+
+struct domain {
+  std::string id;
+  std::string name;
+  std::string description;
+  bool enabled = true;
+  std::int64_t created_us = 0;
+};
+
+struct project {
+  std::string id;
+  std::string name;
+  std::string domain_id;
+  std::string description;
+  bool enabled = true;
+  std::vector<std::string> tags;
+  std::int64_t created_us = 0;
+};
+
+struct user {
+  std::string id;
+  std::string name;
+  std::string domain_id;
+  std::string description;
+  std::string email;
+  std::string default_project_id;
+  bool enabled = true;
+  /// libsodium's crypto_pwhash_str (argon2id, salted); empty: no password login.
+  std::string password_hash;
+  std::int64_t password_changed_us = 0;
+  std::int64_t created_us = 0;
+  /// Attributes Keystone keeps without knowing them (tempest sends
+  /// project_id): shown back as given.
+  std::map<std::string, std::string> extra;
+};
+
+struct role {
+  std::string id;
+  std::string name;
+  std::string description;
+};
+
+/// A user holds `role_id` on a project or on a domain (one of them set).
+struct role_assignment {
+  std::string user_id;
+  std::string project_id;
+  std::string domain_id;
+  std::string role_id;
+};
+
+struct application_credential {
+  std::string id;
+  std::string name;
+  std::string user_id;
+  std::string project_id;
+  std::string description;
+  std::string secret_hash; // as user::password_hash
+  std::vector<std::string> role_ids;
+  std::int64_t expires_us = 0; // 0: never
+  bool unrestricted = false;
+  std::int64_t created_us = 0;
+};
+
+/// Tokens issued before `issued_before_us` that match every field set here
+/// are revoked (Keystone's revocation events): one token by audit_id, a
+/// user's tokens, a project's, or a user's on one project.
+struct revocation {
+  std::string audit_id;
+  std::string user_id;
+  std::string project_id;
+  std::int64_t issued_before_us = 0;
+};
+
 // Codecs: encode() writes the current schema; decode() returns
 // errc::corruption for text that is not a record of that type.
 std::string encode(const flavor& x);
@@ -185,6 +259,13 @@ std::string encode(const request_spec& x);
 std::string encode(const instance_action& x);
 std::string encode(const service_record& x);
 std::string encode(const compute_node& x);
+std::string encode(const domain& x);
+std::string encode(const project& x);
+std::string encode(const user& x);
+std::string encode(const role& x);
+std::string encode(const role_assignment& x);
+std::string encode(const application_credential& x);
+std::string encode(const revocation& x);
 
 std::error_code decode(std::string_view text, flavor* x);
 std::error_code decode(std::string_view text, image* x);
@@ -197,5 +278,12 @@ std::error_code decode(std::string_view text, request_spec* x);
 std::error_code decode(std::string_view text, instance_action* x);
 std::error_code decode(std::string_view text, service_record* x);
 std::error_code decode(std::string_view text, compute_node* x);
+std::error_code decode(std::string_view text, domain* x);
+std::error_code decode(std::string_view text, project* x);
+std::error_code decode(std::string_view text, user* x);
+std::error_code decode(std::string_view text, role* x);
+std::error_code decode(std::string_view text, role_assignment* x);
+std::error_code decode(std::string_view text, application_credential* x);
+std::error_code decode(std::string_view text, revocation* x);
 
 } // namespace nimbus::storage

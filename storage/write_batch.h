@@ -23,6 +23,13 @@ enum class key_space : std::uint8_t {
   instance_actions = 'A',  // cell: action_key() -> instance_action
   services = 'S',          // cell: host name -> service_record
   compute_nodes = 'N',     // cell: host name -> compute_node
+  domains = 'd',           // API cell: domain id -> domain
+  projects = 'p',          // API cell: project id -> project
+  users = 'u',             // API cell: user id -> user
+  roles = 'o',             // API cell: role id -> role
+  role_assignments = 'a',  // API cell: keys::assignment() -> role_assignment
+  app_credentials = 'k',   // API cell: application credential id -> application_credential
+  revocations = 'v',       // API cell: keys::revocation() -> revocation
 };
 
 class write_batch {
