@@ -1,5 +1,7 @@
 #include "policy/nova_defaults.h"
 
+#include "policy/keystone_defaults.h"
+
 namespace nimbus::policy {
 
 const std::vector<default_rule>& nova_defaults() {
@@ -80,11 +82,12 @@ const std::vector<default_rule>& nova_defaults() {
 std::optional<rule_set> make_rule_set(const std::map<std::string, std::string>& overrides,
                                       std::string* why) {
   rule_set set;
-  for (auto& r : nova_defaults())
-    if (!set.set(r.name, r.check, why)) {
-      *why = std::string("default rule ") + r.name + ": " + *why;
-      return std::nullopt;
-    }
+  for (auto* defaults : {&nova_defaults(), &keystone_defaults()})
+    for (auto& r : *defaults)
+      if (!set.set(r.name, r.check, why)) {
+        *why = std::string("default rule ") + r.name + ": " + *why;
+        return std::nullopt;
+      }
   for (auto& [name, check] : overrides)
     if (!set.set(name, check, why)) {
       *why = "policy rule " + name + ": " + *why;

@@ -24,8 +24,8 @@ struct default_rule {
 /// the routes' rules.
 const std::vector<default_rule>& nova_defaults();
 
-/// The defaults with `overrides` (a policy.yaml's rule name -> check) on top.
-/// Nullopt, with *why naming the rule, if an override does not parse.
+/// Nova's defaults and Keystone's (keystone_defaults.h) with `overrides` (a policy.yaml's rule name
+/// -> check) on top. Nullopt, with *why naming the rule, if an override does not parse.
 std::optional<rule_set> make_rule_set(const std::map<std::string, std::string>& overrides,
                                       std::string* why);
 

@@ -215,6 +215,8 @@ std::optional<std::string> credentials::value_of(std::string_view key) const {
     return project_id;
   if (key == "domain_id")
     return domain_id;
+  if (key == "project_domain_id")
+    return project_domain_id;
   if (key == "is_admin_project")
     return std::string(is_admin_project ? "True" : "False");
   return std::nullopt;
@@ -262,7 +264,9 @@ bool eval(const node& n, const credentials& creds, const target& t, const rule_s
           right = it->second;
         }
         auto left = w.left_literal ? std::optional<std::string>(w.left) : creds.value_of(w.left);
-        return left && *left == *right;
+        // A credential the token lacks (a project id of a domain-scoped
+        // token) matches nothing, not even an empty target field.
+        return left && !left->empty() && *left == *right;
       } else if constexpr (std::is_same_v<T, node::all_of>) {
         return eval_parts(w.parts, true, creds, t, set, depth);
       } else if constexpr (std::is_same_v<T, node::any_of>) {

@@ -10,7 +10,8 @@
 //            | "role:" NAME             the caller holds the role (any case)
 //            | KEY ":" VALUE            a credential equals VALUE, where VALUE
 //                                       is a literal ("True", 'text', 42) or
-//                                       "%(name)s", the target's field
+//                                       "%(name)s", the target's field; an
+//                                       empty credential matches nothing
 //   expr    := expr "or" expr | expr "and" expr | "not" expr | "(" expr ")" | check
 // "not" binds tighter than "and", "and" tighter than "or". An empty rule
 // allows everything, as in oslo.policy.
@@ -30,12 +31,14 @@ namespace nimbus::policy {
 /// Who asks: what a token says of its holder.
 struct credentials {
   std::string user_id;
-  std::string project_id; // empty: not project-scoped
-  std::string domain_id;
+  std::string project_id;        // empty: not project-scoped
+  std::string domain_id;         // of a domain-scoped token
+  std::string project_domain_id; // the domain of a project-scoped token's project
   std::vector<std::string> roles;
   bool is_admin_project = false;
   /// The value of a credential key in a generic check (user_id, project_id,
-  /// domain_id, is_admin_project as "True"/"False"); nullopt for others.
+  /// domain_id, project_domain_id, is_admin_project as "True"/"False");
+  /// nullopt for others.
   std::optional<std::string> value_of(std::string_view key) const;
 };
 
