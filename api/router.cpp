@@ -52,6 +52,10 @@ bool router::knows(const std::vector<std::string>& path) const {
   return false;
 }
 
+api_response router::refusal(int status, const std::string& message) const {
+  return fault_ ? fault_(status, message) : fault_response(status, message);
+}
+
 std::vector<router::entry> router::table() const {
   std::vector<entry> out;
   out.reserve(routes_.size());
@@ -77,13 +81,15 @@ void router::dispatch(const api_request& req, reply_fn reply) const {
   }
   if (best && best->who.when == access::scope::caller
       && !allowed(req, best->who.rules.front(), own_target(req)))
-    reply(forbidden_by_policy(best->who.rules.front()));
+    reply(fault_ ? fault_(403, "You are not authorized to perform the requested action: "
+                                 + best->who.rules.front() + ".")
+                 : forbidden_by_policy(best->who.rules.front()));
   else if (best)
     best->fn(req, best_params, std::move(reply));
   else if (path_known)
-    reply(fault_response(405, "The method specified is not allowed for this resource."));
+    reply(refusal(405, "The method specified is not allowed for this resource."));
   else
-    reply(not_found("The resource could not be found."));
+    reply(refusal(404, "The resource could not be found."));
 }
 
 } // namespace nimbus::api

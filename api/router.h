@@ -37,8 +37,13 @@ struct access {
   static access owner(std::vector<std::string> rules) { return {scope::owner, std::move(rules)}; }
 };
 
+/// How the router words its own refusals (404, 405, 403): Nova's fault
+/// body by default, Keystone's on the identity port.
+using fault_fn = api_response (*)(int status, const std::string& message);
+
 class router {
 public:
+  explicit router(fault_fn fault = nullptr) : fault_(fault) {}
   void add(std::string method, const std::string& pattern, access who, handler_fn fn);
   void add_async(std::string method, const std::string& pattern, access who, async_handler_fn fn);
   /// 404 when no pattern matches the path, 405 when one matches but not the
@@ -65,7 +70,9 @@ private:
     async_handler_fn fn;
   };
   static bool match(const route& r, const std::vector<std::string>& path, params* out);
+  api_response refusal(int status, const std::string& message) const;
   std::vector<route> routes_;
+  fault_fn fault_;
 };
 
 } // namespace nimbus::api

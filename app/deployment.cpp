@@ -162,6 +162,7 @@ struct deployment::impl {
   nimbus_config cfg;
   std::unique_ptr<caf::actor_system> sys;
   std::shared_ptr<api_cell> api;
+  std::shared_ptr<storage::store> api_store;
   std::shared_ptr<cell_directory> directory;
   std::vector<std::unique_ptr<cell>> cells;
   std::vector<host_actor> lone_hosts; // compute role
@@ -175,10 +176,9 @@ struct deployment::impl {
 bool deployment::impl::start_api_cell(bool all_in_one, std::string* error) {
   bool in_memory = opts.store == "memory";
   std::error_code ec;
-  std::shared_ptr<storage::store> api_store =
-    in_memory ? std::shared_ptr<storage::store>(storage::make_memory_store())
-              : std::shared_ptr<storage::store>(storage::open_rocksdb_store(
-                {(std::filesystem::path(opts.data_dir) / "api").string()}, &ec));
+  api_store = in_memory ? std::shared_ptr<storage::store>(storage::make_memory_store())
+                        : std::shared_ptr<storage::store>(storage::open_rocksdb_store(
+                          {(std::filesystem::path(opts.data_dir) / "api").string()}, &ec));
   if (!api_store) {
     *error = "cannot open the API cell store under " + opts.data_dir + ": " + ec.message();
     return false;
@@ -298,6 +298,8 @@ deployment::deployment(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 deployment::~deployment() = default;
 
 compute_api* deployment::compute() { return impl_->compute.get(); }
+
+std::shared_ptr<storage::store> deployment::api_store() { return impl_->api_store; }
 
 std::string deployment::published_at() const { return impl_->published; }
 

@@ -13,6 +13,7 @@
 
 #include "actors/scheduler/scheduler_options.h"
 #include "compute/compute_api.h"
+#include "storage/store.h"
 #include "transport/tls_options.h"
 
 namespace nimbus::app {
@@ -70,6 +71,9 @@ public:
 
   /// The compute facade of the api and all-in-one roles; null otherwise.
   compute::compute_api* compute();
+  /// The API cell's store (api and all-in-one roles; null otherwise), where
+  /// the identity records live beside the API cell's own.
+  std::shared_ptr<storage::store> api_store();
   /// Where a cell role published its conductor (caf://host:port).
   std::string published_at() const;
 

@@ -7,6 +7,7 @@
 //
 //   boot_storm --port 8774 --servers 1000 --clients 64 [--flavor 1]
 //              [--server-pid PID] [--host 127.0.0.1] [--poll-ms 20] [--keep 1]
+//              [--token T (X-Auth-Token; default admin:admin, for noauth2)]
 #include <atomic>
 #include <barrier>
 #include <cstring>
@@ -32,7 +33,8 @@ struct options {
   int clients = 64;
   std::string flavor = "1";
   int server_pid = 0;
-  int poll_ms = 20;  // pause between two polling rounds of one client
+  int poll_ms = 20; // pause between two polling rounds of one client
+  std::string token = "admin:admin";
   bool keep = false; // leave the servers in place (to measure lists at scale)
 };
 
@@ -100,6 +102,8 @@ bool parse(int argc, char** argv, options* o) {
       o->flavor = v;
     else if (k == "--server-pid")
       o->server_pid = std::stoi(v);
+    else if (k == "--token")
+      o->token = v;
     else if (k == "--poll-ms")
       o->poll_ms = std::stoi(v);
     else if (k == "--keep")
@@ -116,8 +120,8 @@ int main(int argc, char** argv) {
   options o;
   if (!parse(argc, argv, &o)) {
     std::fprintf(
-      stderr,
-      "usage: boot_storm --port P --servers N --clients C [--flavor F] [--server-pid PID]\n");
+      stderr, "usage: boot_storm --port P --servers N --clients C [--flavor F] [--server-pid PID]\n"
+              "                  [--token T]\n");
     return 2;
   }
   std::vector<server_state> servers(static_cast<std::size_t>(o.servers));
@@ -131,7 +135,7 @@ int main(int argc, char** argv) {
   threads.reserve(o.clients);
   for (int c = 0; c < o.clients; ++c) {
     threads.emplace_back([&, c] {
-      bench::http_connection conn(o.host, o.port, "admin:admin");
+      bench::http_connection conn(o.host, o.port, o.token);
       std::vector<std::size_t> mine;
       for (auto i = static_cast<std::size_t>(c); i < servers.size();
            i += static_cast<std::size_t>(o.clients))

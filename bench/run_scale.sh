@@ -9,6 +9,7 @@ servers=${1:-100000} cells=${2:-10} hosts=${3:-1000} clients=${4:-64}
 conf_text=$(printf '[DEFAULT]\nlog_level = warn\n[api]\nworkers = 16\n[all_in_one]\ncells = %s\nhosts_per_cell = %s\ndriver = fake\n' \
   "$cells" "$hosts")
 want_hosts=$((cells * hosts))
+AUTH=noauth2 # list_bench speaks for several projects with noauth2 tokens
 source bench/start_nimbus.sh
 build/bench/boot_storm --port "$port" --servers "$servers" --clients "$clients" --server-pid "$pid" \
   --poll-ms 200 --keep 1

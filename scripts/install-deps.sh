@@ -8,7 +8,7 @@ packages=(
   libcaf-dev librocksdb-dev libboost-dev libre2-dev libssl-dev libvirt-dev
   libspdlog-dev doctest-dev nlohmann-json3-dev libsodium-dev libyaml-cpp-dev
   clang-format clang-tidy
-  python3 python3-openstackclient curl openssl
+  python3 python3-openstackclient tempest curl openssl
 )
 
 missing=()

@@ -129,6 +129,18 @@ bool load_config(const std::string& path, service_config* out, std::string* erro
   r.integer("api", "image_port", &out->api.image_port);
   r.str("api", "auth_strategy", &out->api.auth_strategy);
   r.str("oslo_policy", "policy_file", &out->api.policy_file);
+  auto& id = out->identity;
+  r.integer("identity", "port", &id.port);
+  r.integer("identity", "workers", &id.workers);
+  r.str("identity", "region", &id.region);
+  r.str("identity", "bootstrap_admin_user", &id.admin_user);
+  r.str("identity", "bootstrap_admin_project", &id.admin_project);
+  r.str("identity", "bootstrap_admin_password", &id.admin_password);
+  r.integer("identity", "max_concurrent_password_checks", &id.max_concurrent_password_checks);
+  r.seconds("token", "expiration", &id.token_expiration);
+  r.integer("token", "max_active_keys", &id.max_active_keys);
+  r.integer("security_compliance", "lockout_failure_attempts", &id.lockout_failure_attempts);
+  r.seconds("security_compliance", "lockout_duration", &id.lockout_duration);
   auto& http = out->api.http;
   r.integer("api", "workers", &http.threads);
   r.integer("api", "max_request_body_size", &http.max_request_body_size);
@@ -190,8 +202,12 @@ bool load_config(const std::string& path, service_config* out, std::string* erro
     *error = r.error();
     return false;
   }
-  if (out->api.auth_strategy != "noauth2") {
-    *error = "[api] auth_strategy must be noauth2, not " + out->api.auth_strategy;
+  if (out->api.auth_strategy != "keystone" && out->api.auth_strategy != "noauth2") {
+    *error = "[api] auth_strategy must be keystone or noauth2, not " + out->api.auth_strategy;
+    return false;
+  }
+  if (id.max_active_keys < 2) {
+    *error = "[token] max_active_keys must be at least 2 (the staged and the primary key)";
     return false;
   }
   if (!out->api.policy_file.empty() && out->api.policy_file[0] != '/') {

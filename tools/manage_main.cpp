@@ -10,7 +10,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cells/api_cell.h"
+#include "identity/key_repository.h"
+#include "identity/token_codec.h"
 #include "manage/cell_commands.h"
+#include "storage/clock.h"
 #include "tools/api_client.h"
 #include "tools/config.h"
 
@@ -20,8 +23,13 @@ using nimbus::manage::command_spec;
 
 void print_usage(std::ostream& os) {
   os << "usage: nimbus-manage [--config-file PATH] [--data-dir DIR] [--api-url http://HOST:PORT]\n"
-        "                     cell_v2 <command> [options]\n\n"
-        "commands:\n";
+        "                     cell_v2 <command> [options]\n"
+        "       nimbus-manage [--config-file PATH] [--data-dir DIR] token_setup|token_rotate\n\n"
+        "token_setup   makes the identity token keys if there are none (the first start\n"
+        "              does it too)\n"
+        "token_rotate  rotates them ([token] max_active_keys are kept); running APIs\n"
+        "              pick the new keys up by themselves\n\n"
+        "cell_v2 commands:\n";
   for (auto& c : nimbus::manage::cell_v2_commands())
     os << "  " << c.name << " " << c.usage << "\n      " << c.summary << "\n";
 }
@@ -60,17 +68,62 @@ bool parse_options(const command_spec& spec, const std::vector<std::string>& arg
   return true;
 }
 
+std::string token_keys(const nimbus::tools::service_config& cfg) {
+  return cfg.deployment.data_dir + "/identity/token_keys";
+}
+
+// token_setup and token_rotate (as keystone-manage fernet_setup / _rotate).
+int run_token_command(const std::string& command, const nimbus::tools::service_config& cfg) {
+  std::string why;
+  bool done = command == "token_setup"
+                ? nimbus::identity::key_repository::create(token_keys(cfg), &why)
+                : nimbus::identity::key_repository::rotate(token_keys(cfg),
+                                                           cfg.identity.max_active_keys, &why);
+  if (!done) {
+    std::cerr << "nimbus-manage: " << command << ": " << why << "\n";
+    return 1;
+  }
+  auto keys = nimbus::identity::key_repository::open(token_keys(cfg), &why);
+  if (!keys) {
+    std::cerr << "nimbus-manage: " << why << "\n";
+    return 1;
+  }
+  std::cout << "token keys in " << token_keys(cfg) << ": primary " << keys->primary_index() << ", "
+            << keys->decryption_keys().size() << " keys\n";
+  return 0;
+}
+
+// The token nimbus-manage speaks to a running API with: noauth2's admin, or
+// a short-lived admin token sealed with the identity keys (whoever may read
+// them may act as anyone anyway).
+std::string admin_token(const nimbus::tools::service_config& cfg) {
+  if (cfg.api.auth_strategy != "keystone")
+    return "admin:admin";
+  std::string why;
+  auto keys = nimbus::identity::key_repository::open(token_keys(cfg), &why);
+  if (!keys)
+    return {};
+  nimbus::identity::token_payload p;
+  p.user_id = "nimbus-manage";
+  p.methods = {"token"};
+  p.roles = {"admin", "member", "reader"};
+  p.issued_us = nimbus::storage::now_us();
+  p.expires_us = p.issued_us + 300'000'000;
+  p.audit_id = nimbus::identity::random_audit_id();
+  return nimbus::identity::seal(p, *keys);
+}
+
 // The API holds the store: let it run the command on its live API cell.
 int run_through_api(const std::string& api_url, const std::string& command,
-                    const nimbus::manage::options& opts) {
+                    const nimbus::manage::options& opts, const std::string& token) {
   auto rest =
     api_url.substr(api_url.find("://") == std::string::npos ? 0 : api_url.find("://") + 3);
   auto colon = rest.rfind(':');
   auto host = rest.substr(0, colon);
   int port = colon == std::string::npos ? 80 : std::atoi(rest.c_str() + colon + 1);
   nlohmann::json body = {{"options", opts}};
-  auto reply = nimbus::tools::post_json(host, port, "/nimbus-manage/cell_v2/" + command,
-                                        body.dump(), "admin:admin");
+  auto reply =
+    nimbus::tools::post_json(host, port, "/nimbus-manage/cell_v2/" + command, body.dump(), token);
   auto j = nlohmann::json::parse(reply.body, nullptr, false);
   if (reply.status != 200 || j.is_discarded() || !j.contains("rc")) {
     std::cerr << "nimbus-manage: the API cell store is in use and no API answered at " << api_url
@@ -98,6 +151,17 @@ int run(int argc, char** argv) {
       return 0;
     } else
       rest.push_back(args[i]);
+  }
+  if (rest.size() == 1 && (rest[0] == "token_setup" || rest[0] == "token_rotate")) {
+    nimbus::tools::service_config cfg;
+    std::string error;
+    if (!nimbus::tools::load_config(config_file, &cfg, &error)) {
+      std::cerr << "nimbus-manage: " << error << "\n";
+      return 2;
+    }
+    if (!data_dir.empty())
+      cfg.deployment.data_dir = data_dir;
+    return run_token_command(rest[0], cfg);
   }
   if (rest.size() < 2 || rest[0] != "cell_v2") {
     print_usage(std::cerr);
@@ -134,7 +198,7 @@ int run(int argc, char** argv) {
     nimbus::storage::open_rocksdb_store({cfg.deployment.data_dir + "/api", reads, !reads}, &ec);
   if (!store) {
     if (!reads && ec == nimbus::storage::errc::io_error) // held by a running API
-      return run_through_api(api_url, command, opts);
+      return run_through_api(api_url, command, opts, admin_token(cfg));
     std::cerr << "nimbus-manage: cannot open the API cell store under " << cfg.deployment.data_dir
               << ": " << ec.message() << "\n";
     return 1;

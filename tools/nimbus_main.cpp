@@ -9,18 +9,21 @@
 #include <spdlog/spdlog.h>
 
 #include "api/http_server.h"
+#include "api/keystone_authenticator.h"
 #include "api/service.h"
 #include "app/deployment.h"
 #include "manage/cell_commands.h"
 #include "policy/nova_defaults.h"
 #include "policy/policy_file.h"
 #include "tools/config.h"
+#include "tools/identity_setup.h"
 
 namespace {
 
 const char* usage =
   "usage: nimbus [all-in-one|api|cell|compute] [--config-file PATH] [--data-dir DIR]\n"
-  "              [--port N] [--image-port N] [--name CELL] [--host HOST]\n"
+  "              [--port N] [--image-port N] [--identity-port N] [--name CELL]\n"
+  "              [--host HOST]\n"
   "\n"
   "Runs one Nimbus role (default all-in-one):\n"
   "  all-in-one  the compute API, the API cell, cell0, the cells and their\n"
@@ -39,6 +42,7 @@ struct cli {
   std::string data_dir;
   int port = 0;
   int image_port = 0;
+  int identity_port = 0;
 };
 
 // Returns 0 to go on, or the exit code to leave with (-1: done, success).
@@ -54,7 +58,8 @@ int parse_args(int argc, char** argv, cli* out) {
       continue;
     }
     bool takes_value = a == "--config-file" || a == "--data-dir" || a == "--port"
-                       || a == "--image-port" || a == "--name" || a == "--host";
+                       || a == "--image-port" || a == "--identity-port" || a == "--name"
+                       || a == "--host";
     if (!takes_value) {
       std::cerr << "nimbus: unknown argument " << a << "\n" << usage;
       return 2;
@@ -82,7 +87,9 @@ int parse_args(int argc, char** argv, cli* out) {
         std::cerr << "nimbus: " << a << " wants a port number, not " << v << "\n";
         return 2;
       }
-      (a == "--port" ? out->port : out->image_port) = port;
+      (a == "--port"         ? out->port
+       : a == "--image-port" ? out->image_port
+                             : out->identity_port) = port;
     }
   }
   return 0;
@@ -114,6 +121,8 @@ int main(int argc, char** argv) {
     cfg.api.port = args.port;
   if (args.image_port)
     cfg.api.image_port = args.image_port;
+  if (args.identity_port)
+    cfg.identity.port = args.identity_port;
   spdlog::set_level(spdlog::level::from_str(cfg.log_level));
   spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ nimbus %v");
   for (auto& w : cfg.warnings)
@@ -135,13 +144,14 @@ int main(int argc, char** argv) {
   if (!overrides->empty())
     spdlog::info("policy: {} rules of {} override the defaults", overrides->size(),
                  cfg.api.policy_file);
-  auto authenticator = nimbus::api::make_noauth2_authenticator();
 
   auto deployment = nimbus::app::deployment::start(cfg.deployment, &error);
   if (!deployment) {
     spdlog::critical("cannot start: {}", error);
     return 1;
   }
+  std::unique_ptr<nimbus::tools::identity_stack> identity;
+  std::unique_ptr<nimbus::api::authenticator> authenticator;
   std::unique_ptr<nimbus::api::compute_service> compute;
   std::unique_ptr<nimbus::api::image_service> images;
   std::unique_ptr<nimbus::api::http_server> compute_http, image_http;
@@ -153,6 +163,16 @@ int main(int argc, char** argv) {
     auto image_limits = cfg.api.http;
     image_limits.threads = 1; // the image API serves lookups, not storms
     facade->set_cell_commands({nimbus::manage::run_cell_v2, nimbus::manage::cell_v2_reads_only});
+    if (cfg.api.auth_strategy == "keystone") {
+      identity = nimbus::tools::identity_stack::start(cfg, deployment->api_store(), *rules, &error);
+      if (!identity) {
+        spdlog::critical("cannot start the identity service: {}", error);
+        return 1;
+      }
+      authenticator = nimbus::api::make_keystone_authenticator(identity->tokens());
+    } else {
+      authenticator = nimbus::api::make_noauth2_authenticator();
+    }
     compute = std::make_unique<nimbus::api::compute_service>(*facade, *authenticator, *rules);
     images = std::make_unique<nimbus::api::image_service>(*facade, *authenticator);
     compute_http = std::make_unique<nimbus::api::http_server>(
@@ -170,10 +190,19 @@ int main(int argc, char** argv) {
       return 1;
     }
     auto endpoint = "http://" + cfg.api.listen + ":" + std::to_string(cfg.api.port) + "/v2.1";
-    std::printf("Nimbus is up. Compute API: %s   Image API: http://%s:%d\n"
-                "Try: openstack --os-auth-type admin_token --os-endpoint %s --os-token admin:admin "
-                "server list\n",
-                endpoint.c_str(), cfg.api.listen.c_str(), cfg.api.image_port, endpoint.c_str());
+    std::printf("Nimbus is up. Compute API: %s   Image API: http://%s:%d\n", endpoint.c_str(),
+                cfg.api.listen.c_str(), cfg.api.image_port);
+    if (identity) {
+      std::printf("Identity API: %s\n", identity->auth_url().c_str());
+      if (!identity->clouds_yaml().empty())
+        std::printf("Sign in as the admin, with a password:\n"
+                    "  export OS_CLIENT_CONFIG_FILE=%s OS_CLOUD=nimbus\n"
+                    "  openstack server list\n",
+                    identity->clouds_yaml().c_str());
+    } else
+      std::printf("Try: openstack --os-auth-type admin_token --os-endpoint %s --os-token "
+                  "admin:admin server list\n",
+                  endpoint.c_str());
   } else if (!deployment->published_at().empty()) {
     std::printf("Nimbus cell %s is up at %s\n", cfg.deployment.cell_name.c_str(),
                 deployment->published_at().c_str());
@@ -190,6 +219,7 @@ int main(int argc, char** argv) {
     compute_http->close();
   if (image_http)
     image_http->close();
+  identity.reset();
   deployment.reset();
   spdlog::info("stopped");
   return 0;

@@ -16,6 +16,8 @@ import urllib.request
 NIMBUS_BIN = os.environ.get("NIMBUS_BIN", "build/tools/nimbus")
 IMAGE_ID = "155d900f-4e14-4e4c-a73d-069cbf4541e6"
 ADMIN = "admin:admin"
+ADMIN_PASSWORD = "secret"  # the bootstrap admin's password of keystone instances
+_DEFAULT = object()
 
 
 _given_ports = set()
@@ -84,17 +86,27 @@ def lists_while_flavors(nimbus, lists=8, version="2.69"):
 
 
 class Nimbus:
-    """One nimbus process. `config` holds extra INI lines per section."""
+    """One nimbus process. `config` holds extra INI lines per section.
 
-    def __init__(self, config=None, data_dir=None, role="all-in-one", args=()):
+    keystone=False (noauth2) trusts "user:project" tokens; keystone=True runs
+    Nimbus's own identity service, bootstraps admin with ADMIN_PASSWORD and
+    signs in as admin: requests then carry that token unless given one."""
+
+    def __init__(self, config=None, data_dir=None, role="all-in-one", args=(), keystone=False):
         self.role = role
         self.args = list(args)
         self.owns_dir = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="nimbus-e2e-")
         self.port = free_port()
         self.image_port = free_port()
+        self.identity_port = free_port()
+        self.keystone = keystone
+        self.token = ADMIN
         self.config = {"all_in_one": {"cells": 1, "hosts_per_cell": 2},
-                       "DEFAULT": {"log_level": "warn"}}
+                       "DEFAULT": {"log_level": "warn"},
+                       "api": {"auth_strategy": "keystone" if keystone else "noauth2"}}
+        if keystone:
+            self.config["identity"] = {"bootstrap_admin_password": ADMIN_PASSWORD}
         for section, values in (config or {}).items():
             self.config.setdefault(section, {}).update(values)
         self.proc = None
@@ -102,6 +114,29 @@ class Nimbus:
     @property
     def base(self):
         return "http://127.0.0.1:%d" % self.port
+
+    @property
+    def auth_url(self):
+        return "http://127.0.0.1:%d/v3" % self.identity_port
+
+    def identity(self, method, path, body=None, token=_DEFAULT, **kw):
+        """A call to the identity port (path under it, e.g. /v3/projects)."""
+        return self.request(method, path, body=body, token=token, port=self.identity_port, **kw)
+
+    def login(self, user, password, project=None, domain="Default"):
+        """POST /v3/auth/tokens with a password: the Response (token in
+        headers["x-subject-token"] when it is 201)."""
+        auth = {"identity": {"methods": ["password"],
+                             "password": {"user": {"name": user, "domain": {"name": domain},
+                                                   "password": password}}}}
+        if project:
+            auth["scope"] = {"project": {"name": project, "domain": {"name": domain}}}
+        return self.identity("POST", "/v3/auth/tokens", {"auth": auth}, token=None)
+
+    def token_for(self, user, password, project=None):
+        r = self.login(user, password, project)
+        assert r.status == 201, (r.status, r.text)
+        return r.headers["x-subject-token"]
 
     def write_config(self):
         path = os.path.join(self.data_dir, "nimbus.conf")
@@ -117,7 +152,8 @@ class Nimbus:
         self.log = open(os.path.join(self.data_dir, "nimbus.log"), "ab")
         self.proc = subprocess.Popen(
             [NIMBUS_BIN, self.role, "--config-file", conf, "--data-dir", self.data_dir,
-             "--port", str(self.port), "--image-port", str(self.image_port)] + self.args,
+             "--port", str(self.port), "--image-port", str(self.image_port),
+             "--identity-port", str(self.identity_port)] + self.args,
             stdout=self.log, stderr=subprocess.STDOUT)
         if self.role == "cell":
             port = int(self.config["cell"]["listen"].rsplit(":", 1)[1])
@@ -126,6 +162,8 @@ class Nimbus:
         if self.role == "compute":
             return self
         wait_until(self._answers, "nimbus to answer on port %d" % self.port, timeout=60)
+        if self.keystone:
+            self.token = self.token_for("admin", ADMIN_PASSWORD, "admin")
         if self.role == "api":
             return self
         # Hosts join by heartbeat right after start: wait until all report.
@@ -194,8 +232,10 @@ class Nimbus:
         if self.owns_dir:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 
-    def request(self, method, path, body=None, token=ADMIN, version=None, raw=None, headers=None,
+    def request(self, method, path, body=None, token=_DEFAULT, version=None, raw=None, headers=None,
                 port=None):
+        if token is _DEFAULT:
+            token = self.token
         url = "http://127.0.0.1:%d%s" % (port or self.port, path)
         data = raw.encode() if raw is not None else (json.dumps(body).encode() if body is not None else None)
         req = urllib.request.Request(url, data=data, method=method)
@@ -225,12 +265,12 @@ class Nimbus:
 
     # -- servers ------------------------------------------------------------
 
-    def boot(self, name, flavor="1", version=None, **extra):
+    def boot(self, name, flavor="1", version=None, token=_DEFAULT, **extra):
         server = {"name": name, "imageRef": IMAGE_ID, "flavorRef": flavor}
         if version:
             server["networks"] = "none"
         server.update(extra)
-        r = self.post("/v2.1/servers", {"server": server}, version=version)
+        r = self.post("/v2.1/servers", {"server": server}, version=version, token=token)
         assert r.status == 202, (r.status, r.text)
         return r.json["server"]["id"]
 

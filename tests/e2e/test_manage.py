@@ -147,14 +147,40 @@ class ThroughRunningApi(ManageCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.nimbus = Nimbus({"all_in_one": {"cells": 2, "hosts_per_cell": 1}}).start()
+        cls.nimbus = Nimbus({"all_in_one": {"cells": 2, "hosts_per_cell": 1}}, keystone=True).start()
 
     @classmethod
     def tearDownClass(cls):
         cls.nimbus.close()
 
     def manage_prefix(self):
-        return ["--data-dir", self.nimbus.data_dir, "--api-url", self.nimbus.base]
+        # Signs its calls with a token sealed by the data directory's keys.
+        return ["--config-file", os.path.join(self.nimbus.data_dir, "nimbus.conf"),
+                "--data-dir", self.nimbus.data_dir, "--api-url", self.nimbus.base]
+
+    def member_token(self):
+        n = self.nimbus
+        project = n.identity("POST", "/v3/projects", {"project": {"name": "demo"}}).json["project"]
+        user = n.identity("POST", "/v3/users", {"user": {"name": "alice", "password": "alice-pw"}}).json["user"]
+        member = n.identity("GET", "/v3/roles?name=member").json["roles"][0]
+        self.assertEqual(n.identity("PUT", "/v3/projects/%s/users/%s/roles/%s"
+                                    % (project["id"], user["id"], member["id"])).status, 204)
+        return n.token_for("alice", "alice-pw", "demo")
+
+    def test_token_rotate_keeps_issued_tokens_and_serves_new_ones(self):
+        n = self.nimbus
+        before = n.token_for("admin", "secret", "admin")
+        out = self.manage("token_rotate")
+        self.assertIn("primary 2", out)
+        self.assertEqual(n.get("/v2.1/servers", token=before).status, 200)
+        after = n.token_for("admin", "secret", "admin")
+        self.assertEqual(n.get("/v2.1/servers", token=after).status, 200)
+        self.manage("token_rotate")
+        self.manage("token_rotate")  # keys 0, 3 and 4 are kept: 1 and 2 are pruned
+        self.assertEqual(n.get("/v2.1/servers", token=before).status, 401)
+        self.assertEqual(n.get("/v2.1/servers", token=after).status, 401)
+        latest = n.token_for("admin", "secret", "admin")
+        self.assertEqual(n.get("/v2.1/servers", token=latest).status, 200)
 
     def test_disable_create_and_refuse_while_running(self):
         cells = {c[0]: c[1] for c in rows(self.manage("cell_v2", "list_cells"))}
@@ -171,4 +197,5 @@ class ThroughRunningApi(ManageCase):
         self.manage("cell_v2", "delete_cell", "--cell_uuid", cells["cell1"], rc=2)
         self.manage("cell_v2", "delete_cell", "--cell_uuid", new)
         self.assertNotIn("cell9", self.manage("cell_v2", "list_cells"))
-        self.assertEqual(n.post("/nimbus-manage/cell_v2/list_cells", {}, token="alice:demo").status, 403)
+        self.assertEqual(n.post("/nimbus-manage/cell_v2/list_cells", {}, token=self.member_token()).status, 403)
+        self.assertEqual(n.post("/nimbus-manage/cell_v2/list_cells", {}, token="admin:admin").status, 401)

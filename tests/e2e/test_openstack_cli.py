@@ -1,31 +1,63 @@
-"""Debian's `openstack` CLI against the real nimbus binary, with the token
-noauth2 understands (see docs/CLIENTS.md §1)."""
+"""Debian's `openstack` CLI against the real nimbus binary, signing in with
+a password through a clouds.yaml as a newcomer would (no admin_token)."""
 
 import json
+import os
 import shutil
 import subprocess
+import tempfile
 import unittest
 
-from harness import Nimbus
+from harness import ADMIN_PASSWORD, Nimbus
 
 OPENSTACK = shutil.which("openstack") or "/usr/bin/openstack"
+
+CLOUD = """clouds:
+  %(name)s:
+    auth:
+      auth_url: %(auth_url)s
+      username: %(user)s
+      password: %(password)s
+      project_name: %(project)s
+      user_domain_name: Default
+      project_domain_name: Default
+    region_name: RegionOne
+    identity_api_version: 3
+"""
 
 
 class OpenStackCli(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.nimbus = Nimbus().start()
+        cls.nimbus = Nimbus(keystone=True).start()
+        cls.config_dir = tempfile.mkdtemp(prefix="nimbus-osc-")
+        cls.clouds = os.path.join(cls.config_dir, "clouds.yaml")
+        cls.write_clouds({"nimbus": ("admin", ADMIN_PASSWORD, "admin")})
 
     @classmethod
     def tearDownClass(cls):
         cls.nimbus.close()
+        shutil.rmtree(cls.config_dir, ignore_errors=True)
 
-    def osc(self, *args, parse=True):
-        cmd = [OPENSTACK, "--os-auth-type", "admin_token",
-               "--os-endpoint", self.nimbus.base + "/v2.1", "--os-token", "admin:admin", *args]
+    @classmethod
+    def write_clouds(cls, clouds):
+        text = "clouds:\n"
+        for name, (user, password, project) in clouds.items():
+            text += CLOUD.replace("clouds:\n", "") % {
+                "name": name, "auth_url": cls.nimbus.auth_url, "user": user,
+                "password": password, "project": project}
+        with open(cls.clouds, "w") as f:
+            f.write(text)
+
+    def osc(self, *args, cloud="nimbus", parse=True, ok=True):
+        cmd = [OPENSTACK, "--os-cloud", cloud, *args]
         if parse:
             cmd += ["-f", "json"]
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
+        env["OS_CLIENT_CONFIG_FILE"] = self.clouds
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
+        if not ok:
+            return p
         self.assertEqual(p.returncode, 0, "%s\nstdout: %s\nstderr: %s" % (" ".join(args), p.stdout, p.stderr))
         return json.loads(p.stdout) if parse and p.stdout.strip() else p.stdout
 
@@ -59,6 +91,37 @@ class OpenStackCli(unittest.TestCase):
 
         self.osc("server", "delete", "--wait", "cli-vm", parse=False)
         self.assertEqual(self.osc("server", "list"), [])
+
+    def test_identity_commands_and_a_member_who_cannot_see_the_admins_servers(self):
+        issued = self.osc("token", "issue")
+        self.assertTrue(issued["id"])
+        admin_project = self.osc("project", "show", "admin")
+        self.assertEqual(issued["project_id"], admin_project["id"])
+
+        self.osc("project", "create", "--domain", "default", "team")
+        self.osc("user", "create", "--domain", "default", "--project", "team",
+                 "--password", "team-pass-1", "tina")
+        self.osc("role", "add", "--project", "team", "--user", "tina", "member", parse=False)
+        assignments = self.osc("role", "assignment", "list", "--user", "tina", "--names")
+        self.assertEqual([(a["Role"], a["Project"]) for a in assignments], [("member", "team@Default")])
+        self.write_clouds({"nimbus": ("admin", ADMIN_PASSWORD, "admin"),
+                           "tina": ("tina", "team-pass-1", "team")})
+
+        self.osc("server", "create", "--flavor", "m1.tiny", "--image", "cirros-0.6.2-x86_64-disk",
+                 "--wait", "admins-vm")
+        self.assertEqual(self.osc("server", "list", cloud="tina"), [])
+        shown = self.osc("server", "show", "admins-vm", cloud="tina", ok=False)
+        self.assertNotEqual(shown.returncode, 0)
+        self.osc("server", "create", "--flavor", "m1.tiny", "--image", "cirros-0.6.2-x86_64-disk",
+                 "--wait", "tinas-vm", cloud="tina")
+        self.assertEqual([s["Name"] for s in self.osc("server", "list", cloud="tina")], ["tinas-vm"])
+        refused = self.osc("hypervisor", "list", cloud="tina", ok=False)
+        self.assertNotEqual(refused.returncode, 0)
+        self.assertIn("403", refused.stderr)
+        everyone = self.osc("server", "list", "--all-projects")
+        self.assertEqual(sorted(s["Name"] for s in everyone), ["admins-vm", "tinas-vm"])
+        self.osc("server", "delete", "--wait", "tinas-vm", cloud="tina", parse=False)
+        self.osc("server", "delete", "--wait", "admins-vm", parse=False)
 
 
 if __name__ == "__main__":

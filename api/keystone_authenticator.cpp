@@ -1,0 +1,35 @@
+#include "api/keystone_authenticator.h"
+
+namespace nimbus::api {
+namespace {
+
+class keystone final : public authenticator {
+public:
+  explicit keystone(const identity::token_authority& tokens) : tokens_(tokens) {}
+
+  std::optional<policy::credentials> authenticate(std::string_view token) const override {
+    if (token.empty())
+      return std::nullopt;
+    auto p = tokens_.validate(token);
+    if (!p)
+      return std::nullopt;
+    policy::credentials creds;
+    creds.user_id = std::move(p->user_id);
+    creds.project_id = std::move(p->project_id);
+    creds.domain_id = std::move(p->domain_id);
+    creds.roles = std::move(p->roles); // implied roles were added when it was issued
+    return creds;
+  }
+
+private:
+  const identity::token_authority& tokens_;
+};
+
+} // namespace
+
+std::unique_ptr<authenticator>
+make_keystone_authenticator(const identity::token_authority& tokens) {
+  return std::make_unique<keystone>(tokens);
+}
+
+} // namespace nimbus::api
