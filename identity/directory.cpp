@@ -27,8 +27,8 @@ std::string key_of(const storage::role_assignment& a) {
 }
 
 std::string key_of(const storage::revocation& r) {
-  return storage::keys::revocation(r.issued_before_us,
-                                   r.audit_id + "/" + r.user_id + "/" + r.project_id);
+  return storage::keys::revocation(r.issued_before_us, r.audit_id + "/" + r.user_id + "/"
+                                                         + r.project_id + "/" + r.app_cred_id);
 }
 
 template <class Map, class Pred>

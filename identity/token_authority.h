@@ -54,6 +54,7 @@ public:
   bool revoke_user(const std::string& user_id);
   bool revoke_project(const std::string& project_id);
   bool revoke_user_on_project(const std::string& user_id, const std::string& project_id);
+  bool revoke_application_credential(const std::string& app_cred_id);
 
   std::chrono::seconds lifetime() const { return lifetime_; }
 
@@ -75,7 +76,8 @@ private:
   mutable std::int64_t keys_mtime_ns_ = 0;
   std::unordered_set<std::string> revoked_audit_ids_;
   // Tokens issued before the time are revoked.
-  std::unordered_map<std::string, std::int64_t> user_before_, project_before_, pair_before_;
+  std::unordered_map<std::string, std::int64_t> user_before_, project_before_, pair_before_,
+    app_cred_before_;
 };
 
 } // namespace nimbus::identity

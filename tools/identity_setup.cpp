@@ -14,6 +14,7 @@
 #include "identity/key_repository.h"
 #include "identity/password_hash.h"
 #include "identity/sign_in.h"
+#include "storage/clock.h"
 
 namespace nimbus::tools {
 
@@ -81,6 +82,10 @@ std::unique_ptr<identity_stack> identity_stack::start(const service_config& cfg,
   p->tokens = identity::token_authority::open(key_dir, *p->dir, id.token_expiration, error);
   if (!p->tokens)
     return nullptr;
+  // Revocations of tokens that have all expired by now revoke nothing.
+  p->dir->forget_revocations_before(
+    storage::now_us()
+    - std::chrono::duration_cast<std::chrono::microseconds>(id.token_expiration).count());
   p->login = std::make_unique<identity::sign_in>(
     *p->dir, *p->tokens,
     identity::lockout_options{id.lockout_failure_attempts, id.lockout_duration,

@@ -400,6 +400,8 @@ void add_app_cred_routes(router& r, identity_backend& b) {
       if (from_restricted_credential(req, b))
         return refused(restricted_refusal);
       auto done = b.dir.erase_application_credential(c->id);
+      if (done == change::done)
+        b.tokens.revoke_application_credential(c->id);
       if (done == change::not_found)
         return keystone_error(404, "Could not find Application Credential: " + p[1] + ".");
       return done == change::done ? no_content()

@@ -290,6 +290,13 @@ TEST_CASE("an application credential signs in to its project with its roles only
   rescope.methods = {"token"};
   rescope.token = r.token;
   CHECK(f.login->authenticate(rescope).status == 403);
+  // Revoking the credential revokes the tokens made from it, and only those.
+  auto other = f.login->authenticate(identity_fixture::password("gina", "pw", "batch"));
+  REQUIRE(other.status == 201);
+  REQUIRE(f.tokens->validate(r.token));
+  REQUIRE(f.tokens->revoke_application_credential("ac1"));
+  CHECK_FALSE(f.tokens->validate(r.token));
+  CHECK(f.tokens->validate(other.token));
   // Deleting the user takes its credential along.
   REQUIRE(f.dir->erase_user(u.id) == change::done);
   CHECK_FALSE(f.dir->application_credential("ac1"));
