@@ -48,10 +48,14 @@ inline std::string commit() {
   return c ? c : "unknown";
 }
 
+/// The command line as a JSON array; the value of --token is shown as
+/// "***": figures are published, tokens are secrets.
 inline std::string args_json(int argc, char** argv) {
   std::string out = "[";
-  for (int i = 1; i < argc; ++i)
-    out += std::string(i > 1 ? ", " : "") + "\"" + argv[i] + "\"";
+  for (int i = 1; i < argc; ++i) {
+    bool secret = i > 1 && std::string(argv[i - 1]) == "--token";
+    out += std::string(i > 1 ? ", " : "") + "\"" + (secret ? "***" : argv[i]) + "\"";
+  }
   return out + "]";
 }
 
