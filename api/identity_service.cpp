@@ -1,13 +1,10 @@
 #include "api/identity_service.h"
 
-#include <atomic>
 #include <chrono>
-#include <exception>
 #include <memory>
 
-#include <spdlog/spdlog.h>
-
 #include "api/keystone_faults.h"
+#include "api/pipeline.h"
 #include "storage/ids.h"
 
 namespace nimbus::api {
@@ -40,14 +37,7 @@ void identity_service::handle(api_request request, reply_fn reply) const {
   auto finish = [req, start, reply = std::move(reply)](api_response resp) {
     resp.headers["x-openstack-request-id"] = req->request_id;
     resp.headers["vary"] = "X-Auth-Token";
-    auto ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    std::string path;
-    for (auto& s : req->path)
-      path += "/" + s;
-    spdlog::info("{} {} {} {} {} {:.1f}ms", req->request_id,
-                 req->creds.user_id.empty() ? "-" : req->creds.user_id, req->method,
-                 path.empty() ? "/" : path, resp.status, ms);
+    log_request(*req, resp, start);
     reply(std::move(resp));
   };
   req->policy = &rules_;
@@ -66,18 +56,10 @@ void identity_service::handle(api_request request, reply_fn reply) const {
   } else if (!is_public(*req)) {
     return finish(keystone_unauthorized());
   }
-  auto replied = std::make_shared<std::atomic<bool>>(false);
-  try {
-    routes_.dispatch(*req, [replied, finish](api_response resp) {
-      *replied = true;
-      finish(std::move(resp));
-    });
-  } catch (const std::exception& e) {
-    spdlog::error("{} {}: unexpected error: {}", req->request_id, req->method, e.what());
-    if (!*replied)
-      finish(keystone_error(500, "An unexpected error prevented the server from fulfilling your "
-                                 "request."));
-  }
+  guarded_dispatch(routes_, *req, finish, [] {
+    return keystone_error(500, "An unexpected error prevented the server from fulfilling your "
+                               "request.");
+  });
 }
 
 } // namespace nimbus::api

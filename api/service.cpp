@@ -1,15 +1,12 @@
 #include "api/service.h"
 
-#include <atomic>
 #include <chrono>
-#include <exception>
 #include <memory>
-
-#include <spdlog/spdlog.h>
 
 #include "api/authorization.h"
 #include "api/faults.h"
 #include "api/handlers/handlers.h"
+#include "api/pipeline.h"
 #include "storage/ids.h"
 
 namespace nimbus::api {
@@ -20,40 +17,10 @@ bool is_version_document(const api_request& req) {
          && (req.path.empty() || (req.path.size() == 1 && req.path[0] == "v2.1"));
 }
 
-api_response unexpected_error(const api_request& req, const char* what) {
-  spdlog::error("{} {} {}: unexpected error: {}", req.request_id, req.method,
-                "/" + (req.path.empty() ? std::string{} : req.path[0]), what);
+api_response nova_internal_error() {
   return fault_response(500, "Unexpected API Error. Please report this at "
                              "https://bugs.launchpad.net/nova/ and attach the Nova API log "
                              "if possible.");
-}
-
-// Routes the request so that no exception becomes a crash or a hang: one
-// thrown before the handler replied becomes a 500.
-void guarded_dispatch(const router& routes, const api_request& req, const reply_fn& reply) {
-  auto replied =
-    std::make_shared<std::atomic<bool>>(false); // the reply may come from another thread
-  try {
-    routes.dispatch(req, [replied, reply](api_response resp) {
-      *replied = true;
-      reply(std::move(resp));
-    });
-  } catch (const std::exception& e) {
-    if (!*replied)
-      reply(unexpected_error(req, e.what()));
-  }
-}
-
-void log_request(const api_request& req, const api_response& resp,
-                 std::chrono::steady_clock::time_point start) {
-  auto ms =
-    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  std::string path;
-  for (auto& s : req.path)
-    path += "/" + s;
-  spdlog::info("{} {} {} {} {} {:.1f}ms", req.request_id,
-               req.ctx.user_id.empty() ? "-" : req.ctx.user_id, req.method,
-               path.empty() ? "/" : path, resp.status, ms);
 }
 
 } // namespace
@@ -110,7 +77,7 @@ void compute_service::handle(api_request request, reply_fn reply) const {
   } else if (!is_version_document(*req)) {
     return finish(fault_response(401, "Authentication required"));
   }
-  guarded_dispatch(routes_, *req, finish);
+  guarded_dispatch(routes_, *req, finish, nova_internal_error);
 }
 
 image_service::image_service(compute::compute_api& compute, const authenticator& auth)
@@ -140,7 +107,7 @@ void image_service::handle(api_request request, reply_fn reply) const {
     req->ctx.user_id = req->creds.user_id;
     req->ctx.project_id = req->creds.project_id;
   }
-  guarded_dispatch(routes_, *req, finish);
+  guarded_dispatch(routes_, *req, finish, nova_internal_error);
 }
 
 } // namespace nimbus::api

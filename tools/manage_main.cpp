@@ -152,17 +152,20 @@ int run(int argc, char** argv) {
     } else
       rest.push_back(args[i]);
   }
-  if (rest.size() == 1 && (rest[0] == "token_setup" || rest[0] == "token_rotate")) {
-    nimbus::tools::service_config cfg;
+  nimbus::tools::service_config cfg;
+  // The configuration, with --data-dir over it; false (said why) if it is bad.
+  auto load = [&] {
     std::string error;
     if (!nimbus::tools::load_config(config_file, &cfg, &error)) {
       std::cerr << "nimbus-manage: " << error << "\n";
-      return 2;
+      return false;
     }
     if (!data_dir.empty())
       cfg.deployment.data_dir = data_dir;
-    return run_token_command(rest[0], cfg);
-  }
+    return true;
+  };
+  if (rest.size() == 1 && (rest[0] == "token_setup" || rest[0] == "token_rotate"))
+    return load() ? run_token_command(rest[0], cfg) : 2;
   if (rest.size() < 2 || rest[0] != "cell_v2") {
     print_usage(std::cerr);
     return 2;
@@ -182,14 +185,8 @@ int run(int argc, char** argv) {
     print_command_usage(std::cout, *spec);
     return 0;
   }
-  nimbus::tools::service_config cfg;
-  std::string error;
-  if (!nimbus::tools::load_config(config_file, &cfg, &error)) {
-    std::cerr << "nimbus-manage: " << error << "\n";
+  if (!load())
     return 2;
-  }
-  if (!data_dir.empty())
-    cfg.deployment.data_dir = data_dir;
   if (api_url.empty())
     api_url = "http://" + cfg.api.listen + ":" + std::to_string(cfg.api.port);
   bool reads = nimbus::manage::cell_v2_reads_only(command);

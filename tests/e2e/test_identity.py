@@ -163,5 +163,24 @@ class Identity(unittest.TestCase):
         error(self, self.n.identity("POST", "/v3/projects", {"project": {"name": "admin"}}), 409)
 
 
+class IdentityOnTheApiRole(unittest.TestCase):
+    """In the distributed set-up the api role serves the identity API, its
+    records in the API cell's store: they survive its restart."""
+
+    def test_api_role_signs_in_and_keeps_its_users(self):
+        n = Nimbus(role="api", keystone=True)
+        try:
+            n.start()
+            self.assertEqual(n.get("/v2.1/servers").status, 200)
+            r = n.identity("POST", "/v3/users", {"user": {"name": "ops", "password": "ops-pw-123"}})
+            self.assertEqual(r.status, 201, r.text)
+            n.stop()
+            n.start()
+            self.assertEqual(n.login("ops", "ops-pw-123").status, 201)
+            self.assertEqual(n.login("ops", "wrong").status, 401)
+        finally:
+            n.close()
+
+
 if __name__ == "__main__":
     unittest.main()
