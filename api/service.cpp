@@ -14,7 +14,8 @@ namespace {
 
 bool is_version_document(const api_request& req) {
   return req.method == "GET"
-         && (req.path.empty() || (req.path.size() == 1 && req.path[0] == "v2.1"));
+         && (req.path.empty()
+             || (req.path.size() == 1 && (req.path[0] == "v2.1" || req.path[0] == "v2")));
 }
 
 api_response nova_internal_error() {

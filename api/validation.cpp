@@ -146,6 +146,55 @@ std::optional<ordered_json> parse_body(const std::string& body) {
   return j;
 }
 
+namespace {
+const char* const true_words[] = {"True", "TRUE", "true", "1",   "ON",
+                                  "On",   "on",   "YES",  "Yes", "yes"};
+const char* const false_words[] = {"False", "FALSE", "false", "0",  "OFF",
+                                   "Off",   "off",   "NO",    "No", "no"};
+} // namespace
+
+std::optional<bool> nova_boolean(const ordered_json& v) {
+  if (v.is_boolean())
+    return v.get<bool>();
+  if (!v.is_string())
+    return std::nullopt;
+  auto s = v.get<std::string>();
+  for (auto* w : true_words)
+    if (s == w)
+      return true;
+  for (auto* w : false_words)
+    if (s == w)
+      return false;
+  return std::nullopt;
+}
+
+std::string not_a_nova_boolean(const ordered_json& v) {
+  std::string choices = "True";
+  for (auto* w : true_words)
+    choices += std::string(", '") + w + "'";
+  choices += ", False";
+  for (auto* w : false_words)
+    choices += std::string(", '") + w + "'";
+  return python_repr(v) + " is not one of [" + choices + "]";
+}
+
+std::optional<api_response> read_limit(const api_request& req, std::int32_t* limit) {
+  if (!req.has_param("limit"))
+    return std::nullopt;
+  auto text = req.param("limit");
+  auto digits = text.empty() || text[0] != '-' ? text : text.substr(1);
+  if (!is_digits(digits))
+    return bad_request("limit param must be an integer");
+  // Nova caps the page at [api] max_limit whatever the number's size.
+  auto n = digits.size() > 9 ? 1000 : std::stoll(digits);
+  if (text[0] == '-')
+    n = -n;
+  if (n < 0)
+    return bad_request("limit param must be positive");
+  *limit = static_cast<std::int32_t>(std::min<long long>(n, 1000));
+  return std::nullopt;
+}
+
 api_response malformed_body() { return bad_request("Malformed request body"); }
 
 } // namespace nimbus::api

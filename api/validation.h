@@ -34,6 +34,13 @@ inline const std::string invalid_name_reason =
 /// One or more ASCII digits and nothing else (a number sent as a string).
 bool is_digits(const std::string& s);
 
+/// Nova's parameter_types.boolean: true / false, or one of the strings
+/// 'True', 'true', '1', 'on', 'yes', ... and their false twins; nullopt
+/// for anything else.
+std::optional<bool> nova_boolean(const ordered_json& v);
+/// The jsonschema message refusing a value that is not nova_boolean().
+std::string not_a_nova_boolean(const ordered_json& v);
+
 /// jsonschema's additionalProperties message for `key`.
 std::string unexpected_property(const std::string& key);
 
@@ -54,5 +61,10 @@ std::optional<ordered_json> parse_body(const std::string& body);
 
 /// 400 "Malformed request body".
 api_response malformed_body();
+
+/// Nova's ?limit= of a list (common.get_limit_and_marker): a whole number,
+/// not negative, capped at [api] max_limit (1000); `*limit` keeps its value
+/// when the parameter is absent. The 400 that refuses it, or nullopt.
+std::optional<api_response> read_limit(const api_request& req, std::int32_t* limit);
 
 } // namespace nimbus::api

@@ -149,8 +149,12 @@ void compute_api::create_servers(const request_context& ctx, const create_server
                                  reply<std::vector<storage::instance_record>> caller) {
   auto then = guarded(std::move(caller));
   using result = outcome<std::vector<storage::instance_record>>;
+  if (ctx.project_id.empty())
+    return then(result::failure(fault_kind::forbidden,
+                                "A project-scoped token is required to create servers."));
   auto flavor = ctx_->api->flavor(req.flavor_ref);
-  if (!flavor || flavor->disabled)
+  // A private flavor is the admins' (Nimbus has no flavor access lists yet).
+  if (!flavor || flavor->disabled || (!flavor->is_public && !ctx.is_admin))
     return then(result::failure(fault_kind::bad_request,
                                 "Flavor " + req.flavor_ref + " could not be found."));
   if (!ctx_->api->image(req.image_ref))
@@ -256,6 +260,8 @@ void compute_api::list_servers(const request_context& ctx, const server_page_req
   q.limit =
     req.name.empty() && req.status.empty() ? req.limit : std::numeric_limits<std::int32_t>::max();
   q.project_id = ctx.is_admin && req.all_tenants ? std::string{} : ctx.project_id;
+  if (q.project_id.empty() && !(ctx.is_admin && req.all_tenants))
+    return then({}); // a token of no project owns no servers
   if (req.marker.empty())
     return list_page(*ctx_, ctx, req, q, then);
   get_server(ctx, req.marker,

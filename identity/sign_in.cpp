@@ -65,6 +65,23 @@ change sign_in::set_password(storage::user user, const std::string& password) {
   return result;
 }
 
+bool sign_in::check_password(const storage::user& u, const std::string& password) {
+  return bounded([&] {
+    // Checked in the slot, so guesses queued at once count against the
+    // lock; a locked user is refused after a check's time all the same.
+    if (locked(u.id)) {
+      burn_verify_time(password);
+      return false;
+    }
+    if (!verify_password(u.password_hash, password)) {
+      count_failure(u.id);
+      return false;
+    }
+    forgive(u.id);
+    return true;
+  });
+}
+
 bool sign_in::locked(const std::string& user_id) {
   if (opts_.failure_attempts <= 0)
     return false;
@@ -108,6 +125,9 @@ sign_in_result sign_in::authenticate(const auth_request& req) {
   token_payload p;
   std::int64_t expires = 0;
   sign_in_result r;
+  // Before anything is read: a revocation while the secret is checked
+  // (a password change, a disable) must revoke the token made here.
+  auto began = storage::now_us() - 1;
   const auto& method = req.methods.front();
   if (method == "password")
     r = by_password(req, &p);
@@ -119,7 +139,7 @@ sign_in_result sign_in::authenticate(const auth_request& req) {
     return refuse(401, "Attempted to authenticate with an unsupported method.");
   if (r.status != 201)
     return r;
-  r.token = tokens_.issue(&p, expires);
+  r.token = tokens_.issue(&p, expires, began);
   r.payload = std::move(p);
   return r;
 }
@@ -133,13 +153,8 @@ sign_in_result sign_in::by_password(const auth_request& req, token_payload* p) {
     });
     return refuse();
   }
-  if (locked(u->id))
+  if (!check_password(*u, req.password))
     return refuse();
-  if (!verify(u->password_hash, req.password)) {
-    count_failure(u->id);
-    return refuse();
-  }
-  forgive(u->id);
   if (!u->enabled)
     return refuse();
   if (auto d = dir_.domain(u->domain_id); !d || !d->enabled)
@@ -205,6 +220,9 @@ sign_in_result sign_in::by_app_credential(const auth_request& req, token_payload
   auto project = dir_.project(cred->project_id);
   if (!u || !u->enabled || !project || !project->enabled)
     return refuse();
+  for (auto& domain_id : {u->domain_id, project->domain_id})
+    if (auto d = dir_.domain(domain_id); !d || !d->enabled)
+      return refuse();
   // The credential's roles that the user still holds on its project,
   // directly or implied.
   std::vector<std::string> held;

@@ -73,6 +73,9 @@ public:
   std::string hash(const std::string& secret);
   /// Whether `secret` matches `stored`, bounded like a login.
   bool verify(const std::string& stored, const std::string& secret);
+  /// Whether `password` is `u`'s, under the lockout: a wrong one counts, a
+  /// locked user is refused (after a check's time, as any failure).
+  bool check_password(const storage::user& u, const std::string& password);
 
 private:
   std::optional<storage::user> find_user(const user_ref& ref) const;

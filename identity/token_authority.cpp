@@ -61,9 +61,10 @@ bool token_authority::reload_keys() const {
   return true;
 }
 
-std::string token_authority::issue(token_payload* payload, std::int64_t expires_no_later_than_us) {
+std::string token_authority::issue(token_payload* payload, std::int64_t expires_no_later_than_us,
+                                   std::int64_t issued_us) {
   reload_keys();
-  auto now = storage::now_us();
+  auto now = issued_us != 0 ? issued_us : storage::now_us();
   payload->issued_us = now;
   payload->expires_us =
     now + std::chrono::duration_cast<std::chrono::microseconds>(lifetime_).count();

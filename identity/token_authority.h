@@ -43,9 +43,13 @@ public:
   static std::unique_ptr<token_authority> open(std::string key_dir, directory& dir,
                                                std::chrono::seconds lifetime, std::string* why);
 
-  /// Seals `payload` with issued_us = now, expires_us = now + lifetime
-  /// (or the given expiry when sooner and not 0) and a fresh audit id.
-  std::string issue(token_payload* payload, std::int64_t expires_no_later_than_us = 0);
+  /// Seals `payload` with issued_us = `issued_us` (0: now), expires_us =
+  /// issued + lifetime (or the given expiry when sooner and not 0) and a
+  /// fresh audit id. A sign-in passes the time it began reading the
+  /// directory: a revocation made while it checked the password then
+  /// revokes the token it gets.
+  std::string issue(token_payload* payload, std::int64_t expires_no_later_than_us = 0,
+                    std::int64_t issued_us = 0);
   /// The payload of a token valid now, or why not.
   std::optional<token_payload> validate(std::string_view token,
                                         token_problem* problem = nullptr) const;

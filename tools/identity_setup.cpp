@@ -1,6 +1,8 @@
 #include "tools/identity_setup.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -37,10 +39,16 @@ std::string endpoint(const service_config& cfg, int port, const std::string& pat
 // A clouds.yaml entry the openstack CLI reads as is (OS_CLOUD=nimbus).
 bool write_clouds_yaml(const std::string& path, const service_config& cfg,
                        const std::string& auth_url, const std::string& password) {
+  // Made 0600 from the start (no window in which another user could open
+  // it); an existing file is replaced.
+  ::unlink(path.c_str());
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
+  if (fd < 0)
+    return false;
+  ::close(fd);
   std::ofstream out(path, std::ios::trunc);
   if (!out)
     return false;
-  ::chmod(path.c_str(), 0600);
   out << "clouds:\n"
       << "  nimbus:\n"
       << "    auth:\n"

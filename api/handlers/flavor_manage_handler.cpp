@@ -111,10 +111,10 @@ std::optional<api_response> parse_flavor(const api_request& req, storage::flavor
   }
   if (in.contains("os-flavor-access:is_public")) {
     auto& p = in["os-flavor-access:is_public"];
-    if (!p.is_boolean())
-      return bad_request(invalid_input("os-flavor-access:is_public", p,
-                                       python_repr(p) + " is not of type 'boolean'"));
-    f->is_public = p.get<bool>();
+    auto is_public = nova_boolean(p);
+    if (!is_public)
+      return bad_request(invalid_input("os-flavor-access:is_public", p, not_a_nova_boolean(p)));
+    f->is_public = *is_public;
   }
   if (in.contains("description") && !in["description"].is_null()) {
     auto& d = in["description"];

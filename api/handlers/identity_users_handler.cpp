@@ -304,9 +304,12 @@ void add_user_self_routes(router& r, identity_backend& b) {
             return *e;
           if (auto e = read_secret(in, "password", false, &password))
             return *e;
+          if (from_restricted_credential(req, b))
+            return refused(restricted_refusal);
           auto u = b.dir.user(p[0]);
+          // Under the lockout, as a sign-in: no unbounded guessing here.
           if (!u || !u->enabled || u->password_hash.empty()
-              || !b.login.verify(u->password_hash, *original))
+              || !b.login.check_password(*u, *original))
             return keystone_unauthorized();
           auto c = b.login.set_password(*u, *password);
           if (c == change::not_found)

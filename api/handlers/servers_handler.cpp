@@ -206,19 +206,8 @@ std::string carried_query(const api_request& req) {
 
 void list(compute::compute_api& compute, const api_request& req, bool detail, reply_fn reply) {
   compute::server_page_request page;
-  if (req.has_param("limit")) {
-    auto text = req.param("limit");
-    auto digits = text.empty() || text[0] != '-' ? text : text.substr(1);
-    if (!is_digits(digits))
-      return reply(bad_request("limit param must be an integer"));
-    // Nova caps the page at [api] max_limit whatever the number's size.
-    auto n = digits.size() > 9 ? 1000 : std::stoll(digits);
-    if (text[0] == '-')
-      n = -n;
-    if (n < 0)
-      return reply(bad_request("limit param must be positive"));
-    page.limit = static_cast<std::int32_t>(std::min<long long>(n, 1000));
-  }
+  if (auto refusal = read_limit(req, &page.limit))
+    return reply(*refusal);
   page.marker = req.param("marker");
   auto all = req.param("all_tenants");
   page.all_tenants = req.has_param("all_tenants") && all != "0" && all != "false" && all != "False";

@@ -40,6 +40,32 @@ class FlavorManage(unittest.TestCase):
         fault(n.delete("/v2.1/flavors/42"), 404, "itemNotFound")
         self.assertEqual(n.server(uuid)["status"], "ACTIVE")  # servers keep their flavor copy
 
+    def test_private_flavors_are_the_admins_and_lists_page(self):
+        n = self.n
+        private = {"flavor": dict(FLAVOR["flavor"], id="77", name="m1.secret",
+                                  **{"os-flavor-access:is_public": "False"})}
+        self.assertEqual(n.post("/v2.1/flavors", private).status, 200)
+        ids = lambda path, token="admin:admin": [f["id"] for f in n.get(path, token=token).json["flavors"]]
+        self.assertNotIn("77", ids("/v2.1/flavors", "demo:demo"))
+        self.assertNotIn("77", ids("/v2.1/flavors?is_public=None", "demo:demo"))
+        self.assertIn("77", ids("/v2.1/flavors?is_public=None"))
+        self.assertEqual(ids("/v2.1/flavors?is_public=false"), ["77"])
+        fault(n.get("/v2.1/flavors/77", token="demo:demo"), 404, "itemNotFound")
+        r = n.post("/v2.1/servers", {"server": {"name": "sneaky", "imageRef": "155d900f-4e14-4e4c-a73d-069cbf4541e6",
+                                                "flavorRef": "77"}}, token="demo:demo")
+        fault(r, 400, "badRequest")
+        # Sorted by id, paged by limit and marker, filtered by minRam / minDisk.
+        everyone = ids("/v2.1/flavors")
+        self.assertEqual(everyone, sorted(everyone))
+        page = n.get("/v2.1/flavors?limit=2").json
+        self.assertEqual([f["id"] for f in page["flavors"]], everyone[:2])
+        self.assertIn("marker=" + everyone[1], page["flavors_links"][0]["href"])
+        self.assertEqual(ids("/v2.1/flavors?marker=" + everyone[1]), everyone[2:])
+        big = [f for f in n.get("/v2.1/flavors/detail").json["flavors"] if f["ram"] >= 4096]
+        self.assertEqual(ids("/v2.1/flavors?minRam=4096"), [f["id"] for f in big])
+        fault(n.get("/v2.1/flavors?minDisk=x"), 400, "badRequest")
+        fault(n.get("/v2.1/flavors?marker=nope"), 400, "badRequest")
+
     def test_conflicts_bad_bodies_and_policy(self):
         n = self.n
         self.assertEqual(n.post("/v2.1/flavors", FLAVOR).status, 200)

@@ -344,3 +344,63 @@ TEST_CASE("bootstrap is idempotent and generates a password that works when none
           .status
         == 201);
 }
+
+TEST_CASE("a token whose sign-in began before a revocation is revoked by it") {
+  identity_fixture f;
+  auto u = f.add_user("ivan", "pw");
+  auto began = storage::now_us() - 1;   // the sign-in reads the user...
+  REQUIRE(f.tokens->revoke_user(u.id)); // ...a password change lands meanwhile...
+  identity::token_payload p;
+  p.user_id = u.id;
+  p.methods = {"password"};
+  auto token = f.tokens->issue(&p, 0, began); // ...and its token is issued after
+  CHECK(p.issued_us == began);
+  CHECK_FALSE(f.tokens->validate(token));
+  identity::token_payload later;
+  later.user_id = u.id;
+  CHECK(f.tokens->validate(f.tokens->issue(&later)));
+}
+
+TEST_CASE("password checks outside sign-in count against the lockout too") {
+  identity_fixture f;
+  auto u = f.add_user("judy", "right");
+  for (int i = 0; i < 3; ++i)
+    CHECK_FALSE(f.login->check_password(u, "wrong"));
+  CHECK_FALSE(f.login->check_password(u, "right")); // locked
+  CHECK(f.login->authenticate(identity_fixture::password("judy", "right")).status == 401);
+}
+
+TEST_CASE("an application credential of a disabled domain's user signs in no more") {
+  identity_fixture f;
+  storage::domain d;
+  d.id = "d-lab";
+  d.name = "lab";
+  REQUIRE(f.dir->put(d) == change::done);
+  storage::project p;
+  p.id = "p-lab";
+  p.name = "lab";
+  p.domain_id = d.id;
+  REQUIRE(f.dir->put(p) == change::done);
+  storage::user u;
+  u.id = "u-kim";
+  u.name = "kim";
+  u.domain_id = d.id;
+  REQUIRE(f.login->set_password(u, "pw") == change::done);
+  f.grant(u.id, p.id, "member");
+  storage::application_credential c;
+  c.id = "ac-kim";
+  c.name = "ci";
+  c.user_id = u.id;
+  c.project_id = p.id;
+  c.secret_hash = f.login->hash("s");
+  c.role_ids = {f.dir->role_named("member")->id};
+  REQUIRE(f.dir->put(c) == change::done);
+  auth_request a;
+  a.methods = {"application_credential"};
+  a.app_cred_id = c.id;
+  a.app_cred_secret = "s";
+  CHECK(f.login->authenticate(a).status == 201);
+  d.enabled = false;
+  REQUIRE(f.dir->put(d) == change::done);
+  CHECK(f.login->authenticate(a).status == 401);
+}
