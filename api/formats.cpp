@@ -1,7 +1,10 @@
 #include "api/formats.h"
 
+#include <cctype>
 #include <cstdio>
 #include <ctime>
+#include <iomanip>
+#include <sstream>
 #include <unordered_map>
 
 #include <openssl/evp.h>
@@ -71,6 +74,25 @@ std::string name_uuid(const std::string& name) {
   auto h = digest_hex(EVP_md5(), name);
   return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-"
          + h.substr(20, 12);
+}
+
+std::optional<std::int64_t> parse_iso_time(const std::string& text) {
+  std::tm tm{};
+  std::istringstream in(text);
+  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
+  if (in.fail() || text.size() < 19 || text[10] != 'T')
+    return std::nullopt;
+  std::int64_t micros = 0, scale = 1000000;
+  for (bool dot = in.peek() == '.' && in.get(); dot && std::isdigit(in.peek());)
+    if (scale > 1)
+      micros += (in.get() - '0') * (scale /= 10);
+    else
+      in.get();
+  std::string rest;
+  std::getline(in, rest);
+  if (!(rest.empty() || rest == "Z" || rest == "+00:00"))
+    return std::nullopt;
+  return static_cast<std::int64_t>(timegm(&tm)) * 1000000 + micros;
 }
 
 } // namespace nimbus::api

@@ -1,6 +1,7 @@
 #pragma once
 // The text forms the compute API uses for times, links and host ids.
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -11,6 +12,10 @@ namespace nimbus::api {
 std::string iso_seconds(std::int64_t us);
 /// "2026-11-22T03:02:42.000000" (launched_at, updated_at of services, actions)
 std::string iso_micros(std::int64_t us);
+/// Microseconds since the epoch of an ISO 8601 UTC time
+/// ("2026-12-01T15:14:01.609282", ending in nothing, "Z" or "+00:00");
+/// nullopt for other text.
+std::optional<std::int64_t> parse_iso_time(const std::string& text);
 /// iso_micros, or null when `us` is 0.
 nlohmann::json iso_micros_or_null(std::int64_t us);
 

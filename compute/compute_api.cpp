@@ -257,8 +257,7 @@ void compute_api::list_servers(const request_context& ctx, const server_page_req
   using result = outcome<std::vector<storage::instance_record>>;
   list_query q;
   // Filters apply after the merge, so each cell must send every candidate.
-  q.limit =
-    req.name.empty() && req.status.empty() ? req.limit : std::numeric_limits<std::int32_t>::max();
+  q.limit = req.filtered() ? std::numeric_limits<std::int32_t>::max() : req.limit;
   q.project_id = ctx.is_admin && req.all_tenants ? std::string{} : ctx.project_id;
   if (q.project_id.empty() && !(ctx.is_admin && req.all_tenants))
     return then({}); // a token of no project owns no servers

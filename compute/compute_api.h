@@ -60,10 +60,19 @@ struct create_server_request {
 
 struct server_page_request {
   std::int32_t limit = 1000;
-  std::string marker;       // uuid of the last server of the previous page
-  bool all_tenants = false; // admin only: every project
-  std::string name;         // a regular expression the name must contain (Nova's ?name=)
-  std::string status;       // only servers with this status (?status=ACTIVE)
+  std::string marker;                // uuid of the last server of the previous page
+  bool all_tenants = false;          // admin only: every project
+  std::string name;                  // a regular expression the name must contain (Nova's ?name=)
+  std::string status;                // only servers with this status (?status=ACTIVE)
+  std::string flavor;                // only servers of this flavor id (?flavor=)
+  std::string image;                 // only servers of this image id (?image=)
+  std::int64_t changed_since_us = 0; // only servers changed since (?changes-since=)
+  /// Whether a filter applies after the merge (each cell then sends every
+  /// candidate, not one page).
+  bool filtered() const {
+    return !name.empty() || !status.empty() || !flavor.empty() || !image.empty()
+           || changed_since_us != 0;
+  }
 };
 
 /// Nova's status from vm_state and task_state (ACTIVE, BUILD, SHUTOFF, REBOOT, ...).

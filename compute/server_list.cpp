@@ -45,7 +45,7 @@ void finish_page(context& ctx, const request_context& rc, const server_page_requ
                  const list_query& q, std::vector<storage::instance_record> merged,
                  const silent_cells& silent,
                  const reply<std::vector<storage::instance_record>>& then) {
-  bool filtered = !req.name.empty() || !req.status.empty();
+  bool filtered = req.filtered();
   std::unordered_set<std::string> seen;
   list_key marker_key{q.marker_created_us, q.marker_uuid};
   auto after_marker = [&](const storage::instance_record& r) {
@@ -92,7 +92,11 @@ void finish_page(context& ctx, const request_context& rc, const server_page_requ
     merged.erase(std::remove_if(merged.begin(), merged.end(),
                                 [&](const storage::instance_record& r) {
                                   return (name && !name->matches(r.name))
-                                         || (!req.status.empty() && server_status(r) != req.status);
+                                         || (!req.status.empty() && server_status(r) != req.status)
+                                         || (!req.flavor.empty() && r.flavor_copy.id != req.flavor)
+                                         || (!req.image.empty() && r.image_ref != req.image)
+                                         || std::max(r.updated_us, r.created_us)
+                                              < req.changed_since_us;
                                 }),
                  merged.end());
   }
@@ -187,7 +191,7 @@ void list_page(context& ctx, const request_context& rc, const server_page_reques
     targets.push_back(c.conductor);
     target_cells.push_back(c.mapping.uuid);
   }
-  bool filtered = !req.name.empty() || !req.status.empty();
+  bool filtered = req.filtered();
   auto* c = &ctx;
   auto done = [c, rc, req, q, down, then](std::vector<storage::instance_record> merged,
                                           silent_cells silent) {

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "api/formats.h"
 #include "api/handlers/handlers.h"
 #include "api/handlers/identity_common.h"
 #include "api/identity_service.h"
@@ -70,27 +71,6 @@ std::optional<api_response> read_user(const ordered_json& in, bool create, stora
     return e;
   keep_extra(in, &u->extra);
   return std::nullopt;
-}
-
-// Microseconds since the epoch of an ISO 8601 UTC time ("2026-12-01T15:14:01.609282",
-// ending in nothing, "Z" or "+00:00"); nullopt for other text.
-std::optional<std::int64_t> parse_time(const std::string& text) {
-  std::tm tm{};
-  std::istringstream in(text);
-  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
-  if (in.fail() || text.size() < 19 || text[10] != 'T')
-    return std::nullopt;
-  std::int64_t micros = 0, scale = 1000000;
-  for (bool dot = in.peek() == '.' && in.get(); dot && std::isdigit(in.peek());)
-    if (scale > 1)
-      micros += (in.get() - '0') * (scale /= 10);
-    else
-      in.get();
-  std::string rest;
-  std::getline(in, rest);
-  if (!(rest.empty() || rest == "Z" || rest == "+00:00"))
-    return std::nullopt;
-  return static_cast<std::int64_t>(timegm(&tm)) * 1000000 + micros;
 }
 
 const std::string unassigned_role =
@@ -167,7 +147,7 @@ std::optional<api_response> read_app_cred(const ordered_json& in,
     return bad("Invalid application credential: access rules are not supported.");
   if (expires.empty())
     return std::nullopt;
-  auto us = parse_time(expires);
+  auto us = parse_iso_time(expires);
   if (!us)
     return bad(client_fault("Timestamp not in expected format."));
   if (*us < storage::now_us())

@@ -1,5 +1,6 @@
 // /v2.1/servers: create, list, detail, show, delete.
 #include "api/faults.h"
+#include "api/formats.h"
 #include "api/handlers/handlers.h"
 #include "api/validation.h"
 #include <algorithm>
@@ -217,6 +218,19 @@ void list(compute::compute_api& compute, const api_request& req, bool detail, re
     return reply(forbidden_by_policy(all_tenants_rule));
   page.name = req.param("name");
   page.status = req.param("status");
+  // Nova compares statuses upper-cased (?status=active lists ACTIVE ones).
+  std::transform(page.status.begin(), page.status.end(), page.status.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  page.flavor = req.param("flavor");
+  page.image = req.param("image");
+  if (req.has_param("changes-since")) {
+    auto since = req.param("changes-since");
+    auto us = parse_iso_time(since);
+    if (!us)
+      return reply(bad_request("Invalid input for query parameters changes-since. Value: " + since
+                               + ". '" + since + "' is not a 'date-time'"));
+    page.changed_since_us = *us;
+  }
   compute.list_servers(req.ctx, page, [&req, detail, page, reply = std::move(reply)](auto result) {
     if (!result.ok())
       return reply(fault_response(*result.error));

@@ -124,6 +124,27 @@ class ServerLifecycle(unittest.TestCase):
         for uuid in ids:
             n.wait_gone(uuid)
 
+    def test_list_filters_by_flavor_image_status_and_change_time(self):
+        n = self.nimbus
+        small = n.boot("filter-small", token="filt:filt")
+        big = n.boot("filter-big", flavor="2", token="filt:filt")
+        for uuid in (small, big):
+            n.wait_status(uuid, "ACTIVE")
+        n.act(small, {"os-stop": None})
+        n.wait_status(small, "SHUTOFF")
+        names = lambda q: sorted(s["name"] for s in n.get("/v2.1/servers" + q, token="filt:filt").json["servers"])
+        self.assertEqual(names("?flavor=2"), ["filter-big"])
+        self.assertEqual(names("?image=155d900f-4e14-4e4c-a73d-069cbf4541e6"), ["filter-big", "filter-small"])
+        self.assertEqual(names("?image=nope"), [])
+        self.assertEqual(names("?status=shutoff"), ["filter-small"])
+        self.assertEqual(names("?status=ACTIVE&flavor=1"), [])
+        self.assertEqual(names("?changes-since=2000-01-01T00:00:00Z"), ["filter-big", "filter-small"])
+        self.assertEqual(names("?changes-since=2999-01-01T00:00:00Z"), [])
+        r = n.get("/v2.1/servers?changes-since=yesterday", token="filt:filt")
+        self.assertEqual(r.status, 400, r.text)
+        for uuid in (small, big):
+            self.assertEqual(n.delete("/v2.1/servers/" + uuid, token="filt:filt").status, 204)
+
     def test_other_projects_do_not_see_admin_servers(self):
         n = self.nimbus
         uuid = n.boot("private")
