@@ -28,7 +28,8 @@ std::string key_of(const storage::role_assignment& a) {
 
 std::string key_of(const storage::revocation& r) {
   return storage::keys::revocation(r.issued_before_us, r.audit_id + "/" + r.user_id + "/"
-                                                         + r.project_id + "/" + r.app_cred_id);
+                                                         + r.project_id + "/" + r.app_cred_id + "/"
+                                                         + r.domain_id);
 }
 
 template <class Map, class Pred>

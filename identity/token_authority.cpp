@@ -107,6 +107,7 @@ bool token_authority::revoked(const token_payload& p) const {
     return true;
   return issued_before(user_before_, p.user_id, p.issued_us)
          || (!p.app_cred_id.empty() && issued_before(app_cred_before_, p.app_cred_id, p.issued_us))
+         || (!p.domain_id.empty() && issued_before(domain_before_, p.domain_id, p.issued_us))
          || (!p.project_id.empty() && issued_before(project_before_, p.project_id, p.issued_us))
          || (!p.project_id.empty()
              && issued_before(pair_before_, p.user_id + "/" + p.project_id, p.issued_us));
@@ -121,6 +122,8 @@ void token_authority::index(const storage::revocation& r) {
     revoked_audit_ids_.insert(r.audit_id);
   else if (!r.app_cred_id.empty())
     later(app_cred_before_, r.app_cred_id);
+  else if (!r.domain_id.empty())
+    later(domain_before_, r.domain_id);
   else if (!r.user_id.empty() && !r.project_id.empty())
     later(pair_before_, r.user_id + "/" + r.project_id);
   else if (!r.user_id.empty())
@@ -161,6 +164,13 @@ bool token_authority::revoke_project(const std::string& project_id) {
 bool token_authority::revoke_application_credential(const std::string& app_cred_id) {
   storage::revocation r;
   r.app_cred_id = app_cred_id;
+  r.issued_before_us = storage::now_us();
+  return add(r);
+}
+
+bool token_authority::revoke_domain(const std::string& domain_id) {
+  storage::revocation r;
+  r.domain_id = domain_id;
   r.issued_before_us = storage::now_us();
   return add(r);
 }

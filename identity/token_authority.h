@@ -59,6 +59,9 @@ public:
   bool revoke_project(const std::string& project_id);
   bool revoke_user_on_project(const std::string& user_id, const std::string& project_id);
   bool revoke_application_credential(const std::string& app_cred_id);
+  /// The tokens scoped to the domain (those of its projects and users go
+  /// with revoke_project and revoke_user).
+  bool revoke_domain(const std::string& domain_id);
 
   std::chrono::seconds lifetime() const { return lifetime_; }
 
@@ -81,7 +84,7 @@ private:
   std::unordered_set<std::string> revoked_audit_ids_;
   // Tokens issued before the time are revoked.
   std::unordered_map<std::string, std::int64_t> user_before_, project_before_, pair_before_,
-    app_cred_before_;
+    app_cred_before_, domain_before_;
 };
 
 } // namespace nimbus::identity

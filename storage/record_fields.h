@@ -41,7 +41,8 @@
 #define NIMBUS_FIELDS_APPLICATION_CREDENTIAL                                                       \
   id, name, user_id, project_id, description, secret_hash, role_ids, expires_us, unrestricted,     \
     created_us
-#define NIMBUS_FIELDS_REVOCATION audit_id, user_id, project_id, issued_before_us, app_cred_id
+#define NIMBUS_FIELDS_REVOCATION                                                                   \
+  audit_id, user_id, project_id, issued_before_us, app_cred_id, domain_id
 
 // Counts and maps the arguments (the usual preprocessor arity trick).
 #define NIMBUS_ARG_N(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17,   \

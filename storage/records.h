@@ -238,14 +238,15 @@ struct application_credential {
 
 /// Tokens issued before `issued_before_us` that match every field set here
 /// are revoked (Keystone's revocation events): one token by audit_id, a
-/// user's tokens, a project's, a user's on one project, or those made from
-/// an application credential.
+/// user's tokens, a project's, a user's on one project, those made from
+/// an application credential, or those scoped to a domain.
 struct revocation {
   std::string audit_id;
   std::string user_id;
   std::string project_id;
   std::int64_t issued_before_us = 0;
   std::string app_cred_id;
+  std::string domain_id;
 };
 
 // Codecs: encode() writes the current schema; decode() returns

@@ -75,6 +75,7 @@ std::optional<api_response> read_project(const ordered_json& in, bool create, st
 void revoke_domain(identity_backend& b, const std::string& domain_id,
                    const std::vector<storage::project>& projects,
                    const std::vector<storage::user>& users) {
+  b.tokens.revoke_domain(domain_id); // tokens scoped to it, whoever's
   for (auto& p : projects)
     if (p.domain_id == domain_id)
       b.tokens.revoke_project(p.id);

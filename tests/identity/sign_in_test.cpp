@@ -404,3 +404,23 @@ TEST_CASE("an application credential of a disabled domain's user signs in no mor
   REQUIRE(f.dir->put(d) == change::done);
   CHECK(f.login->authenticate(a).status == 401);
 }
+
+TEST_CASE("revoking a domain revokes the tokens scoped to it, whoever holds them") {
+  identity_fixture f;
+  storage::domain d;
+  d.id = "d-ops";
+  d.name = "ops";
+  REQUIRE(f.dir->put(d) == change::done);
+  auto admin = f.dir->user_named("admin", "default");
+  REQUIRE(f.dir->grant({admin->id, "", d.id, f.dir->role_named("admin")->id}) == change::done);
+  auth_request a = identity_fixture::password("admin", "secret");
+  a.wants = auth_request::scope::domain;
+  a.domain_id = d.id;
+  auto scoped = f.login->authenticate(a);
+  REQUIRE(scoped.status == 201);
+  CHECK(scoped.payload.domain_id == d.id);
+  auto elsewhere = f.login->authenticate(identity_fixture::password("admin", "secret", "admin"));
+  REQUIRE(f.tokens->revoke_domain(d.id));
+  CHECK_FALSE(f.tokens->validate(scoped.token));
+  CHECK(f.tokens->validate(elsewhere.token));
+}
