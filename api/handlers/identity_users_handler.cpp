@@ -6,12 +6,8 @@
 // deleting a user, or changing a password, revokes the user's tokens.
 #include <algorithm>
 #include <cctype>
-#include <ctime>
-#include <iomanip>
-#include <iterator>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
