@@ -44,6 +44,8 @@ int status_of(compute::fault_kind kind) {
     return 403;
   case compute::fault_kind::unavailable:
     return 503;
+  case compute::fault_kind::not_implemented:
+    return 501;
   case compute::fault_kind::internal:
     return 500;
   }

@@ -32,6 +32,10 @@ compute_service::compute_service(compute::compute_api& compute, const authentica
   add_version_routes(routes_);
   add_server_routes(routes_, compute);
   add_server_action_routes(routes_, compute);
+  add_server_update_routes(routes_, compute);
+  add_server_metadata_routes(routes_, compute);
+  add_server_tag_routes(routes_, compute);
+  add_server_detail_routes(routes_, compute);
   add_flavor_routes(routes_, compute);
   add_flavor_manage_routes(routes_, compute);
   add_image_routes(routes_, compute);

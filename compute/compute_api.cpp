@@ -117,7 +117,18 @@ bool visible(const request_context& ctx, const std::string& project_id) {
   return ctx.is_admin || ctx.project_id == project_id;
 }
 
+action_request delete_request(const std::string& uuid) {
+  action_request req;
+  req.uuid = uuid;
+  req.action = storage::server_action::delete_server;
+  return req;
+}
+
 } // namespace
+
+std::string generate_admin_password() {
+  return random_text(12, "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789");
+}
 
 std::string server_status(const storage::instance_record& r) {
   using storage::task_state;
@@ -134,7 +145,19 @@ std::string server_status(const storage::instance_record& r) {
       return "REBOOT";
     if (r.task_state == task_state::rebooting_hard)
       return "HARD_REBOOT";
+    if (r.task_state == task_state::updating_password)
+      return "PASSWORD";
     return "ACTIVE";
+  case vm_state::paused:
+    return "PAUSED";
+  case vm_state::suspended:
+    return "SUSPENDED";
+  case vm_state::rescued:
+    return "RESCUE";
+  case vm_state::shelved:
+    return "SHELVED";
+  case vm_state::shelved_offloaded:
+    return "SHELVED_OFFLOADED";
   case vm_state::unknown:
     break;
   }
@@ -181,9 +204,7 @@ void compute_api::create_servers(const request_context& ctx, const create_server
     r.key_name = req.key_name;
     r.description = req.description;
     r.metadata = req.metadata;
-    r.admin_pass = req.admin_pass.empty()
-                     ? random_text(12, "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
-                     : req.admin_pass;
+    r.admin_pass = req.admin_pass.empty() ? generate_admin_password() : req.admin_pass;
     storage::request_spec spec;
     spec.instance_uuid = r.uuid;
     spec.flavor_copy = *flavor;
@@ -278,22 +299,68 @@ void compute_api::list_servers(const request_context& ctx, const server_page_req
              });
 }
 
-void compute_api::server_action(const request_context& ctx, const std::string& uuid,
-                                storage::server_action action, bool hard, reply<done> caller) {
-  auto then = guarded(std::move(caller));
-  auto mapping = ctx_->api->instance_mapping(uuid);
-  if (!mapping || !visible(ctx, mapping->project_id))
-    return then(outcome<done>::failure(fault_kind::not_found, not_found(uuid)));
-  if (mapping->cell_uuid.empty())
-    return then(outcome<done>::failure(
+namespace {
+
+// The conductor of the cell that holds `uuid`, or the fault the caller gets:
+// 404 for a server ctx may not see, 409 (vm_state building, in `what`'s
+// words) for one not in a cell yet, 503 for a cell that does not answer.
+template <class T>
+std::optional<conductor_actor> conductor_of(context& c, const request_context& ctx,
+                                            const std::string& uuid, const std::string& what,
+                                            const reply<T>& then) {
+  auto mapping = c.api->instance_mapping(uuid);
+  if (!mapping || !visible(ctx, mapping->project_id)) {
+    then(outcome<T>::failure(fault_kind::not_found, not_found(uuid)));
+    return std::nullopt;
+  }
+  if (mapping->cell_uuid.empty()) {
+    then(outcome<T>::failure(
       fault_kind::conflict,
-      invalid_state_message(std::string(storage::nova_name(action)), uuid, "vm_state",
+      invalid_state_message(what, uuid, "vm_state",
                             std::string(storage::nova_name(storage::vm_state::building)))));
-  auto cell = ctx_->cells->get(mapping->cell_uuid);
-  if (!cell || !cell->up())
-    return then(outcome<done>::failure(fault_kind::unavailable, cell_unavailable(uuid)));
-  action_request req{uuid, action, hard, ctx.request_id, ctx.user_id, ctx.project_id};
-  ask<done>(*ctx_, cell->conductor, std::move(then), action_atom_v, req);
+    return std::nullopt;
+  }
+  auto cell = c.cells->get(mapping->cell_uuid);
+  if (!cell || !cell->up()) {
+    then(outcome<T>::failure(fault_kind::unavailable, cell_unavailable(uuid)));
+    return std::nullopt;
+  }
+  return cell->conductor;
+}
+
+} // namespace
+
+void compute_api::server_action(const request_context& ctx, action_request req,
+                                reply<done> caller) {
+  auto then = guarded(std::move(caller));
+  auto conductor =
+    conductor_of(*ctx_, ctx, req.uuid, std::string(storage::nova_name(req.action)), then);
+  if (!conductor)
+    return;
+  req.request_id = ctx.request_id;
+  req.user_id = ctx.user_id;
+  req.project_id = ctx.project_id;
+  req.is_admin = ctx.is_admin;
+  ask<done>(*ctx_, *conductor, std::move(then), action_atom_v, req);
+}
+
+void compute_api::update_server(const request_context& ctx, server_update u,
+                                reply<storage::instance_record> caller) {
+  auto then = guarded(std::move(caller));
+  auto conductor = conductor_of(*ctx_, ctx, u.uuid, "update", then);
+  if (!conductor)
+    return;
+  u.is_admin = ctx.is_admin;
+  ask<storage::instance_record>(*ctx_, *conductor, std::move(then), update_atom_v, u);
+}
+
+void compute_api::console_output(const request_context& ctx, const std::string& uuid,
+                                 reply<std::string> caller) {
+  auto then = guarded(std::move(caller));
+  auto conductor = conductor_of(*ctx_, ctx, uuid, "get_console_output", then);
+  if (!conductor)
+    return;
+  ask<std::string>(*ctx_, *conductor, std::move(then), console_atom_v, uuid);
 }
 
 void compute_api::delete_server(const request_context& ctx, const std::string& uuid,
@@ -312,11 +379,11 @@ void compute_api::delete_server(const request_context& ctx, const std::string& u
       if (ec)
         return then(outcome<done>::failure(fault_kind::internal, ec.message()));
       if (s == step::in_cell) // placed meanwhile
-        return server_action(ctx, uuid, storage::server_action::delete_server, false, then);
+        return server_action(ctx, delete_request(uuid), then);
       then({});
     });
   }
-  server_action(ctx, uuid, storage::server_action::delete_server, false, std::move(then));
+  server_action(ctx, delete_request(uuid), std::move(then));
 }
 
 std::optional<server_owner> compute_api::owner_of(const request_context& ctx,

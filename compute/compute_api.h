@@ -75,6 +75,10 @@ struct server_page_request {
   }
 };
 
+/// A password for a server (admin or rescue password): 12 characters of an
+/// unambiguous alphabet, from the system's random source.
+std::string generate_admin_password();
+
 /// Nova's status from vm_state and task_state (ACTIVE, BUILD, SHUTOFF, REBOOT, ...).
 std::string server_status(const storage::instance_record& r);
 
@@ -123,9 +127,17 @@ public:
                   reply<storage::instance_record> then);
   void list_servers(const request_context& ctx, const server_page_request& req,
                     reply<std::vector<storage::instance_record>> then);
-  /// stop / start / reboot; answers once the new task_state is durable.
-  void server_action(const request_context& ctx, const std::string& uuid,
-                     storage::server_action action, bool hard, reply<done> then);
+  /// Any server action (storage::server_action); `req` names it and its
+  /// arguments, ctx fills in who asks. Answers once the new task_state is
+  /// durable (the API's 202); a server not in a cell yet is in vm_state
+  /// building (409).
+  void server_action(const request_context& ctx, action_request req, reply<done> then);
+  /// Changes the server's name, description, metadata, tags, ... (see
+  /// server_update); answers with the server as changed.
+  void update_server(const request_context& ctx, server_update u,
+                     reply<storage::instance_record> then);
+  /// The server's console log, whole, from its host.
+  void console_output(const request_context& ctx, const std::string& uuid, reply<std::string> then);
   void delete_server(const request_context& ctx, const std::string& uuid, reply<done> then);
   void instance_actions(const request_context& ctx, const std::string& uuid,
                         reply<std::vector<storage::instance_action>> then);

@@ -18,6 +18,10 @@ inline fault to_fault(const caf::error& err, caf::actor_system& sys) {
     return {fault_kind::conflict, text};
   case errc::bad_request:
     return {fault_kind::bad_request, text};
+  case errc::forbidden:
+    return {fault_kind::forbidden, text};
+  case errc::unsupported:
+    return {fault_kind::not_implemented, text};
   case errc::timeout:
   case errc::unavailable:
     return {fault_kind::unavailable, "The cell did not answer in time."};

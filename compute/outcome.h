@@ -8,12 +8,13 @@
 namespace nimbus::compute {
 
 enum class fault_kind {
-  not_found,   // 404 itemNotFound
-  conflict,    // 409 conflictingRequest
-  bad_request, // 400 badRequest
-  forbidden,   // 403 forbidden
-  unavailable, // 503: a cell did not answer
-  internal,    // 500 computeFault
+  not_found,       // 404 itemNotFound
+  conflict,        // 409 conflictingRequest
+  bad_request,     // 400 badRequest
+  forbidden,       // 403 forbidden
+  unavailable,     // 503: a cell did not answer
+  not_implemented, // 501: the hypervisor cannot do it
+  internal,        // 500 computeFault
 };
 
 struct fault {

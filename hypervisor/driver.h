@@ -35,6 +35,35 @@ public:
   /// Restarts a running domain: soft (guest shutdown + start) or hard (reset).
   /// errc::invalid_state if the domain is not running.
   virtual std::error_code reboot(const std::string& name, bool hard) = 0;
+  /// Freezes a running domain in memory (power state paused).
+  /// errc::invalid_state if it is not running.
+  virtual std::error_code pause(const std::string& name) = 0;
+  /// Lets a paused domain run again. errc::invalid_state if it is not paused.
+  virtual std::error_code unpause(const std::string& name) = 0;
+  /// Saves a running domain's memory and stops it (libvirt's managed save;
+  /// power state shutdown, as Nova's libvirt driver reports a suspended
+  /// guest). errc::invalid_state if it is not running.
+  virtual std::error_code suspend(const std::string& name) = 0;
+  /// Starts a suspended domain from its saved memory (a domain that is off
+  /// without a save just boots). A running domain is not an error.
+  virtual std::error_code resume(const std::string& name) = 0;
+  /// Restarts the domain on a rescue system, keeping its own disk attached.
+  /// Until drivers have disks (the hypervisor issue) both drivers restart
+  /// the domain and remember that it is rescued; unrescue restarts it back.
+  virtual std::error_code rescue(const std::string& name) = 0;
+  virtual std::error_code unrescue(const std::string& name) = 0;
+  /// Sends a non-maskable interrupt (Nova's trigger_crash_dump).
+  /// errc::invalid_state if not running; errc::unsupported where the
+  /// hypervisor has no NMI (libvirt's test driver).
+  virtual std::error_code inject_nmi(const std::string& name) = 0;
+  /// Sets a guest user's password through the guest agent. errc::unsupported
+  /// where there is no agent (libvirt's test driver, guests without one).
+  virtual std::error_code set_admin_password(const std::string& name, const std::string& user,
+                                             const std::string& password) = 0;
+  /// The domain's serial console log, oldest line first, ending with a
+  /// newline. Both drivers keep one per domain while it is defined (the fake
+  /// and libvirt's test driver write the lines a booting guest would).
+  virtual std::error_code get_console_output(const std::string& name, std::string* out) = 0;
   virtual std::error_code get_power_state(const std::string& name, power_state* out) = 0;
   /// Every domain defined on this host.
   virtual std::error_code list_domains(std::vector<domain_info>* out) = 0;

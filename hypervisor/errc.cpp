@@ -24,6 +24,8 @@ public:
       return "hypervisor operation failed";
     case errc::injected_failure:
       return "injected failure";
+    case errc::unsupported:
+      return "not supported by this hypervisor";
     }
     return "unknown hypervisor error";
   }

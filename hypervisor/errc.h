@@ -12,6 +12,7 @@ enum class errc {
   connection_failed, // the hypervisor could not be reached
   operation_failed,  // the hypervisor refused or failed the call
   injected_failure,  // a test asked for this failure
+  unsupported,       // this hypervisor cannot do that (libvirt's VIR_ERR_NO_SUPPORT)
 };
 
 const std::error_category& error_category() noexcept;

@@ -32,6 +32,7 @@ std::error_code fake_driver::spawn(const domain_spec& spec) {
   if (domains_.count(spec.name))
     return errc::already_exists;
   domains_[spec.name] = {spec.name, spec.uuid, power_state::running};
+  console_.booted(spec.name, spec.uuid);
   return {};
 }
 
@@ -39,28 +40,123 @@ std::error_code fake_driver::destroy(const std::string& name) {
   if (auto ec = faults_.on_call(operation::destroy))
     return ec;
   std::lock_guard<std::mutex> lock(mutex_);
+  console_.forget(name);
   return domains_.erase(name) ? std::error_code{} : make_error_code(errc::not_found);
 }
 
 std::error_code fake_driver::power_off(const std::string& name) {
-  return on_domain(faults_, operation::power_off, mutex_, domains_, name, [](domain_info& d) {
+  return on_domain(faults_, operation::power_off, mutex_, domains_, name, [&](domain_info& d) {
+    if (d.state != power_state::shutdown)
+      console_.line(name, "reboot: Power down");
     d.state = power_state::shutdown;
     return std::error_code{};
   });
 }
 
 std::error_code fake_driver::power_on(const std::string& name) {
-  return on_domain(faults_, operation::power_on, mutex_, domains_, name, [](domain_info& d) {
+  return on_domain(faults_, operation::power_on, mutex_, domains_, name, [&](domain_info& d) {
+    if (d.state != power_state::running)
+      console_.booted(name, d.uuid);
     d.state = power_state::running;
     return std::error_code{};
   });
 }
 
 std::error_code fake_driver::reboot(const std::string& name, bool) {
-  return on_domain(faults_, operation::reboot, mutex_, domains_, name, [](domain_info& d) {
-    return d.state == power_state::running ? std::error_code{}
-                                           : make_error_code(errc::invalid_state);
+  return on_domain(faults_, operation::reboot, mutex_, domains_, name, [&](domain_info& d) {
+    if (d.state != power_state::running)
+      return make_error_code(errc::invalid_state);
+    console_.line(name, "reboot: Restarting system");
+    console_.booted(name, d.uuid);
+    return std::error_code{};
   });
+}
+
+namespace {
+
+// Moves a domain from `from` to `to`; errc::invalid_state if it is elsewhere.
+std::error_code transition(domain_info& d, power_state from, power_state to) {
+  if (d.state != from)
+    return errc::invalid_state;
+  d.state = to;
+  return {};
+}
+
+} // namespace
+
+std::error_code fake_driver::pause(const std::string& name) {
+  return on_domain(faults_, operation::pause, mutex_, domains_, name, [](domain_info& d) {
+    return transition(d, power_state::running, power_state::paused);
+  });
+}
+
+std::error_code fake_driver::unpause(const std::string& name) {
+  return on_domain(faults_, operation::unpause, mutex_, domains_, name, [](domain_info& d) {
+    return transition(d, power_state::paused, power_state::running);
+  });
+}
+
+std::error_code fake_driver::suspend(const std::string& name) {
+  return on_domain(faults_, operation::suspend, mutex_, domains_, name, [&](domain_info& d) {
+    auto ec = transition(d, power_state::running, power_state::shutdown);
+    if (!ec)
+      console_.line(name, "PM: suspend entry (deep)");
+    return ec;
+  });
+}
+
+std::error_code fake_driver::resume(const std::string& name) {
+  return on_domain(faults_, operation::resume, mutex_, domains_, name, [&](domain_info& d) {
+    if (d.state != power_state::running)
+      console_.line(name, "PM: suspend exit");
+    d.state = power_state::running;
+    return std::error_code{};
+  });
+}
+
+std::error_code fake_driver::rescue(const std::string& name) {
+  return on_domain(faults_, operation::rescue, mutex_, domains_, name, [&](domain_info& d) {
+    console_.line(name, "reboot: Restarting system");
+    console_.line(name, "Booting the rescue system");
+    console_.booted(name, d.uuid);
+    d.state = power_state::running;
+    return std::error_code{};
+  });
+}
+
+std::error_code fake_driver::unrescue(const std::string& name) {
+  return on_domain(faults_, operation::unrescue, mutex_, domains_, name, [&](domain_info& d) {
+    console_.line(name, "reboot: Restarting system");
+    console_.booted(name, d.uuid);
+    d.state = power_state::running;
+    return std::error_code{};
+  });
+}
+
+std::error_code fake_driver::inject_nmi(const std::string& name) {
+  return on_domain(faults_, operation::inject_nmi, mutex_, domains_, name, [&](domain_info& d) {
+    if (d.state != power_state::running)
+      return make_error_code(errc::invalid_state);
+    console_.line(name, "Kernel panic - not syncing: NMI: Not continuing");
+    return std::error_code{};
+  });
+}
+
+std::error_code fake_driver::set_admin_password(const std::string& name, const std::string&,
+                                                const std::string&) {
+  return on_domain(faults_, operation::set_admin_password, mutex_, domains_, name,
+                   [](domain_info& d) {
+                     return d.state == power_state::running ? std::error_code{}
+                                                            : make_error_code(errc::invalid_state);
+                   });
+}
+
+std::error_code fake_driver::get_console_output(const std::string& name, std::string* out) {
+  return on_domain(faults_, operation::get_console_output, mutex_, domains_, name,
+                   [&](domain_info&) {
+                     *out = console_.text(name);
+                     return std::error_code{};
+                   });
 }
 
 std::error_code fake_driver::get_power_state(const std::string& name, power_state* out) {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 
+#include "hypervisor/console_log.h"
 #include "hypervisor/driver.h"
 #include "hypervisor/fault_plan.h"
 
@@ -27,6 +28,16 @@ public:
   std::error_code power_off(const std::string& name) override;
   std::error_code power_on(const std::string& name) override;
   std::error_code reboot(const std::string& name, bool hard) override;
+  std::error_code pause(const std::string& name) override;
+  std::error_code unpause(const std::string& name) override;
+  std::error_code suspend(const std::string& name) override;
+  std::error_code resume(const std::string& name) override;
+  std::error_code rescue(const std::string& name) override;
+  std::error_code unrescue(const std::string& name) override;
+  std::error_code inject_nmi(const std::string& name) override;
+  std::error_code set_admin_password(const std::string& name, const std::string& user,
+                                     const std::string& password) override;
+  std::error_code get_console_output(const std::string& name, std::string* out) override;
   std::error_code get_power_state(const std::string& name, power_state* out) override;
   std::error_code list_domains(std::vector<domain_info>* out) override;
   std::error_code get_host_resources(host_resources* out) override;
@@ -41,6 +52,7 @@ private:
   fault_plan faults_;
   std::mutex mutex_;
   std::map<std::string, domain_info> domains_;
+  console_log console_;
 };
 
 std::unique_ptr<fake_driver> make_fake_driver(fake_options opts = {});

@@ -31,6 +31,36 @@ public:
   std::error_code reboot(const std::string& name, bool hard) override {
     return forward(operation::reboot, [&] { return inner_->reboot(name, hard); });
   }
+  std::error_code pause(const std::string& name) override {
+    return forward(operation::pause, [&] { return inner_->pause(name); });
+  }
+  std::error_code unpause(const std::string& name) override {
+    return forward(operation::unpause, [&] { return inner_->unpause(name); });
+  }
+  std::error_code suspend(const std::string& name) override {
+    return forward(operation::suspend, [&] { return inner_->suspend(name); });
+  }
+  std::error_code resume(const std::string& name) override {
+    return forward(operation::resume, [&] { return inner_->resume(name); });
+  }
+  std::error_code rescue(const std::string& name) override {
+    return forward(operation::rescue, [&] { return inner_->rescue(name); });
+  }
+  std::error_code unrescue(const std::string& name) override {
+    return forward(operation::unrescue, [&] { return inner_->unrescue(name); });
+  }
+  std::error_code inject_nmi(const std::string& name) override {
+    return forward(operation::inject_nmi, [&] { return inner_->inject_nmi(name); });
+  }
+  std::error_code set_admin_password(const std::string& name, const std::string& user,
+                                     const std::string& password) override {
+    return forward(operation::set_admin_password,
+                   [&] { return inner_->set_admin_password(name, user, password); });
+  }
+  std::error_code get_console_output(const std::string& name, std::string* out) override {
+    return forward(operation::get_console_output,
+                   [&] { return inner_->get_console_output(name, out); });
+  }
   std::error_code get_power_state(const std::string& name, power_state* out) override {
     return forward(operation::get_power_state, [&] { return inner_->get_power_state(name, out); });
   }

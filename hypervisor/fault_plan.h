@@ -21,7 +21,16 @@ enum class operation {
   reboot,
   get_power_state,
   list_domains,
-  get_host_resources
+  get_host_resources,
+  pause,
+  unpause,
+  suspend,
+  resume,
+  rescue,
+  unrescue,
+  inject_nmi,
+  set_admin_password,
+  get_console_output,
 };
 
 class fault_plan {

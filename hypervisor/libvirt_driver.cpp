@@ -11,6 +11,8 @@
 #include <libvirt/virterror.h>
 #include <spdlog/spdlog.h>
 
+#include "hypervisor/console_log.h"
+
 namespace nimbus::hypervisor {
 namespace {
 
@@ -73,6 +75,15 @@ std::string escape_xml(const std::string& in) {
   return out;
 }
 
+// What a failed libvirt call means for the contract: "not supported" is
+// errc::unsupported, anything else a failure.
+std::error_code last_failure() {
+  virErrorPtr err = virGetLastError();
+  if (err && (err->code == VIR_ERR_NO_SUPPORT || err->code == VIR_ERR_ARGUMENT_UNSUPPORTED))
+    return errc::unsupported;
+  return errc::operation_failed;
+}
+
 class libvirt_driver final : public driver {
 public:
   libvirt_driver(connection_ptr conn, libvirt_options opts)
@@ -92,6 +103,7 @@ public:
       virDomainUndefine(dom.get()); // leave no partial domain behind
       return errc::operation_failed;
     }
+    console_.booted(spec.name, spec.uuid);
     return {};
   }
 
@@ -101,8 +113,10 @@ public:
       return errc::not_found;
     if (virDomainIsActive(dom.get()) == 1 && virDomainDestroy(dom.get()) < 0)
       return errc::operation_failed;
-    if (virDomainUndefine(dom.get()) < 0)
+    // A suspended domain has a managed save image, which must go with it.
+    if (virDomainUndefineFlags(dom.get(), VIR_DOMAIN_UNDEFINE_MANAGED_SAVE) < 0)
       return errc::operation_failed;
+    console_.forget(name);
     return {};
   }
 
@@ -121,6 +135,7 @@ public:
     }
     if (virDomainIsActive(dom.get()) == 1 && virDomainDestroy(dom.get()) < 0)
       return errc::operation_failed;
+    console_.line(name, "reboot: Power down");
     return {};
   }
 
@@ -130,8 +145,10 @@ public:
       return errc::not_found;
     if (virDomainIsActive(dom.get()) == 1)
       return {};
-    return virDomainCreate(dom.get()) < 0 ? make_error_code(errc::operation_failed)
-                                          : std::error_code{};
+    if (virDomainCreate(dom.get()) < 0)
+      return errc::operation_failed;
+    console_.booted(name, uuid_of(dom.get()));
+    return {};
   }
 
   std::error_code reboot(const std::string& name, bool hard) override {
@@ -143,7 +160,93 @@ public:
     int rc = hard ? virDomainReset(dom.get(), 0) : virDomainReboot(dom.get(), 0);
     if (rc < 0 && hard) // not every driver can reset: destroy and start instead
       rc = (virDomainDestroy(dom.get()) == 0 && virDomainCreate(dom.get()) == 0) ? 0 : -1;
-    return rc < 0 ? make_error_code(errc::operation_failed) : std::error_code{};
+    if (rc < 0)
+      return errc::operation_failed;
+    console_.line(name, "reboot: Restarting system");
+    console_.booted(name, uuid_of(dom.get()));
+    return {};
+  }
+
+  std::error_code pause(const std::string& name) override {
+    auto dom = lookup(name);
+    if (!dom)
+      return errc::not_found;
+    if (state_of(dom.get()) != VIR_DOMAIN_RUNNING)
+      return errc::invalid_state;
+    return virDomainSuspend(dom.get()) < 0 ? last_failure() : std::error_code{};
+  }
+
+  std::error_code unpause(const std::string& name) override {
+    auto dom = lookup(name);
+    if (!dom)
+      return errc::not_found;
+    if (state_of(dom.get()) != VIR_DOMAIN_PAUSED)
+      return errc::invalid_state;
+    return virDomainResume(dom.get()) < 0 ? last_failure() : std::error_code{};
+  }
+
+  std::error_code suspend(const std::string& name) override {
+    auto dom = lookup(name);
+    if (!dom)
+      return errc::not_found;
+    if (state_of(dom.get()) != VIR_DOMAIN_RUNNING)
+      return errc::invalid_state;
+    if (virDomainManagedSave(dom.get(), 0) < 0)
+      return last_failure();
+    console_.line(name, "PM: suspend entry (deep)");
+    return {};
+  }
+
+  std::error_code resume(const std::string& name) override {
+    auto dom = lookup(name);
+    if (!dom)
+      return errc::not_found;
+    if (virDomainIsActive(dom.get()) == 1)
+      return {};
+    // Starting a domain with a managed save image restores it.
+    if (virDomainCreate(dom.get()) < 0)
+      return last_failure();
+    console_.line(name, "PM: suspend exit");
+    return {};
+  }
+
+  // No disks yet (the hypervisor issue brings them): a rescue restarts the
+  // domain, as booting it on a rescue image would.
+  std::error_code rescue(const std::string& name) override {
+    auto ec = restart(name);
+    if (!ec)
+      console_.line(name, "Booting the rescue system");
+    return ec;
+  }
+
+  std::error_code unrescue(const std::string& name) override { return restart(name); }
+
+  std::error_code inject_nmi(const std::string& name) override {
+    auto dom = lookup(name);
+    if (!dom)
+      return errc::not_found;
+    if (virDomainIsActive(dom.get()) != 1)
+      return errc::invalid_state;
+    return virDomainInjectNMI(dom.get(), 0) < 0 ? last_failure() : std::error_code{};
+  }
+
+  std::error_code set_admin_password(const std::string& name, const std::string& user,
+                                     const std::string& password) override {
+    auto dom = lookup(name);
+    if (!dom)
+      return errc::not_found;
+    if (virDomainIsActive(dom.get()) != 1)
+      return errc::invalid_state;
+    return virDomainSetUserPassword(dom.get(), user.c_str(), password.c_str(), 0) < 0
+             ? last_failure()
+             : std::error_code{};
+  }
+
+  std::error_code get_console_output(const std::string& name, std::string* out) override {
+    if (!lookup(name))
+      return errc::not_found;
+    *out = console_.text(name);
+    return {};
   }
 
   std::error_code get_power_state(const std::string& name, power_state* out) override {
@@ -210,6 +313,30 @@ private:
     return domain_ptr{virDomainLookupByName(conn_.get(), name.c_str())};
   }
 
+  static int state_of(virDomainPtr dom) {
+    int state = 0, reason = 0;
+    return virDomainGetState(dom, &state, &reason, 0) < 0 ? -1 : state;
+  }
+
+  static std::string uuid_of(virDomainPtr dom) {
+    char uuid[VIR_UUID_STRING_BUFLEN] = {};
+    return virDomainGetUUIDString(dom, uuid) == 0 ? std::string(uuid) : std::string{};
+  }
+
+  // Off (if on) and on again, running.
+  std::error_code restart(const std::string& name) {
+    auto dom = lookup(name);
+    if (!dom)
+      return errc::not_found;
+    if (virDomainIsActive(dom.get()) == 1 && virDomainDestroy(dom.get()) < 0)
+      return errc::operation_failed;
+    if (virDomainCreate(dom.get()) < 0)
+      return errc::operation_failed;
+    console_.line(name, "reboot: Restarting system");
+    console_.booted(name, uuid_of(dom.get()));
+    return {};
+  }
+
   std::string domain_xml(const domain_spec& spec) const {
     std::ostringstream x;
     x << "<domain type='" << escape_xml(opts_.domain_type) << "'>"
@@ -226,6 +353,9 @@ private:
 
   connection_ptr conn_;
   libvirt_options opts_;
+  // libvirt's test driver has no serial port: the lines its guests would
+  // print (real guests' serial logs come with the hypervisor issue).
+  console_log console_;
 };
 
 } // namespace

@@ -15,6 +15,22 @@ enum class power_state : std::int32_t {
   suspended = 7,
 };
 
+/// The calls on one existing domain that change its power state, as a value
+/// (a host actor takes them in one message; apply() in domain_op.h runs one).
+enum class domain_op : std::uint8_t {
+  power_off,
+  power_on,
+  reboot_soft,
+  reboot_hard,
+  pause,
+  unpause,
+  suspend,
+  resume,
+  rescue,
+  unrescue,
+  inject_nmi,
+};
+
 /// A domain to create: the driver's view of an instance.
 struct domain_spec {
   std::string name; // unique on the host, e.g. instance-0000002a

@@ -7,13 +7,38 @@ namespace {
 
 // One table per enum, in enum order: the name of each value, and the reverse
 // lookup by a scan (a handful of entries; records are decoded at load only).
-constexpr std::array<std::string_view, 5> vm_state_names{"building", "active", "stopped", "error",
-                                                         "unknown"};
-constexpr std::array<std::string_view, 8> task_state_names{
-  "",          "scheduling",     "spawning", "powering-off", "powering-on",
-  "rebooting", "rebooting_hard", "deleting"};
-constexpr std::array<std::string_view, 5> server_action_names{"create", "stop", "start", "reboot",
-                                                              "delete"};
+constexpr std::array<std::string_view, 10> vm_state_names{
+  "building", "active",    "stopped", "error",   "unknown",
+  "paused",   "suspended", "rescued", "shelved", "shelved_offloaded"};
+constexpr std::array<std::string_view, 18> task_state_names{"",
+                                                            "scheduling",
+                                                            "spawning",
+                                                            "powering-off",
+                                                            "powering-on",
+                                                            "rebooting",
+                                                            "rebooting_hard",
+                                                            "deleting",
+                                                            "pausing",
+                                                            "unpausing",
+                                                            "suspending",
+                                                            "resuming",
+                                                            "rescuing",
+                                                            "unrescuing",
+                                                            "shelving",
+                                                            "shelving_offloading",
+                                                            "unshelving",
+                                                            "updating_password"};
+constexpr std::array<std::string_view, 19> server_action_names{
+  "create",    "stop",    "start",         "reboot",   "delete",         "pause",
+  "unpause",   "suspend", "resume",        "lock",     "unlock",         "rescue",
+  "unrescue",  "shelve",  "shelveOffload", "unshelve", "changePassword", "trigger_crash_dump",
+  "resetState"};
+// A value added to an enum needs its name here.
+static_assert(vm_state_names.size() == static_cast<std::size_t>(vm_state::shelved_offloaded) + 1);
+static_assert(task_state_names.size()
+              == static_cast<std::size_t>(task_state::updating_password) + 1);
+static_assert(server_action_names.size()
+              == static_cast<std::size_t>(server_action::reset_state) + 1);
 
 template <class Enum, std::size_t N>
 std::optional<Enum> named(const std::array<std::string_view, N>& names, std::string_view name) {

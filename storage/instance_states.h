@@ -19,6 +19,12 @@ enum class vm_state : std::uint8_t {
   /// Not a state a cell records: the API cell's stand-in for a server whose
   /// cell does not answer (shown as status UNKNOWN from microversion 2.69).
   unknown,
+  paused,
+  suspended,
+  rescued,
+  shelved,
+  /// Shelved and off its host: no domain, no claim, no host.
+  shelved_offloaded,
 };
 
 /// What is in flight on an instance (Nova's task_state); none: nothing.
@@ -31,6 +37,16 @@ enum class task_state : std::uint8_t {
   rebooting,
   rebooting_hard,
   deleting,
+  pausing,
+  unpausing,
+  suspending,
+  resuming,
+  rescuing,
+  unrescuing,
+  shelving,
+  shelving_offloading,
+  unshelving,
+  updating_password,
 };
 
 /// An action on a server, as instance actions record it.
@@ -40,6 +56,20 @@ enum class server_action : std::uint8_t {
   start,
   reboot,
   delete_server,
+  pause,
+  unpause,
+  suspend,
+  resume,
+  lock,
+  unlock,
+  rescue,
+  unrescue,
+  shelve,
+  shelve_offload,
+  unshelve,
+  change_password,
+  trigger_crash_dump,
+  reset_state,
 };
 
 /// Nova's names: "active"; "" for task_state::none; "stop".

@@ -5,7 +5,7 @@
 // over the wire alike; tests/actors/record_lists_test.cpp checks that every
 // field survives both. Order matters for CAF (binary messages), not for JSON.
 //
-// NIMBUS_MEMBERS(x, a, b, ...) expands to x.a, x.b, ... (up to 32 fields).
+// NIMBUS_MEMBERS(x, a, b, ...) expands to x.a, x.b, ... (up to 40 fields).
 
 #define NIMBUS_FIELDS_FLAVOR                                                                       \
   id, name, vcpus, memory_mb, root_gb, ephemeral_gb, swap_mb, rxtx_factor, is_public, disabled,    \
@@ -20,7 +20,8 @@
   uuid, name, project_id, user_id, request_id, flavor_copy, image_ref, host, node,                 \
     availability_zone, vm_state, task_state, power_state, created_us, updated_us, launched_us,     \
     terminated_us, instance_name, reservation_id, launch_index, key_name, description, admin_pass, \
-    metadata, tags, fault
+    metadata, tags, fault, locked, locked_by, locked_reason, access_ip_v4, access_ip_v6, hostname, \
+    user_data
 #define NIMBUS_FIELDS_BUILD_REQUEST instance, request_id, delete_requested
 #define NIMBUS_FIELDS_REQUEST_SPEC                                                                 \
   instance_uuid, flavor_copy, image_ref, project_id, user_id, availability_zone, ignore_hosts
@@ -46,12 +47,12 @@
 
 // Counts and maps the arguments (the usual preprocessor arity trick).
 #define NIMBUS_ARG_N(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17,   \
-                     _18, _19, _20, _21, _22, _23, _24, _25, _26, _27, _28, _29, _30, _31, _32, N, \
-                     ...)                                                                          \
+                     _18, _19, _20, _21, _22, _23, _24, _25, _26, _27, _28, _29, _30, _31, _32,    \
+                     _33, _34, _35, _36, _37, _38, _39, _40, N, ...)                               \
   N
 #define NIMBUS_NARGS(...)                                                                          \
-  NIMBUS_ARG_N(__VA_ARGS__, 32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16,    \
-               15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1)
+  NIMBUS_ARG_N(__VA_ARGS__, 40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24,    \
+               23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1)
 #define NIMBUS_CAT(a, b) NIMBUS_CAT_(a, b)
 #define NIMBUS_CAT_(a, b) a##b
 #define NIMBUS_MEMBERS(x, ...)                                                                     \
@@ -88,3 +89,11 @@
 #define NIMBUS_MEMBERS_30(x, a, ...) x.a, NIMBUS_MEMBERS_29(x, __VA_ARGS__)
 #define NIMBUS_MEMBERS_31(x, a, ...) x.a, NIMBUS_MEMBERS_30(x, __VA_ARGS__)
 #define NIMBUS_MEMBERS_32(x, a, ...) x.a, NIMBUS_MEMBERS_31(x, __VA_ARGS__)
+#define NIMBUS_MEMBERS_33(x, a, ...) x.a, NIMBUS_MEMBERS_32(x, __VA_ARGS__)
+#define NIMBUS_MEMBERS_34(x, a, ...) x.a, NIMBUS_MEMBERS_33(x, __VA_ARGS__)
+#define NIMBUS_MEMBERS_35(x, a, ...) x.a, NIMBUS_MEMBERS_34(x, __VA_ARGS__)
+#define NIMBUS_MEMBERS_36(x, a, ...) x.a, NIMBUS_MEMBERS_35(x, __VA_ARGS__)
+#define NIMBUS_MEMBERS_37(x, a, ...) x.a, NIMBUS_MEMBERS_36(x, __VA_ARGS__)
+#define NIMBUS_MEMBERS_38(x, a, ...) x.a, NIMBUS_MEMBERS_37(x, __VA_ARGS__)
+#define NIMBUS_MEMBERS_39(x, a, ...) x.a, NIMBUS_MEMBERS_38(x, __VA_ARGS__)
+#define NIMBUS_MEMBERS_40(x, a, ...) x.a, NIMBUS_MEMBERS_39(x, __VA_ARGS__)

@@ -104,6 +104,13 @@ struct instance_record {
   std::map<std::string, std::string> metadata;
   std::vector<std::string> tags;
   instance_fault fault;
+  bool locked = false;
+  std::string locked_by; // "owner" or "admin" while locked
+  std::string locked_reason;
+  std::string access_ip_v4;
+  std::string access_ip_v6; // normalized
+  std::string hostname;
+  std::string user_data; // base64, as given
 };
 
 /// One server that was accepted and is not yet in a cell.

@@ -45,6 +45,8 @@ struct conductor_state {
   std::optional<deadline_queue> save_deadlines;
   /// silent_to_lists: the lists taken and never answered.
   std::vector<std::function<void()>> unanswered;
+  /// When shelved servers were last looked at for offloading.
+  std::int64_t last_shelved_poll_us = 0;
   static inline const char* name = "conductor";
 };
 
@@ -165,12 +167,13 @@ std::vector<domain_target> targets_for(const instance_index& index, const std::s
     if (r.host != host || r.vm_state == instance::vm_state::building
         || r.task_state == instance::task_state::deleting || r.instance_name.empty())
       return;
-    if (r.vm_state != instance::vm_state::active && r.vm_state != instance::vm_state::stopped)
+    if (r.vm_state == instance::vm_state::error
+        || r.vm_state == instance::vm_state::shelved_offloaded)
       return;
-    bool off = r.vm_state == instance::vm_state::stopped
-               || r.task_state == instance::task_state::powering_off;
+    auto power = r.task_state == instance::task_state::powering_off
+                   ? hypervisor::power_state::shutdown
+                   : instance::power_state_at_rest(r.vm_state);
     auto& f = r.flavor_copy;
-    auto power = off ? hypervisor::power_state::shutdown : hypervisor::power_state::running;
     out.push_back(
       {{r.instance_name, r.uuid, f.vcpus, f.memory_mb, f.root_gb + f.ephemeral_gb}, power});
   });
@@ -284,6 +287,104 @@ caf::result<std::string> build(self_ptr self, const storage::build_request& br,
       },
       [call](caf::error& err) { call->fail(err); });
   return rp;
+}
+
+// Unshelve of a shelved_offloaded server: a host is claimed for it (the asked
+// one, or the scheduler's pick), then its instance spawns there. A refusal
+// of the instance gives the claim back.
+caf::result<caf::ok_atom> unshelve_offloaded(self_ptr self, const action_request& req,
+                                             const storage::instance_record& r,
+                                             const instance_actor& inst) {
+  auto& st = self->state;
+  if (auto locked = instance::check_lock(req.action, r, req.is_admin); !locked.empty())
+    return make_error(errc::conflict, locked);
+  if (!req.host.empty() && !st.hosts.actor_of(req.host))
+    return make_error(errc::bad_request, "Compute host " + req.host + " could not be found.");
+  auto rp = self->make_response_promise<caf::ok_atom>();
+  auto on_host = [self, rp, req, inst](const std::string& host) mutable {
+    auto& st = self->state;
+    auto actor = st.hosts.actor_of(host);
+    auto placed = req;
+    placed.host = host;
+    self->request(inst, caf::infinite, action_atom_v, placed, actor)
+      .then([rp](caf::ok_atom) mutable { rp.deliver(caf::ok_atom_v); },
+            [self, rp, uuid = req.uuid](caf::error& err) mutable {
+              self->send(self->state.scheduler, release_atom_v, uuid);
+              rp.deliver(err);
+            });
+  };
+  auto call = std::make_shared<bounded_call>([rp](caf::error& err) mutable { rp.deliver(err); });
+  auto no_host = [rp]() mutable {
+    rp.deliver(make_error(errc::conflict, "No valid host was found. "));
+  };
+  if (!req.host.empty()) {
+    ask_scheduler(self, call, claim_atom_v, req.host, r.uuid, r.flavor_copy, false)
+      .then(
+        [call, on_host, no_host, host = req.host](bool claimed) mutable {
+          if (!call->settle())
+            return;
+          if (claimed)
+            on_host(host);
+          else
+            no_host();
+        },
+        [call](caf::error& err) { call->fail(err); });
+    return rp;
+  }
+  storage::request_spec spec;
+  spec.instance_uuid = r.uuid;
+  spec.flavor_copy = r.flavor_copy;
+  spec.image_ref = r.image_ref;
+  spec.project_id = r.project_id;
+  spec.user_id = r.user_id;
+  spec.availability_zone = req.availability_zone;
+  ask_scheduler(self, call, select_atom_v, spec)
+    .then(
+      [self, call, on_host, no_host](placement& p) mutable {
+        if (!call->settle()) {
+          return;
+        }
+        on_host(p.host);
+      },
+      [call, no_host](caf::error& err) mutable {
+        if (code_of(err) == errc::no_valid_host) {
+          if (call->settle())
+            no_host();
+          return;
+        }
+        call->fail(err);
+      });
+  return rp;
+}
+
+// Nova's _poll_shelved_instances: servers shelved for longer than
+// shelved_offload_time leave their hosts.
+void offload_shelved(self_ptr self) {
+  auto& st = self->state;
+  auto limit = st.opts.instance.shelved_offload_time;
+  if (limit.count() <= 0)
+    return;
+  auto now = storage::now_us();
+  auto limit_us = std::chrono::duration_cast<std::chrono::microseconds>(limit).count();
+  st.index.for_each([&](const storage::instance_record& r) {
+    if (r.vm_state != instance::vm_state::shelved || r.task_state != instance::task_state::none
+        || now - r.updated_us < limit_us)
+      return;
+    auto it = st.actors.find(r.uuid);
+    if (it == st.actors.end())
+      return;
+    action_request req;
+    req.uuid = r.uuid;
+    req.action = instance::server_action::shelve_offload;
+    req.request_id = "req-shelved-offload-" + r.uuid;
+    req.is_admin = true;
+    self->request(it->second, caf::infinite, action_atom_v, req, st.hosts.actor_of(r.host))
+      .then([](caf::ok_atom) {},
+            [uuid = r.uuid](caf::error& err) {
+              spdlog::warn("instance {}: offload of the shelved server: {}", uuid,
+                           caf::to_string(err));
+            });
+  });
 }
 
 caf::result<caf::ok_atom> bury(self_ptr self, const storage::build_request& br,
@@ -438,7 +539,30 @@ conductor_impl_actor::behavior_type conductor_impl(self_ptr self,
       auto* r = st.index.find(req.uuid);
       if (it == st.actors.end() || !r)
         return make_error(errc::not_found, not_found_message(req.uuid));
+      if (req.action == instance::server_action::unshelve
+          && r->vm_state == instance::vm_state::shelved_offloaded
+          && r->task_state == instance::task_state::none)
+        return unshelve_offloaded(self, req, *r, it->second);
       return self->delegate(it->second, action_atom_v, req, st.hosts.actor_of(r->host));
+    },
+    [self](update_atom, const server_update& u) -> caf::result<storage::instance_record> {
+      auto& st = self->state;
+      auto it = st.actors.find(u.uuid);
+      if (it == st.actors.end())
+        return make_error(errc::not_found, not_found_message(u.uuid));
+      return self->delegate(it->second, update_atom_v, u);
+    },
+    [self](console_atom, const std::string& uuid) -> caf::result<std::string> {
+      auto& st = self->state;
+      auto* r = st.index.find(uuid);
+      if (!r)
+        return make_error(errc::not_found, not_found_message(uuid));
+      if (r->host.empty() || r->vm_state == instance::vm_state::building)
+        return make_error(errc::conflict, "Instance " + uuid + " is not ready");
+      auto host = st.hosts.actor_of(r->host);
+      if (!host)
+        return make_error(errc::unavailable, "host " + r->host + " has not joined");
+      return self->delegate(host, console_atom_v, r->instance_name);
     },
     [self](actions_atom,
            const std::string& uuid) -> caf::result<std::vector<storage::instance_action>> {
@@ -474,6 +598,14 @@ conductor_impl_actor::behavior_type conductor_impl(self_ptr self,
       self->state.deadlines->expire_due();
       self->state.save_deadlines->expire_due();
       push_summary(self);
+      auto now = storage::now_us();
+      auto poll_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                       self->state.opts.shelved_poll_interval)
+                       .count();
+      if (now - self->state.last_shelved_poll_us >= poll_us) {
+        self->state.last_shelved_poll_us = now;
+        offload_shelved(self);
+      }
       self->delayed_send(self, self->state.opts.summary_interval, heartbeat_atom_v);
     },
   };

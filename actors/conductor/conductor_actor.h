@@ -25,6 +25,9 @@ struct conductor_options {
   /// How long the cell's scheduler may take to answer (it is in this process:
   /// only a fault makes it late).
   std::chrono::seconds scheduler_timeout{60};
+  /// How often shelved servers are looked at for offloading, when
+  /// instance.shelved_offload_time is positive (Nova's shelved_poll_interval).
+  std::chrono::seconds shelved_poll_interval{3600};
   /// Fault injection for tests ([debug] silent_cells): the conductor takes
   /// server lists and never answers them, as a stuck cell would.
   bool silent_to_lists = false;

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/protocol/errors.h"
+#include "hypervisor/domain_op.h"
 
 namespace nimbus::host {
 namespace {
@@ -19,7 +20,13 @@ struct host_state {
 };
 
 caf::error to_error(std::error_code ec, const std::string& what) {
-  auto code = ec == hypervisor::errc::not_found ? errc::not_found : errc::internal;
+  auto code = errc::internal;
+  if (ec == hypervisor::errc::not_found)
+    code = errc::not_found;
+  else if (ec == hypervisor::errc::invalid_state)
+    code = errc::conflict;
+  else if (ec == hypervisor::errc::unsupported)
+    code = errc::unsupported;
   return make_error(code, what + ": " + ec.message());
 }
 
@@ -74,11 +81,20 @@ void reconcile(hypervisor::driver& d, const std::string& host,
         continue;
       }
     }
-    auto want_off = t.power_state != hypervisor::power_state::running;
-    if (want_off)
+    auto now = found == present.end() ? hypervisor::power_state::running : found->state;
+    if (t.power_state == hypervisor::power_state::paused) {
+      if (now != hypervisor::power_state::paused) {
+        d.power_on(t.spec.name);
+        d.pause(t.spec.name);
+      }
+    } else if (t.power_state != hypervisor::power_state::running) {
       d.power_off(t.spec.name);
-    else if (found != present.end() && found->state != hypervisor::power_state::running)
-      d.power_on(t.spec.name);
+    } else if (now != hypervisor::power_state::running) {
+      if (now == hypervisor::power_state::paused)
+        d.unpause(t.spec.name);
+      else
+        d.power_on(t.spec.name);
+    }
   }
   spdlog::info("host {}: reconciled {} domains with their records", host, targets.size());
 }
@@ -100,14 +116,20 @@ host_impl_actor::behavior_type host_impl(host_impl_actor::stateful_pointer<host_
         ec = {};
       return state_after(d, ec, spec.name, "spawn");
     },
-    [&d](power_off_atom, const std::string& name) {
-      return state_after(d, d.power_off(name), name, "power off");
+    [&d](domain_op_atom, hypervisor::domain_op op, const std::string& name) {
+      return state_after(d, hypervisor::apply(d, op, name), name, hypervisor::describe(op));
     },
-    [&d](power_on_atom, const std::string& name) {
-      return state_after(d, d.power_on(name), name, "power on");
+    [&d](password_atom, const std::string& name, const std::string& user,
+         const std::string& password) -> caf::result<caf::ok_atom> {
+      if (auto ec = d.set_admin_password(name, user, password))
+        return to_error(ec, "set password of " + name);
+      return caf::ok_atom_v;
     },
-    [&d](reboot_atom, const std::string& name, bool hard) {
-      return state_after(d, d.reboot(name, hard), name, "reboot");
+    [&d](console_atom, const std::string& name) -> caf::result<std::string> {
+      std::string out;
+      if (auto ec = d.get_console_output(name, &out))
+        return to_error(ec, "console of " + name);
+      return out;
     },
     [&d](destroy_atom, const std::string& name) -> caf::result<caf::ok_atom> {
       auto ec = d.destroy(name);

@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/instance/instance_states.h"
+#include "actors/instance/server_update.h"
 #include "actors/protocol/errors.h"
 #include "storage/clock.h"
 
@@ -78,19 +79,26 @@ void finish_event(self_ptr self, bool ok, const std::string& traceback = {}) {
     a.message = "Error";
 }
 
-// Saves the record and the current action through the cell; `then` runs once
-// they are durable, or with the error (the keeper answers within
-// store_timeout: instance_keeper's contract).
+// Saves the record and `actions` through the cell; `then` runs once they are
+// durable, or with the error (the keeper answers within store_timeout:
+// instance_keeper's contract).
 template <class Then>
-void persist(self_ptr self, Then then) {
+void persist_with(self_ptr self, std::vector<storage::instance_action> actions, Then then) {
   auto& st = self->state;
   st.record.updated_us = storage::now_us();
-  std::vector<storage::instance_action> actions;
-  if (!st.current.request_id.empty())
-    actions.push_back(st.current);
   self->request(st.keeper, caf::infinite, save_atom_v, st.record, std::move(actions))
     .then([then](caf::ok_atom) mutable { then(caf::error{}); },
           [then](caf::error& err) mutable { then(std::move(err)); });
+}
+
+// Saves the record and the current action.
+template <class Then>
+void persist(self_ptr self, Then then) {
+  auto& st = self->state;
+  std::vector<storage::instance_action> actions;
+  if (!st.current.request_id.empty())
+    actions.push_back(st.current);
+  persist_with(self, std::move(actions), std::move(then));
 }
 
 void persist(self_ptr self) {
@@ -244,38 +252,115 @@ void start_boot(self_ptr self, const placement& p, std::vector<host_actor> hosts
 
 // --- acting -----------------------------------------------------------------
 
+// A host call of an action failed: the task is cleared, the vm_state stays,
+// and the failure is the instance's fault (Nova's reverts_task_state and
+// wrap_instance_fault).
+void fail_action(self_ptr self, const caf::error& err) {
+  if (delete_came_first(self))
+    return;
+  auto& st = self->state;
+  auto& r = st.record;
+  auto text = self->system().render(err);
+  spdlog::error("instance {}: {} failed: {}", r.uuid, storage::nova_name(st.current.action), text);
+  if (st.current.action == server_action::unshelve && r.vm_state == vm_state::shelved_offloaded) {
+    self->send(st.scheduler, release_atom_v, r.uuid); // back off the host claimed for it
+    r.host.clear();
+    r.node.clear();
+  }
+  r.task_state = task_state::none;
+  auto message = message_of(err);
+  r.fault = {code_of(err) == errc::unsupported ? 501 : 500, message.empty() ? text : message, text,
+             storage::now_us()};
+  finish_event(self, false, text);
+  persist(self);
+  go(self, phase::at_rest);
+}
+
+void offload(self_ptr self, const host_actor& host);
+
+// A host call of an action returned: the instance rests where the rule says.
+void finish_action(self_ptr self, const action_request& req, hypervisor::power_state power,
+                   const host_actor& host) {
+  if (delete_came_first(self))
+    return;
+  auto& st = self->state;
+  auto& r = st.record;
+  r.vm_state = vm_state_after(req.action, r.vm_state);
+  r.task_state = task_state::none;
+  r.power_state = power_number(power);
+  if (req.action == server_action::change_password)
+    r.admin_pass = req.admin_pass;
+  if (req.action == server_action::unshelve)
+    r.launched_us = storage::now_us();
+  finish_event(self, true);
+  if (req.action == server_action::shelve && st.opts.shelved_offload_time.count() == 0)
+    return offload(self, host); // Nova's shelved_offload_time = 0: off the host at once
+  persist(self);
+  go(self, phase::at_rest);
+}
+
+// Takes a shelved server off its host: the domain goes, then the claim.
+void offload(self_ptr self, const host_actor& host) {
+  auto& st = self->state;
+  st.record.task_state = task_state::shelving_offloading;
+  if (st.current.action != server_action::shelve_offload) { // within the shelve action
+    storage::action_event ev;
+    ev.event = event_for(server_action::shelve_offload);
+    ev.start_us = storage::now_us();
+    ev.host = st.record.host;
+    st.current.events.push_back(std::move(ev));
+  }
+  persist(self);
+  go(self, phase::acting);
+  self->request(host, st.opts.host_timeout, destroy_atom_v, st.record.instance_name)
+    .then(
+      [self](caf::ok_atom) {
+        if (delete_came_first(self))
+          return;
+        auto& st = self->state;
+        auto& r = st.record;
+        self->send(st.scheduler, release_atom_v, r.uuid);
+        r.host.clear();
+        r.node.clear();
+        r.vm_state = vm_state::shelved_offloaded;
+        r.task_state = task_state::none;
+        r.power_state = power_number(hypervisor::power_state::nostate);
+        finish_event(self, true);
+        persist(self);
+        go(self, phase::at_rest);
+      },
+      [self](caf::error& err) { fail_action(self, err); });
+}
+
 void run_action(self_ptr self, const action_request& req, const host_actor& host) {
   auto& st = self->state;
+  auto& rule = action_rule_for(req.action, req.hard);
   auto name = st.record.instance_name;
   auto timeout = st.opts.host_timeout;
-  auto done = [self, action = req.action](hypervisor::power_state power) {
-    if (delete_came_first(self))
-      return;
-    auto& r = self->state.record;
-    r.vm_state = vm_state_after(action);
-    r.task_state = task_state::none;
-    r.power_state = power_number(power);
-    finish_event(self, true);
-    persist(self);
-    go(self, phase::at_rest);
+  auto done = [self, req, host](hypervisor::power_state power) {
+    finish_action(self, req, power, host);
   };
-  auto fail = [self](caf::error& err) {
-    if (delete_came_first(self))
-      return;
-    auto& r = self->state.record;
-    spdlog::error("instance {}: {} failed: {}", r.uuid,
-                  storage::nova_name(self->state.current.action), self->system().render(err));
-    r.task_state = task_state::none;
-    finish_event(self, false, self->system().render(err));
-    persist(self);
-    go(self, phase::at_rest);
-  };
-  if (req.action == server_action::stop)
-    self->request(host, timeout, power_off_atom_v, name).then(done, fail);
-  else if (req.action == server_action::start)
-    self->request(host, timeout, power_on_atom_v, name).then(done, fail);
-  else
-    self->request(host, timeout, reboot_atom_v, name, req.hard).then(done, fail);
+  auto fail = [self](caf::error& err) { fail_action(self, err); };
+  if (req.action == server_action::unshelve && st.record.vm_state == vm_state::shelved_offloaded) {
+    self->request(host, timeout, spawn_dom_atom_v, spec_of(st.record)).then(done, fail);
+    return;
+  }
+  switch (rule.call) {
+  case host_call::domain_op:
+    self->request(host, timeout, domain_op_atom_v, rule.op, name).then(done, fail);
+    return;
+  case host_call::set_password:
+    self->request(host, timeout, password_atom_v, name, std::string{"root"}, req.admin_pass)
+      .then([done](caf::ok_atom) { done(hypervisor::power_state::running); }, fail);
+    return;
+  case host_call::destroy: // shelveOffload (a delete runs run_delete)
+    offload(self, host);
+    return;
+  case host_call::spawn:
+  case host_call::none:
+    break;
+  }
+  fail_action(self, make_error(errc::internal, "no host call for this action"));
 }
 
 // --- accepting actions ------------------------------------------------------
@@ -295,12 +380,59 @@ void begin(self_ptr self, const action_request& req) {
                             storage::now_us());
 }
 
+// What stands in the way of `req` before its state rule: the lock.
+caf::error refused_by_lock(const action_request& req, const storage::instance_record& r) {
+  if (auto locked = check_lock(req.action, r, req.is_admin); !locked.empty())
+    return make_error(errc::conflict, locked);
+  if (req.action == server_action::unlock && !may_unlock(r, req.is_admin))
+    return make_error(errc::forbidden,
+                      "Policy doesn't allow os_compute_api:os-lock-server:unlock:unlock_override "
+                      "to be performed.");
+  return {};
+}
+
+// lock, unlock, resetState: the record changes, nothing runs on the host.
+// Allowed in every phase (resetState exists to unstick a server).
+caf::result<caf::ok_atom> change_record(self_ptr self, const action_request& req) {
+  auto& r = self->state.record;
+  auto before = r;
+  switch (req.action) {
+  case server_action::lock:
+    r.locked = true;
+    r.locked_by = req.project_id == r.project_id ? "owner" : "admin";
+    r.locked_reason = req.locked_reason;
+    break;
+  case server_action::unlock:
+    r.locked = false;
+    r.locked_by.clear();
+    r.locked_reason.clear();
+    break;
+  case server_action::reset_state:
+    r.vm_state = req.reset_to;
+    r.task_state = task_state::none;
+    break;
+  default:
+    break;
+  }
+  std::vector<storage::instance_action> actions{
+    begin_action(r, req.action, req.request_id, req.user_id, req.project_id, storage::now_us())};
+  auto rp = self->make_response_promise<caf::ok_atom>();
+  persist_with(self, std::move(actions), [self, rp, before](const caf::error& err) mutable {
+    if (err)
+      self->state.record = before;
+    reply(rp, err);
+  });
+  return rp;
+}
+
 // At rest: records the action as begun, answers once that is durable (the
 // API's 202), then does the work.
 caf::result<caf::ok_atom> accept_at_rest(self_ptr self, const action_request& req,
                                          const host_actor& host) {
   auto& st = self->state;
   bool is_delete = req.action == server_action::delete_server;
+  if (auto err = refused_by_lock(req, st.record))
+    return err;
   if (is_delete && st.record.task_state == task_state::deleting) {
     // A delete was cut short (its host call failed without an answer, or a
     // restart came before its host rejoined): this one runs it again.
@@ -309,7 +441,14 @@ caf::result<caf::ok_atom> accept_at_rest(self_ptr self, const action_request& re
   }
   if (auto refusal = check_action(req.action, req.hard, st.record); !refusal.empty())
     return make_error(errc::conflict, refusal);
+  if (action_rule_for(req.action, req.hard).call == host_call::none)
+    return change_record(self, req);
   auto before = st.record;
+  if (req.action == server_action::unshelve && st.record.vm_state == vm_state::shelved_offloaded) {
+    if (req.host.empty() || !host) // the cell claims a host before it asks
+      return make_error(errc::internal, "unshelve of an offloaded server without a host");
+    st.record.host = st.record.node = req.host;
+  }
   begin(self, req);
   go(self, is_delete ? phase::deleting : phase::acting);
   auto rp = self->make_response_promise<caf::ok_atom>();
@@ -331,15 +470,23 @@ caf::result<caf::ok_atom> accept_at_rest(self_ptr self, const action_request& re
   return rp;
 }
 
-// Spawning or acting: only a delete passes check_action through a task; it
-// is made durable now and runs when the host call out returns.
+// Spawning or acting: a delete is made durable now and runs when the host
+// call out returns; lock, unlock and resetState change the record; anything
+// else meets the task in flight.
 caf::result<caf::ok_atom> accept_while_busy(self_ptr self, const action_request& req,
                                             const host_actor& host) {
   auto& st = self->state;
   if (st.delete_next && req.action == server_action::delete_server)
     return caf::ok_atom_v; // joins the delete already waiting
-  if (auto refusal = check_action(req.action, req.hard, st.record); !refusal.empty())
-    return make_error(errc::conflict, refusal);
+  if (auto err = refused_by_lock(req, st.record))
+    return err;
+  if (action_rule_for(req.action, req.hard).call == host_call::none)
+    return change_record(self, req);
+  if (req.action != server_action::delete_server)
+    return make_error(errc::conflict,
+                      invalid_state_message(std::string(storage::nova_name(req.action)),
+                                            st.record.uuid, "task_state",
+                                            std::string(storage::nova_name(st.record.task_state))));
   begin(self, req);
   st.delete_next = host;
   auto rp = self->make_response_promise<caf::ok_atom>();
@@ -352,7 +499,10 @@ caf::result<caf::ok_atom> accept_while_deleting(self_ptr self, const action_requ
                                                 const host_actor&) {
   if (req.action == server_action::delete_server)
     return caf::ok_atom_v;
-  return make_error(errc::conflict, check_action(req.action, req.hard, self->state.record));
+  return make_error(errc::conflict,
+                    invalid_state_message(std::string(storage::nova_name(req.action)),
+                                          self->state.record.uuid, "task_state",
+                                          std::string(storage::nova_name(task_state::deleting))));
 }
 
 // --- at rest ----------------------------------------------------------------
@@ -369,12 +519,52 @@ void reconcile(self_ptr self, const host_actor& host) {
     go(self, phase::spawning);
     return try_spawn(self);
   }
+  if (r.task_state == task_state::unshelving && r.vm_state == vm_state::shelved_offloaded
+      && !r.host.empty() && host) { // spawning on the host claimed for it: again (idempotent)
+    action_request again;
+    again.action = server_action::unshelve;
+    go(self, phase::acting);
+    return run_action(self, again, host);
+  }
   if (r.task_state == task_state::none)
     return;
-  r.vm_state = r.task_state == task_state::powering_off ? vm_state::stopped : vm_state::active;
+  // A power change may have happened: its vm_state follows (the host aligns
+  // the domain with it). Any other task is undone: the vm_state it started
+  // from stands.
+  switch (r.task_state) {
+  case task_state::powering_off:
+    r.vm_state = vm_state::stopped;
+    break;
+  case task_state::powering_on:
+  case task_state::rebooting:
+  case task_state::rebooting_hard:
+    r.vm_state = vm_state::active;
+    break;
+  default:
+    break;
+  }
   r.power_state = power_number(power_state_at_rest(r.vm_state));
   r.task_state = task_state::none;
   persist(self);
+}
+
+// A change to the server's own fields: applied, saved, answered with the
+// record once durable.
+caf::result<storage::instance_record> update(self_ptr self, const server_update& u) {
+  auto& st = self->state;
+  auto before = st.record;
+  if (auto err = apply_update(u, st.record))
+    return err;
+  auto rp = self->make_response_promise<storage::instance_record>();
+  persist_with(self, {}, [self, rp, before](const caf::error& err) mutable {
+    if (err) {
+      self->state.record = before;
+      rp.deliver(err);
+      return;
+    }
+    rp.deliver(self->state.record);
+  });
+  return rp;
 }
 
 // The behavior of one phase, from what it does with each message.
@@ -390,6 +580,7 @@ behavior make_phase(self_ptr self, Boot on_boot, Accept on_action, Reconcile on_
       return on_action(self, req, host);
     },
     [on_reconcile](reconcile_atom, const host_actor& host) { on_reconcile(host); },
+    [self](update_atom, const server_update& u) { return update(self, u); },
   };
 }
 

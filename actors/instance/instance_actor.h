@@ -5,9 +5,10 @@
 //
 //              boot                    spawned (or every host failed: ERROR)
 //   at_rest ─────────► spawning ──────────────────────────────► at_rest
-//      │  ▲                       stop / start / reboot
+//      │  ▲              stop / start / reboot / pause / shelve / ...
 //      │  └─────────── acting ◄──────────────────────────────── at_rest
-//      │        the host answered (or failed: the task is cleared)
+//      │        the host answered (or failed: the task is cleared and the
+//      │        failure recorded as the instance's fault)
 //      │
 //      └── delete ──► deleting ──► (the domain is gone: forgotten, the actor quits)
 //                        │ destroy failed: ERROR, back at_rest
@@ -17,6 +18,8 @@
 //   stays at_rest with task_state deleting, and runs when the host joins
 //   (reconcile) or the delete is asked again. at_rest is also where a
 //   restarted instance starts: reconcile settles a task that was in flight.
+//   lock, unlock and resetState change the record in any phase; updates of
+//   the server's fields (name, metadata, tags) too.
 //
 // The states of the instance itself (vm_state, task_state) and the rules
 // between them are in actors/instance/instance_states.h.
@@ -36,6 +39,10 @@ struct instance_options {
   /// a save with an error after this (the cell's conductor reads it), and
   /// the instance's claims on alternate hosts wait this long.
   std::chrono::seconds store_timeout{60};
+  /// [DEFAULT] shelved_offload_time: 0 takes a shelved server off its host
+  /// at once (Nova's default), -1 never; a positive time is the cell
+  /// conductor's to poll (conductor_options).
+  std::chrono::seconds shelved_offload_time{0};
 };
 
 /// `record` is the instance as its cell stored it. The actor saves every

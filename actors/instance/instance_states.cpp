@@ -1,39 +1,97 @@
 #include "actors/instance/instance_states.h"
 
 #include <algorithm>
-#include <vector>
 
 #include "actors/protocol/errors.h"
 
 namespace nimbus::instance {
 namespace {
 
-struct rule {
-  std::vector<vm_state> vm_states;     // where the action may start
-  std::vector<task_state> task_states; // what may be in flight meanwhile
-};
+using hypervisor::domain_op;
 
 template <class T>
 bool contains(const std::vector<T>& v, T x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
-rule rule_for(server_action action, bool hard) {
-  switch (action) {
-  case server_action::stop:
-    return {{vm_state::active, vm_state::error}, {task_state::none}};
-  case server_action::start:
-    return {{vm_state::stopped}, {task_state::none}};
-  case server_action::reboot:
-    if (hard)
-      return {{vm_state::active, vm_state::stopped, vm_state::error},
-              {task_state::none, task_state::rebooting}};
-    return {{vm_state::active}, {task_state::none}};
-  case server_action::create:
-  case server_action::delete_server:
-    break;
-  }
-  return {{}, {}};
+const std::vector<task_state> idle{task_state::none};
+
+action_rule on_host(std::vector<vm_state> from, task_state task, std::optional<vm_state> after,
+                    domain_op op) {
+  return {std::move(from), idle, task, after, host_call::domain_op, op, true};
+}
+
+// One rule per action (Nova's compute/api.py check_instance_state and the
+// manager's state changes). Made once; looked up by action.
+struct rule_book {
+  action_rule stop = on_host({vm_state::active, vm_state::error}, task_state::powering_off,
+                             vm_state::stopped, domain_op::power_off);
+  action_rule start =
+    on_host({vm_state::stopped}, task_state::powering_on, vm_state::active, domain_op::power_on);
+  action_rule soft_reboot =
+    on_host({vm_state::active}, task_state::rebooting, vm_state::active, domain_op::reboot_soft);
+  action_rule hard_reboot{{vm_state::active, vm_state::stopped, vm_state::error},
+                          {task_state::none, task_state::rebooting},
+                          task_state::rebooting_hard,
+                          vm_state::active,
+                          host_call::domain_op,
+                          domain_op::reboot_hard,
+                          true};
+  action_rule pause =
+    on_host({vm_state::active}, task_state::pausing, vm_state::paused, domain_op::pause);
+  action_rule unpause =
+    on_host({vm_state::paused}, task_state::unpausing, vm_state::active, domain_op::unpause);
+  action_rule suspend =
+    on_host({vm_state::active}, task_state::suspending, vm_state::suspended, domain_op::suspend);
+  action_rule resume =
+    on_host({vm_state::suspended}, task_state::resuming, vm_state::active, domain_op::resume);
+  action_rule rescue = on_host({vm_state::active, vm_state::stopped, vm_state::error},
+                               task_state::rescuing, vm_state::rescued, domain_op::rescue);
+  action_rule unrescue =
+    on_host({vm_state::rescued}, task_state::unrescuing, vm_state::active, domain_op::unrescue);
+  // Nova snapshots the disk too; until disks exist (the hypervisor issue)
+  // shelving powers the domain off.
+  action_rule shelve =
+    on_host({vm_state::active, vm_state::stopped, vm_state::paused, vm_state::suspended},
+            task_state::shelving, vm_state::shelved, domain_op::power_off);
+  action_rule shelve_offload{{vm_state::shelved},
+                             idle,
+                             task_state::shelving_offloading,
+                             vm_state::shelved_offloaded,
+                             host_call::destroy,
+                             domain_op::power_off,
+                             true};
+  // A shelved server powers on; a shelved_offloaded one is spawned on the
+  // host its cell claimed (the instance actor picks the call by vm_state).
+  action_rule unshelve = on_host({vm_state::shelved, vm_state::shelved_offloaded},
+                                 task_state::unshelving, vm_state::active, domain_op::power_on);
+  action_rule change_password{{vm_state::active},
+                              idle,
+                              task_state::updating_password,
+                              vm_state::active,
+                              host_call::set_password,
+                              domain_op::power_off,
+                              true};
+  action_rule crash_dump{{vm_state::active, vm_state::paused, vm_state::rescued},
+                         idle,
+                         task_state::none,
+                         std::nullopt,
+                         host_call::domain_op,
+                         domain_op::inject_nmi,
+                         true};
+  // Record-only: any state, any task, placed or not.
+  action_rule record_only{
+    {}, {}, task_state::none, std::nullopt, host_call::none, domain_op::power_off, false};
+  action_rule delete_server{
+    {}, {}, task_state::deleting, std::nullopt, host_call::destroy, domain_op::power_off, false};
+  action_rule create{
+    {vm_state::building}, {},   task_state::spawning, vm_state::active, host_call::spawn,
+    domain_op::power_on,  false};
+};
+
+const rule_book& rules() {
+  static const rule_book book;
+  return book;
 }
 
 std::string refusal(server_action action, const std::string& uuid, const char* attribute,
@@ -44,34 +102,76 @@ std::string refusal(server_action action, const std::string& uuid, const char* a
 
 } // namespace
 
+const action_rule& action_rule_for(server_action action, bool hard) {
+  auto& b = rules();
+  switch (action) {
+  case server_action::create:
+    return b.create;
+  case server_action::stop:
+    return b.stop;
+  case server_action::start:
+    return b.start;
+  case server_action::reboot:
+    return hard ? b.hard_reboot : b.soft_reboot;
+  case server_action::delete_server:
+    return b.delete_server;
+  case server_action::pause:
+    return b.pause;
+  case server_action::unpause:
+    return b.unpause;
+  case server_action::suspend:
+    return b.suspend;
+  case server_action::resume:
+    return b.resume;
+  case server_action::rescue:
+    return b.rescue;
+  case server_action::unrescue:
+    return b.unrescue;
+  case server_action::shelve:
+    return b.shelve;
+  case server_action::shelve_offload:
+    return b.shelve_offload;
+  case server_action::unshelve:
+    return b.unshelve;
+  case server_action::change_password:
+    return b.change_password;
+  case server_action::trigger_crash_dump:
+    return b.crash_dump;
+  case server_action::lock:
+  case server_action::unlock:
+  case server_action::reset_state:
+    return b.record_only;
+  }
+  return b.record_only;
+}
+
 std::string check_action(server_action action, bool hard, const storage::instance_record& r) {
   if (action == server_action::delete_server)
     return {}; // allowed from every state; a second delete joins the first
-  auto allowed = rule_for(action, hard);
-  if (!contains(allowed.vm_states, r.vm_state))
+  auto& rule = action_rule_for(action, hard);
+  if (!rule.from.empty() && !contains(rule.from, r.vm_state))
     return refusal(action, r.uuid, "vm_state", storage::nova_name(r.vm_state));
-  if (!contains(allowed.task_states, r.task_state))
+  if (!rule.tasks_ok.empty() && !contains(rule.tasks_ok, r.task_state))
     return refusal(action, r.uuid, "task_state", storage::nova_name(r.task_state));
-  if (r.host.empty()) // never placed: there is no domain to act on
+  // Never placed (or offloaded): there is no domain to act on. An offloaded
+  // server's unshelve gets its host from the cell first.
+  bool placed = !r.host.empty() || r.vm_state == vm_state::shelved_offloaded;
+  if (rule.needs_host && !placed)
     return refusal(action, r.uuid, "vm_state", storage::nova_name(r.vm_state));
   return {};
 }
 
-task_state task_for(server_action action, bool hard) {
-  switch (action) {
-  case server_action::stop:
-    return task_state::powering_off;
-  case server_action::start:
-    return task_state::powering_on;
-  case server_action::reboot:
-    return hard ? task_state::rebooting_hard : task_state::rebooting;
-  case server_action::delete_server:
-    return task_state::deleting;
-  case server_action::create:
-    return task_state::spawning;
-  }
-  return task_state::none;
+std::string check_lock(server_action action, const storage::instance_record& r, bool is_admin) {
+  if (!r.locked || is_admin || action == server_action::lock || action == server_action::unlock)
+    return {};
+  return "Instance " + r.uuid + " is locked";
 }
+
+bool may_unlock(const storage::instance_record& r, bool is_admin) {
+  return is_admin || !r.locked || r.locked_by != "admin";
+}
+
+task_state task_for(server_action action, bool hard) { return action_rule_for(action, hard).task; }
 
 std::string event_for(server_action action) {
   switch (action) {
@@ -79,6 +179,14 @@ std::string event_for(server_action action) {
     return "compute__do_build_and_run_instance";
   case server_action::delete_server:
     return "compute_terminate_instance";
+  case server_action::reboot:
+    return "compute_reboot_instance";
+  case server_action::shelve_offload:
+    return "compute_shelve_offload_instance";
+  case server_action::change_password:
+    return "compute_set_admin_password";
+  case server_action::trigger_crash_dump:
+    return "compute_trigger_crash_dump";
   default:
     return "compute_" + std::string(storage::nova_name(action)) + "_instance";
   }
@@ -94,6 +202,8 @@ storage::instance_action begin_action(const storage::instance_record& r, server_
   a.user_id = user_id;
   a.project_id = project_id;
   a.start_us = a.updated_us = now_us;
+  if (action_rule_for(action, false).call == host_call::none)
+    return a; // the API does it all: no compute event (as Nova's lock)
   storage::action_event ev;
   ev.event = event_for(action);
   ev.start_us = now_us;
@@ -102,13 +212,24 @@ storage::instance_action begin_action(const storage::instance_record& r, server_
   return a;
 }
 
-vm_state vm_state_after(server_action action) {
-  return action == server_action::stop ? vm_state::stopped : vm_state::active;
+vm_state vm_state_after(server_action action, vm_state before) {
+  auto& after = action_rule_for(action, false).after;
+  return after ? *after : before;
 }
 
 hypervisor::power_state power_state_at_rest(vm_state s) {
-  return s == vm_state::stopped ? hypervisor::power_state::shutdown
-                                : hypervisor::power_state::running;
+  switch (s) {
+  case vm_state::stopped:
+  case vm_state::suspended: // libvirt's managed save: the domain is off
+  case vm_state::shelved:
+    return hypervisor::power_state::shutdown;
+  case vm_state::paused:
+    return hypervisor::power_state::paused;
+  case vm_state::shelved_offloaded:
+    return hypervisor::power_state::nostate;
+  default:
+    return hypervisor::power_state::running;
+  }
 }
 
 } // namespace nimbus::instance

@@ -6,14 +6,19 @@
 //   building ─────────────► active ───────────────────────► stopped
 //   (scheduling,            (task: rebooting,  ◄───────────── (task:
 //    spawning)               rebooting_hard)       start       powering-on)
-//      │ no host /             │  (task: powering-off)
-//      │ spawn failed          │
-//      ▼                       ▼ delete (task: deleting), from any state
-//    error ───────────────► [gone]
+//      │ no host /      │ ▲ pause/unpause ──► paused
+//      │ spawn failed   │ ▲ suspend/resume ─► suspended
+//      ▼                │ ▲ rescue/unrescue ► rescued
+//    error              │ ▲ shelve/unshelve ► shelved ─ offload ─► shelved_offloaded
+//                       ▼                                          (no host, no claim)
+//   delete (task: deleting), from any state ─► [gone]
 //
-// check_action() is the rule book of Nova's check_instance_state for the
-// actions Nimbus serves; the instance actor consults it before every action.
+// action_rule_for() is the rule book of Nova's check_instance_state and of
+// what each action does to the states; the instance actor consults it
+// before every action and follows it after.
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "hypervisor/types.h"
 #include "storage/records.h"
@@ -24,9 +29,40 @@ using storage::server_action;
 using storage::task_state;
 using storage::vm_state;
 
+/// What the host does for an action, beyond the domain_ops.
+enum class host_call : std::uint8_t {
+  none,         // the action changes the record only (lock, resetState)
+  domain_op,    // one domain_op (rule.op)
+  set_password, // changePassword
+  destroy,      // delete, shelveOffload
+  spawn,        // unshelve of a shelved_offloaded server, on the host claimed for it
+};
+
+struct action_rule {
+  std::vector<vm_state> from;         // vm_states it may start in; empty: any
+  std::vector<task_state> tasks_ok;   // task_states it may start during; empty: any
+  task_state task = task_state::none; // while it runs (none: it has no task)
+  std::optional<vm_state> after;      // on success; nullopt: unchanged
+  host_call call = host_call::none;
+  hypervisor::domain_op op = hypervisor::domain_op::power_off; // for host_call::domain_op
+  bool needs_host = true; // the server must be on a host (not for record-only actions)
+};
+
+/// The rule of an action (`hard` tells the two reboots apart).
+const action_rule& action_rule_for(server_action action, bool hard);
+
 /// Empty if `action` is allowed on `r`; otherwise Nova's 409 message, naming
 /// the vm_state or task_state in the way.
 std::string check_action(server_action action, bool hard, const storage::instance_record& r);
+
+/// Empty if the lock on `r` (if any) lets the caller act; otherwise Nova's
+/// 409 "Instance ... is locked". Admins pass; lock and unlock have their own
+/// rule (may_unlock).
+std::string check_lock(server_action action, const storage::instance_record& r, bool is_admin);
+
+/// Whether the caller may lift `r`'s lock: an admin always, the owner only
+/// a lock the owner set (Nova's unlock_override rule).
+bool may_unlock(const storage::instance_record& r, bool is_admin);
 
 /// The task_state an accepted action puts the instance in.
 task_state task_for(server_action action, bool hard);
@@ -39,8 +75,8 @@ storage::instance_action begin_action(const storage::instance_record& r, server_
                                       const std::string& request_id, const std::string& user_id,
                                       const std::string& project_id, std::int64_t now_us);
 
-/// The vm_state an action leaves behind when it succeeds.
-vm_state vm_state_after(server_action action);
+/// The vm_state an action leaves behind when it succeeds, from `before`.
+vm_state vm_state_after(server_action action, vm_state before);
 
 /// The power state an instance at rest in `s` has (stopped: shut down).
 hypervisor::power_state power_state_at_rest(vm_state s);

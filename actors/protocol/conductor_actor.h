@@ -16,7 +16,13 @@
 //   // a list over many cells merges keys and copies only the servers shown.
 //   (keys_atom, list_query) -> (vector<list_key>)
 //   (list_atom, vector<string> uuids) -> (vector<instance_record>)
-//   (action_atom, action_request) -> (ok)                  // see instance_actor
+//   // See instance_actor. An unshelve of a shelved_offloaded server is
+//   // scheduled here first (on the asked host, or the scheduler's pick).
+//   (action_atom, action_request) -> (ok)
+//   (update_atom, server_update) -> (instance_record)      // see instance_actor
+//   // The server's console log from its host; errc::conflict while it has
+//   // no domain (Nova's "not ready").
+//   (console_atom, string uuid) -> (string)
 //   (actions_atom, string uuid) -> (vector<instance_action>)
 //   (services_atom) -> (vector<service_view>)
 //   (hypers_atom) -> (vector<hypervisor_view>)
@@ -45,6 +51,8 @@ using conductor_actor = caf::typed_actor<
   caf::replies_to<keys_atom, list_query>::with<std::vector<list_key>>,
   caf::replies_to<list_atom, std::vector<std::string>>::with<std::vector<storage::instance_record>>,
   caf::replies_to<action_atom, action_request>::with<caf::ok_atom>,
+  caf::replies_to<update_atom, server_update>::with<storage::instance_record>,
+  caf::replies_to<console_atom, std::string>::with<std::string>,
   caf::replies_to<actions_atom, std::string>::with<std::vector<storage::instance_action>>,
   caf::replies_to<services_atom>::with<std::vector<service_view>>,
   caf::replies_to<hypers_atom>::with<std::vector<hypervisor_view>>,

@@ -17,6 +17,8 @@ enum class errc : std::uint8_t {
   timeout = 5,       // a peer did not answer in time
   internal = 6,      // 500
   unavailable = 7,   // a cell or host is down
+  forbidden = 8,     // 403: policy or a lock says no
+  unsupported = 9,   // 501: the hypervisor cannot do it
 };
 
 /// Builds an error of category "nimbus" with a user-facing message.

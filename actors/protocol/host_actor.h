@@ -6,9 +6,11 @@
 // interface host_actor {
 //   // Defines and starts the domain; replies with its power state.
 //   (spawn_dom_atom, domain_spec) -> (power_state)
-//   (power_off_atom, string name) -> (power_state)
-//   (power_on_atom, string name) -> (power_state)
-//   (reboot_atom, string name, bool hard) -> (power_state)
+//   // Power off, on, reboot, pause, suspend, rescue, NMI, ... (domain_op).
+//   (domain_op_atom, domain_op, string name) -> (power_state)
+//   (password_atom, string name, string user, string password) -> (ok)
+//   // The domain's console log, whole (the caller cuts it).
+//   (console_atom, string name) -> (string)
 //   // Removes the domain; a domain that is already gone is not an error.
 //   (destroy_atom, string name) -> (ok)
 //   // After a restart: re-creates missing domains in their recorded state.
@@ -19,8 +21,9 @@
 // }
 // ~~~
 // It reports every report_interval on its own (an internal tick).
-// Errors: errc::not_found for unknown domains, errc::internal with the
-// driver's message otherwise.
+// Errors: errc::not_found for unknown domains, errc::conflict for a domain
+// whose state does not allow the call, errc::unsupported where the
+// hypervisor cannot do it, errc::internal with the driver's message otherwise.
 #include <caf/typed_actor.hpp>
 
 #include "actors/protocol/type_ids.h"
@@ -32,9 +35,10 @@ using host_report_sink = caf::typed_actor<caf::reacts_to<report_atom, host_repor
 
 using host_actor = caf::typed_actor<
   caf::replies_to<spawn_dom_atom, hypervisor::domain_spec>::with<hypervisor::power_state>,
-  caf::replies_to<power_off_atom, std::string>::with<hypervisor::power_state>,
-  caf::replies_to<power_on_atom, std::string>::with<hypervisor::power_state>,
-  caf::replies_to<reboot_atom, std::string, bool>::with<hypervisor::power_state>,
+  caf::replies_to<domain_op_atom, hypervisor::domain_op,
+                  std::string>::with<hypervisor::power_state>,
+  caf::replies_to<password_atom, std::string, std::string, std::string>::with<caf::ok_atom>,
+  caf::replies_to<console_atom, std::string>::with<std::string>,
   caf::replies_to<destroy_atom, std::string>::with<caf::ok_atom>,
   caf::replies_to<reconcile_atom, std::vector<domain_target>>::with<caf::ok_atom>,
   caf::reacts_to<subscribe_atom, host_report_sink>>;

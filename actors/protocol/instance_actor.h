@@ -9,10 +9,14 @@
 //   // host actors in the same order. The cell has already stored the record
 //   // placed and spawning, with the `create` action begun.
 //   (boot_atom, placement, vector<host_actor> hosts, instance_action create) -> void
-//   // stop / start / reboot / delete. Replies once the new task_state and the
-//   // instance action are durable (the API's 202), then does the work.
-//   // errc::conflict with Nova's wording if the state does not allow it.
+//   // Every action (actors/instance/instance_states.h). Replies once the new
+//   // task_state and the instance action are durable (the API's 202), then
+//   // does the work. errc::conflict with Nova's wording if the state or a
+//   // lock does not allow it, errc::forbidden for another's lock.
 //   (action_atom, action_request, host_actor host) -> (ok)
+//   // Changes the server's fields; replies with the record once durable.
+//   // errc::not_found / bad_request / forbidden as server_update says.
+//   (update_atom, server_update) -> (instance_record)
 //   // After a restart: finish what was in flight.
 //   (reconcile_atom, host_actor host) -> void
 // }
@@ -28,7 +32,8 @@ using instance_actor = caf::typed_actor<
   caf::replies_to<caf::get_atom>::with<storage::instance_record>,
   caf::reacts_to<boot_atom, placement, std::vector<host_actor>, storage::instance_action>,
   caf::replies_to<action_atom, action_request, host_actor>::with<caf::ok_atom>,
-  caf::reacts_to<reconcile_atom, host_actor>>;
+  caf::reacts_to<reconcile_atom, host_actor>,
+  caf::replies_to<update_atom, server_update>::with<storage::instance_record>>;
 
 /// What an instance asks of its cell: keep its records, and forget it once
 /// deleted. Both reply once the change is durable, or with an error once the

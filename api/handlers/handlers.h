@@ -14,6 +14,13 @@ namespace nimbus::api {
 void add_version_routes(router& r);
 void add_server_routes(router& r, compute::compute_api& compute);
 void add_server_action_routes(router& r, compute::compute_api& compute);
+/// PUT /servers/{id}.
+void add_server_update_routes(router& r, compute::compute_api& compute);
+void add_server_metadata_routes(router& r, compute::compute_api& compute);
+/// /servers/{id}/tags (2.26).
+void add_server_tag_routes(router& r, compute::compute_api& compute);
+/// /servers/{id}/ips, /os-server-password, /diagnostics.
+void add_server_detail_routes(router& r, compute::compute_api& compute);
 void add_flavor_routes(router& r, compute::compute_api& compute);
 /// Admin: create and delete flavors (os-flavor-manage).
 void add_flavor_manage_routes(router& r, compute::compute_api& compute);

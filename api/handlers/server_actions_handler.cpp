@@ -1,10 +1,11 @@
-// POST /v2.1/servers/{id}/action (os-stop, os-start, reboot) and
-// /v2.1/servers/{id}/os-instance-actions.
+// POST /v2.1/servers/{id}/action (every action of server_action_bodies.h)
+// and /v2.1/servers/{id}/os-instance-actions.
 #include <algorithm>
 #include <optional>
 
 #include "api/faults.h"
 #include "api/handlers/handlers.h"
+#include "api/handlers/server_action_bodies.h"
 #include "api/validation.h"
 #include "api/views/action_view.h"
 
@@ -13,68 +14,11 @@ namespace {
 
 using nlohmann::json;
 
-const std::vector<std::string> reboot_types{"HARD", "Hard", "hard", "SOFT", "Soft", "soft"};
-
-// Which action a body asks for; answers the 400 when it asks for none.
-// `*no_such_action` tells a body naming an action Nimbus lacks from one
-// that is malformed.
-std::optional<api_response> parse_action(const api_request& req, storage::server_action* action,
-                                         bool* hard, bool* no_such_action) {
-  auto body = parse_body(req.body);
-  if (!body)
-    return malformed_body();
-  if (!body->is_object() || body->empty())
-    return bad_request("Malformed request body");
-  auto name = body->begin().key();
-  auto& arg = body->begin().value();
-  if (name == "os-stop") {
-    *action = storage::server_action::stop;
-  } else if (name == "os-start") {
-    *action = storage::server_action::start;
-  } else if (name == "reboot") {
-    if (!arg.is_object())
-      return bad_request(
-        invalid_input("reboot", arg, python_repr(arg) + " is not of type 'object'"));
-    if (!arg.contains("type"))
-      return bad_request(invalid_input("reboot", arg, "'type' is a required property"));
-    auto& type = arg["type"];
-    if (!type.is_string()
-        || std::find(reboot_types.begin(), reboot_types.end(), type.get<std::string>())
-             == reboot_types.end())
-      return bad_request(invalid_input(
-        "type", type,
-        python_repr(type) + " is not one of ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']"));
-    *action = storage::server_action::reboot;
-    *hard = type.get<std::string>()[0] == 'H' || type.get<std::string>()[0] == 'h';
-  } else {
-    *no_such_action = true;
-    return bad_request("There is no such action: " + name);
-  }
-  return std::nullopt;
-}
-
-// The policy rule of each action the route takes.
-const std::string stop_rule = "os_compute_api:servers:stop";
-const std::string start_rule = "os_compute_api:servers:start";
-const std::string reboot_rule = "os_compute_api:servers:reboot";
-
-const std::string& rule_of(storage::server_action action) {
-  switch (action) {
-  case storage::server_action::stop:
-    return stop_rule;
-  case storage::server_action::start:
-    return start_rule;
-  default:
-    return reboot_rule;
-  }
-}
-
 void act(compute::compute_api& compute, const api_request& req, const std::string& uuid,
          reply_fn reply) {
-  auto action = storage::server_action::stop;
-  bool hard = false;
+  parsed_action parsed;
   bool no_such_action = false;
-  if (auto refusal = parse_action(req, &action, &hard, &no_such_action)) {
+  if (auto refusal = parse_action_body(req, &parsed, &no_such_action)) {
     if (!no_such_action)
       return reply(*refusal);
     // An action Nimbus does not have is refused for a server that exists:
@@ -84,10 +28,30 @@ void act(compute::compute_api& compute, const api_request& req, const std::strin
                                 reply(server.ok() ? refusal : fault_response(*server.error));
                               });
   }
-  if (auto refusal = refused_on_server(compute, req, uuid, rule_of(action)))
+  if (auto refusal = refused_on_server(compute, req, uuid, parsed.rule))
     return reply(*refusal);
-  compute.server_action(req.ctx, uuid, action, hard, [reply = std::move(reply)](auto result) {
-    reply(result.ok() ? api_response{202, "", {}} : fault_response(*result.error));
+  if (parsed.console_output)
+    return compute.console_output(
+      req.ctx, uuid, [length = parsed.console_length, reply = std::move(reply)](auto result) {
+        if (!result.ok())
+          return reply(fault_response(*result.error));
+        reply(json_response(200, {{"output", tail_lines(result.value, length)}}));
+      });
+  auto& request = parsed.request;
+  request.uuid = uuid;
+  // A rescue answers with the rescue system's password (generated unless given).
+  std::string rescue_pass;
+  if (request.action == storage::server_action::rescue) {
+    if (request.admin_pass.empty())
+      request.admin_pass = compute::generate_admin_password();
+    rescue_pass = request.admin_pass;
+  }
+  compute.server_action(req.ctx, request, [rescue_pass, reply = std::move(reply)](auto result) {
+    if (!result.ok())
+      return reply(fault_response(*result.error));
+    if (!rescue_pass.empty())
+      return reply(json_response(200, {{"adminPass", rescue_pass}}));
+    reply(api_response{202, "", {}});
   });
 }
 
@@ -102,8 +66,7 @@ std::vector<storage::instance_action> newest_first(std::vector<storage::instance
 } // namespace
 
 void add_server_action_routes(router& r, compute::compute_api& compute) {
-  r.add_async("POST", "/v2.1/servers/{}/action",
-              access::owner({stop_rule, start_rule, reboot_rule}),
+  r.add_async("POST", "/v2.1/servers/{}/action", access::owner(action_rules()),
               [&](const api_request& req, const params& p, reply_fn reply) {
                 act(compute, req, p[0], std::move(reply));
               });

@@ -2,6 +2,7 @@
 #include "api/faults.h"
 #include "api/formats.h"
 #include "api/handlers/handlers.h"
+#include "api/handlers/server_fields.h"
 #include "api/validation.h"
 #include <algorithm>
 #include <cctype>
@@ -65,31 +66,6 @@ bool create_property_known(const std::string& key, const microversion& v) {
   if (key == "hostname")
     return v.at_least(2, 90);
   return false;
-}
-
-// Nova's server metadata: at most 128 items (its quota, 403), keys of 1 to
-// 255 of [a-zA-Z0-9-_:. ] and string values of at most 255 (its schema, 400).
-std::optional<api_response> check_metadata(const ordered_json& m) {
-  constexpr std::size_t max_items = 128;
-  if (!m.is_object())
-    return bad_request(invalid_input("metadata", m, python_repr(m) + " is not of type 'object'"));
-  for (auto& [k, v] : m.items()) {
-    bool key_ok =
-      !k.empty() && k.size() <= 255 && std::all_of(k.begin(), k.end(), [](unsigned char c) {
-        return std::isalnum(c) || c == '-' || c == '_' || c == ':' || c == '.' || c == ' ';
-      });
-    if (!key_ok)
-      return bad_request(invalid_input("metadata", m, unexpected_property(k)));
-    if (!v.is_string())
-      return bad_request(invalid_input(k, v, python_repr(v) + " is not of type 'string'"));
-    if (utf8_length(v.get<std::string>()) > 255)
-      return bad_request(invalid_input(k, v, python_repr(v) + " is too long"));
-  }
-  if (m.size() > max_items)
-    return fault_response(
-      403, "Quota exceeded for metadata_items: Maximum number of metadata items exceeds "
-             + std::to_string(max_items));
-  return std::nullopt;
 }
 
 // Checks a create body as Nova's schema does; fills `out` or answers the 400.

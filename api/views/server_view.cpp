@@ -113,6 +113,60 @@ void write_server_listed(json_writer& w, const storage::instance_record& r, cons
     write_server_detail(w, r, v);
 }
 
+namespace {
+
+// The fields a PUT's answer leaves out before 2.75: zone, config drive, key,
+// usage, the extended attributes and status.
+void write_extended(json_writer& w, const storage::instance_record& r, const view_context& v) {
+  w.key("OS-EXT-AZ:availability_zone")
+    .value(r.availability_zone)
+    .key("config_drive")
+    .value("")
+    .key("key_name")
+    .string_or_null(r.key_name)
+    .key("OS-SRV-USG:launched_at");
+  write_micros_or_null(w, r.launched_us);
+  w.key("OS-SRV-USG:terminated_at");
+  write_micros_or_null(w, r.terminated_us);
+  if (v.extended_attributes) {
+    w.key("OS-EXT-SRV-ATTR:host")
+      .string_or_null(r.host)
+      .key("OS-EXT-SRV-ATTR:instance_name")
+      .value(r.instance_name)
+      .key("OS-EXT-SRV-ATTR:hypervisor_hostname")
+      .string_or_null(r.node);
+    if (v.version.at_least(2, 3)) {
+      w.key("OS-EXT-SRV-ATTR:reservation_id")
+        .value(r.reservation_id)
+        .key("OS-EXT-SRV-ATTR:launch_index")
+        .value(r.launch_index)
+        .key("OS-EXT-SRV-ATTR:hostname")
+        .value(r.hostname.empty() ? r.name : r.hostname)
+        .key("OS-EXT-SRV-ATTR:kernel_id")
+        .value("")
+        .key("OS-EXT-SRV-ATTR:ramdisk_id")
+        .value("")
+        .key("OS-EXT-SRV-ATTR:root_device_name");
+      if (r.launched_us)
+        w.value("/dev/sda");
+      else
+        w.null();
+      w.key("OS-EXT-SRV-ATTR:user_data").null();
+    }
+  }
+  w.key("OS-EXT-STS:task_state")
+    .string_or_null(storage::nova_name(r.task_state))
+    .key("OS-EXT-STS:vm_state")
+    .value(storage::nova_name(r.vm_state))
+    .key("OS-EXT-STS:power_state")
+    .value(r.power_state)
+    .key("os-extended-volumes:volumes_attached")
+    .begin_array()
+    .end_array();
+}
+
+} // namespace
+
 void write_server_detail(json_writer& w, const storage::instance_record& r, const view_context& v) {
   if (r.vm_state == storage::vm_state::unknown) {
     write_down_cell_record(w, r, v, true);
@@ -144,59 +198,16 @@ void write_server_detail(json_writer& w, const storage::instance_record& r, cons
     .begin_object()
     .end_object()
     .key("accessIPv4")
-    .value("")
+    .value(r.access_ip_v4)
     .key("accessIPv6")
-    .value("")
+    .value(r.access_ip_v6)
     .key("links");
   write_links(w, v.base_url, "servers", r.uuid);
   w.key("OS-DCF:diskConfig").value("MANUAL");
   if (status == "ACTIVE" || status == "BUILD")
     w.key("progress").value(0);
-  w.key("OS-EXT-AZ:availability_zone")
-    .value(r.availability_zone)
-    .key("config_drive")
-    .value("")
-    .key("key_name")
-    .string_or_null(r.key_name)
-    .key("OS-SRV-USG:launched_at");
-  write_micros_or_null(w, r.launched_us);
-  w.key("OS-SRV-USG:terminated_at");
-  write_micros_or_null(w, r.terminated_us);
-  if (v.extended_attributes) {
-    w.key("OS-EXT-SRV-ATTR:host")
-      .string_or_null(r.host)
-      .key("OS-EXT-SRV-ATTR:instance_name")
-      .value(r.instance_name)
-      .key("OS-EXT-SRV-ATTR:hypervisor_hostname")
-      .string_or_null(r.node);
-    if (v.version.at_least(2, 3)) {
-      w.key("OS-EXT-SRV-ATTR:reservation_id")
-        .value(r.reservation_id)
-        .key("OS-EXT-SRV-ATTR:launch_index")
-        .value(r.launch_index)
-        .key("OS-EXT-SRV-ATTR:hostname")
-        .value(r.name)
-        .key("OS-EXT-SRV-ATTR:kernel_id")
-        .value("")
-        .key("OS-EXT-SRV-ATTR:ramdisk_id")
-        .value("")
-        .key("OS-EXT-SRV-ATTR:root_device_name");
-      if (r.launched_us)
-        w.value("/dev/sda");
-      else
-        w.null();
-      w.key("OS-EXT-SRV-ATTR:user_data").null();
-    }
-  }
-  w.key("OS-EXT-STS:task_state")
-    .string_or_null(storage::nova_name(r.task_state))
-    .key("OS-EXT-STS:vm_state")
-    .value(storage::nova_name(r.vm_state))
-    .key("OS-EXT-STS:power_state")
-    .value(r.power_state)
-    .key("os-extended-volumes:volumes_attached")
-    .begin_array()
-    .end_array();
+  if (!v.update_body)
+    write_extended(w, r, v);
   if (r.fault.code != 0 && (status == "ERROR" || status == "DELETED")) {
     w.key("fault")
       .begin_object()
@@ -213,7 +224,7 @@ void write_server_detail(json_writer& w, const storage::instance_record& r, cons
   if (v.version.at_least(2, 16) && v.host_status)
     w.key("host_status").value(r.host.empty() ? "" : "UP");
   if (v.version.at_least(2, 9))
-    w.key("locked").value(false);
+    w.key("locked").value(r.locked);
   if (v.version.at_least(2, 19))
     w.key("description").string_or_null(r.description);
   if (v.version.at_least(2, 26)) {
@@ -227,7 +238,7 @@ void write_server_detail(json_writer& w, const storage::instance_record& r, cons
   if (v.version.at_least(2, 71))
     w.key("server_groups").begin_array().end_array();
   if (v.version.at_least(2, 73))
-    w.key("locked_reason").null();
+    w.key("locked_reason").string_or_null(r.locked_reason);
   w.end_object();
 }
 

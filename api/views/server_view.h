@@ -20,6 +20,9 @@ struct view_context {
   bool extended_attributes = false; // os_compute_api:os-extended-server-attributes
   bool host_status = false;         // os_compute_api:servers:show:host_status (2.16)
   bool action_events = false;       // os_compute_api:os-instance-actions:events
+  /// The answer of PUT /servers/{id} before 2.75: without the zone, key,
+  /// usage, extended attributes and status fields.
+  bool update_body = false;
 };
 
 /// A server in full (GET /servers/{id}), written in Nova's field order.

@@ -208,7 +208,7 @@ TEST_CASE("conductor over a crashing store: cell0 finishes a delete the crash cu
       .receive([&](caf::ok_atom) { buried = true; }, [](caf::error&) {});
     REQUIRE(buried);
     store->crash_after(1); // deleting is recorded, the forget is lost
-    action_request del{"u1", storage::server_action::delete_server, false, "req-del", "u", "p"};
+    auto del = make_action("u1", storage::server_action::delete_server, false, "req-del", "u", "p");
     bool accepted = false;
     self->request(cell0.conductor, 10s, action_atom_v, del)
       .receive([&](caf::ok_atom) { accepted = true; }, [](caf::error&) {});

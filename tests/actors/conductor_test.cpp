@@ -122,7 +122,7 @@ TEST_CASE_FIXTURE(cell_fixture, "conductor: a buried server is in ERROR with its
 }
 
 TEST_CASE_FIXTURE(cell_fixture, "conductor: an action on a server it does not hold is not found") {
-  action_request stop{"nope", storage::server_action::stop, false, "req", "u", "p"};
+  auto stop = make_action("nope", storage::server_action::stop, false, "req", "u", "p");
   CHECK(std::get<errc>(ask<caf::ok_atom>(action_atom_v, stop)) == errc::not_found);
 }
 
@@ -140,7 +140,7 @@ TEST_CASE_FIXTURE(cell_fixture, "conductor: a delete removes the server and tell
     deleted);
   self->send(conductor, subscribe_atom_v, listener, std::string("cell-t"));
   run();
-  action_request del{"u3", storage::server_action::delete_server, false, "req-d", "u", "p"};
+  auto del = make_action("u3", storage::server_action::delete_server, false, "req-d", "u", "p");
   CHECK(std::holds_alternative<caf::ok_atom>(ask<caf::ok_atom>(action_atom_v, del)));
   CHECK(std::get<errc>(ask<storage::instance_record>(caf::get_atom_v, std::string("u3")))
         == errc::not_found);

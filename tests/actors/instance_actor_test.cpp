@@ -121,14 +121,35 @@ struct fixture : test::actor_fixture {
 
   // Sends an action and answers "" for ok, or the error's message.
   std::string act(const std::string& action, bool hard = false) {
-    action_request req{
-      record.uuid, *storage::server_action_named(action), hard, "req-" + action, "u", "p"};
+    auto req = make_action(record.uuid, *storage::server_action_named(action), hard,
+                           "req-" + action, "u", "p");
     self->send(inst, action_atom_v, req, h1);
     run();
     std::string outcome = "no reply";
     receive_now([&](caf::ok_atom) { outcome.clear(); },
                 [&](caf::error& err) { outcome = message_of(err); });
     run();
+    return outcome;
+  }
+
+  // Sends `req` to the instance, with `host`; "" for ok, or the error's message.
+  std::string send_action(const action_request& req, const host_actor& host) {
+    self->send(inst, action_atom_v, req, host);
+    run();
+    std::string outcome = "no reply";
+    receive_now([&](caf::ok_atom) { outcome.clear(); },
+                [&](caf::error& err) { outcome = message_of(err); });
+    run();
+    return outcome;
+  }
+
+  // Applies an update; "" for ok, or the error's message.
+  std::string update(const server_update& u) {
+    self->send(inst, update_atom_v, u);
+    run();
+    std::string outcome = "no reply";
+    receive_now([&](storage::instance_record&) { outcome.clear(); },
+                [&](caf::error& err) { outcome = message_of(err); });
     return outcome;
   }
 
@@ -183,14 +204,14 @@ TEST_CASE_FIXTURE(fixture, "boot, stop, start, reboot and delete walk Nova's sta
 TEST_CASE_FIXTURE(fixture, "a task in flight refuses other actions with its task_state") {
   boot(placement{"h1", {}}, std::vector<host_actor>{h1});
   run();
-  action_request stop{record.uuid, storage::server_action::stop, false, "req-1", "u", "p"};
+  auto stop = make_action(record.uuid, storage::server_action::stop, false, "req-1", "u", "p");
   self->send(inst, action_atom_v, stop, h1);
   // Let only the instance accept the stop (task_state powering-off) and the
   // save come back; the host has not answered yet when the start arrives.
   sched.run_once();
   sched.run_once();
   // A soft reboot is allowed from vm_state active, so the task_state refuses it.
-  action_request reboot{record.uuid, storage::server_action::reboot, false, "req-2", "u", "p"};
+  auto reboot = make_action(record.uuid, storage::server_action::reboot, false, "req-2", "u", "p");
   self->send(inst, action_atom_v, reboot, h1);
   run();
   std::vector<std::string> outcomes;
@@ -231,8 +252,8 @@ TEST_CASE_FIXTURE(fixture,
                   "a delete during the build waits for the spawn, then removes the domain") {
   boot(placement{"h1", {}}, std::vector<host_actor>{h1});
   sched.run_once(); // the instance asks h1 to spawn; h1 has not run yet
-  action_request del{record.uuid, storage::server_action::delete_server, false, "req-del", "u",
-                     "p"};
+  auto del =
+    make_action(record.uuid, storage::server_action::delete_server, false, "req-del", "u", "p");
   self->send(inst, action_atom_v, del, h1);
   run();
   receive_now([](caf::ok_atom) {}, [](caf::error& err) { FAIL(message_of(err)); });
@@ -257,12 +278,17 @@ held_host_actor::behavior_type held_host(held_host_actor::pointer self,
                                          const std::shared_ptr<held_calls>& calls) {
   return {
     [](spawn_dom_atom, const hypervisor::domain_spec&) { return hypervisor::power_state::running; },
-    [self, calls](power_off_atom, const std::string&) {
+    [self, calls](domain_op_atom, hypervisor::domain_op op,
+                  const std::string&) -> caf::result<hypervisor::power_state> {
+      if (op != hypervisor::domain_op::power_off)
+        return hypervisor::power_state::running;
       calls->power_offs.push_back(self->make_response_promise<hypervisor::power_state>());
       return calls->power_offs.back();
     },
-    [](power_on_atom, const std::string&) { return hypervisor::power_state::running; },
-    [](reboot_atom, const std::string&, bool) { return hypervisor::power_state::running; },
+    [](password_atom, const std::string&, const std::string&, const std::string&) {
+      return caf::ok_atom_v;
+    },
+    [](console_atom, const std::string&) { return std::string{}; },
     [calls](destroy_atom, const std::string& name) {
       calls->destroyed.push_back(name);
       return caf::ok_atom_v;
@@ -291,8 +317,7 @@ struct held_fixture : fixture {
     run();
   }
   std::string ask(storage::server_action action) {
-    self->send(inst, action_atom_v, action_request{record.uuid, action, false, "req", "u", "p"},
-               held);
+    self->send(inst, action_atom_v, make_action(record.uuid, action, false, "req", "u", "p"), held);
     run();
     std::string outcome = "no reply";
     receive_now([&](caf::ok_atom) { outcome.clear(); },
@@ -363,14 +388,14 @@ TEST_CASE_FIXTURE(libvirt_fixture, "stop shuts the libvirt domain off and delete
   run();
   CHECK(last().vm_state == storage::vm_state::active);
   CHECK(domain_state(*lv1) == hypervisor::power_state::running);
-  action_request stop{record.uuid, storage::server_action::stop, false, "req-stop", "u", "p"};
+  auto stop = make_action(record.uuid, storage::server_action::stop, false, "req-stop", "u", "p");
   self->send(inst, action_atom_v, stop, host);
   run();
   receive_now([](caf::ok_atom) {}, [](caf::error& err) { FAIL(message_of(err)); });
   CHECK(domain_state(*lv1) == hypervisor::power_state::shutdown);
   CHECK(last().power_state == 4);
-  action_request del{record.uuid, storage::server_action::delete_server, false, "req-del", "u",
-                     "p"};
+  auto del =
+    make_action(record.uuid, storage::server_action::delete_server, false, "req-del", "u", "p");
   self->send(inst, action_atom_v, del, host);
   run();
   receive_now([](caf::ok_atom) {}, [](caf::error& err) { FAIL(message_of(err)); });
@@ -379,4 +404,165 @@ TEST_CASE_FIXTURE(libvirt_fixture, "stop shuts the libvirt domain off and delete
   CHECK(doms.empty());
   self->send_exit(host, caf::exit_reason::user_shutdown);
   run();
+}
+
+TEST_CASE_FIXTURE(fixture, "pause, suspend, rescue and password changes run on the host") {
+  boot(placement{"h1", {}}, std::vector<host_actor>{h1});
+  run();
+  CHECK(act("pause") == "");
+  CHECK(last().vm_state == storage::vm_state::paused);
+  CHECK(last().power_state == 3);
+  CHECK(domain_state(*drv1) == hypervisor::power_state::paused);
+  CHECK(log->actions.back().events.back().event == "compute_pause_instance");
+  CHECK(act("suspend")
+        == "Cannot 'suspend' instance " + record.uuid + " while it is in vm_state paused");
+  CHECK(act("unpause") == "");
+  CHECK(domain_state(*drv1) == hypervisor::power_state::running);
+  CHECK(act("suspend") == "");
+  CHECK(last().vm_state == storage::vm_state::suspended);
+  CHECK(domain_state(*drv1) == hypervisor::power_state::shutdown);
+  CHECK(act("resume") == "");
+  CHECK(last().vm_state == storage::vm_state::active);
+  CHECK(act("rescue") == "");
+  CHECK(last().vm_state == storage::vm_state::rescued);
+  CHECK(act("trigger_crash_dump") == "");
+  CHECK(last().vm_state == storage::vm_state::rescued); // an NMI changes no state
+  CHECK(act("unrescue") == "");
+  CHECK(last().vm_state == storage::vm_state::active);
+  auto change =
+    make_action(record.uuid, storage::server_action::change_password, false, "req-pw", "u", "p");
+  change.admin_pass = "n3w";
+  CHECK(send_action(change, h1) == "");
+  CHECK(last().admin_pass == "n3w");
+  CHECK(last().task_state == storage::task_state::none);
+  std::string console;
+  REQUIRE_FALSE(drv1->get_console_output(record.instance_name, &console));
+  CHECK(console.find("Booting the rescue system") != std::string::npos);
+}
+
+TEST_CASE_FIXTURE(fixture,
+                  "shelving takes the server off its host; unshelving puts it on another") {
+  boot(placement{"h1", {}}, std::vector<host_actor>{h1});
+  run();
+  CHECK(act("shelve") == ""); // shelved_offload_time 0: offloaded at once
+  CHECK(last().vm_state == storage::vm_state::shelved_offloaded);
+  CHECK(last().host.empty());
+  CHECK(last().power_state == 0);
+  CHECK(log->released.back() == record.uuid);
+  auto& shelve = log->actions.back();
+  REQUIRE(shelve.events.size() == 2);
+  CHECK(shelve.events[1].event == "compute_shelve_offload_instance");
+  CHECK(shelve.events[1].result == "Success");
+  std::vector<hypervisor::domain_info> doms;
+  REQUIRE_FALSE(drv1->list_domains(&doms));
+  CHECK(doms.empty());
+  CHECK(act("stop")
+        == "Cannot 'stop' instance " + record.uuid + " while it is in vm_state shelved_offloaded");
+
+  // The cell claimed h2 for it (actors/conductor), then asks.
+  auto unshelve =
+    make_action(record.uuid, storage::server_action::unshelve, false, "req-un", "u", "p");
+  unshelve.host = "h2";
+  CHECK(send_action(unshelve, h2) == "");
+  CHECK(last().vm_state == storage::vm_state::active);
+  CHECK(last().host == "h2");
+  CHECK(domain_state(*drv2) == hypervisor::power_state::running);
+}
+
+TEST_CASE_FIXTURE(fixture, "a failed unshelve gives its host's claim back and stays offloaded") {
+  boot(placement{"h1", {}}, std::vector<host_actor>{h1});
+  run();
+  CHECK(act("shelve") == "");
+  drv2->faults().fail_next(hypervisor::operation::spawn);
+  auto unshelve =
+    make_action(record.uuid, storage::server_action::unshelve, false, "req-un", "u", "p");
+  unshelve.host = "h2";
+  auto released = log->released.size();
+  CHECK(send_action(unshelve, h2) == "");
+  CHECK(last().vm_state == storage::vm_state::shelved_offloaded);
+  CHECK(last().host.empty());
+  CHECK(last().task_state == storage::task_state::none);
+  CHECK(last().fault.code == 500);
+  CHECK(log->released.size() == released + 1);
+}
+
+TEST_CASE_FIXTURE(fixture, "a failed action clears its task and records the fault") {
+  boot(placement{"h1", {}}, std::vector<host_actor>{h1});
+  run();
+  drv1->faults().fail_next(hypervisor::operation::pause);
+  CHECK(act("pause") == ""); // accepted: the failure comes after the 202
+  CHECK(last().vm_state == storage::vm_state::active);
+  CHECK(last().task_state == storage::task_state::none);
+  CHECK(last().fault.code == 500);
+  CHECK(last().fault.message.find("injected failure") != std::string::npos);
+  CHECK(log->actions.back().events.back().result == "Error");
+}
+
+TEST_CASE_FIXTURE(fixture, "a lock refuses everyone's actions but an admin's") {
+  boot(placement{"h1", {}}, std::vector<host_actor>{h1});
+  run();
+  auto lock = make_action(record.uuid, storage::server_action::lock, false, "req-l", "u", "other");
+  lock.is_admin = true; // an admin of another project: an admin's lock
+  lock.locked_reason = "maintenance";
+  CHECK(send_action(lock, h1) == "");
+  CHECK(last().locked);
+  CHECK(last().locked_by == "admin");
+  CHECK(last().locked_reason == "maintenance");
+  CHECK(log->actions.back().action == storage::server_action::lock);
+  CHECK(log->actions.back().events.empty());
+  CHECK(act("stop") == "Instance " + record.uuid + " is locked");
+  CHECK(act("delete") == "Instance " + record.uuid + " is locked");
+  server_update meta;
+  meta.uuid = record.uuid;
+  meta.metadata["k"] = "v";
+  CHECK(update(meta) == "Instance " + record.uuid + " is locked");
+  CHECK(act("unlock").find("unlock_override") != std::string::npos);
+  auto stop = make_action(record.uuid, storage::server_action::stop, false, "req-s", "a", "other");
+  stop.is_admin = true;
+  CHECK(send_action(stop, h1) == "");
+  CHECK(last().vm_state == storage::vm_state::stopped);
+  auto unlock = lock;
+  unlock.action = storage::server_action::unlock;
+  CHECK(send_action(unlock, h1) == "");
+  CHECK_FALSE(last().locked);
+  CHECK(act("start") == "");
+}
+
+TEST_CASE_FIXTURE(fixture, "updates change the server's fields within Nova's limits") {
+  boot(placement{"h1", {}}, std::vector<host_actor>{h1});
+  run();
+  server_update u;
+  u.uuid = record.uuid;
+  u.set_name = true;
+  u.name = "renamed";
+  u.metadata = {{"a", "1"}, {"b", "2"}};
+  u.tags = {"x", "y"};
+  CHECK(update(u) == "");
+  CHECK(last().name == "renamed");
+  CHECK(last().metadata.size() == 2);
+  CHECK(last().tags == std::vector<std::string>{"x", "y"});
+
+  server_update missing;
+  missing.uuid = record.uuid;
+  missing.delete_metadata = {"zz"};
+  CHECK(update(missing) == "Metadata item was not found");
+  missing.delete_metadata.clear();
+  missing.delete_tags = {"zz"};
+  CHECK(update(missing) == "Instance " + record.uuid + " has no tag 'zz'");
+
+  server_update many;
+  many.uuid = record.uuid;
+  for (int i = 0; i < 51; ++i)
+    many.tags.push_back("t" + std::to_string(i));
+  CHECK(update(many) == "The number of tags exceeded the per-server limit 50");
+  CHECK(last().tags.size() == 2); // nothing of a refused update stays
+
+  server_update replace;
+  replace.uuid = record.uuid;
+  replace.replace_metadata = true;
+  replace.metadata = {{"c", "3"}};
+  replace.replace_tags = true;
+  CHECK(update(replace) == "");
+  CHECK(last().metadata == std::map<std::string, std::string>{{"c", "3"}});
+  CHECK(last().tags.empty());
 }

@@ -53,8 +53,11 @@ TEST_CASE("task states and events of each action") {
   CHECK(event_for(stop) == "compute_stop_instance");
   CHECK(event_for(server_action::create) == "compute__do_build_and_run_instance");
   CHECK(event_for(del) == "compute_terminate_instance");
-  CHECK(vm_state_after(stop) == vm_state::stopped);
-  CHECK(vm_state_after(reboot) == vm_state::active);
+  CHECK(vm_state_after(stop, vm_state::active) == vm_state::stopped);
+  CHECK(vm_state_after(reboot, vm_state::active) == vm_state::active);
+  CHECK(vm_state_after(server_action::trigger_crash_dump, vm_state::paused) == vm_state::paused);
+  CHECK(vm_state_after(server_action::shelve_offload, vm_state::shelved)
+        == vm_state::shelved_offloaded);
   CHECK(power_state_at_rest(vm_state::stopped) == nimbus::hypervisor::power_state::shutdown);
   CHECK(power_state_at_rest(vm_state::active) == nimbus::hypervisor::power_state::running);
 }
@@ -69,10 +72,68 @@ TEST_CASE("Nova's names of states and actions, both ways") {
                  task_state::rebooting_hard, task_state::deleting})
     CHECK(task_state_named(nova_name(s)) == s);
   for (auto a : {server_action::create, server_action::stop, server_action::start,
-                 server_action::reboot, server_action::delete_server})
+                 server_action::reboot, server_action::delete_server, server_action::pause,
+                 server_action::shelve_offload, server_action::reset_state})
     CHECK(server_action_named(nova_name(a)) == a);
   CHECK(nova_name(task_state::none).empty());
   CHECK(nova_name(task_state::powering_off) == "powering-off");
   CHECK(nova_name(server_action::delete_server) == "delete");
   CHECK_FALSE(vm_state_named("resized").has_value());
+}
+
+TEST_CASE("Nova's rules for pause, suspend, rescue, shelve and the record-only actions") {
+  using vs = vm_state;
+  CHECK(check_action(server_action::pause, false, rec(vs::active)).empty());
+  CHECK(check_action(server_action::pause, false, rec(vs::stopped))
+        == "Cannot 'pause' instance u while it is in vm_state stopped");
+  CHECK(check_action(server_action::unpause, false, rec(vs::paused)).empty());
+  CHECK(check_action(server_action::suspend, false, rec(vs::paused))
+        == "Cannot 'suspend' instance u while it is in vm_state paused");
+  CHECK(check_action(server_action::resume, false, rec(vs::suspended)).empty());
+  CHECK(check_action(server_action::rescue, false, rec(vs::stopped)).empty());
+  CHECK(check_action(server_action::unrescue, false, rec(vs::active))
+        == "Cannot 'unrescue' instance u while it is in vm_state active");
+  for (auto from : {vs::active, vs::stopped, vs::paused, vs::suspended})
+    CHECK(check_action(server_action::shelve, false, rec(from)).empty());
+  CHECK(check_action(server_action::shelve, false, rec(vs::active, task_state::pausing))
+        == "Cannot 'shelve' instance u while it is in task_state pausing");
+  CHECK(check_action(server_action::shelve_offload, false, rec(vs::shelved)).empty());
+  // An offloaded server has no host, and still unshelves (its cell claims one).
+  auto offloaded = rec(vs::shelved_offloaded);
+  offloaded.host.clear();
+  CHECK(check_action(server_action::unshelve, false, offloaded).empty());
+  CHECK(check_action(server_action::stop, false, offloaded)
+        == "Cannot 'stop' instance u while it is in vm_state shelved_offloaded");
+  CHECK(check_action(server_action::change_password, false, rec(vs::stopped))
+        == "Cannot 'changePassword' instance u while it is in vm_state stopped");
+  CHECK(check_action(server_action::trigger_crash_dump, false, rec(vs::rescued)).empty());
+  // lock, unlock and resetState: any state, any task, placed or not.
+  auto busy = rec(vs::building, task_state::spawning);
+  busy.host.clear();
+  for (auto a : {server_action::lock, server_action::unlock, server_action::reset_state})
+    CHECK(check_action(a, false, busy).empty());
+  CHECK(task_for(server_action::pause, false) == task_state::pausing);
+  CHECK(task_for(server_action::lock, false) == task_state::none);
+  CHECK(event_for(server_action::shelve_offload) == "compute_shelve_offload_instance");
+  CHECK(event_for(server_action::change_password) == "compute_set_admin_password");
+  CHECK(event_for(server_action::suspend) == "compute_suspend_instance");
+  CHECK(begin_action(rec(vs::active), server_action::lock, "r", "u", "p", 1).events.empty());
+  CHECK(begin_action(rec(vs::active), server_action::pause, "r", "u", "p", 1).events.size() == 1);
+  CHECK(power_state_at_rest(vs::paused) == nimbus::hypervisor::power_state::paused);
+  CHECK(power_state_at_rest(vs::suspended) == nimbus::hypervisor::power_state::shutdown);
+}
+
+TEST_CASE("a lock stops everyone but admins; only an admin lifts an admin's lock") {
+  auto r = rec(vm_state::active);
+  CHECK(check_lock(stop, r, false).empty());
+  r.locked = true;
+  r.locked_by = "owner";
+  CHECK(check_lock(stop, r, false) == "Instance u is locked");
+  CHECK(check_lock(del, r, false) == "Instance u is locked");
+  CHECK(check_lock(stop, r, true).empty());
+  CHECK(check_lock(server_action::unlock, r, false).empty());
+  CHECK(may_unlock(r, false));
+  r.locked_by = "admin";
+  CHECK_FALSE(may_unlock(r, false));
+  CHECK(may_unlock(r, true));
 }

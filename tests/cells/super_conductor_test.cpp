@@ -127,7 +127,7 @@ TEST_CASE_FIXTURE(topology_fixture,
                   "super conductor: a deleted instance's mapping goes when its cell reports it") {
   accept("u2", 512);
   REQUIRE(api->instance_mapping("u2"));
-  action_request del{"u2", storage::server_action::delete_server, false, "req-d", "u", "p"};
+  auto del = make_action("u2", storage::server_action::delete_server, false, "req-d", "u", "p");
   self->send(cells[2].conductor, action_atom_v, del);
   run();
   receive_now([](caf::ok_atom) {}, [](caf::error& err) { FAIL(caf::to_string(err)); });

@@ -48,9 +48,13 @@ class PolicyWalk(unittest.TestCase):
     # -- what each route acts on -------------------------------------------
 
     def owned_server(self):
-        """A new ACTIVE server of the owner project (booted by its member)."""
-        sid = self.n.boot("walk-" + uuid.uuid4().hex[:8], token=self.tokens["member"])
+        """A new ACTIVE server of the owner project (booted by its member),
+        with a metadata item "walk" and a tag "walk"."""
+        sid = self.n.boot("walk-" + uuid.uuid4().hex[:8], token=self.tokens["member"],
+                          metadata={"walk": "1"})
         self.n.wait_status(sid, "ACTIVE")
+        r = self.n.request("PUT", "/v2.1/servers/%s/tags/walk" % sid, version="2.26")
+        self.assertEqual(r.status, 201, r.text)
         return sid
 
     def path_and_body(self, route):
@@ -64,6 +68,19 @@ class PolicyWalk(unittest.TestCase):
                 path = path.replace("{}", actions[0]["request_id"])
             if pattern.endswith("/action"):
                 body = {"os-stop": None}
+            elif pattern.endswith("/metadata/{}"):
+                path = path.replace("{}", "walk")
+                body = {"meta": {"walk": "2"}} if method == "PUT" else None
+            elif pattern.endswith("/metadata") and method != "GET":
+                body = {"metadata": {"walk": "2"}}
+            elif pattern.endswith("/tags/{}"):
+                path = path.replace("{}", "walk" if method != "PUT" else "new-tag")
+            elif pattern.endswith("/tags") and method == "PUT":
+                body = {"tags": ["a", "b"]}
+            elif pattern.endswith("/ips/{}"):
+                path = path.replace("{}", "private")
+            elif pattern == "/v2.1/servers/{}" and method == "PUT":
+                body = {"server": {"name": "walk-renamed"}}
             return path, body
         if pattern == "/v2.1/servers":
             body = {"server": {"name": "walk-new", "imageRef": IMAGE_ID, "flavorRef": "1"}} \
@@ -99,7 +116,8 @@ class PolicyWalk(unittest.TestCase):
                 with self.subTest(route=route["method"] + " " + route["pattern"], persona=persona):
                     path, body = self.path_and_body(route)
                     # No microversion (2.1): the image proxy is there, networks optional.
-                    r = self.n.request(route["method"], path, body=body, token=self.tokens[persona])
+                    r = self.n.request(route["method"], path, body=body, token=self.tokens[persona],
+                                       version=route.get("microversion"))
                     self.assertEqual(r.status, want, r.text)
                     if want == 403:
                         self.assertIn("forbidden", r.json)

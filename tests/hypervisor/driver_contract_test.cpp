@@ -96,6 +96,59 @@ TEST_CASE("driver contract: the lifecycle of a domain") {
   }
 }
 
+TEST_CASE("driver contract: pause, suspend, rescue, NMI, passwords and the console") {
+  for (auto& f : factories) {
+    CAPTURE(f.name);
+    nimbus::test::temp_dir dir;
+    auto d = f.make(dir);
+    REQUIRE_FALSE(d->spawn(spec("instance-5")));
+    std::string console;
+    REQUIRE_FALSE(d->get_console_output("instance-5", &console));
+    CHECK(console.find("instance-5 login:") != std::string::npos);
+    CHECK(console.back() == '\n');
+
+    CHECK(d->unpause("instance-5") == errc::invalid_state); // not paused
+    REQUIRE_FALSE(d->pause("instance-5"));
+    CHECK(state_of(*d, "instance-5") == power_state::paused);
+    CHECK(d->pause("instance-5") == errc::invalid_state);
+    CHECK(d->suspend("instance-5") == errc::invalid_state);
+    REQUIRE_FALSE(d->unpause("instance-5"));
+    CHECK(state_of(*d, "instance-5") == power_state::running);
+
+    REQUIRE_FALSE(d->suspend("instance-5"));
+    CHECK(state_of(*d, "instance-5") == power_state::shutdown);
+    CHECK(d->pause("instance-5") == errc::invalid_state);
+    REQUIRE_FALSE(d->resume("instance-5"));
+    CHECK(state_of(*d, "instance-5") == power_state::running);
+    CHECK_FALSE(d->resume("instance-5")); // running already: fine
+
+    REQUIRE_FALSE(d->rescue("instance-5"));
+    CHECK(state_of(*d, "instance-5") == power_state::running);
+    REQUIRE_FALSE(d->unrescue("instance-5"));
+    CHECK(state_of(*d, "instance-5") == power_state::running);
+    std::string after;
+    REQUIRE_FALSE(d->get_console_output("instance-5", &after));
+    CHECK(after.size() > console.size()); // the restarts printed more
+
+    auto nmi = d->inject_nmi("instance-5");
+    CHECK((!nmi || nmi == errc::unsupported));
+    auto pass = d->set_admin_password("instance-5", "root", "s3cret");
+    CHECK((!pass || pass == errc::unsupported));
+
+    REQUIRE_FALSE(d->power_off("instance-5"));
+    CHECK(d->pause("instance-5") == errc::invalid_state);
+    CHECK(d->inject_nmi("instance-5") == errc::invalid_state);
+    REQUIRE_FALSE(d->get_console_output("instance-5", &console)); // kept while defined
+
+    REQUIRE_FALSE(d->power_on("instance-5"));
+    REQUIRE_FALSE(d->suspend("instance-5"));
+    REQUIRE_FALSE(d->destroy("instance-5")); // its saved memory goes with it
+    CHECK(d->get_console_output("instance-5", &console) == errc::not_found);
+    REQUIRE_FALSE(d->spawn(spec("instance-5")));
+    CHECK(state_of(*d, "instance-5") == power_state::running);
+  }
+}
+
 TEST_CASE("driver contract: calls on unknown domains answer not_found") {
   for (auto& f : factories) {
     CAPTURE(f.name);
@@ -104,6 +157,12 @@ TEST_CASE("driver contract: calls on unknown domains answer not_found") {
     CHECK(d->power_off("nope") == errc::not_found);
     CHECK(d->power_on("nope") == errc::not_found);
     CHECK(d->reboot("nope", true) == errc::not_found);
+    CHECK(d->pause("nope") == errc::not_found);
+    CHECK(d->suspend("nope") == errc::not_found);
+    CHECK(d->resume("nope") == errc::not_found);
+    CHECK(d->rescue("nope") == errc::not_found);
+    std::string out;
+    CHECK(d->get_console_output("nope", &out) == errc::not_found);
   }
 }
 

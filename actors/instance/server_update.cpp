@@ -1,0 +1,65 @@
+#include "actors/instance/server_update.h"
+
+#include <algorithm>
+
+#include "actors/protocol/errors.h"
+
+namespace nimbus::instance {
+namespace {
+
+bool touches_metadata(const server_update& u) {
+  return u.replace_metadata || !u.metadata.empty() || !u.delete_metadata.empty();
+}
+
+bool has_tag(const std::vector<std::string>& tags, const std::string& t) {
+  return std::find(tags.begin(), tags.end(), t) != tags.end();
+}
+
+} // namespace
+
+caf::error apply_update(const server_update& u, storage::instance_record& r) {
+  if (touches_metadata(u) && r.locked && !u.is_admin)
+    return make_error(errc::conflict, "Instance " + r.uuid + " is locked");
+  auto next = r;
+  if (u.set_name)
+    next.name = u.name;
+  if (u.set_description)
+    next.description = u.description;
+  if (u.set_hostname)
+    next.hostname = u.hostname;
+  if (u.set_access_ip_v4)
+    next.access_ip_v4 = u.access_ip_v4;
+  if (u.set_access_ip_v6)
+    next.access_ip_v6 = u.access_ip_v6;
+  if (u.replace_metadata)
+    next.metadata = u.metadata;
+  else
+    for (auto& [k, v] : u.metadata)
+      next.metadata[k] = v;
+  for (auto& key : u.delete_metadata)
+    if (next.metadata.erase(key) == 0)
+      return make_error(errc::not_found, "Metadata item was not found");
+  if (next.metadata.size() > max_metadata_items)
+    return make_error(errc::forbidden,
+                      "Quota exceeded for metadata_items: Maximum number of metadata items "
+                      "exceeds "
+                        + std::to_string(max_metadata_items));
+  if (u.replace_tags)
+    next.tags.clear();
+  for (auto& t : u.tags)
+    if (!has_tag(next.tags, t))
+      next.tags.push_back(t);
+  for (auto& t : u.delete_tags) {
+    auto it = std::find(next.tags.begin(), next.tags.end(), t);
+    if (it == next.tags.end())
+      return make_error(errc::not_found, "Instance " + r.uuid + " has no tag '" + t + "'");
+    next.tags.erase(it);
+  }
+  if (next.tags.size() > max_tags)
+    return make_error(errc::bad_request, "The number of tags exceeded the per-server limit "
+                                           + std::to_string(max_tags));
+  r = std::move(next);
+  return {};
+}
+
+} // namespace nimbus::instance

@@ -1,0 +1,19 @@
+#pragma once
+// How a server_update changes an instance record, with Nova's limits and
+// errors: 128 metadata items (the metadata_items quota), keys of 1-255
+// characters, values up to 255; 50 tags of up to 60 characters without "/"
+// or ","; removing a metadata key or tag the server lacks is not_found;
+// metadata of a locked server changes only for an admin.
+#include <caf/error.hpp>
+
+#include "actors/protocol/message_types.h"
+
+namespace nimbus::instance {
+
+/// Applies `u` to `r`; on an error `r` is left as it was.
+caf::error apply_update(const server_update& u, storage::instance_record& r);
+
+constexpr std::size_t max_metadata_items = 128;
+constexpr std::size_t max_tags = 50;
+
+} // namespace nimbus::instance

@@ -1,0 +1,323 @@
+#include "api/handlers/server_action_bodies.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+
+#include "api/faults.h"
+#include "api/validation.h"
+
+namespace nimbus::api {
+namespace {
+
+using storage::server_action;
+
+// Reads one action's argument into *out; the 400 when it is not acceptable.
+using arg_reader = std::function<std::optional<api_response>(
+  const api_request&, const ordered_json& arg, parsed_action* out)>;
+
+struct action_entry {
+  server_action action;
+  std::string rule;
+  microversion since{2, 1};
+  arg_reader read;
+};
+
+std::optional<api_response> accept_anything(const api_request&, const ordered_json&,
+                                            parsed_action*) {
+  return std::nullopt; // Nova validates no body for these actions
+}
+
+// The argument must be null (Nova's schemas of the newer actions).
+std::optional<api_response> null_only(const std::string& name, const ordered_json& arg) {
+  if (arg.is_null())
+    return std::nullopt;
+  return bad_request(invalid_input(name, arg, python_repr(arg) + " is not of type 'null'"));
+}
+
+// An object with only `allowed` keys (or null when `null_ok`); the 400
+// otherwise.
+std::optional<api_response> object_with(const std::string& name, const ordered_json& arg,
+                                        const std::vector<std::string>& allowed, bool null_ok) {
+  if (arg.is_null() && null_ok)
+    return std::nullopt;
+  if (!arg.is_object())
+    return bad_request(invalid_input(
+      name, arg, python_repr(arg) + " is not of type 'object'" + (null_ok ? ", 'null'" : "")));
+  for (auto& [key, value] : arg.items())
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
+      return bad_request(invalid_input(name, arg, unexpected_property(key)));
+  return std::nullopt;
+}
+
+// A string of at most `max` characters (at least `min`); the 400 otherwise.
+std::optional<api_response> string_within(const std::string& attribute, const ordered_json& v,
+                                          std::size_t min, std::size_t max) {
+  if (!v.is_string())
+    return bad_request(invalid_input(attribute, v, python_repr(v) + " is not of type 'string'"));
+  auto n = utf8_length(v.get<std::string>());
+  if (n < min)
+    return bad_request(invalid_input(attribute, v, python_repr(v) + " is too short"));
+  if (n > max)
+    return bad_request(invalid_input(attribute, v, python_repr(v) + " is too long"));
+  return std::nullopt;
+}
+
+bool is_uuid(const std::string& s) {
+  if (s.size() != 36)
+    return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? s[i] != '-' : !std::isxdigit(static_cast<unsigned char>(s[i])))
+      return false;
+  }
+  return true;
+}
+
+const std::vector<std::string> reboot_types{"HARD", "Hard", "hard", "SOFT", "Soft", "soft"};
+
+std::optional<api_response> read_reboot(const api_request&, const ordered_json& arg,
+                                        parsed_action* out) {
+  if (!arg.is_object())
+    return bad_request(invalid_input("reboot", arg, python_repr(arg) + " is not of type 'object'"));
+  if (!arg.contains("type"))
+    return bad_request(invalid_input("reboot", arg, "'type' is a required property"));
+  auto& type = arg["type"];
+  if (!type.is_string()
+      || std::find(reboot_types.begin(), reboot_types.end(), type.get<std::string>())
+           == reboot_types.end())
+    return bad_request(invalid_input(
+      "type", type,
+      python_repr(type) + " is not one of ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']"));
+  out->request.hard = type.get<std::string>()[0] == 'H' || type.get<std::string>()[0] == 'h';
+  return std::nullopt;
+}
+
+std::optional<api_response> read_lock(const api_request& req, const ordered_json& arg,
+                                      parsed_action* out) {
+  if (!req.version.at_least(2, 73))
+    return std::nullopt; // no schema before locked_reason
+  if (auto bad = object_with("lock", arg, {"locked_reason"}, true))
+    return bad;
+  if (arg.is_object() && arg.contains("locked_reason")) {
+    if (auto bad = string_within("locked_reason", arg["locked_reason"], 1, 255))
+      return bad;
+    out->request.locked_reason = arg["locked_reason"].get<std::string>();
+  }
+  return std::nullopt;
+}
+
+std::optional<api_response> read_rescue(const api_request&, const ordered_json& arg,
+                                        parsed_action* out) {
+  if (auto bad = object_with("rescue", arg, {"adminPass", "rescue_image_ref"}, true))
+    return bad;
+  if (!arg.is_object())
+    return std::nullopt;
+  if (arg.contains("adminPass")) {
+    if (!arg["adminPass"].is_string())
+      return bad_request(invalid_input("adminPass", arg["adminPass"],
+                                       python_repr(arg["adminPass"]) + " is not of type 'string'"));
+    out->request.admin_pass = arg["adminPass"].get<std::string>();
+  }
+  if (arg.contains("rescue_image_ref")) {
+    auto& ref = arg["rescue_image_ref"];
+    if (!ref.is_string() || !is_uuid(ref.get<std::string>()))
+      return bad_request(
+        invalid_input("rescue_image_ref", ref, python_repr(ref) + " is not a 'uuid'"));
+    out->request.image_ref = ref.get<std::string>();
+  }
+  return std::nullopt;
+}
+
+std::optional<api_response> read_change_password(const api_request&, const ordered_json& arg,
+                                                 parsed_action* out) {
+  if (auto bad = object_with("changePassword", arg, {"adminPass"}, false))
+    return bad;
+  if (!arg.contains("adminPass"))
+    return bad_request(invalid_input("changePassword", arg, "'adminPass' is a required property"));
+  auto& pass = arg["adminPass"];
+  if (!pass.is_string())
+    return bad_request(
+      invalid_input("adminPass", pass, python_repr(pass) + " is not of type 'string'"));
+  out->request.admin_pass = pass.get<std::string>();
+  return std::nullopt;
+}
+
+std::optional<api_response> read_reset_state(const api_request&, const ordered_json& arg,
+                                             parsed_action* out) {
+  if (auto bad = object_with("os-resetState", arg, {"state"}, false))
+    return bad;
+  if (!arg.contains("state"))
+    return bad_request(invalid_input("os-resetState", arg, "'state' is a required property"));
+  auto& state = arg["state"];
+  if (state == "active")
+    out->request.reset_to = storage::vm_state::active;
+  else if (state == "error")
+    out->request.reset_to = storage::vm_state::error;
+  else
+    return bad_request(
+      invalid_input("state", state, python_repr(state) + " is not one of ['active', 'error']"));
+  return std::nullopt;
+}
+
+std::optional<api_response> read_unshelve(const api_request& req, const ordered_json& arg,
+                                          parsed_action* out) {
+  if (!req.version.at_least(2, 77))
+    return std::nullopt; // no schema before 2.77
+  std::vector<std::string> keys{"availability_zone"};
+  if (req.version.at_least(2, 91))
+    keys.emplace_back("host");
+  if (auto bad = object_with("unshelve", arg, keys, true))
+    return bad;
+  if (!arg.is_object())
+    return std::nullopt;
+  if (arg.contains("availability_zone")) {
+    auto& az = arg["availability_zone"];
+    bool null_ok = req.version.at_least(2, 91);
+    if (!(az.is_null() && null_ok)) {
+      if (auto bad = string_within("availability_zone", az, 1, 255))
+        return bad;
+      out->request.availability_zone = az.get<std::string>();
+    }
+  }
+  if (arg.contains("host")) {
+    if (auto bad = string_within("host", arg["host"], 1, 255))
+      return bad;
+    out->request.host = arg["host"].get<std::string>();
+  }
+  return std::nullopt;
+}
+
+std::optional<api_response> read_console(const api_request&, const ordered_json& arg,
+                                         parsed_action* out) {
+  out->console_output = true;
+  if (auto bad = object_with("os-getConsoleOutput", arg, {"length"}, false))
+    return bad;
+  if (!arg.contains("length") || arg["length"].is_null())
+    return std::nullopt;
+  auto& length = arg["length"];
+  std::int64_t n = 0;
+  if (length.is_number_integer()) {
+    n = length.get<std::int64_t>();
+  } else if (length.is_string()) {
+    auto text = length.get<std::string>();
+    auto digits = !text.empty() && text[0] == '-' ? text.substr(1) : text;
+    if (!is_digits(digits) || digits.size() > 18)
+      return bad_request(
+        invalid_input("length", length, python_repr(length) + " does not match '^-?[0-9]+$'"));
+    n = std::stoll(text);
+  } else {
+    return bad_request(invalid_input(
+      "length", length, python_repr(length) + " is not of type 'integer', 'string', 'null'"));
+  }
+  if (n < -1)
+    return bad_request(
+      invalid_input("length", length, python_repr(length) + " is less than the minimum of -1"));
+  out->console_length = n;
+  return std::nullopt;
+}
+
+arg_reader must_be_null(const std::string& name) {
+  return [name](const api_request&, const ordered_json& arg, parsed_action*) {
+    return null_only(name, arg);
+  };
+}
+
+const std::map<std::string, action_entry>& actions() {
+  static const std::map<std::string, action_entry> table{
+    {"os-stop", {server_action::stop, "os_compute_api:servers:stop", {2, 1}, accept_anything}},
+    {"os-start", {server_action::start, "os_compute_api:servers:start", {2, 1}, accept_anything}},
+    {"reboot", {server_action::reboot, "os_compute_api:servers:reboot", {2, 1}, read_reboot}},
+    {"pause",
+     {server_action::pause, "os_compute_api:os-pause-server:pause", {2, 1}, accept_anything}},
+    {"unpause",
+     {server_action::unpause, "os_compute_api:os-pause-server:unpause", {2, 1}, accept_anything}},
+    {"suspend",
+     {server_action::suspend, "os_compute_api:os-suspend-server:suspend", {2, 1}, accept_anything}},
+    {"resume",
+     {server_action::resume, "os_compute_api:os-suspend-server:resume", {2, 1}, accept_anything}},
+    {"lock", {server_action::lock, "os_compute_api:os-lock-server:lock", {2, 1}, read_lock}},
+    {"unlock",
+     {server_action::unlock, "os_compute_api:os-lock-server:unlock", {2, 1}, accept_anything}},
+    {"rescue", {server_action::rescue, "os_compute_api:os-rescue", {2, 1}, read_rescue}},
+    {"unrescue", {server_action::unrescue, "os_compute_api:os-unrescue", {2, 1}, accept_anything}},
+    {"shelve", {server_action::shelve, "os_compute_api:os-shelve:shelve", {2, 1}, accept_anything}},
+    {"shelveOffload",
+     {server_action::shelve_offload,
+      "os_compute_api:os-shelve:shelve_offload",
+      {2, 1},
+      accept_anything}},
+    {"unshelve",
+     {server_action::unshelve, "os_compute_api:os-shelve:unshelve", {2, 1}, read_unshelve}},
+    {"changePassword",
+     {server_action::change_password,
+      "os_compute_api:os-admin-password",
+      {2, 1},
+      read_change_password}},
+    {"trigger_crash_dump",
+     {server_action::trigger_crash_dump,
+      "os_compute_api:servers:trigger_crash_dump",
+      {2, 17},
+      must_be_null("trigger_crash_dump")}},
+    {"os-resetState",
+     {server_action::reset_state,
+      "os_compute_api:os-admin-actions:reset_state",
+      {2, 1},
+      read_reset_state}},
+    {"os-getConsoleOutput",
+     {server_action::stop, "os_compute_api:os-console-output", {2, 1}, read_console}},
+  };
+  return table;
+}
+
+} // namespace
+
+std::optional<api_response> parse_action_body(const api_request& req, parsed_action* out,
+                                              bool* no_such_action) {
+  auto body = parse_body(req.body);
+  if (!body)
+    return malformed_body();
+  if (!body->is_object() || body->empty())
+    return bad_request("Malformed request body");
+  auto name = body->begin().key();
+  auto& arg = body->begin().value();
+  auto it = actions().find(name);
+  if (it == actions().end()
+      || !req.version.at_least(it->second.since.major, it->second.since.minor)) {
+    *no_such_action = true;
+    return bad_request("There is no such action: " + name);
+  }
+  auto& entry = it->second;
+  out->request.action = entry.action;
+  out->rule = entry.rule;
+  if (auto bad = entry.read(req, arg, out))
+    return bad;
+  // unshelve to a given host is an admin's (2.91's unshelve_to_host).
+  if (entry.action == server_action::unshelve && !out->request.host.empty())
+    out->rule = "os_compute_api:os-shelve:unshelve_to_host";
+  return std::nullopt;
+}
+
+std::vector<std::string> action_rules() {
+  std::vector<std::string> rules;
+  for (auto& [name, entry] : actions())
+    if (std::find(rules.begin(), rules.end(), entry.rule) == rules.end())
+      rules.push_back(entry.rule);
+  rules.emplace_back("os_compute_api:os-shelve:unshelve_to_host");
+  return rules;
+}
+
+std::string tail_lines(const std::string& log, std::int64_t length) {
+  if (length < 0)
+    return log;
+  if (length == 0)
+    return {};
+  // Walk back over `length` separators: what follows the last one kept.
+  std::size_t pieces = 0;
+  for (std::size_t i = log.size(); i-- > 0;)
+    if (log[i] == '\n' && ++pieces == static_cast<std::size_t>(length))
+      return log.substr(i + 1);
+  return log;
+}
+
+} // namespace nimbus::api

@@ -1,0 +1,159 @@
+// /v2.1/servers/{id}/metadata and /metadata/{key}: Nova's server metadata.
+#include "api/handlers/handlers.h"
+#include "api/handlers/server_fields.h"
+#include "api/validation.h"
+
+namespace nimbus::api {
+namespace {
+
+using nlohmann::json;
+
+const std::string index_rule = "os_compute_api:server-metadata:index";
+const std::string show_rule = "os_compute_api:server-metadata:show";
+const std::string create_rule = "os_compute_api:server-metadata:create";
+const std::string update_rule = "os_compute_api:server-metadata:update";
+const std::string update_all_rule = "os_compute_api:server-metadata:update_all";
+const std::string delete_rule = "os_compute_api:server-metadata:delete";
+
+json metadata_json(const std::map<std::string, std::string>& m) {
+  json out = json::object();
+  for (auto& [k, v] : m)
+    out[k] = v;
+  return out;
+}
+
+// {"metadata": {...}}: the items, checked; the 400 otherwise.
+std::optional<api_response> read_metadata(const api_request& req,
+                                          std::map<std::string, std::string>* out) {
+  auto body = parse_body(req.body);
+  if (!body)
+    return malformed_body();
+  if (!body->is_object() || !body->contains("metadata"))
+    return bad_request("'metadata' is a required property");
+  for (auto& [key, value] : body->items())
+    if (key != "metadata")
+      return bad_request(unexpected_property(key));
+  auto& m = (*body)["metadata"];
+  if (auto refusal = check_metadata(m))
+    return refusal;
+  for (auto& [k, v] : m.items())
+    (*out)[k] = v.get<std::string>();
+  return std::nullopt;
+}
+
+// {"meta": {key: value}} for PUT /metadata/{key}: one item, named as the URI.
+std::optional<api_response> read_meta(const api_request& req, const std::string& key,
+                                      std::string* value) {
+  auto body = parse_body(req.body);
+  if (!body)
+    return malformed_body();
+  if (!body->is_object() || !body->contains("meta"))
+    return bad_request("'meta' is a required property");
+  auto& m = (*body)["meta"];
+  if (m.is_object() && m.size() > 1)
+    return bad_request("Request body contains too many items");
+  if (auto refusal = check_metadata(m))
+    return refusal;
+  if (m.empty())
+    return bad_request(invalid_input("meta", m, "{} does not have enough properties"));
+  if (m.begin().key() != key)
+    return bad_request("Request body and URI mismatch");
+  *value = m.begin().value().get<std::string>();
+  return std::nullopt;
+}
+
+// Changes the metadata and answers with `render` of the server as changed.
+template <class Render>
+void update(compute::compute_api& compute, const api_request& req, server_update u, int status,
+            Render render, reply_fn reply) {
+  compute.update_server(req.ctx, std::move(u),
+                        [status, render, reply = std::move(reply)](auto result) {
+                          if (!result.ok())
+                            return reply(fault_response(*result.error));
+                          if (status == 204)
+                            return reply(api_response{204, "", {}});
+                          reply(json_response(status, render(result.value)));
+                        });
+}
+
+json all_of(const storage::instance_record& r) { return {{"metadata", metadata_json(r.metadata)}}; }
+
+} // namespace
+
+void add_server_metadata_routes(router& r, compute::compute_api& compute) {
+  r.add_async("GET", "/v2.1/servers/{}/metadata", access::owner({index_rule}),
+              [&](const api_request& req, const params& p, reply_fn reply) {
+                if (auto refusal = refused_on_server(compute, req, p[0], index_rule))
+                  return reply(*refusal);
+                compute.get_server(req.ctx, p[0], [reply = std::move(reply)](auto result) {
+                  if (!result.ok())
+                    return reply(fault_response(*result.error));
+                  reply(json_response(200, all_of(result.value)));
+                });
+              });
+  for (auto* method : {"POST", "PUT"}) {
+    bool replace = std::string(method) == "PUT";
+    auto& rule = replace ? update_all_rule : create_rule;
+    r.add_async(
+      method, "/v2.1/servers/{}/metadata", access::owner({rule}),
+      [&compute, &rule, replace](const api_request& req, const params& p, reply_fn reply) {
+        if (auto refusal = refused_on_server(compute, req, p[0], rule))
+          return reply(*refusal);
+        server_update u;
+        u.uuid = p[0];
+        u.replace_metadata = replace;
+        if (auto refusal = read_metadata(req, &u.metadata))
+          return reply(*refusal);
+        if (replace) // PUT answers with what it set
+          return update(
+            compute, req, u, 200,
+            [sent = u.metadata](auto&) {
+              return json{{"metadata", metadata_json(sent)}};
+            },
+            std::move(reply));
+        update(compute, req, u, 200, all_of, std::move(reply));
+      });
+  }
+  r.add_async("GET", "/v2.1/servers/{}/metadata/{}", access::owner({show_rule}),
+              [&](const api_request& req, const params& p, reply_fn reply) {
+                if (auto refusal = refused_on_server(compute, req, p[0], show_rule))
+                  return reply(*refusal);
+                compute.get_server(req.ctx, p[0],
+                                   [key = p[1], reply = std::move(reply)](auto result) {
+                                     if (!result.ok())
+                                       return reply(fault_response(*result.error));
+                                     auto it = result.value.metadata.find(key);
+                                     if (it == result.value.metadata.end())
+                                       return reply(not_found("Metadata item was not found"));
+                                     reply(json_response(200, {{"meta", {{key, it->second}}}}));
+                                   });
+              });
+  r.add_async("PUT", "/v2.1/servers/{}/metadata/{}", access::owner({update_rule}),
+              [&](const api_request& req, const params& p, reply_fn reply) {
+                if (auto refusal = refused_on_server(compute, req, p[0], update_rule))
+                  return reply(*refusal);
+                std::string value;
+                if (auto refusal = read_meta(req, p[1], &value))
+                  return reply(*refusal);
+                server_update u;
+                u.uuid = p[0];
+                u.metadata[p[1]] = value;
+                update(
+                  compute, req, u, 200,
+                  [key = p[1], value](auto&) {
+                    return json{{"meta", {{key, value}}}};
+                  },
+                  std::move(reply));
+              });
+  r.add_async("DELETE", "/v2.1/servers/{}/metadata/{}", access::owner({delete_rule}),
+              [&](const api_request& req, const params& p, reply_fn reply) {
+                if (auto refusal = refused_on_server(compute, req, p[0], delete_rule))
+                  return reply(*refusal);
+                server_update u;
+                u.uuid = p[0];
+                u.delete_metadata.push_back(p[1]);
+                update(compute, req, u, 204, all_of, std::move(reply));
+              });
+}
+
+} // namespace nimbus::api

@@ -1,0 +1,142 @@
+"""Every server action Nimbus serves, driven with Debian's `openstack` CLI
+against the real binary on its embedded libvirt test hosts: after each one
+the server's status and the power state its host read back from libvirt
+are what Nova's would be."""
+
+import os
+import shutil
+import subprocess
+import json
+import tempfile
+import unittest
+
+from harness import ADMIN_PASSWORD, Nimbus
+
+OPENSTACK = shutil.which("openstack") or "/usr/bin/openstack"
+
+CLOUD = """clouds:
+  nimbus:
+    auth:
+      auth_url: %s
+      username: admin
+      password: %s
+      project_name: admin
+      user_domain_name: Default
+      project_domain_name: Default
+    region_name: RegionOne
+    identity_api_version: 3
+"""
+
+RUNNING, PAUSED, SHUTDOWN, NOSTATE = 1, 3, 4, 0
+
+
+class ServerActionsCli(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.n = Nimbus(keystone=True).start()
+        cls.config_dir = tempfile.mkdtemp(prefix="nimbus-osc-actions-")
+        cls.clouds = os.path.join(cls.config_dir, "clouds.yaml")
+        with open(cls.clouds, "w") as f:
+            f.write(CLOUD % (cls.n.auth_url, ADMIN_PASSWORD))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.n.close()
+        shutil.rmtree(cls.config_dir, ignore_errors=True)
+
+    def osc(self, *args, version=None, parse=False, ok=True):
+        cmd = [OPENSTACK, "--os-cloud", "nimbus"]
+        if version:
+            cmd += ["--os-compute-api-version", version]
+        cmd += list(args)
+        if parse:
+            cmd += ["-f", "json"]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
+        env["OS_CLIENT_CONFIG_FILE"] = self.clouds
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
+        if not ok:
+            self.assertNotEqual(p.returncode, 0, " ".join(args))
+            return p.stderr
+        self.assertEqual(p.returncode, 0, "%s\nstdout: %s\nstderr: %s" % (" ".join(args), p.stdout, p.stderr))
+        return json.loads(p.stdout) if parse else p.stdout
+
+    def settles(self, sid, status, power):
+        s = self.n.wait_status(sid, status)
+        self.assertEqual(s["OS-EXT-STS:power_state"], power, status)
+        return s
+
+    def test_every_action_from_the_cli(self):
+        sid = self.osc("server", "create", "--flavor", "m1.tiny", "--image", "cirros-0.6.2-x86_64-disk",
+                       "--wait", "act-vm", parse=True)["id"]
+        self.settles(sid, "ACTIVE", RUNNING)
+
+        self.osc("server", "pause", sid)
+        self.settles(sid, "PAUSED", PAUSED)
+        err = self.osc("server", "suspend", sid, ok=False)
+        self.assertIn("vm_state paused", err)
+        self.osc("server", "unpause", sid)
+        self.settles(sid, "ACTIVE", RUNNING)
+
+        self.osc("server", "suspend", sid)
+        self.settles(sid, "SUSPENDED", SHUTDOWN)  # libvirt's managed save: off, memory kept
+        self.osc("server", "resume", sid)
+        self.settles(sid, "ACTIVE", RUNNING)
+
+        self.osc("server", "lock", "--reason", "maintenance", sid, version="2.73")
+        shown = self.n.server(sid, version="2.73")
+        self.assertTrue(shown["locked"])
+        self.assertEqual(shown["locked_reason"], "maintenance")
+        self.osc("server", "unlock", sid)
+        self.assertFalse(self.n.server(sid, version="2.73")["locked"])
+
+        rescued = self.osc("server", "rescue", sid)
+        self.settles(sid, "RESCUE", RUNNING)
+        self.osc("server", "unrescue", sid)
+        self.settles(sid, "ACTIVE", RUNNING)
+
+        self.osc("server", "set", "--name", "act-renamed", "--property", "tier=gold", sid)
+        shown = self.osc("server", "show", sid, parse=True)
+        self.assertEqual(shown["name"], "act-renamed")
+        self.assertIn("tier", str(shown["properties"]))
+        self.osc("server", "unset", "--property", "tier", sid)
+        self.assertEqual(self.n.server(sid)["metadata"], {})
+
+        self.osc("server", "set", "--tag", "blue", "--tag", "green", sid, version="2.26")
+        tags = self.n.get("/v2.1/servers/%s/tags" % sid, version="2.26").json["tags"]
+        self.assertEqual(sorted(tags), ["blue", "green"])
+
+        log = self.osc("console", "log", "show", "--lines", "2", sid)
+        self.assertIn("login:", log)
+        self.assertLessEqual(len(log.strip("\n").split("\n")), 2)
+
+        self.osc("server", "dump", "create", sid, version="2.17")
+        self.settles(sid, "ACTIVE", RUNNING)
+
+        self.osc("server", "shelve", sid)
+        s = self.settles(sid, "SHELVED_OFFLOADED", NOSTATE)  # shelved_offload_time 0
+        self.assertIsNone(s.get("OS-EXT-SRV-ATTR:host"))
+        self.osc("server", "unshelve", sid)
+        s = self.settles(sid, "ACTIVE", RUNNING)
+        self.assertTrue(s["OS-EXT-SRV-ATTR:host"])
+
+        self.osc("server", "set", "--state", "error", sid)
+        self.settles(sid, "ERROR", RUNNING)
+        self.osc("server", "set", "--state", "active", sid)
+        self.settles(sid, "ACTIVE", RUNNING)
+
+        self.osc("server", "stop", sid)
+        self.settles(sid, "SHUTOFF", SHUTDOWN)
+        self.osc("server", "start", sid)
+        self.settles(sid, "ACTIVE", RUNNING)
+
+        actions = [a["action"] for a in
+                   self.n.get("/v2.1/servers/%s/os-instance-actions" % sid).json["instanceActions"]]
+        for name in ("pause", "unpause", "suspend", "resume", "lock", "unlock", "rescue",
+                     "unrescue", "trigger_crash_dump", "shelve", "unshelve", "stop", "start"):
+            self.assertIn(name, actions)
+
+        self.osc("server", "delete", "--wait", sid)
+
+
+if __name__ == "__main__":
+    unittest.main()
