@@ -257,6 +257,17 @@ std::error_code api_cell::erase_flavor(const std::string& id) {
   }
   return ec;
 }
+std::error_code api_cell::erase_image(const std::string& id) {
+  storage::write_batch b;
+  b.erase(key_space::images, keys::image(id));
+  auto ec = store_->write(std::move(b));
+  if (!ec) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    images_.erase(id);
+  }
+  return ec;
+}
+
 std::error_code api_cell::put(const storage::image& i) {
   auto ec = put_one(*store_, key_space::images, keys::image(i.id), i);
   if (!ec) {

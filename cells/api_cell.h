@@ -111,6 +111,7 @@ public:
   std::error_code put(const storage::flavor& f);
   std::error_code put(const storage::image& i);
   std::error_code erase_flavor(const std::string& id);
+  std::error_code erase_image(const std::string& id);
 
 private:
   /// Reads the remembered records (build requests, mappings, flavors,

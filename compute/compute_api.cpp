@@ -18,6 +18,7 @@
 #include "compute/context.h"
 #include "compute/faults_of_actors.h"
 #include "compute/gateway.h"
+#include "compute/server_images.h"
 #include "compute/server_list.h"
 #include "storage/clock.h"
 #include "storage/errc.h"
@@ -137,9 +138,9 @@ std::string server_status(const storage::instance_record& r) {
   case vm_state::building:
     return "BUILD";
   case vm_state::error:
-    return "ERROR";
+    return r.task_state == task_state::rebuilding ? "REBUILD" : "ERROR";
   case vm_state::stopped:
-    return "SHUTOFF";
+    return r.task_state == task_state::rebuilding ? "REBUILD" : "SHUTOFF";
   case vm_state::active:
     if (r.task_state == task_state::rebooting)
       return "REBOOT";
@@ -147,6 +148,8 @@ std::string server_status(const storage::instance_record& r) {
       return "HARD_REBOOT";
     if (r.task_state == task_state::updating_password)
       return "PASSWORD";
+    if (r.task_state == task_state::rebuilding)
+      return "REBUILD";
     return "ACTIVE";
   case vm_state::paused:
     return "PAUSED";
@@ -204,6 +207,11 @@ void compute_api::create_servers(const request_context& ctx, const create_server
     r.key_name = req.key_name;
     r.description = req.description;
     r.metadata = req.metadata;
+    r.access_ip_v4 = req.access_ip_v4;
+    r.access_ip_v6 = req.access_ip_v6;
+    r.user_data = req.user_data;
+    r.hostname = req.hostname;
+    r.tags = req.tags;
     r.admin_pass = req.admin_pass.empty() ? generate_admin_password() : req.admin_pass;
     storage::request_spec spec;
     spec.instance_uuid = r.uuid;
@@ -280,7 +288,9 @@ void compute_api::list_servers(const request_context& ctx, const server_page_req
   // Filters apply after the merge, so each cell must send every candidate.
   q.limit = req.filtered() ? std::numeric_limits<std::int32_t>::max() : req.limit;
   q.project_id = ctx.is_admin && req.all_tenants ? std::string{} : ctx.project_id;
-  if (q.project_id.empty() && !(ctx.is_admin && req.all_tenants))
+  if (ctx.is_admin && !req.project.empty())
+    q.project_id = req.project;
+  if (q.project_id.empty() && !(ctx.is_admin && (req.all_tenants || !req.project.empty())))
     return then({}); // a token of no project owns no servers
   if (req.marker.empty())
     return list_page(*ctx_, ctx, req, q, then);
@@ -341,7 +351,42 @@ void compute_api::server_action(const request_context& ctx, action_request req,
   req.user_id = ctx.user_id;
   req.project_id = ctx.project_id;
   req.is_admin = ctx.is_admin;
+  if (req.action == storage::server_action::shelve)
+    then = keep_shelved_image(ctx, req.uuid, std::move(then));
+  else if (req.action == storage::server_action::unshelve)
+    then = drop_shelved_images(req.uuid, std::move(then));
   ask<done>(*ctx_, *conductor, std::move(then), action_atom_v, req);
+}
+
+// A shelve keeps an image of the server (Nova's "<name>-shelved"), there
+// before the 202.
+reply<done> compute_api::keep_shelved_image(const request_context& ctx, const std::string& uuid,
+                                            reply<done> then) {
+  return [this, ctx, uuid, then = std::move(then)](outcome<done> accepted) {
+    if (!accepted.ok())
+      return then(std::move(accepted));
+    get_server(ctx, uuid, [this, then](outcome<storage::instance_record> r) {
+      if (r.ok()) {
+        auto base = ctx_->api->image(r.value.image_ref);
+        if (auto ec =
+              ctx_->api->put(shelved_image_of(r.value, base ? &*base : nullptr, storage::now_us())))
+          spdlog::error("instance {}: cannot keep its shelved image: {}", r.value.uuid,
+                        ec.message());
+      }
+      then({});
+    });
+  };
+}
+
+// An unshelved server's shelved image goes (as Nova deletes it).
+reply<done> compute_api::drop_shelved_images(const std::string& uuid, reply<done> then) {
+  return [this, uuid, then = std::move(then)](outcome<done> accepted) {
+    if (accepted.ok())
+      for (auto& i : ctx_->api->images())
+        if (is_shelved_image_of(i, uuid))
+          ctx_->api->erase_image(i.id);
+    then(std::move(accepted));
+  };
 }
 
 void compute_api::update_server(const request_context& ctx, server_update u,
@@ -443,6 +488,61 @@ outcome<done> compute_api::delete_flavor(const std::string& id) {
 }
 
 std::vector<storage::image> compute_api::images() const { return ctx_->api->images(); }
+
+std::vector<storage::image> compute_api::images(const request_context& ctx) const {
+  std::vector<storage::image> out;
+  for (auto& i : ctx_->api->images())
+    if (image_visible(i, ctx.project_id, ctx.is_admin))
+      out.push_back(i);
+  return out;
+}
+
+std::optional<storage::image> compute_api::image(const request_context& ctx,
+                                                 const std::string& id) const {
+  auto i = ctx_->api->image(id);
+  if (!i || !image_visible(*i, ctx.project_id, ctx.is_admin))
+    return std::nullopt;
+  return i;
+}
+
+outcome<done> compute_api::delete_image(const request_context& ctx, const std::string& id) {
+  auto i = image(ctx, id);
+  if (!i)
+    return outcome<done>::failure(fault_kind::not_found, "Image not found.");
+  if (!ctx.is_admin && i->owner != ctx.project_id)
+    return outcome<done>::failure(fault_kind::forbidden,
+                                  "You are not permitted to delete this image.");
+  if (auto ec = ctx_->api->erase_image(id))
+    return outcome<done>::failure(fault_kind::internal, ec.message());
+  return {};
+}
+
+void compute_api::create_image(const request_context& ctx, const std::string& uuid,
+                               const std::string& name,
+                               const std::map<std::string, std::string>& metadata,
+                               reply<storage::image> caller) {
+  auto then = guarded(std::move(caller));
+  using result = outcome<storage::image>;
+  action_request req;
+  req.uuid = uuid;
+  req.action = storage::server_action::create_image;
+  server_action(ctx, req, [this, ctx, uuid, name, metadata, then](outcome<done> accepted) {
+    if (!accepted.ok())
+      return then(result::failure(*accepted.error));
+    get_server(ctx, uuid, [this, name, metadata, then](outcome<storage::instance_record> r) {
+      if (!r.ok())
+        return then(result::failure(*r.error));
+      auto base = ctx_->api->image(r.value.image_ref);
+      auto snapshot =
+        snapshot_of(r.value, base ? &*base : nullptr, name, metadata, storage::now_us());
+      if (auto ec = ctx_->api->put(snapshot)) // rare, small: the write may block here
+        return then(result::failure(fault_kind::internal, ec.message()));
+      result out;
+      out.value = std::move(snapshot);
+      then(std::move(out));
+    });
+  });
+}
 std::optional<storage::image> compute_api::image(const std::string& id) const {
   return ctx_->api->image(id);
 }

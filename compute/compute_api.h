@@ -56,23 +56,40 @@ struct create_server_request {
   std::string description;
   std::string admin_pass; // generated when empty
   std::int32_t count = 1; // servers to create (min_count..max_count, as placed)
+  std::string access_ip_v4;
+  std::string access_ip_v6;
+  std::string user_data;         // base64, as given
+  std::string hostname;          // 2.90
+  std::vector<std::string> tags; // 2.52
+  std::string availability_zone; // empty: the default zone
 };
 
 struct server_page_request {
   std::int32_t limit = 1000;
-  std::string marker;                // uuid of the last server of the previous page
-  bool all_tenants = false;          // admin only: every project
-  std::string name;                  // a regular expression the name must contain (Nova's ?name=)
-  std::string status;                // only servers with this status (?status=ACTIVE)
-  std::string flavor;                // only servers of this flavor id (?flavor=)
-  std::string image;                 // only servers of this image id (?image=)
-  std::int64_t changed_since_us = 0; // only servers changed since (?changes-since=)
+  std::string marker;                 // uuid of the last server of the previous page
+  bool all_tenants = false;           // admin only: every project
+  std::string name;                   // a regular expression the name must contain (Nova's ?name=)
+  std::string status;                 // only servers with this status (?status=ACTIVE)
+  std::string flavor;                 // only servers of this flavor id (?flavor=)
+  std::string image;                  // only servers of this image id (?image=)
+  std::int64_t changed_since_us = 0;  // only servers changed since (?changes-since=)
+  std::int64_t changed_before_us = 0; // only servers changed before (?changes-before=, 2.66)
+  std::string project;                // admin: only this project's (?tenant_id= / ?project_id=)
+  std::string host;                   // admin: only servers on this host (?host=)
+  std::int8_t locked = -1;            // 2.73 ?locked=: 1 locked only, 0 unlocked only
+  std::vector<std::string> tags;      // 2.26: servers with every one of these
+  std::vector<std::string> tags_any;  // ... with at least one
+  std::vector<std::string> not_tags;  // ... without all of these together
+  std::vector<std::string> not_tags_any; // ... with none of these
   /// Whether a filter applies after the merge (each cell then sends every
   /// candidate, not one page).
   bool filtered() const {
     return !name.empty() || !status.empty() || !flavor.empty() || !image.empty()
-           || changed_since_us != 0;
+           || changed_since_us != 0 || changed_before_us != 0 || !host.empty() || locked >= 0
+           || !tags.empty() || !tags_any.empty() || !not_tags.empty() || !not_tags_any.empty();
   }
+  /// Whether `r` passes the filters other than name (which needs compiling).
+  bool admits(const storage::instance_record& r, const std::string& status_of_r) const;
 };
 
 /// A password for a server (admin or rescue password): 12 characters of an
@@ -154,6 +171,15 @@ public:
   outcome<done> delete_flavor(const std::string& id);
   std::vector<storage::image> images() const;
   std::optional<storage::image> image(const std::string& id) const;
+  /// The images ctx may see (public ones, and its project's private ones).
+  std::vector<storage::image> images(const request_context& ctx) const;
+  std::optional<storage::image> image(const request_context& ctx, const std::string& id) const;
+  /// createImage: the server's instance checks its state and records the
+  /// action, then the snapshot's image record is added; answers with it.
+  void create_image(const request_context& ctx, const std::string& uuid, const std::string& name,
+                    const std::map<std::string, std::string>& metadata, reply<storage::image> then);
+  /// Deletes an image ctx may see and owns (admins: any); blocks for the write.
+  outcome<done> delete_image(const request_context& ctx, const std::string& id);
 
   /// Compute services of every cell that answered, then the control services.
   void services(reply<std::vector<service_view>> then) const;
@@ -171,6 +197,9 @@ public:
 
 private:
   void refresh_cells();
+  reply<done> keep_shelved_image(const request_context& ctx, const std::string& uuid,
+                                 reply<done> then);
+  reply<done> drop_shelved_images(const std::string& uuid, reply<done> then);
   std::shared_ptr<context> ctx_;
   cell_commands commands_;
 };

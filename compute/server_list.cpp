@@ -35,6 +35,34 @@ storage::instance_record down_record(const api_cell& api, const storage::instanc
 
 namespace {
 
+bool has(const std::vector<std::string>& tags, const std::string& t) {
+  return std::find(tags.begin(), tags.end(), t) != tags.end();
+}
+
+} // namespace
+
+bool server_page_request::admits(const storage::instance_record& r,
+                                 const std::string& status_of_r) const {
+  auto changed = std::max(r.updated_us, r.created_us);
+  if ((!status.empty() && status_of_r != status) || (!flavor.empty() && r.flavor_copy.id != flavor)
+      || (!image.empty() && r.image_ref != image) || changed < changed_since_us
+      || (changed_before_us != 0 && changed > changed_before_us)
+      || (!host.empty() && r.host != host) || (locked >= 0 && r.locked != (locked == 1)))
+    return false;
+  auto having = [&](const std::string& t) { return has(r.tags, t); };
+  if (!std::all_of(tags.begin(), tags.end(), having))
+    return false;
+  if (!tags_any.empty() && std::none_of(tags_any.begin(), tags_any.end(), having))
+    return false;
+  if (!not_tags.empty() && std::all_of(not_tags.begin(), not_tags.end(), having))
+    return false;
+  if (std::any_of(not_tags_any.begin(), not_tags_any.end(), having))
+    return false;
+  return true;
+}
+
+namespace {
+
 // Cells that are down or did not answer.
 using silent_cells = std::unordered_set<std::string>;
 
@@ -92,11 +120,7 @@ void finish_page(context& ctx, const request_context& rc, const server_page_requ
     merged.erase(std::remove_if(merged.begin(), merged.end(),
                                 [&](const storage::instance_record& r) {
                                   return (name && !name->matches(r.name))
-                                         || (!req.status.empty() && server_status(r) != req.status)
-                                         || (!req.flavor.empty() && r.flavor_copy.id != req.flavor)
-                                         || (!req.image.empty() && r.image_ref != req.image)
-                                         || std::max(r.updated_us, r.created_us)
-                                              < req.changed_since_us;
+                                         || !req.admits(r, server_status(r));
                                 }),
                  merged.end());
   }

@@ -10,7 +10,7 @@ namespace {
 constexpr std::array<std::string_view, 10> vm_state_names{
   "building", "active",    "stopped", "error",   "unknown",
   "paused",   "suspended", "rescued", "shelved", "shelved_offloaded"};
-constexpr std::array<std::string_view, 18> task_state_names{"",
+constexpr std::array<std::string_view, 19> task_state_names{"",
                                                             "scheduling",
                                                             "spawning",
                                                             "powering-off",
@@ -27,18 +27,18 @@ constexpr std::array<std::string_view, 18> task_state_names{"",
                                                             "shelving",
                                                             "shelving_offloading",
                                                             "unshelving",
-                                                            "updating_password"};
-constexpr std::array<std::string_view, 19> server_action_names{
-  "create",    "stop",    "start",         "reboot",   "delete",         "pause",
-  "unpause",   "suspend", "resume",        "lock",     "unlock",         "rescue",
-  "unrescue",  "shelve",  "shelveOffload", "unshelve", "changePassword", "trigger_crash_dump",
-  "resetState"};
+                                                            "updating_password",
+                                                            "rebuilding"};
+constexpr std::array<std::string_view, 21> server_action_names{
+  "create",     "stop",    "start",         "reboot",   "delete",         "pause",
+  "unpause",    "suspend", "resume",        "lock",     "unlock",         "rescue",
+  "unrescue",   "shelve",  "shelveOffload", "unshelve", "changePassword", "trigger_crash_dump",
+  "resetState", "rebuild", "createImage"};
 // A value added to an enum needs its name here.
 static_assert(vm_state_names.size() == static_cast<std::size_t>(vm_state::shelved_offloaded) + 1);
-static_assert(task_state_names.size()
-              == static_cast<std::size_t>(task_state::updating_password) + 1);
+static_assert(task_state_names.size() == static_cast<std::size_t>(task_state::rebuilding) + 1);
 static_assert(server_action_names.size()
-              == static_cast<std::size_t>(server_action::reset_state) + 1);
+              == static_cast<std::size_t>(server_action::create_image) + 1);
 
 template <class Enum, std::size_t N>
 std::optional<Enum> named(const std::array<std::string_view, N>& names, std::string_view name) {

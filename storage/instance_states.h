@@ -47,6 +47,7 @@ enum class task_state : std::uint8_t {
   shelving_offloading,
   unshelving,
   updating_password,
+  rebuilding,
 };
 
 /// An action on a server, as instance actions record it.
@@ -70,6 +71,8 @@ enum class server_action : std::uint8_t {
   change_password,
   trigger_crash_dump,
   reset_state,
+  rebuild,
+  create_image,
 };
 
 /// Nova's names: "active"; "" for task_state::none; "stop".

@@ -11,7 +11,8 @@
   id, name, vcpus, memory_mb, root_gb, ephemeral_gb, swap_mb, rxtx_factor, is_public, disabled,    \
     description, extra_specs, created_us
 #define NIMBUS_FIELDS_IMAGE                                                                        \
-  id, name, status, disk_format, container_format, size, min_disk, min_ram, created_us
+  id, name, status, disk_format, container_format, size, min_disk, min_ram, created_us, owner,     \
+    visibility, properties, updated_us
 #define NIMBUS_FIELDS_CELL_MAPPING uuid, name, transport_url, database_connection, disabled
 #define NIMBUS_FIELDS_HOST_MAPPING host, cell_uuid
 #define NIMBUS_FIELDS_INSTANCE_MAPPING instance_uuid, cell_uuid, project_id, user_id, created_us

@@ -46,6 +46,11 @@ struct image {
   std::int32_t min_disk = 0;
   std::int32_t min_ram = 0;
   std::int64_t created_us = 0;
+  std::string owner;                 // the project; empty: the cloud's (seeded images)
+  std::string visibility = "public"; // or "private": the owner's (and admins') only
+  /// Glance's extra properties: a snapshot's instance_uuid, image_type, ...
+  std::map<std::string, std::string> properties;
+  std::int64_t updated_us = 0;
 };
 
 struct cell_mapping {

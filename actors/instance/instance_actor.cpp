@@ -286,6 +286,8 @@ void finish_action(self_ptr self, const action_request& req, hypervisor::power_s
   auto& st = self->state;
   auto& r = st.record;
   r.vm_state = vm_state_after(req.action, r.vm_state);
+  if (req.action == server_action::rebuild) // a stopped server stays stopped
+    r.vm_state = power == hypervisor::power_state::shutdown ? vm_state::stopped : vm_state::active;
   r.task_state = task_state::none;
   r.power_state = power_number(power);
   if (req.action == server_action::change_password)
@@ -332,6 +334,28 @@ void offload(self_ptr self, const host_actor& host) {
       [self](caf::error& err) { fail_action(self, err); });
 }
 
+// Rebuild: the domain is destroyed and spawned again from the record (its
+// new image), then powered off if the server was stopped.
+template <class Done, class Fail>
+void rebuild_on(self_ptr self, const host_actor& host, bool stay_off, Done done, Fail fail) {
+  auto timeout = self->state.opts.host_timeout;
+  auto name = self->state.record.instance_name;
+  self->request(host, timeout, destroy_atom_v, name)
+    .then(
+      [self, host, timeout, name, stay_off, done, fail](caf::ok_atom) {
+        self->request(host, timeout, spawn_dom_atom_v, spec_of(self->state.record))
+          .then(
+            [self, host, timeout, name, stay_off, done, fail](hypervisor::power_state power) {
+              if (!stay_off)
+                return done(power);
+              self->request(host, timeout, domain_op_atom_v, hypervisor::domain_op::power_off, name)
+                .then(done, fail);
+            },
+            fail);
+      },
+      fail);
+}
+
 void run_action(self_ptr self, const action_request& req, const host_actor& host) {
   auto& st = self->state;
   auto& rule = action_rule_for(req.action, req.hard);
@@ -355,6 +379,9 @@ void run_action(self_ptr self, const action_request& req, const host_actor& host
     return;
   case host_call::destroy: // shelveOffload (a delete runs run_delete)
     offload(self, host);
+    return;
+  case host_call::rebuild:
+    rebuild_on(self, host, st.record.vm_state == vm_state::stopped, done, fail);
     return;
   case host_call::spawn:
   case host_call::none:
@@ -449,6 +476,15 @@ caf::result<caf::ok_atom> accept_at_rest(self_ptr self, const action_request& re
       return make_error(errc::internal, "unshelve of an offloaded server without a host");
     st.record.host = st.record.node = req.host;
   }
+  if (req.action == server_action::rebuild) { // the new image, name, ... from now on
+    if (auto err = apply_update(req.fields, st.record)) {
+      st.record = before;
+      return err;
+    }
+    st.record.image_ref = req.image_ref;
+    if (!req.admin_pass.empty())
+      st.record.admin_pass = req.admin_pass;
+  }
   begin(self, req);
   go(self, is_delete ? phase::deleting : phase::acting);
   auto rp = self->make_response_promise<caf::ok_atom>();
@@ -480,8 +516,11 @@ caf::result<caf::ok_atom> accept_while_busy(self_ptr self, const action_request&
     return caf::ok_atom_v; // joins the delete already waiting
   if (auto err = refused_by_lock(req, st.record))
     return err;
-  if (action_rule_for(req.action, req.hard).call == host_call::none)
+  if (action_rule_for(req.action, req.hard).call == host_call::none) {
+    if (auto refusal = check_action(req.action, req.hard, st.record); !refusal.empty())
+      return make_error(errc::conflict, refusal);
     return change_record(self, req);
+  }
   if (req.action != server_action::delete_server)
     return make_error(errc::conflict,
                       invalid_state_message(std::string(storage::nova_name(req.action)),

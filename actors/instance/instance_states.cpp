@@ -79,6 +79,25 @@ struct rule_book {
                          host_call::domain_op,
                          domain_op::inject_nmi,
                          true};
+  // Rebuilt on the same host, with the claim it has; a stopped server is
+  // stopped again afterwards (the instance actor picks the vm_state).
+  action_rule rebuild{{vm_state::active, vm_state::stopped, vm_state::error},
+                      idle,
+                      task_state::rebuilding,
+                      std::nullopt,
+                      host_call::rebuild,
+                      domain_op::power_off,
+                      true};
+  // The image record is the API cell's; the instance checks the state and
+  // records the action (a disk copy comes with the hypervisor issue).
+  action_rule create_image{
+    {vm_state::active, vm_state::stopped, vm_state::paused, vm_state::suspended},
+    idle,
+    task_state::none,
+    std::nullopt,
+    host_call::none,
+    domain_op::power_off,
+    true};
   // Record-only: any state, any task, placed or not.
   action_rule record_only{
     {}, {}, task_state::none, std::nullopt, host_call::none, domain_op::power_off, false};
@@ -137,6 +156,10 @@ const action_rule& action_rule_for(server_action action, bool hard) {
     return b.change_password;
   case server_action::trigger_crash_dump:
     return b.crash_dump;
+  case server_action::rebuild:
+    return b.rebuild;
+  case server_action::create_image:
+    return b.create_image;
   case server_action::lock:
   case server_action::unlock:
   case server_action::reset_state:

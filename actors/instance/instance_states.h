@@ -36,6 +36,7 @@ enum class host_call : std::uint8_t {
   set_password, // changePassword
   destroy,      // delete, shelveOffload
   spawn,        // unshelve of a shelved_offloaded server, on the host claimed for it
+  rebuild,      // the domain goes and comes back on the same host (its claim stays)
 };
 
 struct action_rule {

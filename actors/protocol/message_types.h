@@ -39,43 +39,6 @@ struct list_key {
   std::string uuid;
 };
 
-/// One action on an instance (POST /servers/{id}/action, DELETE): what and
-/// who asks, and the arguments of the actions that take any.
-struct action_request {
-  std::string uuid;
-  storage::server_action action = storage::server_action::stop;
-  bool hard = false; // reboot only
-  std::string request_id;
-  std::string user_id;
-  std::string project_id;
-  /// Admins act on locked servers and lift anyone's lock.
-  bool is_admin = false;
-  /// changePassword: the new password; rescue: the rescue system's password.
-  std::string admin_pass;
-  std::string locked_reason; // lock (2.73)
-  std::string image_ref;     // rescue: the rescue image
-  /// os-resetState: the vm_state to force (active or error).
-  storage::vm_state reset_to = storage::vm_state::active;
-  /// unshelve: the host asked for (2.91, admin); then, from the conductor to
-  /// the instance, the host claimed for a shelved_offloaded server.
-  std::string host;
-  std::string availability_zone; // unshelve (2.77)
-};
-
-/// An action_request of `action` by a caller, without arguments.
-inline action_request make_action(std::string uuid, storage::server_action action, bool hard,
-                                  std::string request_id, std::string user_id,
-                                  std::string project_id) {
-  action_request req;
-  req.uuid = std::move(uuid);
-  req.action = action;
-  req.hard = hard;
-  req.request_id = std::move(request_id);
-  req.user_id = std::move(user_id);
-  req.project_id = std::move(project_id);
-  return req;
-}
-
 /// A change to a server's own fields (PUT /servers/{id}, its metadata and
 /// tags), applied by its instance actor, which answers with the record as
 /// changed. Only what a `set_` flag or a list names changes.
@@ -103,6 +66,45 @@ struct server_update {
   /// Metadata changes are refused on a locked server unless an admin asks.
   bool is_admin = false;
 };
+
+/// One action on an instance (POST /servers/{id}/action, DELETE): what and
+/// who asks, and the arguments of the actions that take any.
+struct action_request {
+  std::string uuid;
+  storage::server_action action = storage::server_action::stop;
+  bool hard = false; // reboot only
+  std::string request_id;
+  std::string user_id;
+  std::string project_id;
+  /// Admins act on locked servers and lift anyone's lock.
+  bool is_admin = false;
+  /// changePassword: the new password; rescue: the rescue system's password.
+  std::string admin_pass;
+  std::string locked_reason; // lock (2.73)
+  std::string image_ref;     // rescue: the rescue image
+  /// os-resetState: the vm_state to force (active or error).
+  storage::vm_state reset_to = storage::vm_state::active;
+  /// unshelve: the host asked for (2.91, admin); then, from the conductor to
+  /// the instance, the host claimed for a shelved_offloaded server.
+  std::string host;
+  std::string availability_zone; // unshelve (2.77)
+  /// rebuild: the server's new name, metadata, ... (applied as it starts).
+  server_update fields;
+};
+
+/// An action_request of `action` by a caller, without arguments.
+inline action_request make_action(std::string uuid, storage::server_action action, bool hard,
+                                  std::string request_id, std::string user_id,
+                                  std::string project_id) {
+  action_request req;
+  req.uuid = std::move(uuid);
+  req.action = action;
+  req.hard = hard;
+  req.request_id = std::move(request_id);
+  req.user_id = std::move(user_id);
+  req.project_id = std::move(project_id);
+  return req;
+}
 
 /// A host's heartbeat: what it is and how much it has.
 struct host_report {

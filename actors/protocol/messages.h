@@ -79,17 +79,17 @@ typename Inspector::result_type inspect(Inspector& f, list_key& x) {
   return f(caf::meta::type_name("list_key"), x.created_us, x.uuid);
 }
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, action_request& x) {
-  return f(caf::meta::type_name("action_request"), x.uuid, x.action, x.hard, x.request_id,
-           x.user_id, x.project_id, x.is_admin, x.admin_pass, x.locked_reason, x.image_ref,
-           x.reset_to, x.host, x.availability_zone);
-}
-template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, server_update& x) {
   return f(caf::meta::type_name("server_update"), x.uuid, x.set_name, x.name, x.set_description,
            x.description, x.set_hostname, x.hostname, x.set_access_ip_v4, x.access_ip_v4,
            x.set_access_ip_v6, x.access_ip_v6, x.replace_metadata, x.metadata, x.delete_metadata,
            x.replace_tags, x.tags, x.delete_tags, x.is_admin);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, action_request& x) {
+  return f(caf::meta::type_name("action_request"), x.uuid, x.action, x.hard, x.request_id,
+           x.user_id, x.project_id, x.is_admin, x.admin_pass, x.locked_reason, x.image_ref,
+           x.reset_to, x.host, x.availability_zone, x.fields);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, host_report& x) {

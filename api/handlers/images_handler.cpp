@@ -11,7 +11,7 @@ using nlohmann::json;
 
 std::vector<storage::image> matching(compute::compute_api& compute, const api_request& req) {
   std::vector<storage::image> out;
-  for (auto& i : compute.images())
+  for (auto& i : compute.images(req.ctx))
     if (!req.has_param("name") || i.name == req.param("name"))
       out.push_back(i);
   return out;
@@ -38,7 +38,7 @@ void add_image_routes(router& r, compute::compute_api& compute) {
   r.add("GET", "/v2.1/images/{}", access::open(), [&](const api_request& req, const params& p) {
     if (proxy_gone(req))
       return not_found("The resource could not be found.");
-    auto i = compute.image(p[0]);
+    auto i = compute.image(req.ctx, p[0]);
     if (!i)
       return not_found("Image not found.");
     return json_response(200, {{"image", nova_image_detail(*i, req.base_url)}});
@@ -59,11 +59,17 @@ void add_glance_routes(router& r, compute::compute_api& compute) {
     return json_response(
       200, {{"images", images}, {"first", "/v2/images"}, {"schema", "/v2/schemas/images"}});
   });
-  r.add("GET", "/v2/images/{}", access::open(), [&](const api_request&, const params& p) {
-    auto i = compute.image(p[0]);
+  r.add("GET", "/v2/images/{}", access::open(), [&](const api_request& req, const params& p) {
+    auto i = compute.image(req.ctx, p[0]);
     if (!i)
       return not_found("No image found with ID " + p[0]);
     return json_response(200, glance_image(*i));
+  });
+  r.add("DELETE", "/v2/images/{}", access::open(), [&](const api_request& req, const params& p) {
+    auto done = compute.delete_image(req.ctx, p[0]);
+    if (!done.ok())
+      return fault_response(*done.error);
+    return api_response{204, "", {}};
   });
 }
 

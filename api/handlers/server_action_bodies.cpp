@@ -5,6 +5,7 @@
 #include <map>
 
 #include "api/faults.h"
+#include "api/handlers/server_fields.h"
 #include "api/validation.h"
 
 namespace nimbus::api {
@@ -217,6 +218,111 @@ std::optional<api_response> read_console(const api_request&, const ordered_json&
   return std::nullopt;
 }
 
+bool rebuild_property_known(const std::string& key, const microversion& v) {
+  static const std::vector<std::string> always{
+    "name",       "imageRef",   "adminPass",          "metadata",
+    "accessIPv4", "accessIPv6", "preserve_ephemeral", "OS-DCF:diskConfig"};
+  if (std::find(always.begin(), always.end(), key) != always.end())
+    return true;
+  if (key == "personality")
+    return !v.at_least(2, 57);
+  if (key == "description")
+    return v.at_least(2, 19);
+  if (key == "key_name")
+    return v.at_least(2, 54);
+  if (key == "user_data")
+    return v.at_least(2, 57);
+  if (key == "trusted_image_certificates")
+    return v.at_least(2, 63);
+  if (key == "hostname")
+    return v.at_least(2, 90);
+  return false;
+}
+
+std::optional<api_response> read_rebuild(const api_request& req, const ordered_json& arg,
+                                         parsed_action* out) {
+  if (!arg.is_object())
+    return bad_request(
+      invalid_input("rebuild", arg, python_repr(arg) + " is not of type 'object'"));
+  for (auto& [key, value] : arg.items())
+    if (!rebuild_property_known(key, req.version))
+      return bad_request(invalid_input("rebuild", arg, unexpected_property(key)));
+  if (!arg.contains("imageRef"))
+    return bad_request(invalid_input("rebuild", arg, "'imageRef' is a required property"));
+  auto& image = arg["imageRef"];
+  if (!image.is_string() || !is_uuid(image.get<std::string>()))
+    return bad_request(invalid_input("imageRef", image, python_repr(image) + " is not a 'uuid'"));
+  auto& r = out->request;
+  r.image_ref = image.get<std::string>();
+  auto& f = r.fields;
+  if (arg.contains("name")) {
+    if (auto bad = check_name(arg["name"]))
+      return bad;
+    f.set_name = true;
+    f.name = arg["name"].get<std::string>();
+  }
+  if (arg.contains("adminPass")) {
+    if (!arg["adminPass"].is_string())
+      return bad_request(invalid_input("adminPass", arg["adminPass"],
+                                       python_repr(arg["adminPass"]) + " is not of type 'string'"));
+    r.admin_pass = arg["adminPass"].get<std::string>();
+  }
+  if (arg.contains("metadata")) {
+    if (auto bad = check_metadata(arg["metadata"]))
+      return bad;
+    f.replace_metadata = true;
+    for (auto& [k, v] : arg["metadata"].items())
+      f.metadata[k] = v.get<std::string>();
+  }
+  if (arg.contains("description")) {
+    if (auto bad = check_description(arg["description"]))
+      return bad;
+    f.set_description = true;
+    f.description = arg["description"].is_null() ? "" : arg["description"].get<std::string>();
+  }
+  if (arg.contains("accessIPv4")) {
+    if (auto bad = check_access_ip("accessIPv4", arg["accessIPv4"], false, &f.access_ip_v4))
+      return bad;
+    f.set_access_ip_v4 = true;
+  }
+  if (arg.contains("accessIPv6")) {
+    if (auto bad = check_access_ip("accessIPv6", arg["accessIPv6"], true, &f.access_ip_v6))
+      return bad;
+    f.set_access_ip_v6 = true;
+  }
+  if (arg.contains("hostname")) {
+    if (auto bad = check_hostname(arg["hostname"], req.version))
+      return bad;
+    f.set_hostname = true;
+    f.hostname = arg["hostname"].get<std::string>();
+  }
+  if (arg.contains("preserve_ephemeral") && !nova_boolean(arg["preserve_ephemeral"]))
+    return bad_request(invalid_input("preserve_ephemeral", arg["preserve_ephemeral"],
+                                     not_a_nova_boolean(arg["preserve_ephemeral"])));
+  if (arg.contains("trusted_image_certificates") && !arg["trusted_image_certificates"].is_null())
+    return bad_request("Image certificate validation is not supported.");
+  return std::nullopt;
+}
+
+std::optional<api_response> read_create_image(const api_request&, const ordered_json& arg,
+                                              parsed_action* out) {
+  if (auto bad = object_with("createImage", arg, {"name", "metadata"}, false))
+    return bad;
+  if (!arg.contains("name"))
+    return bad_request(invalid_input("createImage", arg, "'name' is a required property"));
+  if (auto bad = check_name(arg["name"]))
+    return bad;
+  auto& f = out->request.fields;
+  f.name = arg["name"].get<std::string>();
+  if (arg.contains("metadata")) {
+    if (auto bad = check_metadata(arg["metadata"]))
+      return bad;
+    for (auto& [k, v] : arg["metadata"].items())
+      f.metadata[k] = v.get<std::string>();
+  }
+  return std::nullopt;
+}
+
 arg_reader must_be_null(const std::string& name) {
   return [name](const api_request&, const ordered_json& arg, parsed_action*) {
     return null_only(name, arg);
@@ -264,6 +370,12 @@ const std::map<std::string, action_entry>& actions() {
       "os_compute_api:os-admin-actions:reset_state",
       {2, 1},
       read_reset_state}},
+    {"rebuild", {server_action::rebuild, "os_compute_api:servers:rebuild", {2, 1}, read_rebuild}},
+    {"createImage",
+     {server_action::create_image,
+      "os_compute_api:servers:create_image",
+      {2, 1},
+      read_create_image}},
     {"os-getConsoleOutput",
      {server_action::stop, "os_compute_api:os-console-output", {2, 1}, read_console}},
   };

@@ -14,6 +14,33 @@ namespace {
 
 using nlohmann::json;
 
+// A rebuild answers 202 with the server as it is rebuilt, and its new
+// password (generated unless given).
+void rebuild(compute::compute_api& compute, const api_request& req, action_request request,
+             reply_fn reply) {
+  if (!compute.image(request.image_ref))
+    return reply(bad_request("Cannot find image for rebuild"));
+  if (request.admin_pass.empty())
+    request.admin_pass = compute::generate_admin_password();
+  auto uuid = request.uuid;
+  auto pass = request.admin_pass;
+  compute.server_action(
+    req.ctx, request, [&compute, &req, uuid, pass, reply = std::move(reply)](auto result) mutable {
+      if (!result.ok())
+        return reply(fault_response(*result.error));
+      compute.get_server(req.ctx, uuid,
+                         [v = view_of(req), pass, reply = std::move(reply)](auto server) {
+                           if (!server.ok())
+                             return reply(fault_response(*server.error));
+                           json_writer w(2048);
+                           write_server_detail(w, server.value, v);
+                           auto body = nlohmann::json::parse(w.take());
+                           body["adminPass"] = pass;
+                           reply(json_response(202, {{"server", body}}));
+                         });
+    });
+}
+
 void act(compute::compute_api& compute, const api_request& req, const std::string& uuid,
          reply_fn reply) {
   parsed_action parsed;
@@ -46,6 +73,21 @@ void act(compute::compute_api& compute, const api_request& req, const std::strin
       request.admin_pass = compute::generate_admin_password();
     rescue_pass = request.admin_pass;
   }
+  if (request.action == storage::server_action::rebuild)
+    return rebuild(compute, req, std::move(request), std::move(reply));
+  if (request.action == storage::server_action::create_image)
+    return compute.create_image(
+      req.ctx, uuid, request.fields.name, request.fields.metadata,
+      [&req, reply = std::move(reply)](auto result) {
+        if (!result.ok())
+          return reply(fault_response(*result.error));
+        // 2.45: the image's id in the body, instead of its location.
+        if (req.version.at_least(2, 45))
+          return reply(json_response(202, {{"image_id", result.value.id}}));
+        api_response resp{202, "", {}};
+        resp.headers["location"] = req.base_url + "/v2.1/images/" + result.value.id;
+        reply(std::move(resp));
+      });
   compute.server_action(req.ctx, request, [rescue_pass, reply = std::move(reply)](auto result) {
     if (!result.ok())
       return reply(fault_response(*result.error));

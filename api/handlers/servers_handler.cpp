@@ -68,6 +68,108 @@ bool create_property_known(const std::string& key, const microversion& v) {
   return false;
 }
 
+bool is_base64(const std::string& s) {
+  if (s.size() % 4 != 0)
+    return false;
+  std::size_t pad = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c == '=') {
+      ++pad;
+      continue;
+    }
+    if (pad > 0 || !(std::isalnum(c) || c == '+' || c == '/'))
+      return false;
+  }
+  return pad <= 2;
+}
+
+// The networks of a create body: each entry's uuid, port and fixed_ip must
+// be well formed (what they name comes with the networks issue).
+std::optional<api_response> check_networks(const ordered_json& networks) {
+  if (!networks.is_array())
+    return std::nullopt; // "auto" / "none"
+  for (auto& n : networks) {
+    if (!n.is_object())
+      return bad_request(invalid_input("networks", n, python_repr(n) + " is not of type 'object'"));
+    if (n.contains("uuid")
+        && (!n["uuid"].is_string() || !is_uuid_like(n["uuid"].get<std::string>())))
+      return bad_request("Bad networks format: network uuid is not in proper format ("
+                         + python_str(n["uuid"]) + ")");
+    if (n.contains("port") && !n["port"].is_null()
+        && (!n["port"].is_string() || !is_uuid_like(n["port"].get<std::string>())))
+      return bad_request(
+        invalid_input("port", n["port"], python_repr(n["port"]) + " is not a 'uuid'"));
+    if (n.contains("fixed_ip")) {
+      std::string ignored;
+      auto& ip = n["fixed_ip"];
+      if (check_access_ip("fixed_ip", ip, false, &ignored)
+          && check_access_ip("fixed_ip", ip, true, &ignored))
+        return bad_request("Invalid fixed IP address (" + python_str(ip) + ")");
+    }
+  }
+  return std::nullopt;
+}
+
+// What a create body may carry besides name, image, flavor and counts:
+// addresses, user data, hostname, tags, zone, and what Nimbus refuses.
+std::optional<api_response> parse_create_extras(const api_request& req, const ordered_json& s,
+                                                compute::create_server_request* out) {
+  if (s.contains("accessIPv4"))
+    if (auto refusal = check_access_ip("accessIPv4", s["accessIPv4"], false, &out->access_ip_v4))
+      return refusal;
+  if (s.contains("accessIPv6"))
+    if (auto refusal = check_access_ip("accessIPv6", s["accessIPv6"], true, &out->access_ip_v6))
+      return refusal;
+  if (s.contains("networks"))
+    if (auto refusal = check_networks(s["networks"]))
+      return refusal;
+  if (s.contains("user_data") && !s["user_data"].is_null()) {
+    auto& u = s["user_data"];
+    if (!u.is_string() || u.get<std::string>().size() > 65535)
+      return bad_request(invalid_input("user_data", u,
+                                       u.is_string()
+                                         ? python_repr(u) + " is too long"
+                                         : python_repr(u) + " is not of type 'string'"));
+    if (!is_base64(u.get<std::string>()))
+      return bad_request("User data needs to be valid base 64.");
+    out->user_data = u.get<std::string>();
+  }
+  if (s.contains("hostname")) {
+    if (auto refusal = check_hostname(s["hostname"], req.version))
+      return refusal;
+    out->hostname = s["hostname"].get<std::string>();
+  }
+  if (s.contains("tags")) {
+    if (auto refusal = check_tags(s["tags"]))
+      return refusal;
+    for (auto& t : s["tags"])
+      out->tags.push_back(t.get<std::string>());
+  }
+  if (s.contains("availability_zone") && !s["availability_zone"].is_null()) {
+    auto& az = s["availability_zone"];
+    if (!az.is_string())
+      return bad_request(
+        invalid_input("availability_zone", az, python_repr(az) + " is not of type 'string'"));
+    // One zone until zones come from aggregates (the next issue).
+    if (az.get<std::string>() != "nova")
+      return bad_request("The requested availability zone is not available");
+    out->availability_zone = "nova";
+  }
+  if (s.contains("min_count") && s.contains("max_count")) {
+    auto count = [](const ordered_json& c) {
+      return c.is_number_integer() ? c.get<long long>() : std::stoll(c.get<std::string>());
+    };
+    if (count(s["max_count"]) < count(s["min_count"]))
+      return bad_request("min_count must be <= max_count");
+  }
+  if (s.contains("key_name") && !s["key_name"].is_null()) // no key pairs yet (the next issue)
+    return bad_request("Invalid key_name provided.");
+  if (s.contains("trusted_image_certificates") && !s["trusted_image_certificates"].is_null())
+    return bad_request("Image signature certificate validation support is not yet enabled.");
+  return std::nullopt;
+}
+
 // Checks a create body as Nova's schema does; fills `out` or answers the 400.
 std::optional<api_response> parse_create(const api_request& req,
                                          compute::create_server_request* out) {
@@ -154,22 +256,79 @@ std::optional<api_response> parse_create(const api_request& req,
     out->description = s["description"].get<std::string>();
   if (s.contains("adminPass") && s["adminPass"].is_string())
     out->admin_pass = s["adminPass"].get<std::string>();
-  return std::nullopt;
+  return parse_create_extras(req, s, out);
 }
 
 void create(compute::compute_api& compute, const api_request& req, reply_fn reply) {
   compute::create_server_request create;
   if (auto refusal = parse_create(req, &create))
     return reply(*refusal);
-  compute.create_servers(req.ctx, create,
-                         [v = view_of(req), reply = std::move(reply)](auto result) {
-                           if (!result.ok())
-                             return reply(fault_response(*result.error));
-                           auto& first = result.value.front();
-                           auto resp = json_response(202, {{"server", server_created(first, v)}});
-                           resp.headers["location"] = v.base_url + "/v2.1/servers/" + first.uuid;
-                           reply(std::move(resp));
-                         });
+  auto body = parse_body(req.body);
+  bool reservation_only = body && (*body)["server"].contains("return_reservation_id")
+                          && nova_boolean((*body)["server"]["return_reservation_id"]) == true;
+  compute.create_servers(
+    req.ctx, create, [v = view_of(req), reservation_only, reply = std::move(reply)](auto result) {
+      if (!result.ok())
+        return reply(fault_response(*result.error));
+      auto& first = result.value.front();
+      if (reservation_only)
+        return reply(json_response(202, {{"reservation_id", first.reservation_id}}));
+      auto resp = json_response(202, {{"server", server_created(first, v)}});
+      resp.headers["location"] = v.base_url + "/v2.1/servers/" + first.uuid;
+      reply(std::move(resp));
+    });
+}
+
+// Comma-separated tags of a list filter.
+std::vector<std::string> split_tags(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while (at <= text.size()) {
+    auto comma = text.find(',', at);
+    auto tag = text.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+    if (!tag.empty())
+      out.push_back(tag);
+    if (comma == std::string::npos)
+      break;
+    at = comma + 1;
+  }
+  return out;
+}
+
+// The list filters past name, status, flavor, image and changes-since:
+// changes-before (2.66), tenant and host (admins'), locked (2.73), tags (2.26).
+std::optional<api_response> read_more_filters(const api_request& req,
+                                              compute::server_page_request* page) {
+  if (req.version.at_least(2, 66) && req.has_param("changes-before")) {
+    auto before = req.param("changes-before");
+    auto us = parse_iso_time(before);
+    if (!us)
+      return bad_request("Invalid input for query parameters changes-before. Value: " + before
+                         + ". '" + before + "' is not a 'date-time'");
+    if (page->changed_since_us != 0 && *us < page->changed_since_us)
+      return bad_request("The value of changes-since must be less than or equal to "
+                         "changes-before.");
+    page->changed_before_us = *us;
+  }
+  if (req.ctx.is_admin) { // Nova drops these filters for the others
+    auto project = req.has_param("project_id") ? req.param("project_id") : req.param("tenant_id");
+    page->project = project;
+    page->host = req.param("host");
+  }
+  if (req.version.at_least(2, 73) && req.has_param("locked")) {
+    auto value = nova_boolean(ordered_json(req.param("locked")));
+    if (!value)
+      return bad_request("Invalid input for query parameters locked. Value: " + req.param("locked")
+                         + ". " + not_a_nova_boolean(req.param("locked")));
+    page->locked = *value ? 1 : 0;
+  }
+  if (req.version.at_least(2, 26)) {
+    page->tags = split_tags(req.param("tags"));
+    page->tags_any = split_tags(req.param("tags-any"));
+    page->not_tags = split_tags(req.param("not-tags"));
+    page->not_tags_any = split_tags(req.param("not-tags-any"));
+  }
+  return std::nullopt;
 }
 
 // The query string of a list, minus limit and marker (kept in next links).
@@ -207,6 +366,8 @@ void list(compute::compute_api& compute, const api_request& req, bool detail, re
                                + ". '" + since + "' is not a 'date-time'"));
     page.changed_since_us = *us;
   }
+  if (auto refusal = read_more_filters(req, &page))
+    return reply(*refusal);
   compute.list_servers(req.ctx, page, [&req, detail, page, reply = std::move(reply)](auto result) {
     if (!result.ok())
       return reply(fault_response(*result.error));

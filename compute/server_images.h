@@ -1,0 +1,30 @@
+#pragma once
+// The image records a server's actions leave in the API cell: a snapshot of
+// createImage, and the image a shelve keeps (Nova's "<name>-shelved").
+// Internal to compute/. Until disks exist (the hypervisor issue) the records
+// carry no data: they have the server's image's formats and sizes.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "storage/records.h"
+
+namespace nimbus::compute {
+
+/// A snapshot of `r` named `name` with `metadata` as properties, owned by
+/// the server's project, private, active.
+storage::image snapshot_of(const storage::instance_record& r, const storage::image* base,
+                           const std::string& name,
+                           const std::map<std::string, std::string>& metadata, std::int64_t now_us);
+
+/// The image a shelve of `r` keeps.
+storage::image shelved_image_of(const storage::instance_record& r, const storage::image* base,
+                                std::int64_t now_us);
+
+/// Whether `i` is the image a shelve of server `uuid` kept.
+bool is_shelved_image_of(const storage::image& i, const std::string& uuid);
+
+/// Whether a caller of `project_id` (an admin if `is_admin`) sees `i`.
+bool image_visible(const storage::image& i, const std::string& project_id, bool is_admin);
+
+} // namespace nimbus::compute
