@@ -136,6 +136,10 @@ struct deployment::impl {
     co.mapping = mapping;
     co.scheduler = opts.scheduler;
     co.conductor.instance.host_timeout = opts.host_timeout;
+    co.conductor.instance.shelved_offload_time = opts.shelved_offload_time;
+    co.conductor.shelved_poll_interval = opts.shelved_poll_interval;
+    co.conductor.instance.reclaim_instance_interval = opts.reclaim_instance_interval;
+    co.conductor.instance.build_timeout = opts.instance_build_timeout;
     co.conductor.silent_to_lists =
       std::find(opts.silent_cells.begin(), opts.silent_cells.end(), mapping.name)
       != opts.silent_cells.end();

@@ -118,10 +118,11 @@ bool visible(const request_context& ctx, const std::string& project_id) {
   return ctx.is_admin || ctx.project_id == project_id;
 }
 
-action_request delete_request(const std::string& uuid) {
+action_request delete_request(const std::string& uuid, bool force) {
   action_request req;
   req.uuid = uuid;
   req.action = storage::server_action::delete_server;
+  req.hard = force; // a forced delete does not soft-delete
   return req;
 }
 
@@ -161,6 +162,8 @@ std::string server_status(const storage::instance_record& r) {
     return "SHELVED";
   case vm_state::shelved_offloaded:
     return "SHELVED_OFFLOADED";
+  case vm_state::soft_deleted:
+    return "SOFT_DELETED";
   case vm_state::unknown:
     break;
   }
@@ -409,7 +412,7 @@ void compute_api::console_output(const request_context& ctx, const std::string& 
 }
 
 void compute_api::delete_server(const request_context& ctx, const std::string& uuid,
-                                reply<done> caller) {
+                                reply<done> caller, bool force) {
   auto then = guarded(std::move(caller));
   auto mapping = ctx_->api->instance_mapping(uuid);
   if (!mapping || !visible(ctx, mapping->project_id))
@@ -418,17 +421,18 @@ void compute_api::delete_server(const request_context& ctx, const std::string& u
     // Not in a cell yet: the API cell decides against the placement under
     // way, if any (see api_cell::delete_unplaced).
     using step = api_cell::delete_step;
-    return ctx_->api->delete_unplaced(uuid, [this, ctx, uuid, then](std::error_code ec, step s) {
-      if (ec == storage::errc::not_found)
-        return then(outcome<done>::failure(fault_kind::not_found, not_found(uuid)));
-      if (ec)
-        return then(outcome<done>::failure(fault_kind::internal, ec.message()));
-      if (s == step::in_cell) // placed meanwhile
-        return server_action(ctx, delete_request(uuid), then);
-      then({});
-    });
+    return ctx_->api->delete_unplaced(
+      uuid, [this, ctx, uuid, then, force](std::error_code ec, step s) {
+        if (ec == storage::errc::not_found)
+          return then(outcome<done>::failure(fault_kind::not_found, not_found(uuid)));
+        if (ec)
+          return then(outcome<done>::failure(fault_kind::internal, ec.message()));
+        if (s == step::in_cell) // placed meanwhile
+          return server_action(ctx, delete_request(uuid, force), then);
+        then({});
+      });
   }
-  server_action(ctx, delete_request(uuid), std::move(then));
+  server_action(ctx, delete_request(uuid, force), std::move(then));
 }
 
 std::optional<server_owner> compute_api::owner_of(const request_context& ctx,

@@ -155,7 +155,10 @@ public:
                      reply<storage::instance_record> then);
   /// The server's console log, whole, from its host.
   void console_output(const request_context& ctx, const std::string& uuid, reply<std::string> then);
-  void delete_server(const request_context& ctx, const std::string& uuid, reply<done> then);
+  /// A delete soft-deletes while [DEFAULT] reclaim_instance_interval is set,
+  /// unless `force` (forceDelete).
+  void delete_server(const request_context& ctx, const std::string& uuid, reply<done> then,
+                     bool force = false);
   void instance_actions(const request_context& ctx, const std::string& uuid,
                         reply<std::vector<storage::instance_action>> then);
   /// Whose server `uuid` is, from its mapping in memory (no cell is asked),

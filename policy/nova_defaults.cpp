@@ -45,6 +45,8 @@ const std::vector<default_rule>& nova_defaults() {
     {"os_compute_api:servers:update", "rule:project_member_or_admin", "PUT /servers/{id}"},
     {"os_compute_api:servers:rebuild", "rule:project_member_or_admin", "rebuild"},
     {"os_compute_api:servers:create_image", "rule:project_member_or_admin", "createImage"},
+    {"os_compute_api:os-deferred-delete:restore", "rule:project_member_or_admin", "restore"},
+    {"os_compute_api:os-deferred-delete:force", "rule:project_member_or_admin", "forceDelete"},
     {"os_compute_api:servers:trigger_crash_dump", "rule:project_member_or_admin",
      "trigger_crash_dump (2.17)"},
     // Server actions (nova/policies/{pause_server,suspend_server,lock_server,

@@ -7,10 +7,10 @@ namespace {
 
 // One table per enum, in enum order: the name of each value, and the reverse
 // lookup by a scan (a handful of entries; records are decoded at load only).
-constexpr std::array<std::string_view, 10> vm_state_names{
-  "building", "active",    "stopped", "error",   "unknown",
-  "paused",   "suspended", "rescued", "shelved", "shelved_offloaded"};
-constexpr std::array<std::string_view, 19> task_state_names{"",
+constexpr std::array<std::string_view, 11> vm_state_names{
+  "building", "active",  "stopped",           "error",      "unknown", "paused", "suspended",
+  "rescued",  "shelved", "shelved_offloaded", "soft-delete"};
+constexpr std::array<std::string_view, 21> task_state_names{"",
                                                             "scheduling",
                                                             "spawning",
                                                             "powering-off",
@@ -28,17 +28,18 @@ constexpr std::array<std::string_view, 19> task_state_names{"",
                                                             "shelving_offloading",
                                                             "unshelving",
                                                             "updating_password",
-                                                            "rebuilding"};
-constexpr std::array<std::string_view, 21> server_action_names{
+                                                            "rebuilding",
+                                                            "soft-deleting",
+                                                            "restoring"};
+constexpr std::array<std::string_view, 23> server_action_names{
   "create",     "stop",    "start",         "reboot",   "delete",         "pause",
   "unpause",    "suspend", "resume",        "lock",     "unlock",         "rescue",
   "unrescue",   "shelve",  "shelveOffload", "unshelve", "changePassword", "trigger_crash_dump",
-  "resetState", "rebuild", "createImage"};
+  "resetState", "rebuild", "createImage",   "delete",   "restore"};
 // A value added to an enum needs its name here.
-static_assert(vm_state_names.size() == static_cast<std::size_t>(vm_state::shelved_offloaded) + 1);
-static_assert(task_state_names.size() == static_cast<std::size_t>(task_state::rebuilding) + 1);
-static_assert(server_action_names.size()
-              == static_cast<std::size_t>(server_action::create_image) + 1);
+static_assert(vm_state_names.size() == static_cast<std::size_t>(vm_state::soft_deleted) + 1);
+static_assert(task_state_names.size() == static_cast<std::size_t>(task_state::restoring) + 1);
+static_assert(server_action_names.size() == static_cast<std::size_t>(server_action::restore) + 1);
 
 template <class Enum, std::size_t N>
 std::optional<Enum> named(const std::array<std::string_view, N>& names, std::string_view name) {

@@ -25,6 +25,9 @@ enum class vm_state : std::uint8_t {
   shelved,
   /// Shelved and off its host: no domain, no claim, no host.
   shelved_offloaded,
+  /// Deleted with [DEFAULT] reclaim_instance_interval set: restorable
+  /// until the interval has passed.
+  soft_deleted,
 };
 
 /// What is in flight on an instance (Nova's task_state); none: nothing.
@@ -48,6 +51,8 @@ enum class task_state : std::uint8_t {
   unshelving,
   updating_password,
   rebuilding,
+  soft_deleting,
+  restoring,
 };
 
 /// An action on a server, as instance actions record it.
@@ -73,6 +78,10 @@ enum class server_action : std::uint8_t {
   reset_state,
   rebuild,
   create_image,
+  /// A delete that keeps the server restorable; instance actions name it
+  /// "delete", as Nova's do (so a record reads it back as delete_server).
+  soft_delete,
+  restore,
 };
 
 /// Nova's names: "active"; "" for task_state::none; "stop".

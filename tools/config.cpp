@@ -180,6 +180,10 @@ bool load_config(const std::string& path, service_config* out, std::string* erro
   r.seconds("cells", "call_timeout", &d.call_timeout);
   r.seconds("cells", "list_timeout", &d.list_timeout);
   r.seconds("compute", "host_timeout", &d.host_timeout);
+  r.seconds("DEFAULT", "shelved_offload_time", &d.shelved_offload_time);
+  r.seconds("DEFAULT", "shelved_poll_interval", &d.shelved_poll_interval);
+  r.seconds("DEFAULT", "reclaim_instance_interval", &d.reclaim_instance_interval);
+  r.seconds("compute", "instance_build_timeout", &d.instance_build_timeout);
   r.str("cell", "name", &d.cell_name);
   r.str("cell", "listen", &d.cell_listen);
   r.str("cell", "database_connection", &d.cell_database);

@@ -47,6 +47,8 @@ struct conductor_state {
   std::vector<std::function<void()>> unanswered;
   /// When shelved servers were last looked at for offloading.
   std::int64_t last_shelved_poll_us = 0;
+  /// When soft-deleted servers were last looked at for reclaiming.
+  std::int64_t last_reclaim_us = 0;
   static inline const char* name = "conductor";
 };
 
@@ -357,6 +359,33 @@ caf::result<caf::ok_atom> unshelve_offloaded(self_ptr self, const action_request
   return rp;
 }
 
+// Nova's _reclaim_queued_deletes: servers soft-deleted for longer than
+// reclaim_instance_interval are deleted for good.
+void reclaim_soft_deleted(self_ptr self) {
+  auto& st = self->state;
+  auto limit_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                    st.opts.instance.reclaim_instance_interval)
+                    .count();
+  auto now = storage::now_us();
+  st.index.for_each([&](const storage::instance_record& r) {
+    if (r.vm_state != instance::vm_state::soft_deleted || r.task_state != instance::task_state::none
+        || now - r.updated_us < limit_us)
+      return;
+    auto it = st.actors.find(r.uuid);
+    if (it == st.actors.end())
+      return;
+    auto req = make_action(r.uuid, instance::server_action::delete_server, true,
+                           "req-reclaim-" + r.uuid, r.user_id, r.project_id);
+    req.is_admin = true;
+    self->request(it->second, caf::infinite, action_atom_v, req, st.hosts.actor_of(r.host))
+      .then([](caf::ok_atom) {},
+            [uuid = r.uuid](caf::error& err) {
+              spdlog::warn("instance {}: reclaim of the soft-deleted server: {}", uuid,
+                           caf::to_string(err));
+            });
+  });
+}
+
 // Nova's _poll_shelved_instances: servers shelved for longer than
 // shelved_offload_time leave their hosts.
 void offload_shelved(self_ptr self) {
@@ -605,6 +634,12 @@ conductor_impl_actor::behavior_type conductor_impl(self_ptr self,
       if (now - self->state.last_shelved_poll_us >= poll_us) {
         self->state.last_shelved_poll_us = now;
         offload_shelved(self);
+      }
+      auto reclaim = self->state.opts.instance.reclaim_instance_interval;
+      auto reclaim_us = std::chrono::duration_cast<std::chrono::microseconds>(reclaim).count();
+      if (reclaim.count() > 0 && now - self->state.last_reclaim_us >= reclaim_us) {
+        self->state.last_reclaim_us = now;
+        reclaim_soft_deleted(self);
       }
       self->delayed_send(self, self->state.opts.summary_interval, heartbeat_atom_v);
     },

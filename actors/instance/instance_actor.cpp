@@ -206,9 +206,8 @@ void try_next_host(self_ptr self, const std::string& last_error) {
 
 void try_spawn(self_ptr self) {
   auto& st = self->state;
-  self
-    ->request(st.boot_hosts[st.boot_attempt].actor, st.opts.host_timeout, spawn_dom_atom_v,
-              spec_of(st.record))
+  auto timeout = st.opts.build_timeout.count() > 0 ? st.opts.build_timeout : st.opts.host_timeout;
+  self->request(st.boot_hosts[st.boot_attempt].actor, timeout, spawn_dom_atom_v, spec_of(st.record))
     .then(
       [self](hypervisor::power_state power) {
         if (delete_came_first(self))
@@ -454,9 +453,24 @@ caf::result<caf::ok_atom> change_record(self_ptr self, const action_request& req
 
 // At rest: records the action as begun, answers once that is durable (the
 // API's 202), then does the work.
-caf::result<caf::ok_atom> accept_at_rest(self_ptr self, const action_request& req,
+// A delete soft-deletes while reclaim_instance_interval is set, unless it is
+// forced or the server has no domain to keep (never placed, offloaded).
+action_request soft_if_deferred(const instance_state& st, const action_request& req) {
+  auto& r = st.record;
+  if (req.action != server_action::delete_server || req.hard
+      || st.opts.reclaim_instance_interval.count() <= 0 || r.host.empty()
+      || r.task_state != task_state::none || r.vm_state == vm_state::soft_deleted
+      || !check_action(server_action::soft_delete, false, r).empty())
+    return req;
+  auto soft = req;
+  soft.action = server_action::soft_delete;
+  return soft;
+}
+
+caf::result<caf::ok_atom> accept_at_rest(self_ptr self, const action_request& asked,
                                          const host_actor& host) {
   auto& st = self->state;
+  auto req = soft_if_deferred(st, asked);
   bool is_delete = req.action == server_action::delete_server;
   if (auto err = refused_by_lock(req, st.record))
     return err;

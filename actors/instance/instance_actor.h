@@ -43,6 +43,13 @@ struct instance_options {
   /// at once (Nova's default), -1 never; a positive time is the cell
   /// conductor's to poll (conductor_options).
   std::chrono::seconds shelved_offload_time{0};
+  /// [DEFAULT] reclaim_instance_interval: 0 deletes at once; positive: a
+  /// delete soft-deletes (restorable), and the cell conductor reclaims
+  /// servers soft-deleted longer than this. A forced delete is at once.
+  std::chrono::seconds reclaim_instance_interval{0};
+  /// [compute] instance_build_timeout: how long a spawn may take before the
+  /// build fails (0: host_timeout).
+  std::chrono::seconds build_timeout{0};
 };
 
 /// `record` is the instance as its cell stored it. The actor saves every

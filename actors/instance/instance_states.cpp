@@ -98,6 +98,18 @@ struct rule_book {
     host_call::none,
     domain_op::power_off,
     true};
+  // A delete while reclaim_instance_interval is set: off, restorable.
+  action_rule soft_delete{{vm_state::active, vm_state::stopped, vm_state::paused,
+                           vm_state::suspended, vm_state::rescued, vm_state::shelved,
+                           vm_state::error},
+                          idle,
+                          task_state::soft_deleting,
+                          vm_state::soft_deleted,
+                          host_call::domain_op,
+                          domain_op::power_off,
+                          true};
+  action_rule restore =
+    on_host({vm_state::soft_deleted}, task_state::restoring, vm_state::active, domain_op::power_on);
   // Record-only: any state, any task, placed or not.
   action_rule record_only{
     {}, {}, task_state::none, std::nullopt, host_call::none, domain_op::power_off, false};
@@ -160,6 +172,10 @@ const action_rule& action_rule_for(server_action action, bool hard) {
     return b.rebuild;
   case server_action::create_image:
     return b.create_image;
+  case server_action::soft_delete:
+    return b.soft_delete;
+  case server_action::restore:
+    return b.restore;
   case server_action::lock:
   case server_action::unlock:
   case server_action::reset_state:
@@ -202,6 +218,8 @@ std::string event_for(server_action action) {
     return "compute__do_build_and_run_instance";
   case server_action::delete_server:
     return "compute_terminate_instance";
+  case server_action::soft_delete:
+    return "compute_soft_delete_instance";
   case server_action::reboot:
     return "compute_reboot_instance";
   case server_action::shelve_offload:
@@ -245,6 +263,7 @@ hypervisor::power_state power_state_at_rest(vm_state s) {
   case vm_state::stopped:
   case vm_state::suspended: // libvirt's managed save: the domain is off
   case vm_state::shelved:
+  case vm_state::soft_deleted:
     return hypervisor::power_state::shutdown;
   case vm_state::paused:
     return hypervisor::power_state::paused;

@@ -72,7 +72,7 @@ struct server_update {
 struct action_request {
   std::string uuid;
   storage::server_action action = storage::server_action::stop;
-  bool hard = false; // reboot only
+  bool hard = false; // reboot: HARD; delete: forced (forceDelete: no soft delete)
   std::string request_id;
   std::string user_id;
   std::string project_id;

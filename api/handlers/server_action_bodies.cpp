@@ -371,6 +371,19 @@ const std::map<std::string, action_entry>& actions() {
       {2, 1},
       read_reset_state}},
     {"rebuild", {server_action::rebuild, "os_compute_api:servers:rebuild", {2, 1}, read_rebuild}},
+    {"restore",
+     {server_action::restore,
+      "os_compute_api:os-deferred-delete:restore",
+      {2, 1},
+      accept_anything}},
+    {"forceDelete",
+     {server_action::delete_server,
+      "os_compute_api:os-deferred-delete:force",
+      {2, 1},
+      [](const api_request&, const ordered_json&, parsed_action* out) {
+        out->request.hard = true; // at once, soft-deleted or not
+        return std::optional<api_response>{};
+      }}},
     {"createImage",
      {server_action::create_image,
       "os_compute_api:servers:create_image",

@@ -14,6 +14,13 @@ namespace {
 
 using nlohmann::json;
 
+// What a rebuild answers before 2.75: PUT's restricted server.
+view_context rebuild_view(const api_request& req) {
+  auto v = view_of(req);
+  v.update_body = !req.version.at_least(2, 75);
+  return v;
+}
+
 // A rebuild answers 202 with the server as it is rebuilt, and its new
 // password (generated unless given).
 void rebuild(compute::compute_api& compute, const api_request& req, action_request request,
@@ -29,7 +36,7 @@ void rebuild(compute::compute_api& compute, const api_request& req, action_reque
       if (!result.ok())
         return reply(fault_response(*result.error));
       compute.get_server(req.ctx, uuid,
-                         [v = view_of(req), pass, reply = std::move(reply)](auto server) {
+                         [v = rebuild_view(req), pass, reply = std::move(reply)](auto server) {
                            if (!server.ok())
                              return reply(fault_response(*server.error));
                            json_writer w(2048);
@@ -75,6 +82,13 @@ void act(compute::compute_api& compute, const api_request& req, const std::strin
   }
   if (request.action == storage::server_action::rebuild)
     return rebuild(compute, req, std::move(request), std::move(reply));
+  if (request.action == storage::server_action::delete_server) // forceDelete
+    return compute.delete_server(
+      req.ctx, uuid,
+      [reply = std::move(reply)](auto result) {
+        reply(result.ok() ? api_response{202, "", {}} : fault_response(*result.error));
+      },
+      true);
   if (request.action == storage::server_action::create_image)
     return compute.create_image(
       req.ctx, uuid, request.fields.name, request.fields.metadata,

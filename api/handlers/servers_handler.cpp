@@ -311,8 +311,11 @@ std::optional<api_response> read_more_filters(const api_request& req,
     page->changed_before_us = *us;
   }
   if (req.ctx.is_admin) { // Nova drops these filters for the others
-    auto project = req.has_param("project_id") ? req.param("project_id") : req.param("tenant_id");
-    page->project = project;
+    // A project filter counts only with all_tenants (Nova's "odd specified
+    // behavior", which tempest holds it to).
+    if (page->all_tenants)
+      page->project =
+        req.has_param("project_id") ? req.param("project_id") : req.param("tenant_id");
     page->host = req.param("host");
   }
   if (req.version.at_least(2, 73) && req.has_param("locked")) {

@@ -566,3 +566,72 @@ TEST_CASE_FIXTURE(fixture, "updates change the server's fields within Nova's lim
   CHECK(last().metadata == std::map<std::string, std::string>{{"c", "3"}});
   CHECK(last().tags.empty());
 }
+
+TEST_CASE_FIXTURE(fixture,
+                  "a rebuild re-creates the domain on its host and keeps a stopped server off") {
+  boot(placement{"h1", {}}, std::vector<host_actor>{h1});
+  run();
+  auto rebuild =
+    make_action(record.uuid, storage::server_action::rebuild, false, "req-rb", "u", "p");
+  rebuild.image_ref = "new-image";
+  rebuild.admin_pass = "pw2";
+  rebuild.fields.set_name = true;
+  rebuild.fields.name = "rebuilt";
+  rebuild.fields.replace_metadata = true;
+  rebuild.fields.metadata = {{"rebuild", "server"}};
+  CHECK(send_action(rebuild, h1) == "");
+  CHECK(last().vm_state == storage::vm_state::active);
+  CHECK(last().image_ref == "new-image");
+  CHECK(last().name == "rebuilt");
+  CHECK(last().admin_pass == "pw2");
+  CHECK(last().host == "h1");
+  CHECK(log->claims.empty()); // the claim it had stays: nothing claimed again
+  CHECK(domain_state(*drv1) == hypervisor::power_state::running);
+  CHECK(log->actions.back().events.back().event == "compute_rebuild_instance");
+
+  CHECK(act("stop") == "");
+  rebuild.request_id = "req-rb2";
+  CHECK(send_action(rebuild, h1) == "");
+  CHECK(last().vm_state == storage::vm_state::stopped);
+  CHECK(domain_state(*drv1) == hypervisor::power_state::shutdown);
+}
+
+namespace {
+
+// An instance whose cell keeps deleted servers restorable.
+struct deferred_fixture : fixture {
+  deferred_fixture() {
+    self->send_exit(inst, caf::exit_reason::user_shutdown);
+    run();
+    instance::instance_options opts;
+    opts.reclaim_instance_interval = std::chrono::seconds(3600);
+    inst = instance::spawn_instance(sys, record, keeper, scheduler, opts);
+    run();
+    boot(placement{"h1", {}}, std::vector<host_actor>{h1});
+    run();
+  }
+};
+
+} // namespace
+
+TEST_CASE_FIXTURE(deferred_fixture,
+                  "a deferred delete keeps the server restorable; a forced one ends it") {
+  CHECK(act("restore")
+        == "Cannot 'restore' instance " + record.uuid + " while it is in vm_state active");
+  CHECK(act("delete") == "");
+  CHECK(last().vm_state == storage::vm_state::soft_deleted);
+  CHECK(log->forgotten.empty());
+  CHECK(domain_state(*drv1) == hypervisor::power_state::shutdown);
+  CHECK(log->actions.back().events.back().event == "compute_soft_delete_instance");
+  CHECK(act("restore") == "");
+  CHECK(last().vm_state == storage::vm_state::active);
+  CHECK(domain_state(*drv1) == hypervisor::power_state::running);
+  CHECK(act("delete") == "");
+  auto force =
+    make_action(record.uuid, storage::server_action::delete_server, true, "req-f", "u", "p");
+  CHECK(send_action(force, h1) == "");
+  CHECK(log->forgotten == std::vector<std::string>{record.uuid});
+  std::vector<hypervisor::domain_info> doms;
+  REQUIRE_FALSE(drv1->list_domains(&doms));
+  CHECK(doms.empty());
+}
