@@ -31,6 +31,8 @@ caf::error apply_update(const server_update& u, storage::instance_record& r) {
     next.access_ip_v4 = u.access_ip_v4;
   if (u.set_access_ip_v6)
     next.access_ip_v6 = u.access_ip_v6;
+  if (u.set_user_data)
+    next.user_data = u.user_data;
   if (u.replace_metadata)
     next.metadata = u.metadata;
   else

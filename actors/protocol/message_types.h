@@ -54,6 +54,8 @@ struct server_update {
   std::string access_ip_v4;
   bool set_access_ip_v6 = false;
   std::string access_ip_v6;
+  bool set_user_data = false; // rebuild (2.57)
+  std::string user_data;
   /// true: `metadata` replaces every item; false: its items are set.
   bool replace_metadata = false;
   std::map<std::string, std::string> metadata;

@@ -296,6 +296,14 @@ std::optional<api_response> read_rebuild(const api_request& req, const ordered_j
     f.set_hostname = true;
     f.hostname = arg["hostname"].get<std::string>();
   }
+  if (arg.contains("user_data")) {
+    auto& u = arg["user_data"];
+    if (!u.is_null() && !u.is_string())
+      return bad_request(
+        invalid_input("user_data", u, python_repr(u) + " is not of type 'string', 'null'"));
+    f.set_user_data = true;
+    f.user_data = u.is_null() ? "" : u.get<std::string>();
+  }
   if (arg.contains("preserve_ephemeral") && !nova_boolean(arg["preserve_ephemeral"]))
     return bad_request(invalid_input("preserve_ephemeral", arg["preserve_ephemeral"],
                                      not_a_nova_boolean(arg["preserve_ephemeral"])));

@@ -43,6 +43,10 @@ void rebuild(compute::compute_api& compute, const api_request& req, action_reque
                            write_server_detail(w, server.value, v);
                            auto body = nlohmann::json::parse(w.take());
                            body["adminPass"] = pass;
+                           if (v.version.at_least(2, 57)) // a rebuild may set it from 2.57
+                             body["user_data"] = server.value.user_data.empty()
+                                                   ? nlohmann::json(nullptr)
+                                                   : nlohmann::json(server.value.user_data);
                            reply(json_response(202, {{"server", body}}));
                          });
     });

@@ -1,0 +1,145 @@
+"""The states between the actions, over HTTP against the real binary:
+deferred deletes (reclaim_instance_interval), shelving with a later offload
+(shelved_offload_time), locks between projects' users and admins, server
+updates, metadata and tags, and what survives a restart."""
+
+import unittest
+
+from harness import Nimbus
+
+
+class DeferredDelete(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.n = Nimbus(config={"DEFAULT": {"reclaim_instance_interval": 3600,
+                                           "shelved_offload_time": -1}}).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.n.close()
+
+    def test_delete_restore_force_delete(self):
+        sid = self.n.boot("deferred")
+        self.n.wait_status(sid, "ACTIVE")
+        r = self.n.act(sid, {"restore": None})
+        self.assertEqual(r.status, 409, r.text)
+        self.assertEqual(self.n.delete("/v2.1/servers/" + sid).status, 204)
+        s = self.n.wait_status(sid, "SOFT_DELETED")
+        self.assertEqual(s["OS-EXT-STS:vm_state"], "soft-delete")
+        self.assertEqual(s["OS-EXT-STS:power_state"], 4)
+        self.assertEqual(self.n.act(sid, {"restore": None}).status, 202)
+        self.n.wait_status(sid, "ACTIVE")
+        self.assertEqual(self.n.delete("/v2.1/servers/" + sid).status, 204)
+        self.n.wait_status(sid, "SOFT_DELETED")
+        self.assertEqual(self.n.act(sid, {"forceDelete": None}).status, 202)
+        self.n.wait_gone(sid)
+
+    def test_a_soft_deleted_server_stays_restorable_across_a_restart(self):
+        sid = self.n.boot("deferred-restart")
+        self.n.wait_status(sid, "ACTIVE")
+        self.assertEqual(self.n.delete("/v2.1/servers/" + sid).status, 204)
+        self.n.wait_status(sid, "SOFT_DELETED")
+        self.n.stop()
+        self.n.start()
+        self.n.wait_status(sid, "SOFT_DELETED")
+        self.assertEqual(self.n.act(sid, {"restore": None}).status, 202)
+        self.n.wait_status(sid, "ACTIVE")
+
+    def test_without_offload_a_shelved_server_keeps_its_host(self):
+        sid = self.n.boot("shelved-here")
+        self.n.wait_status(sid, "ACTIVE")
+        self.assertEqual(self.n.act(sid, {"shelve": None}).status, 202)
+        s = self.n.wait_status(sid, "SHELVED")
+        self.assertTrue(s["OS-EXT-SRV-ATTR:host"])
+        self.assertEqual(s["OS-EXT-STS:power_state"], 4)
+        self.assertEqual(self.n.act(sid, {"shelveOffload": None}).status, 202)
+        s = self.n.wait_status(sid, "SHELVED_OFFLOADED")
+        self.assertIsNone(s["OS-EXT-SRV-ATTR:host"])
+        self.assertEqual(self.n.act(sid, {"unshelve": None}).status, 202)
+        self.n.wait_status(sid, "ACTIVE")
+
+
+class ServerResources(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.n = Nimbus(keystone=True).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.n.close()
+
+    def test_update_metadata_and_tags(self):
+        sid = self.n.boot("resources", metadata={"a": "1"})
+        self.n.wait_status(sid, "ACTIVE")
+        r = self.n.request("PUT", "/v2.1/servers/" + sid,
+                           {"server": {"name": "renamed", "accessIPv6": "2001:0db8:0:0::1",
+                                       "description": "d"}}, version="2.19")
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.json["server"]["accessIPv6"], "2001:db8::1")
+        self.assertNotIn("OS-EXT-STS:vm_state", r.json["server"])  # restricted before 2.75
+        r = self.n.request("PUT", "/v2.1/servers/" + sid, {"server": {"name": "x"}}, version="2.75")
+        self.assertIn("OS-EXT-STS:vm_state", r.json["server"])
+        r = self.n.request("PUT", "/v2.1/servers/" + sid, {"server": {"accessIPv4": "1.2.3"}})
+        self.assertEqual(r.status, 400, r.text)
+
+        r = self.n.post("/v2.1/servers/%s/metadata" % sid, {"metadata": {"b": "2"}})
+        self.assertEqual(r.json["metadata"], {"a": "1", "b": "2"})
+        r = self.n.request("PUT", "/v2.1/servers/%s/metadata/c" % sid, {"meta": {"d": "4"}})
+        self.assertEqual(r.status, 400)
+        self.assertIn("URI mismatch", r.text)
+        r = self.n.request("PUT", "/v2.1/servers/%s/metadata" % sid, {"metadata": {"z": "9"}})
+        self.assertEqual(r.json["metadata"], {"z": "9"})
+        self.assertEqual(self.n.get("/v2.1/servers/%s/metadata/z" % sid).json, {"meta": {"z": "9"}})
+        self.assertEqual(self.n.delete("/v2.1/servers/%s/metadata/a" % sid).status, 404)
+        too_many = {"metadata": {"k%d" % i: "v" for i in range(129)}}
+        self.assertEqual(self.n.post("/v2.1/servers/%s/metadata" % sid, too_many).status, 403)
+
+        self.assertEqual(self.n.get("/v2.1/servers/%s/tags" % sid).status, 404)  # before 2.26
+        r = self.n.request("PUT", "/v2.1/servers/%s/tags/t1" % sid, version="2.26")
+        self.assertEqual(r.status, 201)
+        self.assertTrue(r.headers["location"].endswith("/tags/t1"))
+        r = self.n.request("PUT", "/v2.1/servers/%s/tags/t1" % sid, version="2.26")
+        self.assertEqual(r.status, 204)
+        r = self.n.request("PUT", "/v2.1/servers/%s/tags/a,b" % sid, version="2.26")
+        self.assertEqual(r.status, 400)
+        r = self.n.request("PUT", "/v2.1/servers/%s/tags" % sid, {"tags": ["x", "y"]}, version="2.26")
+        self.assertEqual(r.json["tags"], ["x", "y"])
+        self.assertEqual(self.n.get("/v2.1/servers/%s/tags/t1" % sid, version="2.26").status, 404)
+        listed = self.n.get("/v2.1/servers?tags=x,y", version="2.26").json["servers"]
+        self.assertEqual([s["id"] for s in listed], [sid])
+        self.assertEqual(self.n.get("/v2.1/servers?not-tags-any=x", version="2.26").json["servers"], [])
+        self.assertEqual(self.n.delete("/v2.1/servers/%s/tags" % sid, version="2.26").status, 204)
+        self.assertEqual(self.n.server(sid, version="2.26")["tags"], [])
+
+    def test_a_lock_holds_off_other_users_but_not_admins(self):
+        roles = {r["name"]: r["id"] for r in self.n.identity("GET", "/v3/roles").json["roles"]}
+        project = self.n.identity("POST", "/v3/projects", {"project": {"name": "lockers"}}).json["project"]["id"]
+        uid = self.n.identity("POST", "/v3/users", {"user": {"name": "locker", "password": "pw"}}).json["user"]["id"]
+        self.n.identity("PUT", "/v3/projects/%s/users/%s/roles/%s" % (project, uid, roles["member"]))
+        member = self.n.token_for("locker", "pw", "lockers")
+        sid = self.n.boot("locked", token=member)
+        self.n.wait_status(sid, "ACTIVE")
+        # The admin locks it: the owner may neither act nor lift the lock.
+        r = self.n.request("POST", "/v2.1/servers/%s/action" % sid, {"lock": {"locked_reason": "audit"}},
+                           version="2.73")
+        self.assertEqual(r.status, 202, r.text)
+        r = self.n.request("POST", "/v2.1/servers/%s/action" % sid, {"os-stop": None}, token=member)
+        self.assertEqual(r.status, 409)
+        self.assertIn("is locked", r.text)
+        r = self.n.request("DELETE", "/v2.1/servers/" + sid, token=member)
+        self.assertEqual(r.status, 409)
+        r = self.n.request("POST", "/v2.1/servers/%s/action" % sid, {"unlock": None}, token=member)
+        self.assertEqual(r.status, 403, r.text)
+        locked = self.n.get("/v2.1/servers/detail?all_tenants=1&locked=true", version="2.73").json["servers"]
+        self.assertIn(sid, [s["id"] for s in locked])
+        shown = self.n.server(sid, version="2.73")
+        self.assertEqual((shown["locked"], shown["locked_reason"]), (True, "audit"))
+        self.assertEqual(self.n.act(sid, {"os-stop": None}).status, 202)  # the admin may
+        self.n.wait_status(sid, "SHUTOFF")
+        self.assertEqual(self.n.act(sid, {"unlock": None}).status, 202)
+        r = self.n.request("DELETE", "/v2.1/servers/" + sid, token=member)
+        self.assertEqual(r.status, 204)
+
+
+if __name__ == "__main__":
+    unittest.main()
