@@ -21,7 +21,7 @@ public:
 
 private:
   /// Beyond this many bytes the oldest lines go (Nova caps logs at 100 KB).
-  static constexpr std::size_t max_bytes = 100 * 1024;
+  static constexpr std::size_t max_bytes = std::size_t{100} * 1024;
   std::map<std::string, std::string> logs_;
 };
 

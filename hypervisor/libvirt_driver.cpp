@@ -168,33 +168,19 @@ public:
   }
 
   std::error_code pause(const std::string& name) override {
-    auto dom = lookup(name);
-    if (!dom)
-      return errc::not_found;
-    if (state_of(dom.get()) != VIR_DOMAIN_RUNNING)
-      return errc::invalid_state;
-    return virDomainSuspend(dom.get()) < 0 ? last_failure() : std::error_code{};
+    return in_state(name, VIR_DOMAIN_RUNNING, virDomainSuspend);
   }
 
   std::error_code unpause(const std::string& name) override {
-    auto dom = lookup(name);
-    if (!dom)
-      return errc::not_found;
-    if (state_of(dom.get()) != VIR_DOMAIN_PAUSED)
-      return errc::invalid_state;
-    return virDomainResume(dom.get()) < 0 ? last_failure() : std::error_code{};
+    return in_state(name, VIR_DOMAIN_PAUSED, virDomainResume);
   }
 
   std::error_code suspend(const std::string& name) override {
-    auto dom = lookup(name);
-    if (!dom)
-      return errc::not_found;
-    if (state_of(dom.get()) != VIR_DOMAIN_RUNNING)
-      return errc::invalid_state;
-    if (virDomainManagedSave(dom.get(), 0) < 0)
-      return last_failure();
-    console_.line(name, "PM: suspend entry (deep)");
-    return {};
+    auto ec = in_state(name, VIR_DOMAIN_RUNNING,
+                       [](virDomainPtr dom) { return virDomainManagedSave(dom, 0); });
+    if (!ec)
+      console_.line(name, "PM: suspend entry (deep)");
+    return ec;
   }
 
   std::error_code resume(const std::string& name) override {
@@ -311,6 +297,18 @@ public:
 private:
   domain_ptr lookup(const std::string& name) {
     return domain_ptr{virDomainLookupByName(conn_.get(), name.c_str())};
+  }
+
+  // Runs `call` (a libvirt call: < 0 is a failure) on the named domain if it
+  // is in libvirt state `state`.
+  template <class Call>
+  std::error_code in_state(const std::string& name, int state, Call call) {
+    auto dom = lookup(name);
+    if (!dom)
+      return errc::not_found;
+    if (state_of(dom.get()) != state)
+      return errc::invalid_state;
+    return call(dom.get()) < 0 ? last_failure() : std::error_code{};
   }
 
   static int state_of(virDomainPtr dom) {

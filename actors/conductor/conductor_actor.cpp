@@ -342,11 +342,9 @@ caf::result<caf::ok_atom> unshelve_offloaded(self_ptr self, const action_request
   spec.availability_zone = req.availability_zone;
   ask_scheduler(self, call, select_atom_v, spec)
     .then(
-      [self, call, on_host, no_host](placement& p) mutable {
-        if (!call->settle()) {
-          return;
-        }
-        on_host(p.host);
+      [call, on_host](placement& p) mutable {
+        if (call->settle())
+          on_host(p.host);
       },
       [call, no_host](caf::error& err) mutable {
         if (code_of(err) == errc::no_valid_host) {

@@ -51,10 +51,10 @@ json diagnostics(const storage::instance_record& r) {
 }
 
 // GET on the server: `render` of it, once the policy lets the caller.
-void read_server(
-  compute::compute_api& compute, router& r, const std::string& pattern, const std::string& rule,
-  std::function<api_response(const api_request&, const params&, const storage::instance_record&)>
-    render) {
+void read_server(compute::compute_api& compute, router& r, const std::string& pattern,
+                 const std::string& rule,
+                 const std::function<api_response(const api_request&, const params&,
+                                                  const storage::instance_record&)>& render) {
   r.add_async("GET", pattern, access::owner({rule}),
               [&compute, &rule, render](const api_request& req, const params& p, reply_fn reply) {
                 if (auto refusal = refused_on_server(compute, req, p[0], rule))

@@ -64,16 +64,15 @@ std::optional<api_response> read_meta(const api_request& req, const std::string&
 
 // Changes the metadata and answers with `render` of the server as changed.
 template <class Render>
-void update(compute::compute_api& compute, const api_request& req, server_update u, int status,
-            Render render, reply_fn reply) {
-  compute.update_server(req.ctx, std::move(u),
-                        [status, render, reply = std::move(reply)](auto result) {
-                          if (!result.ok())
-                            return reply(fault_response(*result.error));
-                          if (status == 204)
-                            return reply(api_response{204, "", {}});
-                          reply(json_response(status, render(result.value)));
-                        });
+void update(compute::compute_api& compute, const api_request& req, const server_update& u,
+            int status, Render render, reply_fn reply) {
+  compute.update_server(req.ctx, u, [status, render, reply = std::move(reply)](auto result) {
+    if (!result.ok())
+      return reply(fault_response(*result.error));
+    if (status == 204)
+      return reply(api_response{204, "", {}});
+    reply(json_response(status, render(result.value)));
+  });
 }
 
 json all_of(const storage::instance_record& r) { return {{"metadata", metadata_json(r.metadata)}}; }

@@ -121,15 +121,9 @@ struct fixture : test::actor_fixture {
 
   // Sends an action and answers "" for ok, or the error's message.
   std::string act(const std::string& action, bool hard = false) {
-    auto req = make_action(record.uuid, *storage::server_action_named(action), hard,
-                           "req-" + action, "u", "p");
-    self->send(inst, action_atom_v, req, h1);
-    run();
-    std::string outcome = "no reply";
-    receive_now([&](caf::ok_atom) { outcome.clear(); },
-                [&](caf::error& err) { outcome = message_of(err); });
-    run();
-    return outcome;
+    return send_action(make_action(record.uuid, *storage::server_action_named(action), hard,
+                                   "req-" + action, "u", "p"),
+                       h1);
   }
 
   // Sends `req` to the instance, with `host`; "" for ok, or the error's message.

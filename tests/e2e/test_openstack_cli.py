@@ -1,29 +1,13 @@
 """Debian's `openstack` CLI against the real nimbus binary, signing in with
 a password through a clouds.yaml as a newcomer would (no admin_token)."""
 
-import json
 import os
 import shutil
-import subprocess
 import tempfile
 import unittest
 
+import osc
 from harness import ADMIN_PASSWORD, Nimbus
-
-OPENSTACK = shutil.which("openstack") or "/usr/bin/openstack"
-
-CLOUD = """clouds:
-  %(name)s:
-    auth:
-      auth_url: %(auth_url)s
-      username: %(user)s
-      password: %(password)s
-      project_name: %(project)s
-      user_domain_name: Default
-      project_domain_name: Default
-    region_name: RegionOne
-    identity_api_version: 3
-"""
 
 
 class OpenStackCli(unittest.TestCase):
@@ -41,25 +25,14 @@ class OpenStackCli(unittest.TestCase):
 
     @classmethod
     def write_clouds(cls, clouds):
-        text = "clouds:\n"
-        for name, (user, password, project) in clouds.items():
-            text += CLOUD.replace("clouds:\n", "") % {
-                "name": name, "auth_url": cls.nimbus.auth_url, "user": user,
-                "password": password, "project": project}
-        with open(cls.clouds, "w") as f:
-            f.write(text)
+        osc.write_clouds(cls.clouds, cls.nimbus.auth_url, clouds)
 
     def osc(self, *args, cloud="nimbus", parse=True, ok=True):
-        cmd = [OPENSTACK, "--os-cloud", cloud, *args]
-        if parse:
-            cmd += ["-f", "json"]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
-        env["OS_CLIENT_CONFIG_FILE"] = self.clouds
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
+        p = osc.run(self.clouds, args, cloud=cloud, parse=parse)
         if not ok:
             return p
         self.assertEqual(p.returncode, 0, "%s\nstdout: %s\nstderr: %s" % (" ".join(args), p.stdout, p.stderr))
-        return json.loads(p.stdout) if parse and p.stdout.strip() else p.stdout
+        return osc.output(p, parse)
 
     def test_server_lifecycle_and_listings(self):
         flavors = self.osc("flavor", "list")

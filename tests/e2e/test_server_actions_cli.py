@@ -5,27 +5,11 @@ are what Nova's would be."""
 
 import os
 import shutil
-import subprocess
-import json
 import tempfile
 import unittest
 
+import osc
 from harness import ADMIN_PASSWORD, Nimbus
-
-OPENSTACK = shutil.which("openstack") or "/usr/bin/openstack"
-
-CLOUD = """clouds:
-  nimbus:
-    auth:
-      auth_url: %s
-      username: admin
-      password: %s
-      project_name: admin
-      user_domain_name: Default
-      project_domain_name: Default
-    region_name: RegionOne
-    identity_api_version: 3
-"""
 
 RUNNING, PAUSED, SHUTDOWN, NOSTATE = 1, 3, 4, 0
 
@@ -36,8 +20,7 @@ class ServerActionsCli(unittest.TestCase):
         cls.n = Nimbus(keystone=True).start()
         cls.config_dir = tempfile.mkdtemp(prefix="nimbus-osc-actions-")
         cls.clouds = os.path.join(cls.config_dir, "clouds.yaml")
-        with open(cls.clouds, "w") as f:
-            f.write(CLOUD % (cls.n.auth_url, ADMIN_PASSWORD))
+        osc.write_clouds(cls.clouds, cls.n.auth_url, {"nimbus": ("admin", ADMIN_PASSWORD, "admin")})
 
     @classmethod
     def tearDownClass(cls):
@@ -45,20 +28,12 @@ class ServerActionsCli(unittest.TestCase):
         shutil.rmtree(cls.config_dir, ignore_errors=True)
 
     def osc(self, *args, version=None, parse=False, ok=True):
-        cmd = [OPENSTACK, "--os-cloud", "nimbus"]
-        if version:
-            cmd += ["--os-compute-api-version", version]
-        cmd += list(args)
-        if parse:
-            cmd += ["-f", "json"]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
-        env["OS_CLIENT_CONFIG_FILE"] = self.clouds
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
+        p = osc.run(self.clouds, args, version=version, parse=parse)
         if not ok:
             self.assertNotEqual(p.returncode, 0, " ".join(args))
             return p.stderr
         self.assertEqual(p.returncode, 0, "%s\nstdout: %s\nstderr: %s" % (" ".join(args), p.stdout, p.stderr))
-        return json.loads(p.stdout) if parse else p.stdout
+        return osc.output(p, parse)
 
     def settles(self, sid, status, power):
         s = self.n.wait_status(sid, status)
@@ -89,7 +64,7 @@ class ServerActionsCli(unittest.TestCase):
         self.osc("server", "unlock", sid)
         self.assertFalse(self.n.server(sid, version="2.73")["locked"])
 
-        rescued = self.osc("server", "rescue", sid)
+        self.osc("server", "rescue", sid)
         self.settles(sid, "RESCUE", RUNNING)
         self.osc("server", "unrescue", sid)
         self.settles(sid, "ACTIVE", RUNNING)
