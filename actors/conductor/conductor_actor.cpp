@@ -172,9 +172,9 @@ std::vector<domain_target> targets_for(const instance_index& index, const std::s
     if (r.vm_state == instance::vm_state::error
         || r.vm_state == instance::vm_state::shelved_offloaded)
       return;
-    auto power = r.task_state == instance::task_state::powering_off
-                   ? hypervisor::power_state::shutdown
-                   : instance::power_state_at_rest(r.vm_state);
+    // Where the instance's own reconcile will put it (an accepted task done).
+    auto power =
+      instance::power_state_at_rest(instance::vm_state_after_restart(r.task_state, r.vm_state));
     auto& f = r.flavor_copy;
     out.push_back(
       {{r.instance_name, r.uuid, f.vcpus, f.memory_mb, f.root_gb + f.ephemeral_gb}, power});

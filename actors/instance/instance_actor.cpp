@@ -581,21 +581,7 @@ void reconcile(self_ptr self, const host_actor& host) {
   }
   if (r.task_state == task_state::none)
     return;
-  // A power change may have happened: its vm_state follows (the host aligns
-  // the domain with it). Any other task is undone: the vm_state it started
-  // from stands.
-  switch (r.task_state) {
-  case task_state::powering_off:
-    r.vm_state = vm_state::stopped;
-    break;
-  case task_state::powering_on:
-  case task_state::rebooting:
-  case task_state::rebooting_hard:
-    r.vm_state = vm_state::active;
-    break;
-  default:
-    break;
-  }
+  r.vm_state = vm_state_after_restart(r.task_state, r.vm_state);
   r.power_state = power_number(power_state_at_rest(r.vm_state));
   r.task_state = task_state::none;
   persist(self);

@@ -258,6 +258,38 @@ vm_state vm_state_after(server_action action, vm_state before) {
   return after ? *after : before;
 }
 
+vm_state vm_state_after_restart(task_state task, vm_state now) {
+  switch (task) {
+  case task_state::powering_off:
+    return vm_state::stopped;
+  case task_state::pausing:
+    return vm_state::paused;
+  case task_state::suspending:
+    return vm_state::suspended;
+  case task_state::rescuing:
+    return vm_state::rescued;
+  case task_state::shelving:
+  case task_state::shelving_offloading:
+    return vm_state::shelved;
+  case task_state::soft_deleting:
+    return vm_state::soft_deleted;
+  case task_state::rebuilding: // a stopped server stays stopped
+    return now == vm_state::stopped ? vm_state::stopped : vm_state::active;
+  case task_state::powering_on:
+  case task_state::rebooting:
+  case task_state::rebooting_hard:
+  case task_state::unpausing:
+  case task_state::resuming:
+  case task_state::unrescuing:
+  case task_state::unshelving:
+  case task_state::updating_password:
+  case task_state::restoring:
+    return vm_state::active;
+  default:
+    return now;
+  }
+}
+
 hypervisor::power_state power_state_at_rest(vm_state s) {
   switch (s) {
   case vm_state::stopped:

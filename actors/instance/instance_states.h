@@ -79,6 +79,12 @@ storage::instance_action begin_action(const storage::instance_record& r, server_
 /// The vm_state an action leaves behind when it succeeds, from `before`.
 vm_state vm_state_after(server_action action, vm_state before);
 
+/// Where an instance rests when a restart cut its task short: an accepted
+/// action counts as done (the host then aligns the domain with the record),
+/// so a 202 is never lost. An offload cut short stays shelved (the domain may
+/// still be there); an unshelve of an offloaded server is re-run instead.
+vm_state vm_state_after_restart(task_state task, vm_state now);
+
 /// The power state an instance at rest in `s` has (stopped: shut down).
 hypervisor::power_state power_state_at_rest(vm_state s);
 

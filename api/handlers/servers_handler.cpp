@@ -279,6 +279,76 @@ void create(compute::compute_api& compute, const api_request& req, reply_fn repl
     });
 }
 
+// The query parameters a server list takes (Nova's query schema); from 2.75
+// any other is a 400, before it is ignored.
+std::optional<api_response> refuse_unknown_parameters(const api_request& req) {
+  static const std::set<std::string> known{"user_id",
+                                           "project_id",
+                                           "tenant_id",
+                                           "launch_index",
+                                           "image_ref",
+                                           "image",
+                                           "kernel_id",
+                                           "ramdisk_id",
+                                           "hostname",
+                                           "key_name",
+                                           "power_state",
+                                           "vm_state",
+                                           "task_state",
+                                           "host",
+                                           "node",
+                                           "flavor",
+                                           "reservation_id",
+                                           "launched_at",
+                                           "terminated_at",
+                                           "availability_zone",
+                                           "name",
+                                           "display_name",
+                                           "description",
+                                           "display_description",
+                                           "locked_by",
+                                           "uuid",
+                                           "root_device_name",
+                                           "config_drive",
+                                           "access_ip_v4",
+                                           "access_ip_v6",
+                                           "auto_disk_config",
+                                           "progress",
+                                           "sort_key",
+                                           "sort_dir",
+                                           "all_tenants",
+                                           "soft_deleted",
+                                           "deleted",
+                                           "status",
+                                           "changes-since",
+                                           "ip",
+                                           "ip6",
+                                           "created_at",
+                                           "block_device_mapping",
+                                           "services",
+                                           "metadata",
+                                           "system_metadata",
+                                           "info_cache",
+                                           "security_groups",
+                                           "pci_devices",
+                                           "limit",
+                                           "marker",
+                                           "tags",
+                                           "tags-any",
+                                           "not-tags",
+                                           "not-tags-any",
+                                           "changes-before",
+                                           "locked"};
+  if (!req.version.at_least(2, 75))
+    return std::nullopt;
+  for (auto& [key, value] : req.query)
+    if (!known.count(key))
+      return bad_request("Invalid input for query parameters " + key + ". Value: " + value
+                         + ". Additional properties are not allowed ('" + key
+                         + "' was unexpected)");
+  return std::nullopt;
+}
+
 // Comma-separated tags of a list filter.
 std::vector<std::string> split_tags(const std::string& text) {
   std::vector<std::string> out;
@@ -345,6 +415,8 @@ std::string carried_query(const api_request& req) {
 
 void list(compute::compute_api& compute, const api_request& req, bool detail, reply_fn reply) {
   compute::server_page_request page;
+  if (auto refusal = refuse_unknown_parameters(req))
+    return reply(*refusal);
   if (auto refusal = read_limit(req, &page.limit))
     return reply(*refusal);
   page.marker = req.param("marker");

@@ -137,3 +137,15 @@ TEST_CASE("a lock stops everyone but admins; only an admin lifts an admin's lock
   CHECK_FALSE(may_unlock(r, false));
   CHECK(may_unlock(r, true));
 }
+
+TEST_CASE("a task a restart cut short counts as done: no accepted action is lost") {
+  CHECK(vm_state_after_restart(task_state::powering_off, vm_state::active) == vm_state::stopped);
+  CHECK(vm_state_after_restart(task_state::pausing, vm_state::active) == vm_state::paused);
+  CHECK(vm_state_after_restart(task_state::soft_deleting, vm_state::active)
+        == vm_state::soft_deleted);
+  CHECK(vm_state_after_restart(task_state::shelving_offloading, vm_state::shelved)
+        == vm_state::shelved);
+  CHECK(vm_state_after_restart(task_state::rebuilding, vm_state::stopped) == vm_state::stopped);
+  CHECK(vm_state_after_restart(task_state::restoring, vm_state::soft_deleted) == vm_state::active);
+  CHECK(vm_state_after_restart(task_state::none, vm_state::paused) == vm_state::paused);
+}

@@ -111,6 +111,14 @@ class ServerResources(unittest.TestCase):
         self.assertEqual(self.n.delete("/v2.1/servers/%s/tags" % sid, version="2.26").status, 204)
         self.assertEqual(self.n.server(sid, version="2.26")["tags"], [])
 
+    def test_lists_refuse_unknown_parameters_from_2_75(self):
+        self.assertEqual(self.n.get("/v2.1/servers?bogus=1", version="2.74").status, 200)
+        r = self.n.get("/v2.1/servers?bogus=1", version="2.75")
+        self.assertEqual(r.status, 400)
+        self.assertIn("Additional properties are not allowed ('bogus' was unexpected)", r.text)
+        self.assertEqual(self.n.get("/v2.1/servers/detail?name=x&deleted=false",
+                                    version="2.75").status, 200)
+
     def test_a_lock_holds_off_other_users_but_not_admins(self):
         roles = {r["name"]: r["id"] for r in self.n.identity("GET", "/v3/roles").json["roles"]}
         project = self.n.identity("POST", "/v3/projects", {"project": {"name": "lockers"}}).json["project"]["id"]
