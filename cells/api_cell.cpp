@@ -257,15 +257,26 @@ std::error_code api_cell::erase_flavor(const std::string& id) {
   }
   return ec;
 }
-std::error_code api_cell::erase_image(const std::string& id) {
+// The memory changes first (as a placement's does), so the store's callback
+// touches nothing of this object.
+void api_cell::erase_image(const std::string& id, storage::done_fn done) {
   storage::write_batch b;
   b.erase(key_space::images, keys::image(id));
-  auto ec = store_->write(std::move(b));
-  if (!ec) {
+  {
     std::lock_guard<std::mutex> lock(mutex_);
     images_.erase(id);
   }
-  return ec;
+  store_->write_async(std::move(b), std::move(done));
+}
+
+void api_cell::put(const storage::image& i, storage::done_fn done) {
+  storage::write_batch b;
+  storage::stage(b, key_space::images, keys::image(i.id), i);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    images_[i.id] = i;
+  }
+  store_->write_async(std::move(b), std::move(done));
 }
 
 std::error_code api_cell::put(const storage::image& i) {

@@ -111,7 +111,12 @@ public:
   std::error_code put(const storage::flavor& f);
   std::error_code put(const storage::image& i);
   std::error_code erase_flavor(const std::string& id);
-  std::error_code erase_image(const std::string& id);
+  /// The image writes of server actions (createImage, shelve, unshelve)
+  /// and image deletes, without blocking: the image is served (or gone) at
+  /// once, and `done` runs on the store's committer thread once the write is
+  /// durable (or failed: a restart then shows the image as it was).
+  void put(const storage::image& i, storage::done_fn done);
+  void erase_image(const std::string& id, storage::done_fn done);
 
 private:
   /// Reads the remembered records (build requests, mappings, flavors,

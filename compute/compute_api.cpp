@@ -368,15 +368,16 @@ reply<done> compute_api::keep_shelved_image(const request_context& ctx, const st
   return [this, ctx, uuid, then = std::move(then)](outcome<done> accepted) {
     if (!accepted.ok())
       return then(std::move(accepted));
-    get_server(ctx, uuid, [this, then](outcome<storage::instance_record> r) {
-      if (r.ok()) {
-        auto base = ctx_->api->image(r.value.image_ref);
-        if (auto ec =
-              ctx_->api->put(shelved_image_of(r.value, base ? &*base : nullptr, storage::now_us())))
-          spdlog::error("instance {}: cannot keep its shelved image: {}", r.value.uuid,
-                        ec.message());
-      }
-      then({});
+    get_server(ctx, uuid, [this, then](const outcome<storage::instance_record>& r) {
+      if (!r.ok())
+        return then({}); // shelved, but gone from sight meanwhile: nothing to keep
+      auto base = ctx_->api->image(r.value.image_ref);
+      auto image = shelved_image_of(r.value, base ? &*base : nullptr, storage::now_us());
+      ctx_->api->put(image, [uuid = r.value.uuid, then](std::error_code ec) {
+        if (ec)
+          spdlog::error("instance {}: cannot keep its shelved image: {}", uuid, ec.message());
+        then({});
+      });
     });
   };
 }
@@ -387,7 +388,10 @@ reply<done> compute_api::drop_shelved_images(const std::string& uuid, reply<done
     if (accepted.ok())
       for (auto& i : ctx_->api->images())
         if (is_shelved_image_of(i, uuid))
-          ctx_->api->erase_image(i.id);
+          ctx_->api->erase_image(i.id, [id = i.id](std::error_code ec) {
+            if (ec)
+              spdlog::error("image {}: cannot delete the shelved image: {}", id, ec.message());
+          });
     then(std::move(accepted));
   };
 }
@@ -509,16 +513,18 @@ std::optional<storage::image> compute_api::image(const request_context& ctx,
   return i;
 }
 
-outcome<done> compute_api::delete_image(const request_context& ctx, const std::string& id) {
+void compute_api::delete_image(const request_context& ctx, const std::string& id,
+                               reply<done> caller) {
+  auto then = guarded(std::move(caller));
   auto i = image(ctx, id);
   if (!i)
-    return outcome<done>::failure(fault_kind::not_found, "Image not found.");
+    return then(outcome<done>::failure(fault_kind::not_found, "Image not found."));
   if (!ctx.is_admin && i->owner != ctx.project_id)
-    return outcome<done>::failure(fault_kind::forbidden,
-                                  "You are not permitted to delete this image.");
-  if (auto ec = ctx_->api->erase_image(id))
-    return outcome<done>::failure(fault_kind::internal, ec.message());
-  return {};
+    return then(
+      outcome<done>::failure(fault_kind::forbidden, "You are not permitted to delete this image."));
+  ctx_->api->erase_image(id, [then](std::error_code ec) {
+    then(ec ? outcome<done>::failure(fault_kind::internal, ec.message()) : outcome<done>{});
+  });
 }
 
 void compute_api::create_image(const request_context& ctx, const std::string& uuid,
@@ -539,11 +545,13 @@ void compute_api::create_image(const request_context& ctx, const std::string& uu
       auto base = ctx_->api->image(r.value.image_ref);
       auto snapshot =
         snapshot_of(r.value, base ? &*base : nullptr, name, metadata, storage::now_us());
-      if (auto ec = ctx_->api->put(snapshot)) // rare, small: the write may block here
-        return then(result::failure(fault_kind::internal, ec.message()));
-      result out;
-      out.value = std::move(snapshot);
-      then(std::move(out));
+      ctx_->api->put(snapshot, [snapshot, then](std::error_code ec) {
+        if (ec)
+          return then(result::failure(fault_kind::internal, ec.message()));
+        result out;
+        out.value = snapshot;
+        then(std::move(out));
+      });
     });
   });
 }

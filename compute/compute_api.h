@@ -181,8 +181,8 @@ public:
   /// action, then the snapshot's image record is added; answers with it.
   void create_image(const request_context& ctx, const std::string& uuid, const std::string& name,
                     const std::map<std::string, std::string>& metadata, reply<storage::image> then);
-  /// Deletes an image ctx may see and owns (admins: any); blocks for the write.
-  outcome<done> delete_image(const request_context& ctx, const std::string& id);
+  /// Deletes an image ctx may see and owns (admins: any).
+  void delete_image(const request_context& ctx, const std::string& id, reply<done> then);
 
   /// Compute services of every cell that answered, then the control services.
   void services(reply<std::vector<service_view>> then) const;

@@ -65,12 +65,12 @@ void add_glance_routes(router& r, compute::compute_api& compute) {
       return not_found("No image found with ID " + p[0]);
     return json_response(200, glance_image(*i));
   });
-  r.add("DELETE", "/v2/images/{}", access::open(), [&](const api_request& req, const params& p) {
-    auto done = compute.delete_image(req.ctx, p[0]);
-    if (!done.ok())
-      return fault_response(*done.error);
-    return api_response{204, "", {}};
-  });
+  r.add_async("DELETE", "/v2/images/{}", access::open(),
+              [&](const api_request& req, const params& p, reply_fn reply) {
+                compute.delete_image(req.ctx, p[0], [reply = std::move(reply)](auto result) {
+                  reply(result.ok() ? api_response{204, "", {}} : fault_response(*result.error));
+                });
+              });
 }
 
 } // namespace nimbus::api

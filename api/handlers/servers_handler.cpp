@@ -171,8 +171,8 @@ std::optional<api_response> parse_create_extras(const api_request& req, const or
 }
 
 // Checks a create body as Nova's schema does; fills `out` or answers the 400.
-std::optional<api_response> parse_create(const api_request& req,
-                                         compute::create_server_request* out) {
+std::optional<api_response>
+parse_create(const api_request& req, compute::create_server_request* out, bool* reservation_only) {
   auto body = parse_body(req.body);
   if (!body)
     return malformed_body();
@@ -256,16 +256,16 @@ std::optional<api_response> parse_create(const api_request& req,
     out->description = s["description"].get<std::string>();
   if (s.contains("adminPass") && s["adminPass"].is_string())
     out->admin_pass = s["adminPass"].get<std::string>();
+  *reservation_only =
+    s.contains("return_reservation_id") && nova_boolean(s["return_reservation_id"]) == true;
   return parse_create_extras(req, s, out);
 }
 
 void create(compute::compute_api& compute, const api_request& req, reply_fn reply) {
   compute::create_server_request create;
-  if (auto refusal = parse_create(req, &create))
+  bool reservation_only = false;
+  if (auto refusal = parse_create(req, &create, &reservation_only))
     return reply(*refusal);
-  auto body = parse_body(req.body);
-  bool reservation_only = body && (*body)["server"].contains("return_reservation_id")
-                          && nova_boolean((*body)["server"]["return_reservation_id"]) == true;
   compute.create_servers(
     req.ctx, create, [v = view_of(req), reservation_only, reply = std::move(reply)](auto result) {
       if (!result.ok())

@@ -5,7 +5,7 @@ updates, metadata and tags, and what survives a restart."""
 
 import unittest
 
-from harness import Nimbus
+from harness import Nimbus, wait_until
 
 
 class DeferredDelete(unittest.TestCase):
@@ -107,9 +107,36 @@ class ServerResources(unittest.TestCase):
         self.assertEqual(self.n.get("/v2.1/servers/%s/tags/t1" % sid, version="2.26").status, 404)
         listed = self.n.get("/v2.1/servers?tags=x,y", version="2.26").json["servers"]
         self.assertEqual([s["id"] for s in listed], [sid])
-        self.assertEqual(self.n.get("/v2.1/servers?not-tags-any=x", version="2.26").json["servers"], [])
+        untagged = self.n.get("/v2.1/servers?not-tags-any=x", version="2.26").json["servers"]
+        self.assertNotIn(sid, [s["id"] for s in untagged])
         self.assertEqual(self.n.delete("/v2.1/servers/%s/tags" % sid, version="2.26").status, 204)
         self.assertEqual(self.n.server(sid, version="2.26")["tags"], [])
+
+    def test_create_image_and_shelve_images_in_the_image_service(self):
+        sid = self.n.boot("imaged")
+        self.n.wait_status(sid, "ACTIVE")
+        r = self.n.act(sid, {"createImage": {"name": "snap", "metadata": {"k": "v"}}})
+        self.assertEqual(r.status, 202, r.text)
+        image_id = r.headers["location"].rsplit("/", 1)[1]
+        shown = self.n.get("/v2/images/" + image_id, port=self.n.image_port).json
+        self.assertEqual((shown["name"], shown["visibility"], shown["k"]), ("snap", "private", "v"))
+        self.assertEqual(shown["instance_uuid"], sid)
+        r = self.n.act(sid, {"createImage": {"name": ""}})
+        self.assertEqual(r.status, 400, r.text)
+        self.assertIn("badRequest", r.json)
+        self.assertEqual(self.n.delete("/v2/images/" + image_id, port=self.n.image_port).status, 204)
+        self.assertEqual(self.n.delete("/v2/images/" + image_id, port=self.n.image_port).status, 404)
+
+        self.assertEqual(self.n.act(sid, {"shelve": None}).status, 202)
+        self.n.wait_status(sid, "SHELVED_OFFLOADED")
+        names = [i["name"] for i in self.n.get("/v2/images?name=imaged-shelved",
+                                                port=self.n.image_port).json["images"]]
+        self.assertEqual(names, ["imaged-shelved"])
+        self.assertEqual(self.n.act(sid, {"unshelve": None}).status, 202)
+        self.n.wait_status(sid, "ACTIVE")
+        wait_until(lambda: not self.n.get("/v2/images?name=imaged-shelved",
+                                          port=self.n.image_port).json["images"],
+                   "the shelved image to go")
 
     def test_lists_refuse_unknown_parameters_from_2_75(self):
         self.assertEqual(self.n.get("/v2.1/servers?bogus=1", version="2.74").status, 200)
