@@ -197,4 +197,19 @@ std::optional<api_response> read_limit(const api_request& req, std::int32_t* lim
 
 api_response malformed_body() { return bad_request("Malformed request body"); }
 
+std::optional<api_response> refuse_unknown_query(const api_request& req,
+                                                 const std::set<std::string>& known) {
+  for (auto& [key, value] : req.query) {
+    if (known.count(key))
+      continue;
+    std::string why = "Invalid input for query parameters ";
+    why.append(key).append(". Value: ").append(value);
+    why.append(". Additional properties are not allowed ('")
+      .append(key)
+      .append("' was unexpected)");
+    return bad_request(why);
+  }
+  return std::nullopt;
+}
+
 } // namespace nimbus::api

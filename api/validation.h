@@ -3,6 +3,7 @@
 //   Invalid input for field/attribute <name>. Value: <value>. <message>
 // Values print as Python's str() would, since that is what Nova's messages show.
 #include <optional>
+#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -66,5 +67,10 @@ api_response malformed_body();
 /// not negative, capped at [api] max_limit (1000); `*limit` keeps its value
 /// when the parameter is absent. The 400 that refuses it, or nullopt.
 std::optional<api_response> read_limit(const api_request& req, std::int32_t* limit);
+
+/// The 400 of a query parameter not in `known` (a query schema without
+/// additional properties), or nullopt.
+std::optional<api_response> refuse_unknown_query(const api_request& req,
+                                                 const std::set<std::string>& known);
 
 } // namespace nimbus::api

@@ -139,6 +139,8 @@ struct deployment::impl {
     co.conductor.instance.shelved_offload_time = opts.shelved_offload_time;
     co.conductor.shelved_poll_interval = opts.shelved_poll_interval;
     co.conductor.instance.reclaim_instance_interval = opts.reclaim_instance_interval;
+    co.conductor.allow_resize_to_same_host = opts.allow_resize_to_same_host;
+    co.conductor.resize_confirm_window = opts.resize_confirm_window;
     co.conductor.instance.build_timeout = opts.instance_build_timeout;
     co.conductor.silent_to_lists =
       std::find(opts.silent_cells.begin(), opts.silent_cells.end(), mapping.name)

@@ -98,6 +98,24 @@ public:
   void delete_unplaced(const std::string& uuid,
                        const std::function<void(std::error_code, delete_step)>& done);
 
+  enum class update_step {
+    updated, // the build request changed (durable when `done` runs)
+    refused, // `change` said no: nothing changed
+    in_cell, // it is placed: change it in its cell
+  };
+  /// Changes a record, or says no (false) leaving it as it was.
+  using record_change = std::function<bool(storage::instance_record&)>;
+  using update_done =
+    std::function<void(std::error_code, update_step, const storage::instance_record&)>;
+  /// A client changes a server (PUT, metadata, tags) whose mapping names no
+  /// cell: `change` runs on its build request under the lock, as Nova
+  /// updates a build request. While the build is out to a cell the change
+  /// waits for the cell's answer (the cell got the record as it was), then
+  /// runs again here: in_cell once placed, on the build request if refused.
+  /// `done` runs once without blocking, on whichever thread settled it.
+  void update_unplaced(const std::string& uuid, const record_change& change,
+                       const update_done& done);
+
   /// Drops the mapping, request spec and any build request of a server its
   /// cell has deleted.
   void forget_instance(const std::string& uuid, storage::done_fn done);
@@ -131,6 +149,11 @@ private:
   std::unordered_map<std::string, storage::flavor> flavors_;             // by id
   std::unordered_map<std::string, storage::image> images_;               // by id
   std::unordered_set<std::string> placing_; // builds out to a cell, not answered yet
+  // Updates waiting for a placement's answer, by uuid (see update_unplaced).
+  std::unordered_map<std::string, std::vector<std::function<void()>>> after_placement_;
+
+  /// The updates waiting on `uuid`'s placement, to run once mutex_ is released.
+  std::vector<std::function<void()>> take_waiters(const std::string& uuid);
 };
 
 } // namespace nimbus::cells

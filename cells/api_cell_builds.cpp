@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/instance/instance_states.h"
+#include "storage/clock.h"
 #include "storage/keys.h"
 #include "storage/record_io.h"
 
@@ -32,8 +33,26 @@ void stage_forget(storage::write_batch& b, const std::string& uuid) {
 
 } // namespace
 
+std::vector<std::function<void()>> api_cell::take_waiters(const std::string& uuid) {
+  auto it = after_placement_.find(uuid);
+  if (it == after_placement_.end())
+    return {};
+  auto waiters = std::move(it->second);
+  after_placement_.erase(it);
+  return waiters;
+}
+
+namespace {
+
+void run_all(const std::vector<std::function<void()>>& waiters) {
+  for (auto& w : waiters)
+    w();
+}
+
+} // namespace
+
 bool api_cell::begin_placement(const std::string& uuid) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::unique_lock<std::mutex> lock(mutex_);
   auto it = pending_.find(uuid);
   if (it == pending_.end())
     return false;
@@ -44,8 +63,11 @@ bool api_cell::begin_placement(const std::string& uuid) {
     pending_specs_.erase(uuid);
     mappings_.erase(uuid);
     placing_.erase(uuid);
+    auto waiters = take_waiters(uuid);
     store_->write_async(std::move(b),
                         [uuid](std::error_code ec) { log_failure("a delete", uuid, ec); });
+    lock.unlock();
+    run_all(waiters); // they find nothing: 404
     return false;
   }
   placing_.insert(uuid);
@@ -53,17 +75,23 @@ bool api_cell::begin_placement(const std::string& uuid) {
 }
 
 void api_cell::end_placement(const std::string& uuid) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::unique_lock<std::mutex> lock(mutex_);
   placing_.erase(uuid);
+  auto waiters = take_waiters(uuid);
+  lock.unlock();
+  run_all(waiters);
 }
 
 void api_cell::record_placement(const std::string& uuid, const std::string& cell_uuid,
                                 const placement_done& done) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::unique_lock<std::mutex> lock(mutex_);
   placing_.erase(uuid);
+  auto waiters = take_waiters(uuid);
   auto mapping = mappings_.find(uuid);
   if (mapping == mappings_.end()) { // every record of it is gone: the cell's copy must go too
     store_->write_async({}, [done](std::error_code ec) { done(ec, true); });
+    lock.unlock();
+    run_all(waiters);
     return;
   }
   auto build = pending_.find(uuid);
@@ -77,6 +105,42 @@ void api_cell::record_placement(const std::string& uuid, const std::string& cell
     pending_.erase(build); // the cell lists it from now on
   pending_specs_.erase(uuid);
   store_->write_async(std::move(b), [done, delete_it](std::error_code ec) { done(ec, delete_it); });
+  lock.unlock();
+  run_all(waiters); // they find it in its cell now
+}
+
+void api_cell::update_unplaced(const std::string& uuid, const record_change& change,
+                               const update_done& done) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  auto mapping = mappings_.find(uuid);
+  auto build = pending_.find(uuid);
+  if (mapping != mappings_.end() && !mapping->second.cell_uuid.empty()) {
+    lock.unlock(); // `done` may ask this class again
+    done({}, update_step::in_cell, {});
+    return;
+  }
+  if (mapping == mappings_.end() || build == pending_.end()) {
+    lock.unlock();
+    done(storage::errc::not_found, update_step::refused, {});
+    return;
+  }
+  if (placing_.count(uuid)) {
+    after_placement_[uuid].push_back(
+      [this, uuid, change, done] { update_unplaced(uuid, change, done); });
+    return;
+  }
+  auto record = build->second.instance;
+  if (!change(record)) {
+    lock.unlock();
+    done({}, update_step::refused, {});
+    return;
+  }
+  record.updated_us = storage::now_us();
+  build->second.instance = record;
+  storage::write_batch b;
+  storage::stage(b, key_space::build_requests, keys::instance(uuid), build->second);
+  store_->write_async(
+    std::move(b), [done, record](std::error_code ec) { done(ec, update_step::updated, record); });
 }
 
 void api_cell::delete_unplaced(const std::string& uuid,
@@ -109,14 +173,17 @@ void api_cell::delete_unplaced(const std::string& uuid,
 }
 
 void api_cell::forget_instance(const std::string& uuid, storage::done_fn done) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::unique_lock<std::mutex> lock(mutex_);
   storage::write_batch b;
   stage_forget(b, uuid);
   mappings_.erase(uuid);
   pending_.erase(uuid);
   pending_specs_.erase(uuid);
   placing_.erase(uuid);
+  auto waiters = take_waiters(uuid);
   store_->write_async(std::move(b), std::move(done));
+  lock.unlock();
+  run_all(waiters); // they find nothing: 404
 }
 
 } // namespace nimbus::cells

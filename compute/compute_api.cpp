@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/instance/instance_states.h"
+#include "actors/instance/server_update.h"
 #include "cells/cell_mapping.h"
 #include "cells/scatter.h"
 #include "compute/context.h"
@@ -132,28 +133,46 @@ std::string generate_admin_password() {
   return random_text(12, "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789");
 }
 
+namespace {
+
+bool resizing(storage::task_state t) {
+  using storage::task_state;
+  return t == task_state::resize_prep || t == task_state::resize_migrating
+         || t == task_state::resize_migrated || t == task_state::resize_finish;
+}
+
+} // namespace
+
+// Nova's status of a vm_state with a task_state on top (nova/api/openstack/common.py).
 std::string server_status(const storage::instance_record& r) {
   using storage::task_state;
   using storage::vm_state;
+  auto t = r.task_state;
   switch (r.vm_state) {
   case vm_state::building:
     return "BUILD";
   case vm_state::error:
-    return r.task_state == task_state::rebuilding ? "REBUILD" : "ERROR";
+    return t == task_state::rebuilding ? "REBUILD" : "ERROR";
   case vm_state::stopped:
-    return r.task_state == task_state::rebuilding ? "REBUILD" : "SHUTOFF";
-  case vm_state::active:
-    if (r.task_state == task_state::rebooting)
-      return "REBOOT";
-    if (r.task_state == task_state::rebooting_hard)
-      return "HARD_REBOOT";
-    if (r.task_state == task_state::updating_password)
-      return "PASSWORD";
-    if (r.task_state == task_state::rebuilding)
+    if (t == task_state::rebuilding)
       return "REBUILD";
-    return "ACTIVE";
+    return resizing(t) ? "RESIZE" : "SHUTOFF";
+  case vm_state::active:
+    if (t == task_state::rebooting)
+      return "REBOOT";
+    if (t == task_state::rebooting_hard)
+      return "HARD_REBOOT";
+    if (t == task_state::updating_password)
+      return "PASSWORD";
+    if (t == task_state::rebuilding)
+      return "REBUILD";
+    if (t == task_state::migrating)
+      return "MIGRATING";
+    return resizing(t) ? "RESIZE" : "ACTIVE";
+  case vm_state::resized:
+    return t == task_state::resize_reverting ? "REVERT_RESIZE" : "VERIFY_RESIZE";
   case vm_state::paused:
-    return "PAUSED";
+    return t == task_state::migrating ? "MIGRATING" : "PAUSED";
   case vm_state::suspended:
     return "SUSPENDED";
   case vm_state::rescued:
@@ -399,11 +418,42 @@ reply<done> compute_api::drop_shelved_images(const std::string& uuid, reply<done
 void compute_api::update_server(const request_context& ctx, server_update u,
                                 reply<storage::instance_record> caller) {
   auto then = guarded(std::move(caller));
+  u.is_admin = ctx.is_admin;
+  auto mapping = ctx_->api->instance_mapping(u.uuid);
+  if (mapping && visible(ctx, mapping->project_id) && mapping->cell_uuid.empty())
+    return update_unplaced(ctx, u, then);
   auto conductor = conductor_of(*ctx_, ctx, u.uuid, "update", then);
   if (!conductor)
     return;
-  u.is_admin = ctx.is_admin;
   ask<storage::instance_record>(*ctx_, *conductor, std::move(then), update_atom_v, u);
+}
+
+// A server still in the API cell changes on its build request (as Nova's
+// does); one placed meanwhile is changed in its cell.
+void compute_api::update_unplaced(const request_context& ctx, const server_update& u,
+                                  const reply<storage::instance_record>& then) {
+  using result = outcome<storage::instance_record>;
+  using step = api_cell::update_step;
+  auto refusal = std::make_shared<caf::error>();
+  auto change = [u, refusal](storage::instance_record& r) {
+    *refusal = instance::apply_update(u, r);
+    return !*refusal;
+  };
+  ctx_->api->update_unplaced(
+    u.uuid, change,
+    [this, ctx, u, then, refusal](std::error_code ec, step s, const storage::instance_record& r) {
+      if (ec == storage::errc::not_found)
+        return then(result::failure(fault_kind::not_found, not_found(u.uuid)));
+      if (ec)
+        return then(result::failure(fault_kind::internal, ec.message()));
+      if (s == step::refused)
+        return then(result::failure(to_fault(*refusal, ctx_->sys)));
+      if (s == step::in_cell)
+        return update_server(ctx, u, then);
+      result out;
+      out.value = r;
+      then(std::move(out));
+    });
 }
 
 void compute_api::console_output(const request_context& ctx, const std::string& uuid,
@@ -561,16 +611,16 @@ std::optional<storage::image> compute_api::image(const std::string& id) const {
 
 namespace {
 
-// Every up cell's answer to `atom`, concatenated; cells that do not answer
+// Every up cell's answer to `atom` (with `xs`), concatenated; cells that do not answer
 // in time are left out.
-template <class View, class Atom>
-void gather_all(context& ctx, Atom atom, reply<std::vector<View>> then) {
+template <class View, class Atom, class... Ts>
+void gather_all(context& ctx, reply<std::vector<View>> then, Atom atom, Ts... xs) {
   std::vector<conductor_actor> targets;
   for (auto& c : ctx.cells->all())
     if (c.mapping.uuid != cell0_uuid && c.up())
       targets.push_back(c.conductor);
   auto* c = &ctx;
-  ctx.gw->run([c, targets, atom, then](gateway::self_ptr self) {
+  ctx.gw->run([c, targets, atom, then, xs...](gateway::self_ptr self) {
     scatter<std::vector<View>>(
       self, targets, c->limits.list,
       [then](gathered<std::vector<View>> parts) {
@@ -580,7 +630,7 @@ void gather_all(context& ctx, Atom atom, reply<std::vector<View>> then) {
             out.value.insert(out.value.end(), part->begin(), part->end());
         then(std::move(out));
       },
-      atom);
+      atom, xs...);
   });
 }
 
@@ -588,7 +638,7 @@ void gather_all(context& ctx, Atom atom, reply<std::vector<View>> then) {
 
 void compute_api::services(reply<std::vector<service_view>> caller) const {
   auto then = guarded(std::move(caller));
-  gather_all<service_view>(*ctx_, services_atom_v, std::move(then));
+  gather_all<service_view>(*ctx_, std::move(then), services_atom_v);
 }
 
 std::vector<control_service> compute_api::control_services() const {
@@ -611,7 +661,25 @@ std::vector<unknown_service> compute_api::unknown_services(const request_context
 
 void compute_api::hypervisors(reply<std::vector<hypervisor_view>> caller) const {
   auto then = guarded(std::move(caller));
-  gather_all<hypervisor_view>(*ctx_, hypers_atom_v, std::move(then));
+  gather_all<hypervisor_view>(*ctx_, std::move(then), hypers_atom_v);
+}
+
+void compute_api::migrations(const request_context& ctx, const std::string& instance_uuid,
+                             reply<std::vector<storage::migration>> caller) const {
+  auto then = guarded(std::move(caller));
+  using result = outcome<std::vector<storage::migration>>;
+  if (instance_uuid.empty())
+    return gather_all<storage::migration>(*ctx_, std::move(then), migrations_atom_v, std::string{});
+  auto mapping = ctx_->api->instance_mapping(instance_uuid);
+  if (!mapping || !visible(ctx, mapping->project_id))
+    return then(result::failure(fault_kind::not_found, not_found(instance_uuid)));
+  if (mapping->cell_uuid.empty())
+    return then({});
+  auto cell = ctx_->cells->get(mapping->cell_uuid);
+  if (!cell || !cell->up())
+    return then(result::failure(fault_kind::unavailable, cell_unavailable(instance_uuid)));
+  ask<std::vector<storage::migration>>(*ctx_, cell->conductor, std::move(then), migrations_atom_v,
+                                       instance_uuid);
 }
 
 } // namespace nimbus::compute

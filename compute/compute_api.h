@@ -190,6 +190,10 @@ public:
   /// With ctx.down_cell_records: the compute services of down cells.
   std::vector<unknown_service> unknown_services(const request_context& ctx) const;
   void hypervisors(reply<std::vector<hypervisor_view>> then) const;
+  /// The migrations of every cell that answered (`instance_uuid` empty), or
+  /// of one server (not_found for one the caller cannot see).
+  void migrations(const request_context& ctx, const std::string& instance_uuid,
+                  reply<std::vector<storage::migration>> then) const;
 
   /// Runs a nimbus-manage cell_v2 command on the live API cell, then brings
   /// the running cells in line with the mappings (a disabled cell gets no new
@@ -203,6 +207,8 @@ private:
   reply<done> keep_shelved_image(const request_context& ctx, const std::string& uuid,
                                  reply<done> then);
   reply<done> drop_shelved_images(const std::string& uuid, reply<done> then);
+  void update_unplaced(const request_context& ctx, const server_update& u,
+                       const reply<storage::instance_record>& then);
   std::shared_ptr<context> ctx_;
   cell_commands commands_;
 };

@@ -28,6 +28,9 @@ enum class vm_state : std::uint8_t {
   /// Deleted with [DEFAULT] reclaim_instance_interval set: restorable
   /// until the interval has passed.
   soft_deleted,
+  /// Resized or cold-migrated onto its new host, the move not yet confirmed
+  /// or reverted (Nova's VERIFY_RESIZE).
+  resized,
 };
 
 /// What is in flight on an instance (Nova's task_state); none: nothing.
@@ -53,6 +56,13 @@ enum class task_state : std::uint8_t {
   rebuilding,
   soft_deleting,
   restoring,
+  resize_prep,
+  resize_migrating,
+  resize_migrated,
+  resize_finish,
+  resize_reverting,
+  resize_confirming,
+  migrating, // live migration
 };
 
 /// An action on a server, as instance actions record it.
@@ -82,16 +92,57 @@ enum class server_action : std::uint8_t {
   /// "delete", as Nova's do (so a record reads it back as delete_server).
   soft_delete,
   restore,
+  resize,
+  confirm_resize,
+  revert_resize,
+  migrate, // cold
+  live_migration,
+  evacuate,
 };
+
+/// How a server moves between hosts (Nova's migration_type).
+enum class migration_type : std::uint8_t { migration, resize, live_migration, evacuation };
+
+/// Where a move is (Nova's migration status strings). Cold moves go
+/// pre-migrating, migrating, post-migrating, finished, then confirming,
+/// confirmed or reverting, reverted; live ones accepted, queued, preparing,
+/// running, completed; evacuations accepted, pre-migrating, done.
+enum class migration_status : std::uint8_t {
+  accepted,
+  queued,
+  preparing,
+  running,
+  pre_migrating,
+  migrating,
+  post_migrating,
+  finished,
+  confirming,
+  confirmed,
+  reverting,
+  reverted,
+  completed,
+  done,
+  error,
+  failed,
+  cancelled,
+};
+
+/// Whether a move in `s` is still under way (os-migrations' in-progress
+/// set; finished counts: the server waits on its new host).
+bool in_progress(migration_status s);
 
 /// Nova's names: "active"; "" for task_state::none; "stop".
 std::string_view nova_name(vm_state s);
 std::string_view nova_name(task_state s);
 std::string_view nova_name(server_action a);
+std::string_view nova_name(migration_type t);
+std::string_view nova_name(migration_status s);
 
 /// The enum of one of Nova's names; nullopt for a name Nimbus does not know.
 std::optional<vm_state> vm_state_named(std::string_view name);
 std::optional<task_state> task_state_named(std::string_view name);
 std::optional<server_action> server_action_named(std::string_view name);
+std::optional<migration_type> migration_type_named(std::string_view name);
+std::optional<migration_status> migration_status_named(std::string_view name);
 
 } // namespace nimbus::storage

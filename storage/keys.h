@@ -26,6 +26,17 @@ inline std::string action(std::string_view instance_uuid, std::int64_t start_us,
   return actions_of(instance_uuid) + stamp + std::string{request_id};
 }
 
+/// Migrations sort by instance, then id: migrations_of(uuid) is one
+/// server's, oldest first.
+inline std::string migrations_of(std::string_view instance_uuid) {
+  return std::string{instance_uuid} + '/';
+}
+inline std::string migration(std::string_view instance_uuid, std::int64_t id) {
+  char n[24];
+  std::snprintf(n, sizeof n, "%020lld", static_cast<long long>(id));
+  return migrations_of(instance_uuid) + n;
+}
+
 /// Domains, projects, users, roles and application credentials: by id.
 inline std::string identity(std::string_view id) { return std::string{id}; }
 /// A role assignment: user, then scope, then role, so one user's sort together.
@@ -44,5 +55,6 @@ inline std::string revocation(std::int64_t issued_before_us, std::string_view di
 /// meta key space
 constexpr std::string_view initialized = "initialized"; // first start of all-in-one done
 constexpr std::string_view next_ids = "next_ids";       // counters for small integer ids
+constexpr std::string_view next_migration_id = "next_migration_id"; // a cell's migration ids
 
 } // namespace nimbus::storage::keys

@@ -38,6 +38,14 @@ void from_json(const nlohmann::json& j, server_action& a) {
 void to_json(nlohmann::json& j, vm_state s) { j = nova_name(s); }
 void to_json(nlohmann::json& j, task_state s) { j = nova_name(s); }
 void to_json(nlohmann::json& j, server_action a) { j = nova_name(a); }
+void from_json(const nlohmann::json& j, migration_type& t) {
+  enum_from_json(j, t, migration_type_named);
+}
+void from_json(const nlohmann::json& j, migration_status& s) {
+  enum_from_json(j, s, migration_status_named);
+}
+void to_json(nlohmann::json& j, migration_type t) { j = nova_name(t); }
+void to_json(nlohmann::json& j, migration_status s) { j = nova_name(s); }
 
 namespace {
 
@@ -49,6 +57,8 @@ void write_value(json_writer& w, bool b) { w.value(b); }
 void write_value(json_writer& w, vm_state s) { w.value(nova_name(s)); }
 void write_value(json_writer& w, task_state s) { w.value(nova_name(s)); }
 void write_value(json_writer& w, server_action a) { w.value(nova_name(a)); }
+void write_value(json_writer& w, migration_type t) { w.value(nova_name(t)); }
+void write_value(json_writer& w, migration_status s) { w.value(nova_name(s)); }
 
 void write_value(json_writer& w, const std::map<std::string, std::string>& m) {
   w.begin_object();
@@ -94,6 +104,7 @@ NIMBUS_RECORD_FIELDS(build_request, NIMBUS_FIELDS_BUILD_REQUEST)
 NIMBUS_RECORD_FIELDS(request_spec, NIMBUS_FIELDS_REQUEST_SPEC)
 NIMBUS_RECORD_FIELDS(action_event, NIMBUS_FIELDS_ACTION_EVENT)
 NIMBUS_RECORD_FIELDS(instance_action, NIMBUS_FIELDS_INSTANCE_ACTION)
+NIMBUS_RECORD_FIELDS(migration, NIMBUS_FIELDS_MIGRATION)
 NIMBUS_RECORD_FIELDS(service_record, NIMBUS_FIELDS_SERVICE_RECORD)
 NIMBUS_RECORD_FIELDS(compute_node, NIMBUS_FIELDS_COMPUTE_NODE)
 NIMBUS_RECORD_FIELDS(domain, NIMBUS_FIELDS_DOMAIN)
@@ -150,6 +161,7 @@ NIMBUS_RECORD_CODEC(instance_record)
 NIMBUS_RECORD_CODEC(build_request)
 NIMBUS_RECORD_CODEC(request_spec)
 NIMBUS_RECORD_CODEC(instance_action)
+NIMBUS_RECORD_CODEC(migration)
 NIMBUS_RECORD_CODEC(service_record)
 NIMBUS_RECORD_CODEC(compute_node)
 NIMBUS_RECORD_CODEC(domain)

@@ -116,6 +116,33 @@ struct instance_record {
   std::string access_ip_v6; // normalized
   std::string hostname;
   std::string user_data; // base64, as given
+  /// While resized (VERIFY_RESIZE): the flavor a revert goes back to
+  /// (Nova's instance.old_flavor); id empty otherwise.
+  flavor old_flavor;
+};
+
+/// One move of a server between hosts (or onto the same host, a resize),
+/// kept by its cell (Nova's migrations table, per cell as Nova's is).
+struct migration {
+  std::int64_t id = 0; // the cell's counter (shown; Nova's ids are per cell too)
+  std::string uuid;    // also the holder of the source host's claim while it lasts
+  std::string instance_uuid;
+  storage::migration_type migration_type = storage::migration_type::migration;
+  storage::migration_status status = storage::migration_status::pre_migrating;
+  std::string source_compute;
+  std::string source_node;
+  std::string dest_compute;
+  std::string dest_node;
+  std::string dest_host; // the destination's address ("" unknown)
+  std::string old_flavor_id;
+  std::string new_flavor_id;
+  std::string user_id; // who asked
+  std::string project_id;
+  /// vm_state before the move (active or stopped): where a confirm or
+  /// revert leaves the server.
+  storage::vm_state old_vm_state = storage::vm_state::active;
+  std::int64_t created_us = 0;
+  std::int64_t updated_us = 0;
 };
 
 /// One server that was accepted and is not yet in a cell.
@@ -272,6 +299,7 @@ std::string encode(const instance_record& x);
 std::string encode(const build_request& x);
 std::string encode(const request_spec& x);
 std::string encode(const instance_action& x);
+std::string encode(const migration& x);
 std::string encode(const service_record& x);
 std::string encode(const compute_node& x);
 std::string encode(const domain& x);
@@ -291,6 +319,7 @@ std::error_code decode(std::string_view text, instance_record* x);
 std::error_code decode(std::string_view text, build_request* x);
 std::error_code decode(std::string_view text, request_spec* x);
 std::error_code decode(std::string_view text, instance_action* x);
+std::error_code decode(std::string_view text, migration* x);
 std::error_code decode(std::string_view text, service_record* x);
 std::error_code decode(std::string_view text, compute_node* x);
 std::error_code decode(std::string_view text, domain* x);

@@ -30,6 +30,7 @@ enum class key_space : std::uint8_t {
   role_assignments = 'a',  // API cell: keys::assignment() -> role_assignment
   app_credentials = 'k',   // API cell: application credential id -> application_credential
   revocations = 'v',       // API cell: keys::revocation() -> revocation
+  migrations = 'M',        // cell: keys::migration() -> migration
 };
 
 class write_batch {

@@ -1,5 +1,6 @@
 #include "tools/config.h"
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <set>
@@ -48,6 +49,20 @@ public:
       } catch (const std::exception&) {
         fail(section, key, *v, "a number");
       }
+    }
+  }
+  /// oslo.config's booleans: true/false, yes/no, on/off, 1/0, any case.
+  void boolean(const std::string& section, const std::string& key, bool* out) {
+    if (auto* v = find(section, key)) {
+      std::string t = *v;
+      std::transform(t.begin(), t.end(), t.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      if (t == "true" || t == "yes" || t == "on" || t == "1")
+        *out = true;
+      else if (t == "false" || t == "no" || t == "off" || t == "0")
+        *out = false;
+      else
+        fail(section, key, *v, "a boolean");
     }
   }
   void list(const std::string& section, const std::string& key, std::vector<std::string>* out) {
@@ -183,6 +198,8 @@ bool load_config(const std::string& path, service_config* out, std::string* erro
   r.seconds("DEFAULT", "shelved_offload_time", &d.shelved_offload_time);
   r.seconds("DEFAULT", "shelved_poll_interval", &d.shelved_poll_interval);
   r.seconds("DEFAULT", "reclaim_instance_interval", &d.reclaim_instance_interval);
+  r.boolean("DEFAULT", "allow_resize_to_same_host", &d.allow_resize_to_same_host);
+  r.seconds("DEFAULT", "resize_confirm_window", &d.resize_confirm_window);
   r.seconds("compute", "instance_build_timeout", &d.instance_build_timeout);
   r.str("cell", "name", &d.cell_name);
   r.str("cell", "listen", &d.cell_listen);

@@ -9,9 +9,7 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/common/deadline_for.h"
-#include "actors/conductor/host_registry.h"
-#include "actors/conductor/instance_index.h"
+#include "actors/conductor/conductor_core.h"
 #include "actors/instance/instance_states.h"
 #include "actors/protocol/errors.h"
 #include "storage/clock.h"
@@ -19,57 +17,7 @@
 #include "storage/record_io.h"
 
 namespace nimbus::conductor {
-namespace {
 
-using storage::key_space;
-
-struct conductor_state {
-  std::shared_ptr<storage::store> store;
-  scheduler_actor scheduler;
-  conductor_options opts;
-  instance_index index;
-  std::unordered_map<std::string, instance_actor> actors;
-  host_registry hosts;
-  std::vector<cell_listener> listeners;
-  std::int64_t next_instance_number = 1;
-  std::uint64_t next_token = 1;
-  std::unordered_map<std::uint64_t, std::function<void(std::error_code)>> pending_commits;
-  /// Builds (and burials) taken but not stored yet: asked about meanwhile,
-  /// this cell cannot say whether it holds them.
-  std::unordered_set<std::string> building;
-  /// scheduler_timeout for its requests to the scheduler, expired on the
-  /// summary tick (no timer per request: one goes with every build).
-  std::optional<deadline_queue> deadlines;
-  /// instance.store_timeout for the instances' saves and forgets, expired on
-  /// the summary tick as well.
-  std::optional<deadline_queue> save_deadlines;
-  /// silent_to_lists: the lists taken and never answered.
-  std::vector<std::function<void()>> unanswered;
-  /// When shelved servers were last looked at for offloading.
-  std::int64_t last_shelved_poll_us = 0;
-  /// When soft-deleted servers were last looked at for reclaiming.
-  std::int64_t last_reclaim_us = 0;
-  static inline const char* name = "conductor";
-};
-
-// The public interface plus what the conductor sends itself: store commit
-// completions (from the store's thread) and its summary tick.
-using conductor_impl_actor =
-  conductor_actor::extend<caf::reacts_to<committed_atom, std::uint64_t, std::int32_t>,
-                          caf::reacts_to<heartbeat_atom>>;
-
-using self_ptr = conductor_impl_actor::stateful_pointer<conductor_state>;
-
-std::string not_found_message(const std::string& uuid) {
-  return "Instance " + uuid + " could not be found.";
-}
-
-caf::error still_building(const std::string& uuid) {
-  return make_error(errc::unavailable, "Instance " + uuid + " is being built in this cell.");
-}
-
-// Makes `batch` durable through the store's group commit without blocking
-// this actor; `then` runs in this actor once the commit is done.
 void commit(self_ptr self, storage::write_batch batch, std::function<void(std::error_code)> then) {
   auto token = self->state.next_token++;
   self->state.pending_commits.emplace(token, std::move(then));
@@ -77,6 +25,18 @@ void commit(self_ptr self, storage::write_batch batch, std::function<void(std::e
   self->state.store->write_async(std::move(batch), [handle, token](std::error_code ec) {
     caf::anon_send(handle, committed_atom_v, token, static_cast<std::int32_t>(ec.value()));
   });
+}
+
+namespace {
+
+using storage::key_space;
+
+std::string not_found_message(const std::string& uuid) {
+  return "Instance " + uuid + " could not be found.";
+}
+
+caf::error still_building(const std::string& uuid) {
+  return make_error(errc::unavailable, "Instance " + uuid + " is being built in this cell.");
 }
 
 // commit() for what the instances ask of their keeper: `then` runs once, with
@@ -96,15 +56,6 @@ void commit_within(self_ptr self, storage::write_batch batch,
     if (w->settle())
       w->then(ec);
   });
-}
-
-// A request to the cell's scheduler under the deadlines; `call` gets its
-// error, or the timeout (the summary tick expires it).
-template <class... Ts>
-auto ask_scheduler(self_ptr self, const std::shared_ptr<bounded_call>& call, Ts&&... xs) {
-  auto& st = self->state;
-  auto limit = deadline_for(self->system(), *st.deadlines, st.scheduler, call, [] {});
-  return self->request(st.scheduler, limit, std::forward<Ts>(xs)...);
 }
 
 // A request taken and kept, never answered (silent_to_lists).
@@ -143,6 +94,14 @@ void load(self_ptr self) {
   if (!st.store->get(key_space::meta, storage::keys::next_ids, &counter))
     st.next_instance_number = std::stoll(counter);
   st.hosts.load(*st.store);
+  storage::write_batch fixes;
+  st.migrations.load(*st.store, fixes);
+  if (!fixes.empty())
+    commit(self, std::move(fixes), [self](std::error_code ec) {
+      if (ec)
+        spdlog::error("cell {}: cannot settle the migrations a restart cut short: {}",
+                      self->state.opts.cell_name, ec.message());
+    });
   std::size_t corrupt = 0;
   auto records =
     storage::read_all<storage::instance_record>(*st.store, key_space::instances, {}, &corrupt);
@@ -158,6 +117,13 @@ void load(self_ptr self) {
              != instance::task_state::none) // no host will rejoin for it (cell0): resume it now
       self->send(actor, reconcile_atom_v, host_actor{});
   }
+  // A resized server holds its source host too, under its migration.
+  for (auto& m : st.migrations.open())
+    if (auto* r = st.index.find(m.instance_uuid);
+        r && m.status == storage::migration_status::finished && !r->old_flavor.id.empty())
+      ask_scheduler(self, std::make_shared<bounded_call>([](caf::error&) {}), claim_atom_v,
+                    m.source_compute, m.uuid, r->old_flavor, true)
+        .then([](bool) {}, [](caf::error&) {});
   spdlog::info("cell {}: loaded {} instances, {} hosts", st.opts.cell_name, records.size(),
                st.hosts.size());
 }
@@ -458,10 +424,13 @@ caf::result<caf::ok_atom> bury(self_ptr self, const storage::build_request& br,
 }
 
 caf::result<caf::ok_atom> save(self_ptr self, const storage::instance_record& r,
-                               const std::vector<storage::instance_action>& actions) {
+                               const std::vector<storage::instance_action>& actions,
+                               const std::vector<storage::migration>& moves) {
   self->state.index.upsert(r);
   storage::write_batch batch;
   storage::stage(batch, key_space::instances, storage::keys::instance(r.uuid), r);
+  for (auto& m : moves)
+    self->state.migrations.save(m, batch);
   for (auto& a : actions)
     storage::stage(batch, key_space::instance_actions,
                    storage::keys::action(a.instance_uuid, a.start_us, a.request_id), a);
@@ -481,6 +450,8 @@ caf::result<caf::ok_atom> forget(self_ptr self, const std::string& uuid) {
   st.actors.erase(uuid);
   storage::write_batch batch;
   batch.erase(key_space::instances, storage::keys::instance(uuid));
+  if (auto open = st.migrations.forget(uuid, *st.store, batch)) // its source's claim too
+    self->send(st.scheduler, release_atom_v, open->uuid);
   st.store->scan(key_space::instance_actions, storage::keys::actions_of(uuid),
                  [&](std::string_view key, std::string_view) {
                    batch.erase(key_space::instance_actions, std::string{key});
@@ -570,7 +541,21 @@ conductor_impl_actor::behavior_type conductor_impl(self_ptr self,
           && r->vm_state == instance::vm_state::shelved_offloaded
           && r->task_state == instance::task_state::none)
         return unshelve_offloaded(self, req, *r, it->second);
-      return self->delegate(it->second, action_atom_v, req, st.hosts.actor_of(r->host));
+      switch (req.action) {
+      case instance::server_action::resize:
+      case instance::server_action::migrate:
+      case instance::server_action::live_migration:
+      case instance::server_action::evacuate:
+        return move_server(self, req, *r, it->second);
+      case instance::server_action::confirm_resize:
+      case instance::server_action::revert_resize:
+        return end_move(self, req, *r, it->second);
+      default:
+        return self->delegate(it->second, action_atom_v, req, st.hosts.actor_of(r->host));
+      }
+    },
+    [self](migrations_atom, const std::string& uuid) {
+      return read_migrations(*self->state.store, uuid);
     },
     [self](update_atom, const server_update& u) -> caf::result<storage::instance_record> {
       auto& st = self->state;
@@ -604,7 +589,8 @@ conductor_impl_actor::behavior_type conductor_impl(self_ptr self,
     [self](hypers_atom) { return hypervisors(self); },
     [self](report_atom, const host_report& report) { on_report(self, report); },
     [self](save_atom, const storage::instance_record& r,
-           const std::vector<storage::instance_action>& actions) { return save(self, r, actions); },
+           const std::vector<storage::instance_action>& actions,
+           const std::vector<storage::migration>& moves) { return save(self, r, actions, moves); },
     [self](forget_atom, const std::string& uuid) { return forget(self, uuid); },
     [self](committed_atom, std::uint64_t token, std::int32_t code) {
       auto it = self->state.pending_commits.find(token);
@@ -639,6 +625,8 @@ conductor_impl_actor::behavior_type conductor_impl(self_ptr self,
         self->state.last_reclaim_us = now;
         reclaim_soft_deleted(self);
       }
+      if (self->state.opts.resize_confirm_window.count() > 0)
+        confirm_resized(self);
       self->delayed_send(self, self->state.opts.summary_interval, heartbeat_atom_v);
     },
   };

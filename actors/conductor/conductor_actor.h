@@ -28,6 +28,11 @@ struct conductor_options {
   /// How often shelved servers are looked at for offloading, when
   /// instance.shelved_offload_time is positive (Nova's shelved_poll_interval).
   std::chrono::seconds shelved_poll_interval{3600};
+  /// [DEFAULT] allow_resize_to_same_host: a resize may stay on its host.
+  bool allow_resize_to_same_host = false;
+  /// [DEFAULT] resize_confirm_window: resized servers are confirmed
+  /// automatically after this long (0: never).
+  std::chrono::seconds resize_confirm_window{0};
   /// Fault injection for tests ([debug] silent_cells): the conductor takes
   /// server lists and never answers them, as a stuck cell would.
   bool silent_to_lists = false;

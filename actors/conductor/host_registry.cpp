@@ -52,6 +52,12 @@ host_actor host_registry::actor_of(const std::string& host) const {
   return it == hosts_.end() ? host_actor{} : it->second.actor;
 }
 
+bool host_registry::up(const std::string& host, std::int64_t now_us,
+                       std::chrono::seconds down_after) const {
+  auto it = hosts_.find(host);
+  return it != hosts_.end() && is_up(it->second, now_us, down_after);
+}
+
 bool host_registry::is_up(const entry& e, std::int64_t now_us,
                           std::chrono::seconds down_after) const {
   if (e.service.forced_down || e.last_seen_us == 0)

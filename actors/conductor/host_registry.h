@@ -25,6 +25,8 @@ public:
 
   /// The actor of `host`; invalid if the host never reported.
   host_actor actor_of(const std::string& host) const;
+  /// Whether `host` reported within `down_after` and is not forced down.
+  bool up(const std::string& host, std::int64_t now_us, std::chrono::seconds down_after) const;
 
   std::vector<service_view> services(std::int64_t now_us, std::chrono::seconds down_after) const;
   std::vector<hypervisor_view> hypervisors(const std::vector<host_usage>& usage,

@@ -1,52 +1,14 @@
 // The instance actor: one behavior per phase (diagram in instance_actor.h).
 #include "actors/instance/instance_actor.h"
 
-#include <optional>
-
 #include <caf/actor_system.hpp>
-#include <caf/stateful_actor.hpp>
-#include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/instance/instance_states.h"
+#include "actors/instance/instance_core.h"
 #include "actors/instance/server_update.h"
 #include "actors/protocol/errors.h"
-#include "storage/clock.h"
 
 namespace nimbus::instance {
-namespace {
-
-using behavior = instance_actor::behavior_type;
-
-enum class phase { at_rest, spawning, acting, deleting };
-
-// A host a boot may try: its name and its actor.
-struct boot_host {
-  std::string name;
-  host_actor actor;
-};
-
-struct instance_state {
-  storage::instance_record record;
-  instance_keeper keeper;
-  scheduler_actor scheduler;
-  instance_options opts;
-  storage::instance_action current; // the action in progress (request_id empty: none)
-  // spawning: the chosen host, then the alternates, and which is tried.
-  std::vector<boot_host> boot_hosts;
-  std::size_t boot_attempt = 0;
-  // A delete accepted while a host call is out: runs on its host when the
-  // call returns.
-  std::optional<host_actor> delete_next;
-  // Each phase's behavior, made once: become() then copies a handle.
-  behavior at_rest = behavior::make_empty_behavior();
-  behavior spawning = behavior::make_empty_behavior();
-  behavior acting = behavior::make_empty_behavior();
-  behavior deleting = behavior::make_empty_behavior();
-  static inline const char* name = "instance";
-};
-
-using self_ptr = instance_actor::stateful_pointer<instance_state>;
 
 void go(self_ptr self, phase p) {
   auto& st = self->state;
@@ -62,12 +24,14 @@ void go(self_ptr self, phase p) {
   }
 }
 
-hypervisor::domain_spec spec_of(const storage::instance_record& r) {
-  auto& f = r.flavor_copy;
+hypervisor::domain_spec spec_of(const storage::instance_record& r, const storage::flavor& f) {
   return {r.instance_name, r.uuid, f.vcpus, f.memory_mb, f.root_gb + f.ephemeral_gb};
 }
+hypervisor::domain_spec spec_of(const storage::instance_record& r) {
+  return spec_of(r, r.flavor_copy);
+}
 
-void finish_event(self_ptr self, bool ok, const std::string& traceback = {}) {
+void finish_event(self_ptr self, bool ok, const std::string& traceback) {
   auto& a = self->state.current;
   if (a.events.empty())
     return;
@@ -77,28 +41,6 @@ void finish_event(self_ptr self, bool ok, const std::string& traceback = {}) {
   ev.traceback = traceback;
   if (!ok)
     a.message = "Error";
-}
-
-// Saves the record and `actions` through the cell; `then` runs once they are
-// durable, or with the error (the keeper answers within store_timeout:
-// instance_keeper's contract).
-template <class Then>
-void persist_with(self_ptr self, std::vector<storage::instance_action> actions, Then then) {
-  auto& st = self->state;
-  st.record.updated_us = storage::now_us();
-  self->request(st.keeper, caf::infinite, save_atom_v, st.record, std::move(actions))
-    .then([then](caf::ok_atom) mutable { then(caf::error{}); },
-          [then](caf::error& err) mutable { then(std::move(err)); });
-}
-
-// Saves the record and the current action.
-template <class Then>
-void persist(self_ptr self, Then then) {
-  auto& st = self->state;
-  std::vector<storage::instance_action> actions;
-  if (!st.current.request_id.empty())
-    actions.push_back(st.current);
-  persist_with(self, std::move(actions), std::move(then));
 }
 
 void persist(self_ptr self) {
@@ -111,9 +53,13 @@ void persist(self_ptr self) {
 
 // --- deleting ---------------------------------------------------------------
 
+namespace {
+
 void finish_delete(self_ptr self) {
   auto& st = self->state;
   self->send(st.scheduler, release_atom_v, st.record.uuid);
+  if (!st.migration.uuid.empty()) // a move's claim on its source goes too
+    self->send(st.scheduler, release_atom_v, st.migration.uuid);
   self->request(st.keeper, caf::infinite, forget_atom_v, st.record.uuid)
     .then([self](caf::ok_atom) { self->quit(); },
           [self](caf::error& err) {
@@ -148,8 +94,8 @@ void run_delete(self_ptr self, const host_actor& host) {
           });
 }
 
-// A host call of spawning or acting returned: a delete accepted meanwhile
-// goes first, and what the call did no longer matters.
+} // namespace
+
 bool delete_came_first(self_ptr self) {
   auto& next = self->state.delete_next;
   if (!next)
@@ -159,6 +105,8 @@ bool delete_came_first(self_ptr self) {
 }
 
 // --- spawning ---------------------------------------------------------------
+
+namespace {
 
 void fail_build(self_ptr self, const std::string& last_error) {
   auto& r = self->state.record;
@@ -249,11 +197,11 @@ void start_boot(self_ptr self, const placement& p, std::vector<host_actor> hosts
   try_spawn(self);
 }
 
+} // namespace
+
 // --- acting -----------------------------------------------------------------
 
-// A host call of an action failed: the task is cleared, the vm_state stays,
-// and the failure is the instance's fault (Nova's reverts_task_state and
-// wrap_instance_fault).
+// As Nova's reverts_task_state and wrap_instance_fault.
 void fail_action(self_ptr self, const caf::error& err) {
   if (delete_came_first(self))
     return;
@@ -274,6 +222,8 @@ void fail_action(self_ptr self, const caf::error& err) {
   persist(self);
   go(self, phase::at_rest);
 }
+
+namespace {
 
 void offload(self_ptr self, const host_actor& host);
 
@@ -384,10 +334,13 @@ void run_action(self_ptr self, const action_request& req, const host_actor& host
     return;
   case host_call::spawn:
   case host_call::none:
+  case host_call::move: // accept_move's
     break;
   }
   fail_action(self, make_error(errc::internal, "no host call for this action"));
 }
+
+} // namespace
 
 // --- accepting actions ------------------------------------------------------
 
@@ -398,7 +351,6 @@ void reply(caf::typed_response_promise<caf::ok_atom>& rp, const caf::error& err)
     rp.deliver(caf::ok_atom_v);
 }
 
-// Marks the action begun on the record; the caller persists it.
 void begin(self_ptr self, const action_request& req) {
   auto& st = self->state;
   st.record.task_state = task_for(req.action, req.hard);
@@ -406,7 +358,6 @@ void begin(self_ptr self, const action_request& req) {
                             storage::now_us());
 }
 
-// What stands in the way of `req` before its state rule: the lock.
 caf::error refused_by_lock(const action_request& req, const storage::instance_record& r) {
   if (auto locked = check_lock(req.action, r, req.is_admin); !locked.empty())
     return make_error(errc::conflict, locked);
@@ -416,6 +367,8 @@ caf::error refused_by_lock(const action_request& req, const storage::instance_re
                       "to be performed.");
   return {};
 }
+
+namespace {
 
 // lock, unlock, resetState: the record changes, nothing runs on the host.
 // Allowed in every phase (resetState exists to unstick a server).
@@ -484,6 +437,8 @@ caf::result<caf::ok_atom> accept_at_rest(self_ptr self, const action_request& as
     return make_error(errc::conflict, refusal);
   if (action_rule_for(req.action, req.hard).call == host_call::none)
     return change_record(self, req);
+  if (action_rule_for(req.action, req.hard).call == host_call::move)
+    return make_error(errc::internal, "a move comes with its migration (migrate_atom)");
   auto before = st.record;
   if (req.action == server_action::unshelve && st.record.vm_state == vm_state::shelved_offloaded) {
     if (req.host.empty() || !host) // the cell claims a host before it asks
@@ -606,9 +561,21 @@ caf::result<storage::instance_record> update(self_ptr self, const server_update&
   return rp;
 }
 
+// A move asked while a task is out, or while deleting: the task is in the way.
+caf::result<caf::ok_atom> refuse_move(self_ptr self, const action_request& req,
+                                      const storage::migration&, const host_actor&,
+                                      const host_actor&) {
+  auto& r = self->state.record;
+  auto task = r.task_state == task_state::none ? task_state::deleting : r.task_state;
+  return make_error(errc::conflict,
+                    invalid_state_message(std::string(storage::nova_name(req.action)), r.uuid,
+                                          "task_state", std::string(storage::nova_name(task))));
+}
+
 // The behavior of one phase, from what it does with each message.
-template <class Boot, class Accept, class Reconcile>
-behavior make_phase(self_ptr self, Boot on_boot, Accept on_action, Reconcile on_reconcile) {
+template <class Boot, class Accept, class Move, class Reconcile>
+behavior make_phase(self_ptr self, Boot on_boot, Accept on_action, Move on_move,
+                    Reconcile on_reconcile) {
   return {
     [self](caf::get_atom) { return self->state.record; },
     [on_boot](boot_atom, placement& p, std::vector<host_actor>& hosts,
@@ -618,6 +585,9 @@ behavior make_phase(self_ptr self, Boot on_boot, Accept on_action, Reconcile on_
     [self, on_action](action_atom, const action_request& req, const host_actor& host) {
       return on_action(self, req, host);
     },
+    [self, on_move](migrate_atom, const action_request& req, const storage::migration& m,
+                    const host_actor& source,
+                    const host_actor& dest) { return on_move(self, req, m, source, dest); },
     [on_reconcile](reconcile_atom, const host_actor& host) { on_reconcile(host); },
     [self](update_atom, const server_update& u) { return update(self, u); },
   };
@@ -640,11 +610,11 @@ behavior instance_impl(self_ptr self, storage::instance_record record, instance_
   };
   // Busy phases have a host call out; it ends, or times out, on its own.
   auto busy = [](const host_actor&) {};
-  st.at_rest = make_phase(self, boot, accept_at_rest,
+  st.at_rest = make_phase(self, boot, accept_at_rest, accept_move,
                           [self](const host_actor& host) { reconcile(self, host); });
-  st.spawning = make_phase(self, ignore_boot, accept_while_busy, busy);
-  st.acting = make_phase(self, ignore_boot, accept_while_busy, busy);
-  st.deleting = make_phase(self, ignore_boot, accept_while_deleting, busy);
+  st.spawning = make_phase(self, ignore_boot, accept_while_busy, refuse_move, busy);
+  st.acting = make_phase(self, ignore_boot, accept_while_busy, refuse_move, busy);
+  st.deleting = make_phase(self, ignore_boot, accept_while_deleting, refuse_move, busy);
   return st.at_rest;
 }
 

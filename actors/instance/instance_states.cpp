@@ -110,6 +110,35 @@ struct rule_book {
                           true};
   action_rule restore =
     on_host({vm_state::soft_deleted}, task_state::restoring, vm_state::active, domain_op::power_on);
+  // Moves (instance_moves.cpp): the cell claims the destination first.
+  action_rule resize{{vm_state::active, vm_state::stopped},
+                     idle,
+                     task_state::resize_prep,
+                     vm_state::resized,
+                     host_call::move,
+                     domain_op::power_off,
+                     true};
+  action_rule confirm_resize{
+    {vm_state::resized},  idle, task_state::resize_confirming, std::nullopt, host_call::move,
+    domain_op::power_off, true};
+  action_rule revert_resize{
+    {vm_state::resized},  idle, task_state::resize_reverting, std::nullopt, host_call::move,
+    domain_op::power_off, true};
+  action_rule live_migration{{vm_state::active, vm_state::paused},
+                             idle,
+                             task_state::migrating,
+                             std::nullopt,
+                             host_call::move,
+                             domain_op::power_off,
+                             true};
+  // Nova checks no task_state here: a server stuck on a dead host moves.
+  action_rule evacuate{{vm_state::active, vm_state::stopped, vm_state::error},
+                       {},
+                       task_state::rebuilding,
+                       std::nullopt,
+                       host_call::move,
+                       domain_op::power_off,
+                       true};
   // Record-only: any state, any task, placed or not.
   action_rule record_only{
     {}, {}, task_state::none, std::nullopt, host_call::none, domain_op::power_off, false};
@@ -176,6 +205,17 @@ const action_rule& action_rule_for(server_action action, bool hard) {
     return b.soft_delete;
   case server_action::restore:
     return b.restore;
+  case server_action::resize:
+  case server_action::migrate:
+    return b.resize;
+  case server_action::confirm_resize:
+    return b.confirm_resize;
+  case server_action::revert_resize:
+    return b.revert_resize;
+  case server_action::live_migration:
+    return b.live_migration;
+  case server_action::evacuate:
+    return b.evacuate;
   case server_action::lock:
   case server_action::unlock:
   case server_action::reset_state:
@@ -228,6 +268,17 @@ std::string event_for(server_action action) {
     return "compute_set_admin_password";
   case server_action::trigger_crash_dump:
     return "compute_trigger_crash_dump";
+  case server_action::resize:
+  case server_action::migrate:
+    return "compute_resize_instance";
+  case server_action::confirm_resize:
+    return "compute_confirm_resize";
+  case server_action::revert_resize:
+    return "compute_revert_resize";
+  case server_action::live_migration:
+    return "compute_live_migration";
+  case server_action::evacuate:
+    return "compute_rebuild_instance";
   default:
     return "compute_" + std::string(storage::nova_name(action)) + "_instance";
   }
@@ -273,6 +324,11 @@ vm_state vm_state_after_restart(task_state task, vm_state now) {
     return vm_state::shelved;
   case task_state::soft_deleting:
     return vm_state::soft_deleted;
+  // The end of a move cut short: still resized (the cell sets its migration
+  // back to finished, so it can be confirmed or reverted again).
+  case task_state::resize_confirming:
+  case task_state::resize_reverting:
+    return vm_state::resized;
   case task_state::rebuilding: // a stopped server stays stopped
     return now == vm_state::stopped ? vm_state::stopped : vm_state::active;
   case task_state::powering_on:

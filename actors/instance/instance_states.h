@@ -11,6 +11,10 @@
 //      ▼                │ ▲ rescue/unrescue ► rescued
 //    error              │ ▲ shelve/unshelve ► shelved ─ offload ─► shelved_offloaded
 //                       ▼                                          (no host, no claim)
+//   active/stopped ─ resize/migrate ─► resized ─ confirm ─► active/stopped
+//                                       └──── revert (back on the source) ─┘
+//   active/paused ─ live migration ─► the same, on another host
+//   active/stopped/error ─ evacuate (its host is down) ─► active (stopped, 2.95)
 //   delete (task: deleting), from any state ─► [gone]
 //
 // action_rule_for() is the rule book of Nova's check_instance_state and of
@@ -37,6 +41,7 @@ enum class host_call : std::uint8_t {
   destroy,      // delete, shelveOffload
   spawn,        // unshelve of a shelved_offloaded server, on the host claimed for it
   rebuild,      // the domain goes and comes back on the same host (its claim stays)
+  move,         // to another host or flavor, or the end of a move (instance_moves.cpp)
 };
 
 struct action_rule {

@@ -19,6 +19,13 @@
 //   // See instance_actor. An unshelve of a shelved_offloaded server is
 //   // scheduled here first (on the asked host, or the scheduler's pick).
 //   (action_atom, action_request) -> (ok)
+//   // resize, migrate, live migration and evacuate claim the destination
+//   // and make the migration here first (400 for a bad or unknown host, no
+//   // valid host, the same flavor; 404 for an evacuation's unknown host);
+//   // confirmResize and revertResize need the server's finished move (400
+//   // "Instance has not been resized." otherwise).
+//   // The cell's migrations (instance uuid empty: all), by server.
+//   (migrations_atom, string instance_uuid) -> (vector<migration>)
 //   (update_atom, server_update) -> (instance_record)      // see instance_actor
 //   // The server's console log from its host; errc::conflict while it has
 //   // no domain (Nova's "not ready").
@@ -27,7 +34,7 @@
 //   (services_atom) -> (vector<service_view>)
 //   (hypers_atom) -> (vector<hypervisor_view>)
 //   (report_atom, host_report) -> void                     // host heartbeats
-//   (save_atom, instance_record, vector<instance_action>) -> (ok)   // instance_keeper
+//   (save_atom, instance_record, vector<instance_action>, vector<migration>) -> (ok) // keeper
 //   (forget_atom, string uuid) -> (ok)                               // instance_keeper
 //   // The API cell listens here (cell_listener, actors/protocol/type_ids.h)
 //   // for capacity summaries and deleted instances. It names the cell's uuid
@@ -57,8 +64,9 @@ using conductor_actor = caf::typed_actor<
   caf::replies_to<services_atom>::with<std::vector<service_view>>,
   caf::replies_to<hypers_atom>::with<std::vector<hypervisor_view>>,
   caf::reacts_to<report_atom, host_report>,
-  caf::replies_to<save_atom, storage::instance_record,
-                  std::vector<storage::instance_action>>::with<caf::ok_atom>,
+  caf::replies_to<save_atom, storage::instance_record, std::vector<storage::instance_action>,
+                  std::vector<storage::migration>>::with<caf::ok_atom>,
+  caf::replies_to<migrations_atom, std::string>::with<std::vector<storage::migration>>,
   caf::replies_to<forget_atom, std::string>::with<caf::ok_atom>,
   caf::reacts_to<subscribe_atom, cell_listener, std::string>>;
 

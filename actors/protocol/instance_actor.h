@@ -17,6 +17,14 @@
 //   // Changes the server's fields; replies with the record once durable.
 //   // errc::not_found / bad_request / forbidden as server_update says.
 //   (update_atom, server_update) -> (instance_record)
+//   // A move between hosts (resize, migrate, live migration, evacuate) or
+//   // the end of one (confirmResize, revertResize). For a move the cell has
+//   // made `migration` and moved the claims (scheduler move_atom) first: a
+//   // refusal is the cell's to undo. `source` is where the server is (was,
+//   // for the end of a move), `dest` where it goes (is). Replies once the
+//   // task and the migration are durable; the instance then settles the
+//   // claims (release the migration's, or revert_atom) as the move ends.
+//   (migrate_atom, action_request, migration, host_actor source, host_actor dest) -> (ok)
 //   // After a restart: finish what was in flight.
 //   (reconcile_atom, host_actor host) -> void
 // }
@@ -32,17 +40,18 @@ using instance_actor = caf::typed_actor<
   caf::replies_to<caf::get_atom>::with<storage::instance_record>,
   caf::reacts_to<boot_atom, placement, std::vector<host_actor>, storage::instance_action>,
   caf::replies_to<action_atom, action_request, host_actor>::with<caf::ok_atom>,
+  caf::replies_to<migrate_atom, action_request, storage::migration, host_actor,
+                  host_actor>::with<caf::ok_atom>,
   caf::reacts_to<reconcile_atom, host_actor>,
   caf::replies_to<update_atom, server_update>::with<storage::instance_record>>;
 
-/// What an instance asks of its cell: keep its records, and forget it once
-/// deleted. Both reply once the change is durable, or with an error once the
-/// cell's store_timeout has passed (the write may still land). The keeper is
-/// in the instance's process and bounds the wait itself, so an instance asks
-/// without a timer of its own.
-using instance_keeper =
-  caf::typed_actor<caf::replies_to<save_atom, storage::instance_record,
-                                   std::vector<storage::instance_action>>::with<caf::ok_atom>,
-                   caf::replies_to<forget_atom, std::string>::with<caf::ok_atom>>;
+/// What an instance asks of its cell: keep its records (with its actions
+/// and its moves), and forget it once deleted. Both reply once the change is durable, or with an
+/// error once the cell's store_timeout has passed (the write may still land). The keeper is in the
+/// instance's process and bounds the wait itself, so an instance asks without a timer of its own.
+using instance_keeper = caf::typed_actor<
+  caf::replies_to<save_atom, storage::instance_record, std::vector<storage::instance_action>,
+                  std::vector<storage::migration>>::with<caf::ok_atom>,
+  caf::replies_to<forget_atom, std::string>::with<caf::ok_atom>>;
 
 } // namespace nimbus

@@ -92,6 +92,10 @@ struct action_request {
   std::string availability_zone; // unshelve (2.77)
   /// rebuild: the server's new name, metadata, ... (applied as it starts).
   server_update fields;
+  /// resize: the new flavor (the API resolved flavorRef).
+  storage::flavor flavor;
+  /// evacuate (2.95): the server ends stopped on its new host.
+  bool stay_stopped = false;
 };
 
 /// An action_request of `action` by a caller, without arguments.

@@ -25,6 +25,8 @@ namespace nimbus::storage {
 inline std::string to_string(vm_state s) { return std::string(nova_name(s)); }
 inline std::string to_string(task_state s) { return std::string(nova_name(s)); }
 inline std::string to_string(server_action a) { return std::string(nova_name(a)); }
+inline std::string to_string(migration_type t) { return std::string(nova_name(t)); }
+inline std::string to_string(migration_status s) { return std::string(nova_name(s)); }
 
 // inspect() of each record from its one field list (storage/record_fields.h).
 #define NIMBUS_INSPECT_RECORD(type, ...)                                                           \
@@ -44,6 +46,7 @@ NIMBUS_INSPECT_RECORD(build_request, NIMBUS_FIELDS_BUILD_REQUEST)
 NIMBUS_INSPECT_RECORD(request_spec, NIMBUS_FIELDS_REQUEST_SPEC)
 NIMBUS_INSPECT_RECORD(action_event, NIMBUS_FIELDS_ACTION_EVENT)
 NIMBUS_INSPECT_RECORD(instance_action, NIMBUS_FIELDS_INSTANCE_ACTION)
+NIMBUS_INSPECT_RECORD(migration, NIMBUS_FIELDS_MIGRATION)
 NIMBUS_INSPECT_RECORD(service_record, NIMBUS_FIELDS_SERVICE_RECORD)
 NIMBUS_INSPECT_RECORD(compute_node, NIMBUS_FIELDS_COMPUTE_NODE)
 
@@ -89,7 +92,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, action_request& x) {
   return f(caf::meta::type_name("action_request"), x.uuid, x.action, x.hard, x.request_id,
            x.user_id, x.project_id, x.is_admin, x.admin_pass, x.locked_reason, x.image_ref,
-           x.reset_to, x.host, x.availability_zone, x.fields);
+           x.reset_to, x.host, x.availability_zone, x.fields, x.flavor, x.stay_stopped);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, host_report& x) {

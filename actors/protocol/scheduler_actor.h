@@ -12,6 +12,12 @@
 //   // when a cell reloads its instances). Replies false if it does not fit.
 //   (claim_atom, string host, string uuid, flavor, bool force) -> (bool)
 //   (release_atom, string uuid) -> void
+//   // A move: the instance's claim passes to `holder` (its migration) and
+//   // the spec's flavor is claimed for the instance on `host` (or the best
+//   // host, skipping spec.ignore_hosts). errc::no_valid_host changes nothing.
+//   // Confirmed by release(holder); undone by revert_atom.
+//   (move_atom, request_spec, string holder, string host) -> (placement)
+//   (revert_atom, string uuid, string holder) -> void
 //   // A host's heartbeat, forwarded by the conductor.
 //   (report_atom, host_report) -> void
 //   // The ledger per host, and the cell's capacity summary.
@@ -27,7 +33,9 @@ namespace nimbus {
 using scheduler_actor = caf::typed_actor<
   caf::replies_to<select_atom, storage::request_spec>::with<placement>,
   caf::replies_to<claim_atom, std::string, std::string, storage::flavor, bool>::with<bool>,
-  caf::reacts_to<release_atom, std::string>, caf::reacts_to<report_atom, host_report>,
+  caf::reacts_to<release_atom, std::string>,
+  caf::replies_to<move_atom, storage::request_spec, std::string, std::string>::with<placement>,
+  caf::reacts_to<revert_atom, std::string, std::string>, caf::reacts_to<report_atom, host_report>,
   caf::replies_to<usage_atom>::with<std::vector<host_usage>, cell_summary>>;
 
 } // namespace nimbus

@@ -64,6 +64,14 @@ std::optional<choice> placement_engine::select(const std::string& uuid, const re
                                                std::int64_t now_us) {
   refresh_liveness(now_us);
   release(uuid); // a retried request does not hold two claims
+  auto c = best(r, ignore);
+  if (c)
+    apply(c->host, uuid, r);
+  return c;
+}
+
+std::optional<choice> placement_engine::best(const resources& r,
+                                             const std::vector<std::string>& ignore) const {
   std::vector<const host_state*> candidates;
   candidates.reserve(ordered_.size());
   for (auto* h : ordered_)
@@ -80,8 +88,44 @@ std::optional<choice> placement_engine::select(const std::string& uuid, const re
     candidates.size() - 1, static_cast<std::size_t>(std::max(opts_.max_attempts - 1, 0)));
   for (std::size_t i = 1; i <= alternates; ++i)
     c.alternates.push_back(candidates[i]->name);
-  apply(c.host, uuid, r);
   return c;
+}
+
+void placement_engine::transfer(const std::string& from, const std::string& to) {
+  auto it = allocations_.find(from);
+  if (it == allocations_.end())
+    return;
+  auto moved = it->second;
+  allocations_.erase(it);
+  release(to);
+  allocations_[to] = moved;
+}
+
+std::optional<choice> placement_engine::claim_move(const std::string& uuid,
+                                                   const std::string& holder, const resources& r,
+                                                   const std::string& host,
+                                                   const std::vector<std::string>& ignore,
+                                                   std::int64_t now_us) {
+  refresh_liveness(now_us);
+  transfer(uuid, holder);
+  std::optional<choice> c;
+  if (host.empty())
+    c = best(r, ignore);
+  else if (auto it = hosts_.find(host); it != hosts_.end() && passes(it->second, r))
+    c = choice{host, {}};
+  if (!c) {
+    transfer(holder, uuid);
+    return std::nullopt;
+  }
+  apply(c->host, uuid, r);
+  return c;
+}
+
+void placement_engine::revert_move(const std::string& uuid, const std::string& holder) {
+  if (allocations_.count(holder) == 0)
+    return; // already settled
+  release(uuid);
+  transfer(holder, uuid);
 }
 
 bool placement_engine::claim(const std::string& host, const std::string& uuid, const resources& r,

@@ -43,6 +43,18 @@ public:
   /// Frees what `uuid` holds; unknown uuids are ignored.
   void release(const std::string& uuid);
 
+  /// A move (resize, migration, evacuation): what `uuid` holds passes to
+  /// `holder` (its migration, as Nova's placement does with the source's
+  /// allocation) and `r` is claimed for `uuid` on `host`, or on the best
+  /// host when `host` is empty (skipping `ignore`). nullopt when no host
+  /// fits, and then nothing has changed.
+  std::optional<choice> claim_move(const std::string& uuid, const std::string& holder,
+                                   const resources& r, const std::string& host,
+                                   const std::vector<std::string>& ignore, std::int64_t now_us);
+  /// A move undone: `uuid` holds again what `holder` held (and no longer
+  /// its claim on the destination). Confirming a move is release(holder).
+  void revert_move(const std::string& uuid, const std::string& holder);
+
   const std::map<std::string, host_state>& hosts() const { return hosts_; }
   /// Hosts whose last report is recent enough, as of `now_us`.
   void refresh_liveness(std::int64_t now_us);
@@ -50,6 +62,10 @@ public:
 
 private:
   bool passes(const host_state& h, const resources& r) const;
+  /// The best hosts for `r` (first, then alternates); claims nothing.
+  std::optional<choice> best(const resources& r, const std::vector<std::string>& ignore) const;
+  /// Moves an allocation to another holder (which loses any of its own).
+  void transfer(const std::string& from, const std::string& to);
   void apply(const std::string& host, const std::string& uuid, const resources& r);
 
   scheduler_options opts_;

@@ -52,6 +52,18 @@ scheduler_impl(scheduler_actor::stateful_pointer<scheduler_state> self, schedule
       return self->state.engine->claim(host, uuid, resources_of(f), force, storage::now_us());
     },
     [self](release_atom, const std::string& uuid) { self->state.engine->release(uuid); },
+    [self](move_atom, const storage::request_spec& spec, const std::string& holder,
+           const std::string& host) -> caf::result<placement> {
+      auto c =
+        self->state.engine->claim_move(spec.instance_uuid, holder, resources_of(spec.flavor_copy),
+                                       host, spec.ignore_hosts, storage::now_us());
+      if (!c)
+        return make_error(errc::no_valid_host, "No valid host was found. ");
+      return placement{c->host, c->alternates};
+    },
+    [self](revert_atom, const std::string& uuid, const std::string& holder) {
+      self->state.engine->revert_move(uuid, holder);
+    },
     [self](report_atom, const host_report& r) {
       self->state.engine->update_host(r.node.host, r.node.vcpus, r.node.memory_mb, r.node.local_gb,
                                       storage::now_us());

@@ -26,6 +26,8 @@ void add_flavor_routes(router& r, compute::compute_api& compute);
 void add_flavor_manage_routes(router& r, compute::compute_api& compute);
 void add_image_routes(router& r, compute::compute_api& compute);
 void add_hypervisor_routes(router& r, compute::compute_api& compute);
+/// os-migrations and /servers/{id}/migrations.
+void add_migration_routes(router& r, compute::compute_api& compute);
 void add_service_routes(router& r, compute::compute_api& compute);
 /// nimbus-manage's channel to a running API.
 void add_manage_routes(router& r, compute::compute_api& compute);

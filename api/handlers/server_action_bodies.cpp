@@ -331,6 +331,129 @@ std::optional<api_response> read_create_image(const api_request&, const ordered_
   return std::nullopt;
 }
 
+// A boolean property; the 400 otherwise (`also`: another accepted value).
+std::optional<api_response> boolean(const std::string& attribute, const ordered_json& v,
+                                    const char* also = nullptr) {
+  if (v.is_boolean() || (also && v == also))
+    return std::nullopt;
+  return bad_request(invalid_input(attribute, v,
+                                   python_repr(v) + " is not of type 'boolean'"
+                                     + (also ? std::string(", 'string'") : std::string())));
+}
+
+// A host name or null (parameter_types.fqdn / hostname: 1-255 characters).
+std::optional<api_response> host_or_null(const ordered_json& v, std::string* out) {
+  if (v.is_null())
+    return std::nullopt;
+  if (auto bad = string_within("host", v, 1, 255))
+    return bad;
+  *out = v.get<std::string>();
+  return std::nullopt;
+}
+
+std::optional<api_response> read_resize(const api_request&, const ordered_json& arg,
+                                        parsed_action* out) {
+  if (auto bad = object_with("resize", arg, {"flavorRef", "OS-DCF:diskConfig"}, false))
+    return bad;
+  if (!arg.contains("flavorRef"))
+    return bad_request(invalid_input("resize", arg, "'flavorRef' is a required property"));
+  auto& ref = arg["flavorRef"];
+  if (ref.is_number_integer())
+    out->request.flavor.id = std::to_string(ref.get<std::int64_t>());
+  else if (ref.is_string() && !ref.get<std::string>().empty())
+    out->request.flavor.id = ref.get<std::string>();
+  else if (ref.is_string())
+    return bad_request(invalid_input("flavorRef", ref, python_repr(ref) + " is too short"));
+  else
+    return bad_request(
+      invalid_input("flavorRef", ref, python_repr(ref) + " is not of type 'string', 'integer'"));
+  if (arg.contains("OS-DCF:diskConfig") && arg["OS-DCF:diskConfig"] != "AUTO"
+      && arg["OS-DCF:diskConfig"] != "MANUAL")
+    return bad_request(
+      invalid_input("OS-DCF:diskConfig", arg["OS-DCF:diskConfig"],
+                    python_repr(arg["OS-DCF:diskConfig"]) + " is not one of ['AUTO', 'MANUAL']"));
+  return std::nullopt;
+}
+
+std::optional<api_response> read_migrate(const api_request& req, const ordered_json& arg,
+                                         parsed_action* out) {
+  if (!req.version.at_least(2, 56))
+    return std::nullopt; // no schema before the host (2.56)
+  if (auto bad = object_with("migrate", arg, {"host"}, true))
+    return bad;
+  if (arg.is_object() && arg.contains("host"))
+    return host_or_null(arg["host"], &out->request.host);
+  return std::nullopt;
+}
+
+std::optional<api_response> read_live_migrate(const api_request& req, const ordered_json& arg,
+                                              parsed_action* out) {
+  auto& v = req.version;
+  std::vector<std::string> keys{"block_migration", "host"};
+  if (!v.at_least(2, 25))
+    keys.emplace_back("disk_over_commit");
+  if (v.at_least(2, 30) && !v.at_least(2, 68))
+    keys.emplace_back("force");
+  if (auto bad = object_with("os-migrateLive", arg, keys, false))
+    return bad;
+  for (auto& required : {"block_migration", "host"})
+    if (!arg.contains(required))
+      return bad_request(invalid_input("os-migrateLive", arg,
+                                       "'" + std::string(required) + "' is a required property"));
+  if (!v.at_least(2, 25) && !arg.contains("disk_over_commit"))
+    return bad_request(
+      invalid_input("os-migrateLive", arg, "'disk_over_commit' is a required property"));
+  if (auto bad =
+        boolean("block_migration", arg["block_migration"], v.at_least(2, 25) ? "auto" : nullptr))
+    return bad;
+  if (arg.contains("disk_over_commit"))
+    if (auto bad = boolean("disk_over_commit", arg["disk_over_commit"]))
+      return bad;
+  if (arg.contains("force"))
+    if (auto bad = boolean("force", arg["force"]))
+      return bad;
+  if (auto bad = host_or_null(arg["host"], &out->request.host))
+    return bad;
+  if (arg.contains("force") && arg["force"] == true && out->request.host.empty())
+    return bad_request("Can't force to a non-provided destination");
+  return std::nullopt;
+}
+
+std::optional<api_response> read_evacuate(const api_request& req, const ordered_json& arg,
+                                          parsed_action* out) {
+  auto& v = req.version;
+  std::vector<std::string> keys{"host", "adminPass"};
+  if (!v.at_least(2, 14))
+    keys.emplace_back("onSharedStorage");
+  if (v.at_least(2, 29) && !v.at_least(2, 68))
+    keys.emplace_back("force");
+  if (auto bad = object_with("evacuate", arg, keys, false))
+    return bad;
+  if (!v.at_least(2, 14) && !arg.contains("onSharedStorage"))
+    return bad_request(invalid_input("evacuate", arg, "'onSharedStorage' is a required property"));
+  if (arg.contains("onSharedStorage") && !nova_boolean(arg["onSharedStorage"]))
+    return bad_request(invalid_input("onSharedStorage", arg["onSharedStorage"],
+                                     not_a_nova_boolean(arg["onSharedStorage"])));
+  if (arg.contains("force"))
+    if (auto bad = boolean("force", arg["force"]))
+      return bad;
+  if (arg.contains("host"))
+    if (auto bad = string_within("host", arg["host"], 1, 255))
+      return bad;
+  if (arg.contains("host"))
+    out->request.host = arg["host"].get<std::string>();
+  if (arg.contains("adminPass")) {
+    if (!arg["adminPass"].is_string())
+      return bad_request(invalid_input("adminPass", arg["adminPass"],
+                                       python_repr(arg["adminPass"]) + " is not of type 'string'"));
+    out->request.admin_pass = arg["adminPass"].get<std::string>();
+  }
+  if (arg.contains("force") && arg["force"] == true && out->request.host.empty())
+    return bad_request("Can't force to a non-provided destination");
+  out->request.stay_stopped = v.at_least(2, 95);
+  return std::nullopt;
+}
+
 arg_reader must_be_null(const std::string& name) {
   return [name](const api_request&, const ordered_json& arg, parsed_action*) {
     return null_only(name, arg);
@@ -399,6 +522,25 @@ const std::map<std::string, action_entry>& actions() {
       read_create_image}},
     {"os-getConsoleOutput",
      {server_action::stop, "os_compute_api:os-console-output", {2, 1}, read_console}},
+    {"resize", {server_action::resize, "os_compute_api:servers:resize", {2, 1}, read_resize}},
+    {"confirmResize",
+     {server_action::confirm_resize,
+      "os_compute_api:servers:confirm_resize",
+      {2, 1},
+      accept_anything}},
+    {"revertResize",
+     {server_action::revert_resize,
+      "os_compute_api:servers:revert_resize",
+      {2, 1},
+      accept_anything}},
+    {"migrate",
+     {server_action::migrate, "os_compute_api:os-migrate-server:migrate", {2, 1}, read_migrate}},
+    {"os-migrateLive",
+     {server_action::live_migration,
+      "os_compute_api:os-migrate-server:migrate_live",
+      {2, 1},
+      read_live_migrate}},
+    {"evacuate", {server_action::evacuate, "os_compute_api:os-evacuate", {2, 1}, read_evacuate}},
   };
   return table;
 }

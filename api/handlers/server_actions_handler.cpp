@@ -106,13 +106,30 @@ void act(compute::compute_api& compute, const api_request& req, const std::strin
         resp.headers["location"] = req.base_url + "/v2.1/images/" + result.value.id;
         reply(std::move(resp));
       });
-  compute.server_action(req.ctx, request, [rescue_pass, reply = std::move(reply)](auto result) {
-    if (!result.ok())
-      return reply(fault_response(*result.error));
-    if (!rescue_pass.empty())
-      return reply(json_response(200, {{"adminPass", rescue_pass}}));
-    reply(api_response{202, "", {}});
-  });
+  if (request.action == storage::server_action::resize) {
+    auto flavor = compute.flavor(request.flavor.id);
+    if (!flavor || (!flavor->is_public && !req.ctx.is_admin))
+      return reply(bad_request("Unable to locate requested flavor."));
+    request.flavor = *flavor;
+  }
+  // An evacuation answers 200, with the server's new password before 2.14.
+  std::string evacuate_pass;
+  if (request.action == storage::server_action::evacuate && !req.version.at_least(2, 14))
+    evacuate_pass =
+      request.admin_pass.empty() ? compute::generate_admin_password() : request.admin_pass;
+  auto status = request.action == storage::server_action::confirm_resize ? 204
+                : request.action == storage::server_action::evacuate     ? 200
+                                                                         : 202;
+  compute.server_action(
+    req.ctx, request, [rescue_pass, evacuate_pass, status, reply = std::move(reply)](auto result) {
+      if (!result.ok())
+        return reply(fault_response(*result.error));
+      if (!rescue_pass.empty())
+        return reply(json_response(200, {{"adminPass", rescue_pass}}));
+      if (!evacuate_pass.empty())
+        return reply(json_response(200, {{"adminPass", evacuate_pass}}));
+      reply(api_response{status, "", {}});
+    });
 }
 
 // Newest first, as Nova lists them.

@@ -341,17 +341,7 @@ std::optional<api_response> refuse_unknown_parameters(const api_request& req) {
                                            "locked"};
   if (!req.version.at_least(2, 75))
     return std::nullopt;
-  for (auto& [key, value] : req.query) {
-    if (known.count(key))
-      continue;
-    std::string why = "Invalid input for query parameters ";
-    why.append(key).append(". Value: ").append(value);
-    why.append(". Additional properties are not allowed ('")
-      .append(key)
-      .append("' was unexpected)");
-    return bad_request(why);
-  }
-  return std::nullopt;
+  return refuse_unknown_query(req, known);
 }
 
 // Comma-separated tags of a list filter.

@@ -3,6 +3,7 @@
 // every run sees one order of events.
 #include <doctest/doctest.h>
 
+#include <map>
 #include <variant>
 
 #include "actors/conductor/conductor_actor.h"
@@ -190,7 +191,8 @@ TEST_CASE_FIXTURE(stalled_store_fixture,
   faulty->hold_writes();
   storage::instance_record r;
   r.uuid = "u5";
-  self->send(conductor, save_atom_v, r, std::vector<storage::instance_action>{});
+  self->send(conductor, save_atom_v, r, std::vector<storage::instance_action>{},
+             std::vector<storage::migration>{});
   run();
   CHECK(faulty->held() == 1);
   bool answered = false;
@@ -208,4 +210,180 @@ TEST_CASE_FIXTURE(stalled_store_fixture,
   self->receive([](caf::ok_atom) { FAIL("answered twice"); },
                 [](caf::error&) { FAIL("answered twice"); },
                 caf::after(std::chrono::seconds(0)) >> [] {});
+}
+
+namespace {
+
+// A cell with two hosts, for moves. `down_after` is the conductor's
+// service_down_time: 0 makes every host count as down (for evacuations)
+// while the scheduler still places on them.
+struct two_host_cell : test::actor_fixture {
+  std::shared_ptr<test::inline_store> store = std::make_shared<test::inline_store>();
+  std::shared_ptr<hypervisor::fake_driver> d1 = hypervisor::make_fake_driver({"h1"});
+  std::shared_ptr<hypervisor::fake_driver> d2 = hypervisor::make_fake_driver({"h2"});
+  conductor::conductor_options opts;
+  scheduler_actor scheduler;
+  conductor_actor conductor;
+  host_actor h1, h2;
+
+  explicit two_host_cell(std::chrono::seconds down_after = 60s) {
+    opts.cell_uuid = opts.cell_name = "cell-m";
+    opts.service_down_time = down_after;
+    start();
+  }
+  ~two_host_cell() { stop(); }
+
+  void start() {
+    scheduler = scheduler::spawn_scheduler(sys, {});
+    conductor = conductor::spawn_conductor(sys, store, scheduler, opts);
+    auto sink = caf::actor_cast<host_report_sink>(conductor);
+    h1 = host::spawn_host(sys, d1, {"h1", 1h, false}, sink);
+    h2 = host::spawn_host(sys, d2, {"h2", 1h, false}, sink);
+    run();
+  }
+  void stop() {
+    for (const auto& a :
+         {caf::actor_cast<caf::actor>(h1), caf::actor_cast<caf::actor>(h2),
+          caf::actor_cast<caf::actor>(conductor), caf::actor_cast<caf::actor>(scheduler)})
+      self->send_exit(a, caf::exit_reason::user_shutdown);
+    run();
+  }
+
+  template <class T, class Handle, class... Ts>
+  std::variant<T, errc> ask_of(const Handle& h, Ts... xs) {
+    self->send(h, xs...);
+    run();
+    std::variant<T, errc> out = errc::internal;
+    receive_now([&](T& v) { out = std::move(v); }, [&](caf::error& e) { out = code_of(e); });
+    return out;
+  }
+
+  storage::instance_record server(const std::string& uuid) {
+    return value(ask_of<storage::instance_record>(conductor, caf::get_atom_v, uuid));
+  }
+
+  std::string act(action_request req) {
+    req.is_admin = true;
+    self->send(conductor, action_atom_v, req);
+    run();
+    std::string outcome = "no reply";
+    receive_now([&](caf::ok_atom) { outcome.clear(); },
+                [&](caf::error& err) { outcome = message_of(err); });
+    run();
+    return outcome;
+  }
+
+  std::map<std::string, std::int64_t> memory_used() {
+    self->send(scheduler, usage_atom_v);
+    run();
+    std::map<std::string, std::int64_t> out;
+    receive_now(
+      [&](std::vector<host_usage>& usage, cell_summary&) {
+        for (auto& u : usage)
+          out[u.host] = u.memory_mb_used;
+      },
+      [](caf::error&) { FAIL("no usage"); });
+    return out;
+  }
+
+  std::vector<storage::migration> migrations(const std::string& uuid) {
+    return value(ask_of<std::vector<storage::migration>>(conductor, migrations_atom_v, uuid));
+  }
+
+  std::string boot(const std::string& uuid) {
+    auto [br, spec] = cell_fixture::boot_of(uuid);
+    br.instance.flavor_copy.id = spec.flavor_copy.id = "1";
+    return value(ask_of<std::string>(conductor, build_atom_v, br, spec));
+  }
+};
+
+action_request resize_to(const std::string& uuid, std::int32_t memory_mb) {
+  auto req = make_action(uuid, storage::server_action::resize, false, "req-resize", "u", "p");
+  req.flavor.id = "2";
+  req.flavor.vcpus = 1;
+  req.flavor.memory_mb = memory_mb;
+  req.flavor.root_gb = 1;
+  return req;
+}
+
+} // namespace
+
+TEST_CASE_FIXTURE(two_host_cell,
+                  "conductor: a resize holds both hosts until confirmed, across a restart") {
+  auto source = boot("u1");
+  auto dest = source == "h1" ? "h2" : "h1";
+  CHECK(act(resize_to("u1", 1024)) == "");
+  auto r = server("u1");
+  CHECK(r.vm_state == storage::vm_state::resized);
+  CHECK(r.host == dest);
+  auto used = memory_used();
+  CHECK(used[source] == 512); // held by the migration
+  CHECK(used[dest] == 1024);
+  auto ms = migrations("u1");
+  REQUIRE(ms.size() == 1);
+  CHECK(ms[0].status == storage::migration_status::finished);
+  CHECK(ms[0].migration_type == storage::migration_type::resize);
+  CHECK(ms[0].source_compute == source);
+  CHECK(ms[0].dest_compute == dest);
+  CHECK(ms[0].id == 1);
+
+  // A second move while resized: refused before anything is claimed.
+  CHECK(act(resize_to("u1", 2048))
+        == "Cannot 'resize' instance u1 while it is in vm_state resized");
+
+  stop(); // the cell restarts with the server resized
+  start();
+  used = memory_used();
+  CHECK(used[source] == 512);
+  CHECK(used[dest] == 1024);
+  CHECK(act(make_action("u1", storage::server_action::confirm_resize, false, "req-c", "u", "p"))
+        == "");
+  CHECK(server("u1").vm_state == storage::vm_state::active);
+  used = memory_used();
+  CHECK(used[source] == 0);
+  CHECK(used[dest] == 1024);
+  CHECK(migrations("u1").back().status == storage::migration_status::confirmed);
+  CHECK(act(make_action("u1", storage::server_action::revert_resize, false, "req-r", "u", "p"))
+        == "Cannot 'revertResize' instance u1 while it is in vm_state active");
+  CHECK(act(resize_to("u1", 1024)) == "When resizing, instances must change flavor!");
+  CHECK(migrations("u1").size() == 1);
+}
+
+TEST_CASE_FIXTURE(two_host_cell, "conductor: a move no host takes is refused and claims nothing") {
+  auto source = boot("u1");
+  CHECK(act(resize_to("u1", 1 << 30)) == "No valid host was found. No valid host found for resize");
+  CHECK(server("u1").vm_state == storage::vm_state::active);
+  CHECK(memory_used()[source] == 512);
+  auto live = make_action("u1", storage::server_action::live_migration, false, "req-l", "u", "p");
+  live.host = source;
+  CHECK(act(live) == "Unable to migrate instance (u1) to current host (" + source + ").");
+  live.host = "h9";
+  CHECK(act(live) == "Compute host h9 could not be found.");
+  auto evacuate = make_action("u1", storage::server_action::evacuate, false, "req-e", "u", "p");
+  CHECK(act(evacuate) == "Compute service of " + source + " is still in use.");
+  CHECK(migrations("u1").empty());
+}
+
+namespace {
+struct dead_host_cell : two_host_cell {
+  dead_host_cell() : two_host_cell(0s) {}
+};
+} // namespace
+
+TEST_CASE_FIXTURE(dead_host_cell, "conductor: an evacuation rebuilds the server elsewhere") {
+  auto source = boot("u1");
+  auto dest = source == "h1" ? "h2" : "h1";
+  auto evacuate = make_action("u1", storage::server_action::evacuate, false, "req-e", "u", "p");
+  evacuate.stay_stopped = true; // 2.95
+  CHECK(act(evacuate) == "");
+  auto r = server("u1");
+  CHECK(r.host == dest);
+  CHECK(r.vm_state == storage::vm_state::stopped);
+  auto ms = migrations("u1");
+  REQUIRE(ms.size() == 1);
+  CHECK(ms[0].migration_type == storage::migration_type::evacuation);
+  CHECK(ms[0].status == storage::migration_status::done);
+  auto used = memory_used();
+  CHECK(used[source] == 0);
+  CHECK(used[dest] == 512);
 }

@@ -25,6 +25,8 @@ struct cell_log {
   std::vector<std::string> forgotten;
   std::vector<std::string> released;
   std::vector<std::string> claims;
+  std::vector<storage::migration> moves;   // as saved
+  std::vector<std::string> reverted_moves; // revert_atom holders
   enum class saves { succeed, fail } save_mode = saves::succeed;
 };
 
@@ -32,10 +34,12 @@ instance_keeper::behavior_type keeper_impl(instance_keeper::pointer,
                                            const std::shared_ptr<cell_log>& log) {
   return {
     [log](save_atom, const storage::instance_record& r,
-          const std::vector<storage::instance_action>& actions) -> caf::result<caf::ok_atom> {
+          const std::vector<storage::instance_action>& actions,
+          const std::vector<storage::migration>& moves) -> caf::result<caf::ok_atom> {
       if (log->save_mode == cell_log::saves::fail)
         return make_error(errc::internal, "disk full");
       log->saves.push_back(r);
+      log->moves.insert(log->moves.end(), moves.begin(), moves.end());
       log->actions.insert(log->actions.end(), actions.begin(), actions.end());
       return caf::ok_atom_v;
     },
@@ -55,6 +59,12 @@ scheduler_actor::behavior_type scheduler_stub(scheduler_actor::pointer,
       return true;
     },
     [log](release_atom, const std::string& uuid) { log->released.push_back(uuid); },
+    [](move_atom, const storage::request_spec&, const std::string&, const std::string&) {
+      return placement{};
+    },
+    [log](revert_atom, const std::string&, const std::string& holder) {
+      log->reverted_moves.push_back(holder);
+    },
     [](report_atom, const host_report&) {},
     [](usage_atom) -> caf::result<std::vector<host_usage>, cell_summary> {
       return {std::vector<host_usage>{}, cell_summary{}};
@@ -145,6 +155,44 @@ struct fixture : test::actor_fixture {
     receive_now([&](storage::instance_record&) { outcome.clear(); },
                 [&](caf::error& err) { outcome = message_of(err); });
     return outcome;
+  }
+
+  // Sends a move as the conductor does, once it has claimed `to`.
+  std::string move(storage::server_action action, const host_actor& from, const host_actor& to,
+                   const std::string& to_name, const storage::flavor& flavor = {}) {
+    auto req = make_action(record.uuid, action, false,
+                           "req-" + std::string(storage::nova_name(action)), "u", "p");
+    req.flavor = flavor;
+    storage::migration m;
+    if (log->moves.empty() || !storage::in_progress(log->moves.back().status)) {
+      m.id = static_cast<std::int64_t>(log->moves.size()) + 1;
+      m.uuid = "mig-" + std::to_string(m.id);
+      m.instance_uuid = record.uuid;
+      m.source_compute = last().host;
+      m.dest_compute = to_name;
+      m.old_vm_state = last().vm_state;
+      m.migration_type = action == storage::server_action::live_migration
+                           ? storage::migration_type::live_migration
+                           : storage::migration_type::resize;
+      m.status = action == storage::server_action::live_migration
+                   ? storage::migration_status::accepted
+                   : storage::migration_status::pre_migrating;
+    } else {
+      m = log->moves.back(); // confirm or revert the open one
+    }
+    self->send(inst, migrate_atom_v, req, m, from, to);
+    run();
+    std::string outcome = "no reply";
+    receive_now([&](caf::ok_atom) { outcome.clear(); },
+                [&](caf::error& err) { outcome = message_of(err); });
+    run();
+    return outcome;
+  }
+
+  bool has_domain(hypervisor::driver& d) {
+    std::vector<hypervisor::domain_info> doms;
+    REQUIRE_FALSE(d.list_domains(&doms));
+    return !doms.empty();
   }
 
   hypervisor::power_state domain_state(hypervisor::driver& d) {
@@ -628,4 +676,96 @@ TEST_CASE_FIXTURE(deferred_fixture,
   std::vector<hypervisor::domain_info> doms;
   REQUIRE_FALSE(drv1->list_domains(&doms));
   CHECK(doms.empty());
+}
+
+namespace {
+
+storage::flavor bigger() {
+  storage::flavor f;
+  f.id = "2";
+  f.vcpus = 2;
+  f.memory_mb = 1024;
+  return f;
+}
+
+} // namespace
+
+TEST_CASE_FIXTURE(fixture, "a resize moves the server, and a confirm lets its source go") {
+  boot(placement{"h1", {}}, std::vector<host_actor>{h1});
+  run();
+  CHECK(move(storage::server_action::resize, h1, h2, "h2", bigger()) == "");
+  CHECK(last().vm_state == storage::vm_state::resized);
+  CHECK(last().task_state == storage::task_state::none);
+  CHECK(last().host == "h2");
+  CHECK(last().flavor_copy.id == "2");
+  CHECK(last().old_flavor.memory_mb == 512);
+  CHECK_FALSE(has_domain(*drv1));
+  CHECK(domain_state(*drv2) == hypervisor::power_state::running);
+  REQUIRE_FALSE(log->moves.empty());
+  CHECK(log->moves.front().status == storage::migration_status::pre_migrating); // the 202
+  CHECK(log->moves.back().status == storage::migration_status::finished);
+  CHECK(act("stop")
+        == "Cannot 'stop' instance " + record.uuid + " while it is in vm_state resized");
+
+  CHECK(move(storage::server_action::confirm_resize, h1, h2, "h2") == "");
+  CHECK(last().vm_state == storage::vm_state::active);
+  CHECK(last().old_flavor.id.empty());
+  CHECK(log->moves.back().status == storage::migration_status::confirmed);
+  CHECK(log->released.back() == "mig-1"); // the source's claim
+  CHECK(log->actions.back().action == storage::server_action::confirm_resize);
+}
+
+TEST_CASE_FIXTURE(fixture, "a revert brings a stopped server back to its source, stopped") {
+  boot(placement{"h1", {}}, std::vector<host_actor>{h1});
+  run();
+  REQUIRE(act("stop") == "");
+  CHECK(move(storage::server_action::resize, h1, h2, "h2", bigger()) == "");
+  CHECK(last().vm_state == storage::vm_state::resized);
+  CHECK(domain_state(*drv2) == hypervisor::power_state::shutdown);
+
+  CHECK(move(storage::server_action::revert_resize, h1, h2, "h2") == "");
+  CHECK(last().vm_state == storage::vm_state::stopped);
+  CHECK(last().host == "h1");
+  CHECK(last().flavor_copy.memory_mb == 512);
+  CHECK_FALSE(has_domain(*drv2));
+  CHECK(domain_state(*drv1) == hypervisor::power_state::shutdown);
+  CHECK(log->moves.back().status == storage::migration_status::reverted);
+  CHECK(log->reverted_moves == std::vector<std::string>{"mig-1"});
+}
+
+TEST_CASE_FIXTURE(fixture, "a live migration keeps the server running (or paused) elsewhere") {
+  boot(placement{"h1", {}}, std::vector<host_actor>{h1});
+  run();
+  REQUIRE(act("pause") == "");
+  CHECK(move(storage::server_action::live_migration, h1, h2, "h2") == "");
+  CHECK(last().vm_state == storage::vm_state::paused);
+  CHECK(last().host == "h2");
+  CHECK(domain_state(*drv2) == hypervisor::power_state::paused);
+  CHECK_FALSE(has_domain(*drv1));
+  CHECK(log->moves.back().status == storage::migration_status::completed);
+  CHECK(log->released.back() == "mig-1");
+  // Not from a state Nova refuses.
+  auto on_h2 = [&](storage::server_action a) {
+    return send_action(make_action(record.uuid, a, false, "req", "u", "p"), h2);
+  };
+  REQUIRE(on_h2(storage::server_action::unpause) == "");
+  REQUIRE(on_h2(storage::server_action::suspend) == "");
+  CHECK(last().vm_state == storage::vm_state::suspended);
+  CHECK(move(storage::server_action::live_migration, h2, h1, "h1")
+        == "Cannot 'live-migration' instance " + record.uuid
+             + " while it is in vm_state suspended");
+}
+
+TEST_CASE_FIXTURE(fixture, "a move whose destination fails ends in error with the claims back") {
+  boot(placement{"h1", {}}, std::vector<host_actor>{h1});
+  run();
+  drv2->faults().fail_next(hypervisor::operation::spawn);
+  CHECK(move(storage::server_action::resize, h1, h2, "h2", bigger()) == ""); // accepted
+  CHECK(last().vm_state == storage::vm_state::error);
+  CHECK(last().task_state == storage::task_state::none);
+  CHECK(last().host == "h1");
+  CHECK(last().flavor_copy.memory_mb == 512);
+  CHECK(log->moves.back().status == storage::migration_status::error);
+  CHECK(log->reverted_moves == std::vector<std::string>{"mig-1"});
+  CHECK(last().fault.code == 500);
 }

@@ -78,7 +78,7 @@ TEST_CASE("Nova's names of states and actions, both ways") {
   CHECK(nova_name(task_state::none).empty());
   CHECK(nova_name(task_state::powering_off) == "powering-off");
   CHECK(nova_name(server_action::delete_server) == "delete");
-  CHECK_FALSE(vm_state_named("resized").has_value());
+  CHECK_FALSE(vm_state_named("deleted").has_value());
 }
 
 TEST_CASE("Nova's rules for pause, suspend, rescue, shelve and the record-only actions") {

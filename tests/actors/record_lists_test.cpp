@@ -106,6 +106,7 @@ TEST_CASE("records: every field survives the store codec and CAF's binary format
   both(filled<storage::build_request>());
   both(filled<storage::request_spec>());
   both(filled<storage::instance_action>());
+  both(filled<storage::migration>());
   both(filled<storage::service_record>());
   both(filled<storage::compute_node>());
   // Carried inside the others only: the wire format alone.

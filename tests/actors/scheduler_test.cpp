@@ -125,3 +125,40 @@ TEST_CASE("forced claims record reloaded instances even over capacity") {
   CHECK(e.hosts().at("h1").memory_mb_used == 1024);
   CHECK(e.claim("unknown-yet", "b", {1, 256, 1}, true, 1)); // its host reports later
 }
+
+TEST_CASE("a move holds both hosts until it is confirmed or reverted") {
+  placement_engine e({});
+  e.update_host("h1", 4, 4096, 100, 1);
+  e.update_host("h2", 4, 4096, 100, 1);
+  REQUIRE(e.claim("h1", "u", {1, 1024, 10}, false, 1));
+  // Resize to 2 GB elsewhere: h1 keeps the old claim, under the migration.
+  auto c = e.claim_move("u", "mig", {2, 2048, 10}, "", {"h1"}, 1);
+  REQUIRE(c);
+  CHECK(c->host == "h2");
+  CHECK(e.hosts().at("h1").memory_mb_used == 1024);
+  CHECK(e.hosts().at("h2").memory_mb_used == 2048);
+  e.revert_move("u", "mig"); // back on h1 with the old flavor
+  CHECK(e.hosts().at("h1").memory_mb_used == 1024);
+  CHECK(e.hosts().at("h2").memory_mb_used == 0);
+  e.revert_move("u", "mig"); // settled already: harmless
+  CHECK(e.hosts().at("h1").memory_mb_used == 1024);
+
+  REQUIRE(e.claim_move("u", "mig2", {2, 2048, 10}, "h2", {}, 1));
+  e.release("mig2"); // confirmed: the source's claim goes
+  CHECK(e.hosts().at("h1").memory_mb_used == 0);
+  CHECK(e.hosts().at("h2").memory_mb_used == 2048);
+}
+
+TEST_CASE("a move that fits nowhere changes nothing") {
+  placement_engine e({});
+  e.update_host("h1", 4, 4096, 100, 1);
+  e.update_host("h2", 4, 1024, 100, 1);
+  REQUIRE(e.claim("h1", "u", {1, 1024, 10}, false, 1));
+  CHECK_FALSE(e.claim_move("u", "mig", {1, 2048, 10}, "h2", {}, 1)); // too small
+  CHECK_FALSE(e.claim_move("u", "mig", {1, 2048, 10}, "", {"h1", "h2"}, 1));
+  CHECK_FALSE(e.claim_move("u", "mig", {1, 512, 10}, "nowhere", {}, 1));
+  CHECK(e.hosts().at("h1").memory_mb_used == 1024);
+  CHECK(e.hosts().at("h2").memory_mb_used == 0);
+  e.release("u");
+  CHECK(e.hosts().at("h1").memory_mb_used == 0); // it was still the instance's
+}

@@ -9,7 +9,8 @@ using namespace nimbus::api;
 namespace {
 
 struct outcome {
-  int status = 0; // 0: accepted
+  int status = 0;   // 0: accepted
+  std::string body; // of the refusal
   parsed_action parsed;
   bool no_such_action = false;
 };
@@ -19,8 +20,10 @@ outcome parse(const std::string& body, microversion v = {2, 1}) {
   req.body = body;
   req.version = v;
   outcome out;
-  if (auto refusal = parse_action_body(req, &out.parsed, &out.no_such_action))
+  if (auto refusal = parse_action_body(req, &out.parsed, &out.no_such_action)) {
     out.status = refusal->status;
+    out.body = refusal->body;
+  }
   return out;
 }
 
@@ -78,7 +81,40 @@ TEST_CASE("each action names its rule and reads its arguments") {
   CHECK(parse(R"({"os-getConsoleOutput": {"length": -2}})").status == 400);
   CHECK(parse(R"({"os-getConsoleOutput": {"length": "x"}})").status == 400);
 
-  auto unknown = parse(R"({"os-migrateLive": null})");
+  auto resize = parse(R"({"resize": {"flavorRef": 2}})");
+  CHECK(resize.status == 0);
+  CHECK(resize.parsed.request.flavor.id == "2");
+  CHECK(resize.parsed.rule == "os_compute_api:servers:resize");
+  CHECK(parse(R"({"resize": {}})").status == 400);
+  CHECK(parse(R"({"resize": {"flavorRef": ""}})").status == 400);
+  CHECK(parse(R"({"resize": {"flavorRef": "2", "OS-DCF:diskConfig": "X"}})").status == 400);
+
+  CHECK(parse(R"({"migrate": {"host": "h2"}})").status == 0); // no schema before 2.56
+  CHECK(parse(R"({"migrate": {"host": "h2"}})", {2, 56}).parsed.request.host == "h2");
+  CHECK(parse(R"({"migrate": {"other": 1}})", {2, 56}).status == 400);
+
+  auto live = parse(R"({"os-migrateLive": {"host": null, "block_migration": "auto"}})", {2, 25});
+  CHECK(live.status == 0);
+  CHECK(live.parsed.request.action == storage::server_action::live_migration);
+  CHECK(parse(R"({"os-migrateLive": {"host": null, "block_migration": "auto"}})").status
+        == 400); // "auto" and no disk_over_commit from 2.25
+  CHECK(parse(R"({"os-migrateLive": {"host": null, "block_migration": false,
+                                     "disk_over_commit": false}})")
+          .status
+        == 0);
+  auto forced = parse(R"({"os-migrateLive": {"host": null, "block_migration": true,
+                                             "force": true}})",
+                      {2, 30});
+  CHECK(forced.body.find("Can't force to a non-provided destination") != std::string::npos);
+
+  auto evacuate = parse(R"({"evacuate": {"host": "h2"}})", {2, 95});
+  CHECK(evacuate.status == 0);
+  CHECK(evacuate.parsed.request.host == "h2");
+  CHECK(evacuate.parsed.request.stay_stopped);
+  CHECK(parse(R"({"evacuate": {"host": "h2"}})").status == 400); // onSharedStorage before 2.14
+  CHECK_FALSE(parse(R"({"evacuate": {}})", {2, 14}).parsed.request.stay_stopped);
+
+  auto unknown = parse(R"({"addFloatingIp": null})");
   CHECK(unknown.status == 400);
   CHECK(unknown.no_such_action);
 }

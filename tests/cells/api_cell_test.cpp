@@ -250,3 +250,82 @@ TEST_CASE("api cell over a slow store: decisions reach the disk in the order the
   CHECK(pending[0].delete_requested);
   CHECK(api.instance_mapping("u1")->cell_uuid.empty());
 }
+
+namespace {
+
+using update_step = cells::api_cell::update_step;
+
+struct update_result {
+  std::error_code ec;
+  update_step step = update_step::refused;
+  storage::instance_record record;
+};
+
+cells::api_cell::update_done into(std::promise<update_result>& p) {
+  return [&p](std::error_code ec, update_step s, const storage::instance_record& r) {
+    p.set_value({ec, s, r});
+  };
+}
+
+bool rename_to_web(storage::instance_record& r) {
+  r.name = "web";
+  return true;
+}
+
+} // namespace
+
+TEST_CASE("api cell: a server not yet in a cell changes on its build request, across a restart") {
+  test::temp_dir dir;
+  {
+    cells::api_cell api(open_store(dir));
+    accept_now(api, "u1");
+    std::promise<update_result> renamed;
+    api.update_unplaced("u1", rename_to_web, into(renamed));
+    auto out = test::bounded_get(renamed.get_future());
+    CHECK_FALSE(out.ec);
+    CHECK(out.step == update_step::updated);
+    CHECK(out.record.name == "web");
+    CHECK(api.build_request("u1")->instance.name == "web");
+
+    std::promise<update_result> refused; // a refusal changes nothing
+    api.update_unplaced(
+      "u1",
+      [](storage::instance_record& r) {
+        r.name = "other";
+        return false;
+      },
+      into(refused));
+    CHECK(test::bounded_get(refused.get_future()).step == update_step::refused);
+    CHECK(api.build_request("u1")->instance.name == "web");
+
+    std::promise<update_result> unknown;
+    api.update_unplaced("nope", rename_to_web, into(unknown));
+    CHECK(test::bounded_get(unknown.get_future()).ec == storage::errc::not_found);
+  }
+  cells::api_cell api(open_store(dir)); // the cell will get the build as changed
+  CHECK(api.build_request("u1")->instance.name == "web");
+}
+
+TEST_CASE("api cell: a change while the build is out waits for the cell's answer") {
+  test::temp_dir dir;
+  cells::api_cell api(open_store(dir));
+  accept_now(api, "u1");
+  accept_now(api, "u2");
+
+  REQUIRE(api.begin_placement("u1"));
+  std::promise<update_result> placed;
+  auto answer = placed.get_future();
+  api.update_unplaced("u1", rename_to_web, into(placed));
+  // Not answered yet (nothing else can answer it: this thread holds it).
+  CHECK(answer.wait_for(std::chrono::seconds(0)) == std::future_status::timeout);
+  place_now(api, "u1", "cell-a"); // the cell has the record as it was sent
+  CHECK(test::bounded_get(std::move(answer)).step == update_step::in_cell);
+
+  REQUIRE(api.begin_placement("u2"));
+  std::promise<update_result> refused;
+  api.update_unplaced("u2", rename_to_web, into(refused));
+  api.end_placement("u2"); // the cell refused it: the build request changes
+  auto out = test::bounded_get(refused.get_future());
+  CHECK(out.step == update_step::updated);
+  CHECK(api.build_request("u2")->instance.name == "web");
+}

@@ -112,6 +112,76 @@ class ServerActionsCli(unittest.TestCase):
 
         self.osc("server", "delete", "--wait", sid)
 
+    def host_of(self, sid):
+        return self.n.server(sid)["OS-EXT-SRV-ATTR:host"]
+
+    def test_moves_from_the_cli(self):
+        sid = self.osc("server", "create", "--flavor", "m1.tiny", "--image", "cirros-0.6.2-x86_64-disk",
+                       "--wait", "move-vm", parse=True)["id"]
+        self.settles(sid, "ACTIVE", RUNNING)
+        first = self.host_of(sid)
+
+        # Resize: onto the other host (allow_resize_to_same_host is off), then confirmed.
+        self.osc("server", "resize", "--flavor", "m1.small", "--wait", sid)
+        s = self.settles(sid, "VERIFY_RESIZE", RUNNING)
+        self.assertNotEqual(s["OS-EXT-SRV-ATTR:host"], first)
+        self.assertEqual(self.n.server(sid, version="2.47")["flavor"]["original_name"], "m1.small")
+        err = self.osc("server", "stop", sid, ok=False)
+        self.assertIn("vm_state resized", err)
+        self.osc("server", "resize", "--confirm", sid)
+        s = self.settles(sid, "ACTIVE", RUNNING)
+        second = s["OS-EXT-SRV-ATTR:host"]
+        err = self.osc("server", "resize", "--confirm", sid, ok=False)
+        self.assertIn("vm_state active", err)
+
+        # Resize of a stopped server, reverted: back on its host, stopped, with its flavor.
+        self.osc("server", "stop", sid)
+        self.settles(sid, "SHUTOFF", SHUTDOWN)
+        self.osc("server", "resize", "--flavor", "m1.tiny", "--wait", sid)
+        s = self.settles(sid, "VERIFY_RESIZE", SHUTDOWN)
+        self.assertEqual(s["OS-EXT-SRV-ATTR:host"], first)
+        self.osc("server", "resize", "--revert", sid)
+        s = self.settles(sid, "SHUTOFF", SHUTDOWN)
+        self.assertEqual(s["OS-EXT-SRV-ATTR:host"], second)
+        self.assertEqual(self.n.server(sid, version="2.47")["flavor"]["original_name"], "m1.small")
+        self.osc("server", "start", sid)
+        self.settles(sid, "ACTIVE", RUNNING)
+
+        # Cold migration (admin), confirmed by the API as the CLI does it.
+        self.osc("server", "migrate", "--wait", sid)
+        s = self.settles(sid, "VERIFY_RESIZE", RUNNING)
+        self.assertEqual(s["OS-EXT-SRV-ATTR:host"], first)
+        self.osc("server", "resize", "--confirm", sid)
+        self.settles(sid, "ACTIVE", RUNNING)
+
+        # Live migration to a named host, paused: it stays paused there (the
+        # CLI's --wait waits for ACTIVE, so the test waits itself).
+        self.osc("server", "pause", sid)
+        self.settles(sid, "PAUSED", PAUSED)
+        self.osc("server", "migrate", "--live-migration", "--host", second, sid, version="2.30")
+        s = self.settles(sid, "PAUSED", PAUSED)
+        self.assertEqual(s["OS-EXT-SRV-ATTR:host"], second)
+        err = self.osc("server", "migrate", "--live-migration", "--host", second, sid,
+                       version="2.30", ok=False)
+        self.assertIn("to current host", err)
+        err = self.osc("server", "migrate", "--live-migration", "--host", "nowhere", sid,
+                       version="2.30", ok=False)
+        self.assertIn("Compute host nowhere could not be found.", err)
+
+        # An evacuation needs its host down: refused while it is up.
+        self.osc("server", "unpause", sid)
+        self.settles(sid, "ACTIVE", RUNNING)
+        err = self.osc("server", "evacuate", sid, version="2.29", ok=False)
+        self.assertIn("is still in use", err)
+
+        migrations = self.osc("server", "migration", "list", "--server", sid, parse=True,
+                              version="2.80")
+        kinds = sorted(m["Type"] for m in migrations)
+        self.assertEqual(kinds, ["live-migration", "migration", "resize", "resize"])
+        self.assertEqual({m["Status"] for m in migrations if m["Type"] == "resize"},
+                         {"confirmed", "reverted"})
+        self.osc("server", "delete", "--wait", sid)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -107,7 +107,7 @@ TEST_CASE("records: states are written by Nova's names, and an unknown name is r
   CHECK(text.find(R"("vm_state":"stopped")") != std::string::npos);
   CHECK(text.find(R"("task_state":"powering-on")") != std::string::npos);
   auto at = text.find(R"("stopped")");
-  text.replace(at, 9, R"("resized")"); // a state of a later build
+  text.replace(at, 9, R"("deleted")"); // a state of a later build
   instance_record back;
   CHECK(decode(text, &back) == make_error_code(errc::corruption));
 }
