@@ -14,7 +14,7 @@ struct microversion {
 };
 
 inline constexpr microversion min_version{2, 1};
-inline constexpr microversion max_version{2, 93};
+inline constexpr microversion max_version{2, 100};
 
 /// What the client asked for: `OpenStack-API-Version: compute X.Y` wins over
 /// `X-OpenStack-Nova-API-Version: X.Y`; no header means 2.1; "latest" means

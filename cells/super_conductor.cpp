@@ -240,8 +240,16 @@ void schedule(self_ptr self, const std::string& uuid) {
   }
   std::vector<std::string> usable;
   bool some_down = false;
+  // An admin's zone:host goes to that host's cell, or is a NoValidHost.
+  std::string forced_cell;
+  if (!spec->force_host.empty())
+    for (auto& h : st.api->host_mappings())
+      if (h.host == spec->force_host)
+        forced_cell = h.cell_uuid;
   for (auto& c : st.cells->all()) {
     if (c.mapping.uuid == cell0_uuid || c.mapping.disabled)
+      continue;
+    if (!spec->force_host.empty() && c.mapping.uuid != forced_cell)
       continue;
     if (c.up())
       usable.push_back(c.mapping.uuid);

@@ -205,7 +205,8 @@ void compute_api::create_servers(const request_context& ctx, const create_server
   if (!flavor || flavor->disabled || (!flavor->is_public && !ctx.is_admin))
     return then(result::failure(fault_kind::bad_request,
                                 "Flavor " + req.flavor_ref + " could not be found."));
-  if (!ctx_->api->image(req.image_ref))
+  auto image = ctx_->api->image(req.image_ref);
+  if (!image)
     return then(result::failure(fault_kind::bad_request, "Can not find requested image"));
   auto now = storage::now_us();
   auto reservation = "r-" + random_text(8, "abcdefghijklmnopqrstuvwxyz0123456789");
@@ -234,6 +235,9 @@ void compute_api::create_servers(const request_context& ctx, const create_server
     r.user_data = req.user_data;
     r.hostname = req.hostname;
     r.tags = req.tags;
+    r.pinned_availability_zone = req.availability_zone;
+    r.scheduler_hints = req.scheduler_hints;
+    r.image_properties = image->properties;
     r.admin_pass = req.admin_pass.empty() ? generate_admin_password() : req.admin_pass;
     storage::request_spec spec;
     spec.instance_uuid = r.uuid;
@@ -241,6 +245,8 @@ void compute_api::create_servers(const request_context& ctx, const create_server
     spec.image_ref = req.image_ref;
     spec.project_id = ctx.project_id;
     spec.user_id = ctx.user_id;
+    spec.availability_zone = req.availability_zone;
+    spec.force_host = req.force_host;
     builds.push_back({r, ctx.request_id});
     specs.push_back(std::move(spec));
     created.push_back(std::move(r));
@@ -324,7 +330,8 @@ void compute_api::list_servers(const request_context& ctx, const server_page_req
                                                "marker [" + req.marker + "] not found"));
                  return then(result::failure(*marker.error));
                }
-               q.has_marker = true;
+               // A sorted list finds its marker after the merge (finish_page).
+               q.has_marker = req.sort.empty();
                q.marker_created_us = marker.value.created_us;
                q.marker_uuid = marker.value.uuid;
                list_page(*c, ctx, req, q, then);

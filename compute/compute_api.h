@@ -16,6 +16,7 @@
 
 #include "actors/protocol/message_types.h"
 #include "compute/outcome.h"
+#include "compute/server_sort.h"
 
 namespace nimbus::cells {
 class api_cell;
@@ -62,6 +63,9 @@ struct create_server_request {
   std::string hostname;          // 2.90
   std::vector<std::string> tags; // 2.52
   std::string availability_zone; // empty: the default zone
+  std::string force_host;        // an admin's "zone:host[:node]"
+  /// os:scheduler_hints, each value as its JSON text.
+  std::map<std::string, std::string> scheduler_hints;
 };
 
 struct server_page_request {
@@ -81,10 +85,13 @@ struct server_page_request {
   std::vector<std::string> tags_any;  // ... with at least one
   std::vector<std::string> not_tags;  // ... without all of these together
   std::vector<std::string> not_tags_any; // ... with none of these
-  /// Whether a filter applies after the merge (each cell then sends every
-  /// candidate, not one page).
+  /// ?sort_key=&sort_dir= (empty: Nova's created_at, uuid descending). The
+  /// page is then sorted and cut after the merge.
+  std::vector<sort_key> sort;
+  /// Whether a filter (or a sort) applies after the merge (each cell then
+  /// sends every candidate, not one page).
   bool filtered() const {
-    return !name.empty() || !status.empty() || !flavor.empty() || !image.empty()
+    return !sort.empty() || !name.empty() || !status.empty() || !flavor.empty() || !image.empty()
            || changed_since_us != 0 || changed_before_us != 0 || !host.empty() || locked >= 0
            || !tags.empty() || !tags_any.empty() || !not_tags.empty() || !not_tags_any.empty();
   }

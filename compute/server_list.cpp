@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 #include <unordered_set>
 
 #include <spdlog/spdlog.h>
@@ -112,6 +113,15 @@ void finish_page(context& ctx, const request_context& rc, const server_page_requ
     if (after_marker(r))
       merged.push_back(r);
   }
+  // A sorted page starts after its marker in that order (found before the
+  // filters, which may leave the marker itself out).
+  std::optional<storage::instance_record> marker_record;
+  if (!req.sort.empty() && !req.marker.empty()) {
+    auto it =
+      std::find_if(merged.begin(), merged.end(), [&](auto& r) { return r.uuid == req.marker; });
+    if (it != merged.end())
+      marker_record = *it;
+  }
   if (filtered) {
     std::string why;
     auto name = req.name.empty() ? std::nullopt : name_filter::compile(req.name, &why);
@@ -124,9 +134,21 @@ void finish_page(context& ctx, const request_context& rc, const server_page_requ
                                 }),
                  merged.end());
   }
-  keep_first(limit);
-  std::sort(merged.begin(), merged.end(),
-            list_order<storage::instance_record, storage::instance_record>);
+  if (!req.sort.empty()) {
+    auto before = [&](const storage::instance_record& a, const storage::instance_record& b) {
+      return sorted_before(req.sort, a, b);
+    };
+    std::sort(merged.begin(), merged.end(), before);
+    if (marker_record)
+      merged.erase(merged.begin(),
+                   std::upper_bound(merged.begin(), merged.end(), *marker_record, before));
+    if (merged.size() > limit)
+      merged.resize(limit);
+  } else {
+    keep_first(limit);
+    std::sort(merged.begin(), merged.end(),
+              list_order<storage::instance_record, storage::instance_record>);
+  }
   result out;
   out.value = std::move(merged);
   then(std::move(out));

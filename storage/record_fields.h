@@ -22,14 +22,15 @@
     availability_zone, vm_state, task_state, power_state, created_us, updated_us, launched_us,     \
     terminated_us, instance_name, reservation_id, launch_index, key_name, description, admin_pass, \
     metadata, tags, fault, locked, locked_by, locked_reason, access_ip_v4, access_ip_v6, hostname, \
-    user_data, old_flavor
+    user_data, old_flavor, pinned_availability_zone, scheduler_hints, image_properties
 #define NIMBUS_FIELDS_MIGRATION                                                                    \
   id, uuid, instance_uuid, migration_type, status, source_compute, source_node, dest_compute,      \
     dest_node, dest_host, old_flavor_id, new_flavor_id, user_id, project_id, old_vm_state,         \
     created_us, updated_us
 #define NIMBUS_FIELDS_BUILD_REQUEST instance, request_id, delete_requested
 #define NIMBUS_FIELDS_REQUEST_SPEC                                                                 \
-  instance_uuid, flavor_copy, image_ref, project_id, user_id, availability_zone, ignore_hosts
+  instance_uuid, flavor_copy, image_ref, project_id, user_id, availability_zone, ignore_hosts,     \
+    force_host
 #define NIMBUS_FIELDS_ACTION_EVENT event, start_us, finish_us, result, traceback, host
 #define NIMBUS_FIELDS_INSTANCE_ACTION                                                              \
   request_id, instance_uuid, action, user_id, project_id, start_us, updated_us, message, events

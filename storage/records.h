@@ -119,6 +119,13 @@ struct instance_record {
   /// While resized (VERIFY_RESIZE): the flavor a revert goes back to
   /// (Nova's instance.old_flavor); id empty otherwise.
   flavor old_flavor;
+  /// The zone the server was asked into (2.96's pinned_availability_zone);
+  /// empty: none.
+  std::string pinned_availability_zone;
+  /// The create's scheduler hints (2.100), each value as its JSON text.
+  std::map<std::string, std::string> scheduler_hints;
+  /// The image's properties at boot (2.98), as Nova keeps the image meta.
+  std::map<std::string, std::string> image_properties;
 };
 
 /// One move of a server between hosts (or onto the same host, a resize),
@@ -163,6 +170,8 @@ struct request_spec {
   std::string user_id;
   std::string availability_zone;
   std::vector<std::string> ignore_hosts;
+  /// An admin's "zone:host" create: that host only, or no valid host.
+  std::string force_host;
 };
 
 struct action_event {

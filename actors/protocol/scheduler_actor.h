@@ -6,7 +6,8 @@
 // ~~~
 // interface scheduler_actor {
 //   // Picks a host, claims the request's resources on it, and names
-//   // alternates (unclaimed). errc::no_valid_host when no host fits.
+//   // alternates (unclaimed); spec.force_host: that host or none.
+//   // errc::no_valid_host when no host fits.
 //   (select_atom, request_spec) -> (placement)
 //   // Claims on one given host; `force` records it even over capacity (used
 //   // when a cell reloads its instances). Replies false if it does not fit.

@@ -41,6 +41,12 @@ scheduler_impl(scheduler_actor::stateful_pointer<scheduler_state> self, schedule
   return {
     [self](select_atom, const storage::request_spec& spec) -> caf::result<placement> {
       self->state.handled_ram_mb += spec.flavor_copy.memory_mb;
+      if (!spec.force_host.empty()) { // an admin's zone:host: that host, if it fits
+        if (self->state.engine->claim(spec.force_host, spec.instance_uuid,
+                                      resources_of(spec.flavor_copy), false, storage::now_us()))
+          return placement{spec.force_host, {}};
+        return make_error(errc::no_valid_host, "No valid host was found. ");
+      }
       auto c = self->state.engine->select(spec.instance_uuid, resources_of(spec.flavor_copy),
                                           spec.ignore_hosts, storage::now_us());
       if (!c)

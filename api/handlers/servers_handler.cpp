@@ -151,8 +151,18 @@ std::optional<api_response> parse_create_extras(const api_request& req, const or
     if (!az.is_string())
       return bad_request(
         invalid_input("availability_zone", az, python_repr(az) + " is not of type 'string'"));
-    // One zone until zones come from aggregates (the next issue).
-    if (az.get<std::string>() != "nova")
+    // "zone:host[:node]" forces a host (an admin's); one zone until zones
+    // come from aggregates (the next issue).
+    auto text = az.get<std::string>();
+    auto colon = text.find(':');
+    auto zone = text.substr(0, colon);
+    if (colon != std::string::npos) {
+      if (!allowed(req, "os_compute_api:servers:create:forced_host", own_target(req)))
+        return forbidden_by_policy("os_compute_api:servers:create:forced_host");
+      auto host = text.substr(colon + 1);
+      out->force_host = host.substr(0, host.find(':'));
+    }
+    if (!zone.empty() && zone != "nova")
       return bad_request("The requested availability zone is not available");
     out->availability_zone = "nova";
   }
@@ -178,9 +188,17 @@ parse_create(const api_request& req, compute::create_server_request* out, bool* 
     return malformed_body();
   if (!body->is_object() || !body->contains("server"))
     return bad_request("'server' is a required property");
-  for (auto& [key, value] : body->items())
+  for (auto& [key, value] : body->items()) {
     if (key != "server" && key != "os:scheduler_hints" && key != "OS-SCH-HNT:scheduler_hints")
       return bad_request(unexpected_property(key));
+    if (key == "server")
+      continue;
+    if (!value.is_object())
+      return bad_request(
+        invalid_input(key, value, python_repr(value) + " is not of type 'object'"));
+    for (auto& [hint, hint_value] : value.items()) // kept as given, shown from 2.100
+      out->scheduler_hints[hint] = hint_value.dump();
+  }
   auto& s = (*body)["server"];
   if (!s.is_object())
     return bad_request(invalid_input("server", s, python_repr(s) + " is not of type 'object'"));
@@ -362,8 +380,78 @@ std::vector<std::string> split_tags(const std::string& text) {
 
 // The list filters past name, status, flavor, image and changes-since:
 // changes-before (2.66), tenant and host (admins'), locked (2.73), tags (2.26).
+// In Nova's enum of sort keys but not sorted by (SERVER_LIST_IGNORE_SORT_KEY).
+const std::set<std::string> ignored_sort_keys{"architecture",
+                                              "cell_name",
+                                              "cleaned",
+                                              "default_ephemeral_device",
+                                              "default_swap_device",
+                                              "deleted",
+                                              "deleted_at",
+                                              "disable_terminate",
+                                              "ephemeral_gb",
+                                              "ephemeral_key_uuid",
+                                              "id",
+                                              "key_data",
+                                              "launched_on",
+                                              "memory_mb",
+                                              "os_type",
+                                              "reservation_id",
+                                              "root_gb",
+                                              "shutdown_terminate",
+                                              "user_data",
+                                              "vcpus"};
+
+std::string enum_repr(const std::vector<std::string>& values) {
+  std::string out = "[";
+  for (auto& v : values)
+    out.append(out.size() > 1 ? ", '" : "'").append(v).append("'");
+  return out + "]";
+}
+
+// jsonschema's refusal of a value outside an enum.
+std::string not_one_of(const char* param, const std::string& value,
+                       const std::vector<std::string>& values) {
+  std::string why = "Invalid input for query parameters ";
+  why.append(param).append(". Value: ").append(value).append(". '").append(value);
+  why.append("' is not one of ").append(enum_repr(values));
+  return why;
+}
+
+// ?sort_key= (repeatable) and ?sort_dir= (one per key, default desc).
+std::optional<api_response> read_sort(const api_request& req, compute::server_page_request* page) {
+  std::vector<std::string> keys, dirs;
+  for (auto [it, end] = req.query.equal_range("sort_key"); it != end; ++it)
+    keys.push_back(it->second);
+  for (auto [it, end] = req.query.equal_range("sort_dir"); it != end; ++it)
+    dirs.push_back(it->second);
+  if (dirs.size() > keys.size() && !keys.empty())
+    return bad_request("Sort direction size exceeds sort key size");
+  auto& known = compute::sortable_server_keys();
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    auto& key = keys[i];
+    bool sortable = std::find(known.begin(), known.end(), key) != known.end();
+    if (!sortable && !ignored_sort_keys.count(key)) {
+      auto all = known;
+      all.insert(all.end(), ignored_sort_keys.begin(), ignored_sort_keys.end());
+      std::sort(all.begin(), all.end());
+      return bad_request(not_one_of("sort_key", key, all));
+    }
+    auto dir = i < dirs.size() ? dirs[i] : std::string("desc");
+    if (dir != "asc" && dir != "desc")
+      return bad_request(not_one_of("sort_dir", dir, {"asc", "desc"}));
+    if ((key == "host" || key == "node") && !req.ctx.is_admin)
+      return fault_response(403, "Only administrators can sort servers by " + key);
+    if (sortable)
+      page->sort.push_back({key, dir == "desc"});
+  }
+  return std::nullopt;
+}
+
 std::optional<api_response> read_more_filters(const api_request& req,
                                               compute::server_page_request* page) {
+  if (auto refusal = read_sort(req, page))
+    return refusal;
   if (req.version.at_least(2, 66) && req.has_param("changes-before")) {
     auto before = req.param("changes-before");
     auto us = parse_iso_time(before);

@@ -64,6 +64,10 @@ void write_flavor(json_writer& w, const storage::instance_record& r, const view_
 void write_image(json_writer& w, const storage::instance_record& r, const view_context& v) {
   w.begin_object().key("id").value(r.image_ref).key("links");
   write_bookmark(w, v.base_url, "images", r.image_ref);
+  if (v.version.at_least(2, 98)) {
+    w.key("properties");
+    write_string_map(w, r.image_properties);
+  }
   w.end_object();
 }
 
@@ -239,6 +243,14 @@ void write_server_detail(json_writer& w, const storage::instance_record& r, cons
     w.key("server_groups").begin_array().end_array();
   if (v.version.at_least(2, 73))
     w.key("locked_reason").string_or_null(r.locked_reason);
+  if (v.version.at_least(2, 96))
+    w.key("pinned_availability_zone").string_or_null(r.pinned_availability_zone);
+  if (v.version.at_least(2, 100)) {
+    w.key("scheduler_hints").begin_object();
+    for (auto& [k, text] : r.scheduler_hints)
+      w.key(k).raw(text);
+    w.end_object();
+  }
   w.end_object();
 }
 

@@ -146,6 +146,34 @@ class ServerResources(unittest.TestCase):
         self.assertEqual(self.n.get("/v2.1/servers/detail?name=x&deleted=false",
                                     version="2.75").status, 200)
 
+    def test_lists_sort_by_the_keys_asked(self):
+        ids = {name: self.n.boot(name, metadata={"sort": "yes"})
+               for name in ("sort-b", "sort-c", "sort-a")}
+        for sid in ids.values():
+            self.n.wait_status(sid, "ACTIVE")
+
+        def names(query):
+            r = self.n.get("/v2.1/servers/detail?name=^sort-&" + query)
+            self.assertEqual(r.status, 200, r.text)
+            return [s["name"] for s in r.json["servers"]]
+        self.assertEqual(names("sort_key=display_name&sort_dir=asc"), ["sort-a", "sort-b", "sort-c"])
+        self.assertEqual(names("sort_key=display_name"), ["sort-c", "sort-b", "sort-a"])
+        self.assertEqual(names("sort_key=display_name&sort_dir=asc&limit=2"), ["sort-a", "sort-b"])
+        self.assertEqual(names("sort_key=display_name&sort_dir=asc&marker=" + ids["sort-b"]), ["sort-c"])
+        self.assertEqual(names("sort_key=vcpus"), ["sort-a", "sort-c", "sort-b"])  # ignored: created_at
+        r = self.n.get("/v2.1/servers?sort_key=bogus")
+        self.assertEqual(r.status, 400)
+        self.assertIn("'bogus' is not one of", r.text)
+        r = self.n.get("/v2.1/servers?sort_key=display_name&sort_dir=up")
+        self.assertEqual(r.status, 400)
+        self.assertIn("'up' is not one of ['asc', 'desc']", r.text)
+        roles = {r["name"]: r["id"] for r in self.n.identity("GET", "/v3/roles").json["roles"]}
+        project = self.n.identity("POST", "/v3/projects", {"project": {"name": "sorters"}}).json["project"]["id"]
+        uid = self.n.identity("POST", "/v3/users", {"user": {"name": "sorter", "password": "pw"}}).json["user"]["id"]
+        self.n.identity("PUT", "/v3/projects/%s/users/%s/roles/%s" % (project, uid, roles["member"]))
+        r = self.n.get("/v2.1/servers?sort_key=host", token=self.n.token_for("sorter", "pw", "sorters"))
+        self.assertEqual(r.status, 403, r.text)
+
     def test_a_lock_holds_off_other_users_but_not_admins(self):
         roles = {r["name"]: r["id"] for r in self.n.identity("GET", "/v3/roles").json["roles"]}
         project = self.n.identity("POST", "/v3/projects", {"project": {"name": "lockers"}}).json["project"]["id"]
@@ -174,6 +202,48 @@ class ServerResources(unittest.TestCase):
         self.assertEqual(self.n.act(sid, {"unlock": None}).status, 202)
         r = self.n.request("DELETE", "/v2.1/servers/" + sid, token=member)
         self.assertEqual(r.status, 204)
+
+    def test_forced_hosts_and_the_fields_of_2_96_to_2_100(self):
+        hosts = sorted(h["hypervisor_hostname"]
+                       for h in self.n.get("/v2.1/os-hypervisors").json["hypervisors"])
+        target = hosts[-1]
+        sid = self.n.boot("forced", availability_zone="nova:" + target)
+        s = self.n.wait_status(sid, "ACTIVE")
+        self.assertEqual(s["OS-EXT-SRV-ATTR:host"], target)
+        shown = self.n.server(sid, version="2.96")
+        self.assertEqual(shown["pinned_availability_zone"], "nova")
+        self.assertNotIn("scheduler_hints", shown)
+
+        lost = self.n.boot("forced-nowhere", availability_zone="nova:no-such-host")
+        s = self.n.wait_status(lost, "ERROR")
+        self.assertIn("No valid host", s["fault"]["message"])
+
+        roles = {r["name"]: r["id"] for r in self.n.identity("GET", "/v3/roles").json["roles"]}
+        project = self.n.identity("POST", "/v3/projects", {"project": {"name": "forcers"}}).json["project"]["id"]
+        uid = self.n.identity("POST", "/v3/users", {"user": {"name": "forcer", "password": "pw"}}).json["user"]["id"]
+        self.n.identity("PUT", "/v3/projects/%s/users/%s/roles/%s" % (project, uid, roles["member"]))
+        member = self.n.token_for("forcer", "pw", "forcers")
+        body = {"server": {"name": "f", "imageRef": "155d900f-4e14-4e4c-a73d-069cbf4541e6",
+                           "flavorRef": "1", "availability_zone": "nova:" + target}}
+        r = self.n.post("/v2.1/servers", body, token=member)
+        self.assertEqual(r.status, 403, r.text)
+        self.assertIn("os_compute_api:servers:create:forced_host", r.text)
+
+        body = {"server": {"name": "hinted", "imageRef": "155d900f-4e14-4e4c-a73d-069cbf4541e6",
+                           "flavorRef": "1", "networks": "none"},
+                "os:scheduler_hints": {"same_host": [sid], "query": "x"}}
+        r = self.n.post("/v2.1/servers", body, version="2.100")
+        self.assertEqual(r.status, 202, r.text)
+        hinted = r.json["server"]["id"]
+        self.n.wait_status(hinted, "ACTIVE")
+        shown = self.n.server(hinted, version="2.100")
+        self.assertEqual(shown["scheduler_hints"], {"same_host": [sid], "query": "x"})
+        self.assertIsNone(shown["pinned_availability_zone"])
+        self.assertIsInstance(shown["image"]["properties"], dict)
+        self.assertNotIn("properties", self.n.server(hinted, version="2.97")["image"])
+        r = self.n.post("/v2.1/servers", dict(body, **{"os:scheduler_hints": "x"}), version="2.100")
+        self.assertEqual(r.status, 400, r.text)
+        self.assertEqual(self.n.get("/v2.1", version="2.100").json["version"]["version"], "2.100")
 
 
 if __name__ == "__main__":
