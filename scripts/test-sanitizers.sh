@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds everything with AddressSanitizer and UndefinedBehaviorSanitizer into
-# build-asan/ and runs every test there (units and end-to-end; the e2e tests
+# Builds what the tests run with AddressSanitizer and UndefinedBehaviorSanitizer
+# into build-asan/ and runs every test there (units and end-to-end; the e2e tests
 # start build-asan's binaries). Fails if a test fails or if a sanitizer wrote
 # any report (they go to build-asan/reports/, from every process).
 set -euo pipefail
@@ -10,7 +10,9 @@ export CCACHE_BASEDIR="$PWD"
 export CCACHE_NOHASHDIR=1 # -g would otherwise put the checkout's folder in every hash
 jobs=${NIMBUS_BUILD_JOBS:-$(nproc)}
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNIMBUS_SANITIZE=ON >/dev/null
-cmake --build build-asan -j "$jobs"
+# What the tests run (the service, nimbus-manage, the unit tests); the
+# benchmarks are not tests and are left out of this build.
+cmake --build build-asan -j "$jobs" --target nimbus nimbus-manage nimbus_unit_tests
 reports=$PWD/build-asan/reports
 rm -rf "$reports"
 mkdir -p "$reports"
