@@ -133,62 +133,6 @@ std::string generate_admin_password() {
   return random_text(12, "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789");
 }
 
-namespace {
-
-bool resizing(storage::task_state t) {
-  using storage::task_state;
-  return t == task_state::resize_prep || t == task_state::resize_migrating
-         || t == task_state::resize_migrated || t == task_state::resize_finish;
-}
-
-} // namespace
-
-// Nova's status of a vm_state with a task_state on top (nova/api/openstack/common.py).
-std::string server_status(const storage::instance_record& r) {
-  using storage::task_state;
-  using storage::vm_state;
-  auto t = r.task_state;
-  switch (r.vm_state) {
-  case vm_state::building:
-    return "BUILD";
-  case vm_state::error:
-    return t == task_state::rebuilding ? "REBUILD" : "ERROR";
-  case vm_state::stopped:
-    if (t == task_state::rebuilding)
-      return "REBUILD";
-    return resizing(t) ? "RESIZE" : "SHUTOFF";
-  case vm_state::active:
-    if (t == task_state::rebooting)
-      return "REBOOT";
-    if (t == task_state::rebooting_hard)
-      return "HARD_REBOOT";
-    if (t == task_state::updating_password)
-      return "PASSWORD";
-    if (t == task_state::rebuilding)
-      return "REBUILD";
-    if (t == task_state::migrating)
-      return "MIGRATING";
-    return resizing(t) ? "RESIZE" : "ACTIVE";
-  case vm_state::resized:
-    return t == task_state::resize_reverting ? "REVERT_RESIZE" : "VERIFY_RESIZE";
-  case vm_state::paused:
-    return t == task_state::migrating ? "MIGRATING" : "PAUSED";
-  case vm_state::suspended:
-    return "SUSPENDED";
-  case vm_state::rescued:
-    return "RESCUE";
-  case vm_state::shelved:
-    return "SHELVED";
-  case vm_state::shelved_offloaded:
-    return "SHELVED_OFFLOADED";
-  case vm_state::soft_deleted:
-    return "SOFT_DELETED";
-  case vm_state::unknown:
-    break;
-  }
-  return "UNKNOWN";
-}
-
 compute_api::compute_api(std::shared_ptr<context> ctx) : ctx_(std::move(ctx)) {}
 
 compute_api::~compute_api() = default;
@@ -612,6 +556,52 @@ void compute_api::create_image(const request_context& ctx, const std::string& uu
     });
   });
 }
+void compute_api::create_backup(const request_context& ctx, const std::string& uuid,
+                                const std::string& name, const std::string& backup_type,
+                                std::int64_t rotation,
+                                const std::map<std::string, std::string>& metadata,
+                                reply<std::optional<storage::image>> caller) {
+  auto then = guarded(std::move(caller));
+  using result = outcome<std::optional<storage::image>>;
+  action_request req;
+  req.uuid = uuid;
+  req.action = storage::server_action::create_backup;
+  auto rotate = [this, uuid, backup_type, rotation] {
+    for (auto& old : backups_to_rotate(ctx_->api->images(), uuid, backup_type, rotation))
+      ctx_->api->erase_image(old.id, [id = old.id](std::error_code ec) {
+        if (ec)
+          spdlog::error("image {}: cannot delete the rotated backup: {}", id, ec.message());
+      });
+  };
+  server_action(
+    ctx, req,
+    [this, ctx, uuid, name, backup_type, rotation, metadata, rotate, then](outcome<done> accepted) {
+      if (!accepted.ok())
+        return then(result::failure(*accepted.error));
+      if (rotation == 0) { // Nova's rotation 0: no new backup, the old ones go
+        rotate();
+        return then(result{});
+      }
+      get_server(
+        ctx, uuid,
+        [this, name, backup_type, metadata, rotate, then](outcome<storage::instance_record> r) {
+          if (!r.ok())
+            return then(result::failure(*r.error));
+          auto base = ctx_->api->image(r.value.image_ref);
+          auto backup = backup_of(r.value, base ? &*base : nullptr, name, backup_type, metadata,
+                                  storage::now_us());
+          ctx_->api->put(backup, [backup, rotate, then](std::error_code ec) {
+            if (ec)
+              return then(result::failure(fault_kind::internal, ec.message()));
+            rotate();
+            result out;
+            out.value = backup;
+            then(std::move(out));
+          });
+        });
+    });
+}
+
 std::optional<storage::image> compute_api::image(const std::string& id) const {
   return ctx_->api->image(id);
 }
@@ -635,6 +625,29 @@ void gather_all(context& ctx, reply<std::vector<View>> then, Atom atom, Ts... xs
         for (auto& part : parts)
           if (part)
             out.value.insert(out.value.end(), part->begin(), part->end());
+        then(std::move(out));
+      },
+      atom, xs...);
+  });
+}
+
+// Every up cell's answer to `atom` when it is one value (a cell that fails
+// or does not answer is left out).
+template <class View, class Atom, class... Ts>
+void gather_one(context& ctx, reply<std::vector<View>> then, Atom atom, Ts... xs) {
+  std::vector<conductor_actor> targets;
+  for (auto& c : ctx.cells->all())
+    if (c.mapping.uuid != cell0_uuid && c.up())
+      targets.push_back(c.conductor);
+  auto* c = &ctx;
+  ctx.gw->run([c, targets, atom, then, xs...](gateway::self_ptr self) {
+    scatter<View>(
+      self, targets, c->limits.list,
+      [then](gathered<View> parts) {
+        outcome<std::vector<View>> out;
+        for (auto& part : parts)
+          if (part)
+            out.value.push_back(*part);
         then(std::move(out));
       },
       atom, xs...);
@@ -669,6 +682,21 @@ std::vector<unknown_service> compute_api::unknown_services(const request_context
 void compute_api::hypervisors(reply<std::vector<hypervisor_view>> caller) const {
   auto then = guarded(std::move(caller));
   gather_all<hypervisor_view>(*ctx_, std::move(then), hypers_atom_v);
+}
+
+void compute_api::update_service(const std::string& uuid, const service_change& change,
+                                 reply<service_view> caller) const {
+  auto then = guarded(std::move(caller));
+  reply<std::vector<service_view>> one = [uuid, then](outcome<std::vector<service_view>> all) {
+    if (all.value.empty())
+      return then(outcome<service_view>::failure(fault_kind::not_found,
+                                                 "Service " + uuid + " could not be found."));
+    outcome<service_view> out;
+    out.value = all.value.front();
+    then(std::move(out));
+  };
+  // The cells that lack it answer not_found, and are left out of the gathering.
+  gather_one<service_view>(*ctx_, std::move(one), service_atom_v, uuid, change);
 }
 
 void compute_api::migrations(const request_context& ctx, const std::string& instance_uuid,

@@ -188,6 +188,13 @@ public:
   /// action, then the snapshot's image record is added; answers with it.
   void create_image(const request_context& ctx, const std::string& uuid, const std::string& name,
                     const std::map<std::string, std::string>& metadata, reply<storage::image> then);
+  /// createBackup: as create_image, the image a backup of `backup_type`;
+  /// then the server's backups of that type beyond the newest `rotation`
+  /// are deleted. Rotation 0 makes no image (nullopt) and deletes them all.
+  void create_backup(const request_context& ctx, const std::string& uuid, const std::string& name,
+                     const std::string& backup_type, std::int64_t rotation,
+                     const std::map<std::string, std::string>& metadata,
+                     reply<std::optional<storage::image>> then);
   /// Deletes an image ctx may see and owns (admins: any).
   void delete_image(const request_context& ctx, const std::string& id, reply<done> then);
 
@@ -197,6 +204,10 @@ public:
   /// With ctx.down_cell_records: the compute services of down cells.
   std::vector<unknown_service> unknown_services(const request_context& ctx) const;
   void hypervisors(reply<std::vector<hypervisor_view>> then) const;
+  /// Changes the compute service `uuid` in whichever cell has it (every up
+  /// cell is asked); not_found if none does.
+  void update_service(const std::string& uuid, const service_change& change,
+                      reply<service_view> then) const;
   /// The migrations of every cell that answered (`instance_uuid` empty), or
   /// of one server (not_found for one the caller cannot see).
   void migrations(const request_context& ctx, const std::string& instance_uuid,

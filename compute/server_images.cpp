@@ -29,6 +29,37 @@ storage::image snapshot_of(const storage::instance_record& r, const storage::ima
   return i;
 }
 
+storage::image backup_of(const storage::instance_record& r, const storage::image* base,
+                         const std::string& name, const std::string& backup_type,
+                         const std::map<std::string, std::string>& metadata, std::int64_t now_us) {
+  auto i = snapshot_of(r, base, name, metadata, now_us);
+  i.properties["image_type"] = "backup";
+  i.properties["backup_type"] = backup_type;
+  return i;
+}
+
+std::vector<storage::image> backups_to_rotate(const std::vector<storage::image>& images,
+                                              const std::string& uuid,
+                                              const std::string& backup_type,
+                                              std::int64_t rotation) {
+  auto prop = [](const storage::image& i, const char* key) {
+    auto it = i.properties.find(key);
+    return it == i.properties.end() ? std::string{} : it->second;
+  };
+  std::vector<storage::image> backups;
+  for (auto& i : images)
+    if (prop(i, "instance_uuid") == uuid && prop(i, "image_type") == "backup"
+        && prop(i, "backup_type") == backup_type)
+      backups.push_back(i);
+  std::sort(backups.begin(), backups.end(), [](auto& a, auto& b) {
+    return a.created_us != b.created_us ? a.created_us > b.created_us : a.id > b.id;
+  });
+  if (static_cast<std::int64_t>(backups.size()) <= rotation)
+    return {};
+  backups.erase(backups.begin(), backups.begin() + rotation);
+  return backups;
+}
+
 storage::image shelved_image_of(const storage::instance_record& r, const storage::image* base,
                                 std::int64_t now_us) {
   return snapshot_of(r, base, r.name + "-shelved", {}, now_us);

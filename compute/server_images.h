@@ -17,6 +17,19 @@ storage::image snapshot_of(const storage::instance_record& r, const storage::ima
                            const std::string& name,
                            const std::map<std::string, std::string>& metadata, std::int64_t now_us);
 
+/// A createBackup's image: a snapshot with image_type "backup" and its
+/// backup_type.
+storage::image backup_of(const storage::instance_record& r, const storage::image* base,
+                         const std::string& name, const std::string& backup_type,
+                         const std::map<std::string, std::string>& metadata, std::int64_t now_us);
+
+/// The backups of server `uuid` of `backup_type` beyond the newest
+/// `rotation` (Nova's rotation: these go).
+std::vector<storage::image> backups_to_rotate(const std::vector<storage::image>& images,
+                                              const std::string& uuid,
+                                              const std::string& backup_type,
+                                              std::int64_t rotation);
+
 /// The image a shelve of `r` keeps.
 storage::image shelved_image_of(const storage::instance_record& r, const storage::image* base,
                                 std::int64_t now_us);

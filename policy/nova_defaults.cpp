@@ -45,6 +45,7 @@ const std::vector<default_rule>& nova_defaults() {
     {"os_compute_api:servers:update", "rule:project_member_or_admin", "PUT /servers/{id}"},
     {"os_compute_api:servers:rebuild", "rule:project_member_or_admin", "rebuild"},
     {"os_compute_api:servers:create_image", "rule:project_member_or_admin", "createImage"},
+    {"os_compute_api:os-create-backup", "rule:project_member_or_admin", "createBackup"},
     {"os_compute_api:os-deferred-delete:restore", "rule:project_member_or_admin", "restore"},
     {"os_compute_api:os-deferred-delete:force", "rule:project_member_or_admin", "forceDelete"},
     {"os_compute_api:servers:trigger_crash_dump", "rule:project_member_or_admin",
@@ -143,6 +144,7 @@ const std::vector<default_rule>& nova_defaults() {
     {"os_compute_api:os-hypervisors:uptime", "rule:context_is_admin",
      "GET /os-hypervisors/{id}/uptime"},
     {"os_compute_api:os-services:list", "rule:context_is_admin", "GET /os-services"},
+    {"os_compute_api:os-services:update", "rule:context_is_admin", "PUT /os-services/{id} (2.53)"},
     // Limits.
     {"os_compute_api:limits", "@", "GET /limits"},
     {"os_compute_api:limits:other_project", "rule:context_is_admin", "GET /limits?tenant_id"},

@@ -38,7 +38,7 @@ constexpr std::array<std::string_view, 28> task_state_names{"",
                                                             "resize_reverting",
                                                             "resize_confirming",
                                                             "migrating"};
-constexpr std::array<std::string_view, 29> server_action_names{
+constexpr std::array<std::string_view, 30> server_action_names{
   "create",         "stop",           "start",
   "reboot",         "delete",         "pause",
   "unpause",        "suspend",        "resume",
@@ -48,7 +48,7 @@ constexpr std::array<std::string_view, 29> server_action_names{
   "resetState",     "rebuild",        "createImage",
   "delete",         "restore",        "resize",
   "confirmResize",  "revertResize",   "migrate",
-  "live-migration", "evacuate"};
+  "live-migration", "evacuate",       "createBackup"};
 constexpr std::array<std::string_view, 4> migration_type_names{"migration", "resize",
                                                                "live-migration", "evacuation"};
 constexpr std::array<std::string_view, 17> migration_status_names{
@@ -58,7 +58,8 @@ constexpr std::array<std::string_view, 17> migration_status_names{
 // A value added to an enum needs its name here.
 static_assert(vm_state_names.size() == static_cast<std::size_t>(vm_state::resized) + 1);
 static_assert(task_state_names.size() == static_cast<std::size_t>(task_state::migrating) + 1);
-static_assert(server_action_names.size() == static_cast<std::size_t>(server_action::evacuate) + 1);
+static_assert(server_action_names.size()
+              == static_cast<std::size_t>(server_action::create_backup) + 1);
 static_assert(migration_type_names.size()
               == static_cast<std::size_t>(migration_type::evacuation) + 1);
 static_assert(migration_status_names.size()

@@ -98,6 +98,7 @@ enum class server_action : std::uint8_t {
   migrate, // cold
   live_migration,
   evacuate,
+  create_backup,
 };
 
 /// How a server moves between hosts (Nova's migration_type).

@@ -194,6 +194,8 @@ void on_report(self_ptr self, const host_report& report) {
         spdlog::error("cell {}: cannot record host: {}", self->state.opts.cell_name, ec.message());
     });
   self->send(st.scheduler, report_atom_v, report);
+  if (!st.hosts.schedulable(report.node.host)) // an operator's, across restarts too
+    self->send(st.scheduler, service_atom_v, report.node.host, false);
   if (joined && actor) {
     spdlog::info("cell {}: host {} joined", st.opts.cell_name, report.node.host);
     reconcile_host(self, report.node.host, actor);
@@ -587,6 +589,25 @@ conductor_impl_actor::behavior_type conductor_impl(self_ptr self,
       return self->state.hosts.services(storage::now_us(), self->state.opts.service_down_time);
     },
     [self](hypers_atom) { return hypervisors(self); },
+    [self](service_atom, const std::string& uuid,
+           const service_change& c) -> caf::result<service_view> {
+      auto& st = self->state;
+      storage::write_batch batch;
+      auto host = st.hosts.change(uuid, c, batch);
+      if (host.empty())
+        return make_error(errc::not_found, "Service " + uuid + " could not be found.");
+      self->send(st.scheduler, service_atom_v, host, st.hosts.schedulable(host));
+      auto rp = self->make_response_promise<service_view>();
+      commit(self, std::move(batch), [self, rp, host](std::error_code ec) mutable {
+        if (ec) {
+          rp.deliver(store_error(ec));
+          return;
+        }
+        rp.deliver(
+          self->state.hosts.view_of(host, storage::now_us(), self->state.opts.service_down_time));
+      });
+      return rp;
+    },
     [self](report_atom, const host_report& report) { on_report(self, report); },
     [self](save_atom, const storage::instance_record& r,
            const std::vector<storage::instance_action>& actions,

@@ -52,6 +52,37 @@ host_actor host_registry::actor_of(const std::string& host) const {
   return it == hosts_.end() ? host_actor{} : it->second.actor;
 }
 
+std::string host_registry::change(const std::string& uuid, const service_change& c,
+                                  storage::write_batch& batch) {
+  for (auto& [name, e] : hosts_) {
+    if (e.service.uuid != uuid)
+      continue;
+    if (c.set_status) {
+      e.service.disabled = c.disabled;
+      e.service.disabled_reason = c.disabled ? c.disabled_reason : std::string{};
+    }
+    if (c.set_forced_down)
+      e.service.forced_down = c.forced_down;
+    storage::stage(batch, key_space::services, storage::keys::host(name), e.service);
+    return name;
+  }
+  return {};
+}
+
+bool host_registry::schedulable(const std::string& host) const {
+  auto it = hosts_.find(host);
+  return it == hosts_.end() || (!it->second.service.disabled && !it->second.service.forced_down);
+}
+
+service_view host_registry::view_of(const std::string& host, std::int64_t now_us,
+                                    std::chrono::seconds down_after) const {
+  auto& e = hosts_.at(host);
+  service_view v{e.service, is_up(e, now_us, down_after)};
+  if (e.last_seen_us > 0)
+    v.service.updated_us = e.last_seen_us;
+  return v;
+}
+
 bool host_registry::up(const std::string& host, std::int64_t now_us,
                        std::chrono::seconds down_after) const {
   auto it = hosts_.find(host);

@@ -25,6 +25,14 @@ public:
 
   /// The actor of `host`; invalid if the host never reported.
   host_actor actor_of(const std::string& host) const;
+  /// Applies an operator's change to the service `uuid` (staged in
+  /// `batch`); its host's name, or "" for a service this cell lacks.
+  std::string change(const std::string& uuid, const service_change& c, storage::write_batch& batch);
+  /// Whether the scheduler may place on `host`: enabled, not forced down.
+  bool schedulable(const std::string& host) const;
+  /// The service view of `host` (its service must exist).
+  service_view view_of(const std::string& host, std::int64_t now_us,
+                       std::chrono::seconds down_after) const;
   /// Whether `host` reported within `down_after` and is not forced down.
   bool up(const std::string& host, std::int64_t now_us, std::chrono::seconds down_after) const;
 

@@ -200,6 +200,7 @@ const action_rule& action_rule_for(server_action action, bool hard) {
   case server_action::rebuild:
     return b.rebuild;
   case server_action::create_image:
+  case server_action::create_backup:
     return b.create_image;
   case server_action::soft_delete:
     return b.soft_delete;

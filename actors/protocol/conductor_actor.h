@@ -32,6 +32,9 @@
 //   (console_atom, string uuid) -> (string)
 //   (actions_atom, string uuid) -> (vector<instance_action>)
 //   (services_atom) -> (vector<service_view>)
+//   // Disables, enables or forces down one of its compute services (by
+//   // uuid); errc::not_found for a service it does not have.
+//   (service_atom, string uuid, service_change) -> (service_view)
 //   (hypers_atom) -> (vector<hypervisor_view>)
 //   (report_atom, host_report) -> void                     // host heartbeats
 //   (save_atom, instance_record, vector<instance_action>, vector<migration>) -> (ok) // keeper
@@ -62,6 +65,7 @@ using conductor_actor = caf::typed_actor<
   caf::replies_to<console_atom, std::string>::with<std::string>,
   caf::replies_to<actions_atom, std::string>::with<std::vector<storage::instance_action>>,
   caf::replies_to<services_atom>::with<std::vector<service_view>>,
+  caf::replies_to<service_atom, std::string, service_change>::with<service_view>,
   caf::replies_to<hypers_atom>::with<std::vector<hypervisor_view>>,
   caf::reacts_to<report_atom, host_report>,
   caf::replies_to<save_atom, storage::instance_record, std::vector<storage::instance_action>,

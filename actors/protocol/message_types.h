@@ -112,6 +112,15 @@ inline action_request make_action(std::string uuid, storage::server_action actio
   return req;
 }
 
+/// An operator's change to a compute service (PUT /os-services/{id}, 2.53).
+struct service_change {
+  bool set_status = false;
+  bool disabled = false;
+  std::string disabled_reason;
+  bool set_forced_down = false;
+  bool forced_down = false;
+};
+
 /// A host's heartbeat: what it is and how much it has.
 struct host_report {
   storage::compute_node node;

@@ -95,6 +95,11 @@ typename Inspector::result_type inspect(Inspector& f, action_request& x) {
            x.reset_to, x.host, x.availability_zone, x.fields, x.flavor, x.stay_stopped);
 }
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, service_change& x) {
+  return f(caf::meta::type_name("service_change"), x.set_status, x.disabled, x.disabled_reason,
+           x.set_forced_down, x.forced_down);
+}
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, host_report& x) {
   return f(caf::meta::type_name("host_report"), x.node, x.running_vms);
 }

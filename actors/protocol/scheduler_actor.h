@@ -19,6 +19,9 @@
 //   // Confirmed by release(holder); undone by revert_atom.
 //   (move_atom, request_spec, string holder, string host) -> (placement)
 //   (revert_atom, string uuid, string holder) -> void
+//   // Whether a host takes new servers (an operator disabled or forced it
+//   // down: not).
+//   (service_atom, string host, bool schedulable) -> void
 //   // A host's heartbeat, forwarded by the conductor.
 //   (report_atom, host_report) -> void
 //   // The ledger per host, and the cell's capacity summary.
@@ -36,7 +39,8 @@ using scheduler_actor = caf::typed_actor<
   caf::replies_to<claim_atom, std::string, std::string, storage::flavor, bool>::with<bool>,
   caf::reacts_to<release_atom, std::string>,
   caf::replies_to<move_atom, storage::request_spec, std::string, std::string>::with<placement>,
-  caf::reacts_to<revert_atom, std::string, std::string>, caf::reacts_to<report_atom, host_report>,
+  caf::reacts_to<revert_atom, std::string, std::string>,
+  caf::reacts_to<service_atom, std::string, bool>, caf::reacts_to<report_atom, host_report>,
   caf::replies_to<usage_atom>::with<std::vector<host_usage>, cell_summary>>;
 
 } // namespace nimbus

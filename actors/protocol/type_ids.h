@@ -28,6 +28,7 @@ CAF_ADD_TYPE_ID(nimbus, (nimbus::list_key))
 CAF_ADD_TYPE_ID(nimbus, (std::vector<nimbus::list_key>))
 CAF_ADD_TYPE_ID(nimbus, (nimbus::action_request))
 CAF_ADD_TYPE_ID(nimbus, (nimbus::host_report))
+CAF_ADD_TYPE_ID(nimbus, (nimbus::service_change))
 CAF_ADD_TYPE_ID(nimbus, (nimbus::host_usage))
 CAF_ADD_TYPE_ID(nimbus, (std::vector<nimbus::host_usage>))
 CAF_ADD_TYPE_ID(nimbus, (nimbus::service_view))
@@ -78,6 +79,7 @@ CAF_ADD_ATOM(nimbus, nimbus, migrate_atom, "migrate")
 CAF_ADD_ATOM(nimbus, nimbus, move_atom, "move")
 CAF_ADD_ATOM(nimbus, nimbus, revert_atom, "revert")
 CAF_ADD_ATOM(nimbus, nimbus, migrations_atom, "migrations")
+CAF_ADD_ATOM(nimbus, nimbus, service_atom, "service")
 
 // Actor handles that cross process boundaries in messages. Declared here, in
 // the block, because they name the atoms above.

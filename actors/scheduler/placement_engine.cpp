@@ -19,6 +19,14 @@ placement_engine::placement_engine(scheduler_options opts) : opts_(std::move(opt
   }
 }
 
+void placement_engine::set_enabled(const std::string& host, bool enabled) {
+  auto it = hosts_.find(host);
+  if (it == hosts_.end() || it->second.enabled == enabled)
+    return;
+  it->second.enabled = enabled;
+  hosts_changed_ = true;
+}
+
 void placement_engine::update_host(const std::string& name, std::int32_t vcpus,
                                    std::int64_t memory_mb, std::int64_t disk_gb,
                                    std::int64_t now_us) {

@@ -26,6 +26,9 @@ public:
   /// Unknown filter or weigher names are skipped; see unknown_names().
   explicit placement_engine(scheduler_options opts);
 
+  /// Whether `host` takes new servers (unknown hosts: ignored).
+  void set_enabled(const std::string& host, bool enabled);
+
   /// Records a host's size and that it was alive at `now_us`.
   void update_host(const std::string& name, std::int32_t vcpus, std::int64_t memory_mb,
                    std::int64_t disk_gb, std::int64_t now_us);

@@ -70,6 +70,9 @@ scheduler_impl(scheduler_actor::stateful_pointer<scheduler_state> self, schedule
     [self](revert_atom, const std::string& uuid, const std::string& holder) {
       self->state.engine->revert_move(uuid, holder);
     },
+    [self](service_atom, const std::string& host, bool schedulable) {
+      self->state.engine->set_enabled(host, schedulable);
+    },
     [self](report_atom, const host_report& r) {
       self->state.engine->update_host(r.node.host, r.node.vcpus, r.node.memory_mb, r.node.local_gb,
                                       storage::now_us());

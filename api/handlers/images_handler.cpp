@@ -1,5 +1,8 @@
 // Nova's deprecated image proxy, /v2.1/images (up to microversion 2.35), and
 // the Glance v2 subset clients use to resolve images (on its own port).
+#include <algorithm>
+#include <set>
+
 #include "api/faults.h"
 #include "api/handlers/handlers.h"
 #include "api/views/image_view.h"
@@ -18,6 +21,42 @@ std::vector<storage::image> matching(compute::compute_api& compute, const api_re
 }
 
 bool proxy_gone(const api_request& req) { return req.version.at_least(2, 36); }
+
+// Glance v2's list: ?name= and ?status=, any other parameter but paging and
+// sorting names a property that must have that value (properties are
+// flattened in v2); sorted by sort_key (created_at, name, updated_at) and
+// sort_dir, newest first by default.
+std::vector<storage::image> glance_matching(compute::compute_api& compute, const api_request& req) {
+  static const std::set<std::string> not_properties{
+    "name", "status",     "limit", "marker",        "sort_key", "sort_dir",
+    "sort", "visibility", "owner", "member_status", "tag",      "os_hidden"};
+  std::vector<storage::image> out;
+  for (auto& i : matching(compute, req)) {
+    if (req.has_param("status") && i.status != req.param("status"))
+      continue;
+    bool keep = true;
+    for (auto& [key, value] : req.query) {
+      if (not_properties.count(key))
+        continue;
+      auto it = i.properties.find(key);
+      keep = keep && it != i.properties.end() && it->second == value;
+    }
+    if (keep)
+      out.push_back(i);
+  }
+  auto key = req.has_param("sort_key") ? req.param("sort_key") : std::string("created_at");
+  bool ascending = req.param("sort_dir") == "asc";
+  std::stable_sort(out.begin(), out.end(), [&](const storage::image& a, const storage::image& b) {
+    if (key == "name" && a.name != b.name)
+      return ascending ? a.name < b.name : a.name > b.name;
+    auto at = key == "updated_at" ? a.updated_us : a.created_us;
+    auto bt = key == "updated_at" ? b.updated_us : b.created_us;
+    if (at != bt)
+      return ascending ? at < bt : at > bt;
+    return ascending ? a.id < b.id : a.id > b.id;
+  });
+  return out;
+}
 
 } // namespace
 
@@ -54,7 +93,7 @@ void add_glance_routes(router& r, compute::compute_api& compute) {
   });
   r.add("GET", "/v2/images", access::open(), [&](const api_request& req, const params&) {
     json images = json::array();
-    for (auto& i : matching(compute, req))
+    for (auto& i : glance_matching(compute, req))
       images.push_back(glance_image(i));
     return json_response(
       200, {{"images", images}, {"first", "/v2/images"}, {"schema", "/v2/schemas/images"}});

@@ -454,6 +454,46 @@ std::optional<api_response> read_evacuate(const api_request& req, const ordered_
   return std::nullopt;
 }
 
+std::optional<api_response> read_create_backup(const api_request&, const ordered_json& arg,
+                                               parsed_action* out) {
+  if (auto bad =
+        object_with("createBackup", arg, {"name", "backup_type", "rotation", "metadata"}, false))
+    return bad;
+  for (auto* required : {"name", "backup_type", "rotation"})
+    if (!arg.contains(required))
+      return bad_request(invalid_input("createBackup", arg,
+                                       "'" + std::string(required) + "' is a required property"));
+  if (auto bad = check_name(arg["name"]))
+    return bad;
+  if (!arg["backup_type"].is_string())
+    return bad_request(invalid_input("backup_type", arg["backup_type"],
+                                     python_repr(arg["backup_type"]) + " is not of type 'string'"));
+  auto& rotation = arg["rotation"];
+  std::int64_t n = -1;
+  if (rotation.is_number_integer())
+    n = rotation.get<std::int64_t>();
+  else if (rotation.is_string() && is_digits(rotation.get<std::string>())
+           && rotation.get<std::string>().size() <= 18)
+    n = std::stoll(rotation.get<std::string>());
+  else
+    return bad_request(invalid_input(
+      "rotation", rotation, python_repr(rotation) + " is not of type 'integer', 'string'"));
+  if (n < 0)
+    return bad_request(invalid_input("rotation", rotation,
+                                     python_repr(rotation) + " is less than the minimum of 0"));
+  auto& f = out->request.fields;
+  f.name = arg["name"].get<std::string>();
+  f.description = arg["backup_type"].get<std::string>(); // carried to the facade
+  out->backup_rotation = n;
+  if (arg.contains("metadata")) {
+    if (auto bad = check_metadata(arg["metadata"]))
+      return bad;
+    for (auto& [k, v] : arg["metadata"].items())
+      f.metadata[k] = v.get<std::string>();
+  }
+  return std::nullopt;
+}
+
 arg_reader must_be_null(const std::string& name) {
   return [name](const api_request&, const ordered_json& arg, parsed_action*) {
     return null_only(name, arg);
@@ -541,6 +581,8 @@ const std::map<std::string, action_entry>& actions() {
       {2, 1},
       read_live_migrate}},
     {"evacuate", {server_action::evacuate, "os_compute_api:os-evacuate", {2, 1}, read_evacuate}},
+    {"createBackup",
+     {server_action::create_backup, "os_compute_api:os-create-backup", {2, 1}, read_create_backup}},
   };
   return table;
 }

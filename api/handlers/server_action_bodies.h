@@ -18,6 +18,9 @@ struct parsed_action {
   /// log's last `console_length` lines; -1: all).
   bool console_output = false;
   std::int64_t console_length = -1;
+  /// createBackup: how many backups of its type to keep (its name, type and
+  /// metadata are in request.fields: name, description, metadata).
+  std::int64_t backup_rotation = -1;
 };
 
 /// Reads the body of `req`. On success fills *out and returns nullopt;

@@ -106,6 +106,21 @@ void act(compute::compute_api& compute, const api_request& req, const std::strin
         resp.headers["location"] = req.base_url + "/v2.1/images/" + result.value.id;
         reply(std::move(resp));
       });
+  if (request.action == storage::server_action::create_backup)
+    return compute.create_backup(
+      req.ctx, uuid, request.fields.name, request.fields.description, parsed.backup_rotation,
+      request.fields.metadata, [&req, reply = std::move(reply)](auto result) {
+        if (!result.ok())
+          return reply(fault_response(*result.error));
+        if (!result.value) // rotation 0: nothing made
+          return reply(req.version.at_least(2, 45) ? json_response(202, json::object())
+                                                   : api_response{202, "", {}});
+        if (req.version.at_least(2, 45))
+          return reply(json_response(202, {{"image_id", result.value->id}}));
+        api_response resp{202, "", {}};
+        resp.headers["location"] = req.base_url + "/v2.1/images/" + result.value->id;
+        reply(std::move(resp));
+      });
   if (request.action == storage::server_action::resize) {
     auto flavor = compute.flavor(request.flavor.id);
     if (!flavor || (!flavor->is_public && !req.ctx.is_admin))

@@ -65,6 +65,7 @@ scheduler_actor::behavior_type scheduler_stub(scheduler_actor::pointer,
     [log](revert_atom, const std::string&, const std::string& holder) {
       log->reverted_moves.push_back(holder);
     },
+    [](service_atom, const std::string&, bool) {},
     [](report_atom, const host_report&) {},
     [](usage_atom) -> caf::result<std::vector<host_usage>, cell_summary> {
       return {std::vector<host_usage>{}, cell_summary{}};

@@ -114,6 +114,15 @@ TEST_CASE("each action names its rule and reads its arguments") {
   CHECK(parse(R"({"evacuate": {"host": "h2"}})").status == 400); // onSharedStorage before 2.14
   CHECK_FALSE(parse(R"({"evacuate": {}})", {2, 14}).parsed.request.stay_stopped);
 
+  auto backup =
+    parse(R"({"createBackup": {"name": "b", "backup_type": "daily", "rotation": "2"}})");
+  CHECK(backup.status == 0);
+  CHECK(backup.parsed.backup_rotation == 2);
+  CHECK(backup.parsed.request.fields.description == "daily");
+  CHECK(parse(R"({"createBackup": {"name": "b", "backup_type": "daily"}})").status == 400);
+  CHECK(parse(R"({"createBackup": {"name": "b", "backup_type": "d", "rotation": -1}})").status
+        == 400);
+
   auto unknown = parse(R"({"addFloatingIp": null})");
   CHECK(unknown.status == 400);
   CHECK(unknown.no_such_action);

@@ -101,6 +101,9 @@ class PolicyWalk(unittest.TestCase):
         if pattern.startswith("/v2.1/os-hypervisors/{}"):
             hid = self.n.get("/v2.1/os-hypervisors").json["hypervisors"][0]["id"]
             return pattern.replace("{}", str(hid)), None
+        if pattern == "/v2.1/os-services/{}":
+            services = self.n.get("/v2.1/os-services?binary=nova-compute", version="2.53").json["services"]
+            return pattern.replace("{}", services[0]["id"]), {"status": "enabled"}
         if pattern == "/nimbus-manage/cell_v2/{}":
             return pattern.replace("{}", "list_cells"), {}
         self.assertNotIn("{}", pattern, "the walk does not know what %s acts on" % pattern)
