@@ -18,12 +18,14 @@ storage::image snapshot_of(const storage::instance_record& r, const storage::ima
   i.status = "active";
   i.owner = r.project_id;
   i.visibility = "private";
-  i.properties = metadata;
   i.properties["instance_uuid"] = r.uuid;
   i.properties["image_type"] = "snapshot";
   i.properties["base_image_ref"] = r.image_ref;
   i.properties["user_id"] = r.user_id;
-  i.min_ram = std::max(i.min_ram, r.flavor_copy.memory_mb);
+  for (auto& [k, v] : metadata) // the caller's properties win, as in Nova's _create_image
+    i.properties[k] = v;
+  // Nova keeps the base image's min_ram, and the larger of its min_disk and
+  // the flavor's root disk.
   i.min_disk = std::max(i.min_disk, r.flavor_copy.root_gb);
   i.created_us = i.updated_us = now_us;
   return i;

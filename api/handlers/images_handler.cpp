@@ -82,6 +82,15 @@ void add_image_routes(router& r, compute::compute_api& compute) {
       return not_found("Image not found.");
     return json_response(200, {{"image", nova_image_detail(*i, req.base_url)}});
   });
+  // As the proxy forwards a delete to Glance: the owner's or an admin's, 204.
+  r.add_async("DELETE", "/v2.1/images/{}", access::open(),
+              [&](const api_request& req, const params& p, reply_fn reply) {
+                if (proxy_gone(req))
+                  return reply(not_found("The resource could not be found."));
+                compute.delete_image(req.ctx, p[0], [reply = std::move(reply)](auto result) {
+                  reply(result.ok() ? api_response{204, "", {}} : fault_response(*result.error));
+                });
+              });
 }
 
 void add_glance_routes(router& r, compute::compute_api& compute) {
