@@ -280,7 +280,7 @@ class RequestGenerator:
             body = self.body(target)
         token = self.pick(self.TOKENS)
         user = token.split(":")[0] if isinstance(token, str) else None
-        if method == "DELETE" and b"/flavors/" in target and user == "admin":
-            token = "demo:demo"  # an admin's delete would take the health check's flavor away
+        if method == "DELETE" and (b"/flavors/" in target or b"/images/" in target) and user == "admin":
+            token = "demo:demo"  # an admin's delete would take the health check's flavor or image away
         return Req(method, target, body, token=token, headers=headers, port="image" if image else "api",
                    chunked=chunked and body is not None)
