@@ -108,7 +108,10 @@ void finish_page(context& ctx, const request_context& rc, const server_page_requ
   // Servers not yet in a cell are listed from their build requests.
   for (auto& br : ctx.api->build_requests()) {
     auto& r = br.instance;
-    if (seen.count(r.uuid) || (!q.project_id.empty() && r.project_id != q.project_id))
+    // A flagged one was deleted (204) while placed: its cell finishes the
+    // delete, and a restart reloads it until then; it is not listed again.
+    if (br.delete_requested || seen.count(r.uuid)
+        || (!q.project_id.empty() && r.project_id != q.project_id))
       continue;
     if (after_marker(r))
       merged.push_back(r);
