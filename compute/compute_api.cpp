@@ -608,50 +608,37 @@ std::optional<storage::image> compute_api::image(const std::string& id) const {
 
 namespace {
 
-// Every up cell's answer to `atom` (with `xs`), concatenated; cells that do not answer
-// in time are left out.
-template <class View, class Atom, class... Ts>
-void gather_all(context& ctx, reply<std::vector<View>> then, Atom atom, Ts... xs) {
+// Every up compute cell's answer (a `Part`) to `atom` with `xs`, each folded
+// into one list by `add`; cells that fail or do not answer in time are left out.
+template <class Part, class View, class Add, class Atom, class... Ts>
+void gather(context& ctx, reply<std::vector<View>> then, Add add, Atom atom, Ts... xs) {
   std::vector<conductor_actor> targets;
   for (auto& c : ctx.cells->all())
     if (c.mapping.uuid != cell0_uuid && c.up())
       targets.push_back(c.conductor);
   auto* c = &ctx;
-  ctx.gw->run([c, targets, atom, then, xs...](gateway::self_ptr self) {
-    scatter<std::vector<View>>(
+  ctx.gw->run([c, targets, add, atom, then, xs...](gateway::self_ptr self) {
+    scatter<Part>(
       self, targets, c->limits.list,
-      [then](gathered<std::vector<View>> parts) {
+      [add, then](gathered<Part> parts) {
         outcome<std::vector<View>> out;
         for (auto& part : parts)
           if (part)
-            out.value.insert(out.value.end(), part->begin(), part->end());
+            add(out.value, *part);
         then(std::move(out));
       },
       atom, xs...);
   });
 }
 
-// Every up cell's answer to `atom` when it is one value (a cell that fails
-// or does not answer is left out).
+// gather() of lists, concatenated.
 template <class View, class Atom, class... Ts>
-void gather_one(context& ctx, reply<std::vector<View>> then, Atom atom, Ts... xs) {
-  std::vector<conductor_actor> targets;
-  for (auto& c : ctx.cells->all())
-    if (c.mapping.uuid != cell0_uuid && c.up())
-      targets.push_back(c.conductor);
-  auto* c = &ctx;
-  ctx.gw->run([c, targets, atom, then, xs...](gateway::self_ptr self) {
-    scatter<View>(
-      self, targets, c->limits.list,
-      [then](gathered<View> parts) {
-        outcome<std::vector<View>> out;
-        for (auto& part : parts)
-          if (part)
-            out.value.push_back(*part);
-        then(std::move(out));
-      },
-      atom, xs...);
-  });
+void gather_all(context& ctx, reply<std::vector<View>> then, Atom atom, Ts... xs) {
+  auto concat = [](std::vector<View>& out, std::vector<View>& part) {
+    out.insert(out.end(), std::make_move_iterator(part.begin()),
+               std::make_move_iterator(part.end()));
+  };
+  gather<std::vector<View>>(ctx, std::move(then), concat, atom, xs...);
 }
 
 } // namespace
@@ -696,7 +683,8 @@ void compute_api::update_service(const std::string& uuid, const service_change& 
     then(std::move(out));
   };
   // The cells that lack it answer not_found, and are left out of the gathering.
-  gather_one<service_view>(*ctx_, std::move(one), service_atom_v, uuid, change);
+  auto keep = [](std::vector<service_view>& out, service_view& v) { out.push_back(std::move(v)); };
+  gather<service_view>(*ctx_, std::move(one), keep, service_atom_v, uuid, change);
 }
 
 void compute_api::migrations(const request_context& ctx, const std::string& instance_uuid,

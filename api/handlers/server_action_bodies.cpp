@@ -351,6 +351,18 @@ std::optional<api_response> host_or_null(const ordered_json& v, std::string* out
   return std::nullopt;
 }
 
+// `force` (2.29/2.30-2.67 of evacuate and os-migrateLive): a boolean, and
+// only with a host to force to.
+std::optional<api_response> check_force(const ordered_json& arg, const std::string& host) {
+  if (!arg.contains("force"))
+    return std::nullopt;
+  if (auto bad = boolean("force", arg["force"]))
+    return bad;
+  if (arg["force"] == true && host.empty())
+    return bad_request("Can't force to a non-provided destination");
+  return std::nullopt;
+}
+
 std::optional<api_response> read_resize(const api_request&, const ordered_json& arg,
                                         parsed_action* out) {
   if (auto bad = object_with("resize", arg, {"flavorRef", "OS-DCF:diskConfig"}, false))
@@ -409,14 +421,9 @@ std::optional<api_response> read_live_migrate(const api_request& req, const orde
   if (arg.contains("disk_over_commit"))
     if (auto bad = boolean("disk_over_commit", arg["disk_over_commit"]))
       return bad;
-  if (arg.contains("force"))
-    if (auto bad = boolean("force", arg["force"]))
-      return bad;
   if (auto bad = host_or_null(arg["host"], &out->request.host))
     return bad;
-  if (arg.contains("force") && arg["force"] == true && out->request.host.empty())
-    return bad_request("Can't force to a non-provided destination");
-  return std::nullopt;
+  return check_force(arg, out->request.host);
 }
 
 std::optional<api_response> read_evacuate(const api_request& req, const ordered_json& arg,
@@ -434,22 +441,19 @@ std::optional<api_response> read_evacuate(const api_request& req, const ordered_
   if (arg.contains("onSharedStorage") && !nova_boolean(arg["onSharedStorage"]))
     return bad_request(invalid_input("onSharedStorage", arg["onSharedStorage"],
                                      not_a_nova_boolean(arg["onSharedStorage"])));
-  if (arg.contains("force"))
-    if (auto bad = boolean("force", arg["force"]))
-      return bad;
-  if (arg.contains("host"))
+  if (arg.contains("host")) {
     if (auto bad = string_within("host", arg["host"], 1, 255))
       return bad;
-  if (arg.contains("host"))
     out->request.host = arg["host"].get<std::string>();
+  }
   if (arg.contains("adminPass")) {
     if (!arg["adminPass"].is_string())
       return bad_request(invalid_input("adminPass", arg["adminPass"],
                                        python_repr(arg["adminPass"]) + " is not of type 'string'"));
     out->request.admin_pass = arg["adminPass"].get<std::string>();
   }
-  if (arg.contains("force") && arg["force"] == true && out->request.host.empty())
-    return bad_request("Can't force to a non-provided destination");
+  if (auto bad = check_force(arg, out->request.host))
+    return bad;
   out->request.stay_stopped = v.at_least(2, 95);
   return std::nullopt;
 }
@@ -483,7 +487,7 @@ std::optional<api_response> read_create_backup(const api_request&, const ordered
                                      python_repr(rotation) + " is less than the minimum of 0"));
   auto& f = out->request.fields;
   f.name = arg["name"].get<std::string>();
-  f.description = arg["backup_type"].get<std::string>(); // carried to the facade
+  out->backup_type = arg["backup_type"].get<std::string>();
   out->backup_rotation = n;
   if (arg.contains("metadata")) {
     if (auto bad = check_metadata(arg["metadata"]))

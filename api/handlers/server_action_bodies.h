@@ -18,8 +18,9 @@ struct parsed_action {
   /// log's last `console_length` lines; -1: all).
   bool console_output = false;
   std::int64_t console_length = -1;
-  /// createBackup: how many backups of its type to keep (its name, type and
-  /// metadata are in request.fields: name, description, metadata).
+  /// createBackup: its type and how many backups of it to keep (its name
+  /// and metadata are in request.fields).
+  std::string backup_type;
   std::int64_t backup_rotation = -1;
 };
 

@@ -108,7 +108,7 @@ void act(compute::compute_api& compute, const api_request& req, const std::strin
       });
   if (request.action == storage::server_action::create_backup)
     return compute.create_backup(
-      req.ctx, uuid, request.fields.name, request.fields.description, parsed.backup_rotation,
+      req.ctx, uuid, request.fields.name, parsed.backup_type, parsed.backup_rotation,
       request.fields.metadata, [&req, reply = std::move(reply)](auto result) {
         if (!result.ok())
           return reply(fault_response(*result.error));

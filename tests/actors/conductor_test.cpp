@@ -266,9 +266,7 @@ struct two_host_cell : test::actor_fixture {
     req.is_admin = true;
     self->send(conductor, action_atom_v, req);
     run();
-    std::string outcome = "no reply";
-    receive_now([&](caf::ok_atom) { outcome.clear(); },
-                [&](caf::error& err) { outcome = message_of(err); });
+    auto outcome = outcome_now();
     run();
     return outcome;
   }

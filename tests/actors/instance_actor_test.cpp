@@ -141,9 +141,7 @@ struct fixture : test::actor_fixture {
   std::string send_action(const action_request& req, const host_actor& host) {
     self->send(inst, action_atom_v, req, host);
     run();
-    std::string outcome = "no reply";
-    receive_now([&](caf::ok_atom) { outcome.clear(); },
-                [&](caf::error& err) { outcome = message_of(err); });
+    auto outcome = outcome_now();
     run();
     return outcome;
   }
@@ -152,10 +150,7 @@ struct fixture : test::actor_fixture {
   std::string update(const server_update& u) {
     self->send(inst, update_atom_v, u);
     run();
-    std::string outcome = "no reply";
-    receive_now([&](storage::instance_record&) { outcome.clear(); },
-                [&](caf::error& err) { outcome = message_of(err); });
-    return outcome;
+    return outcome_now<storage::instance_record>();
   }
 
   // Sends a move as the conductor does, once it has claimed `to`.
@@ -183,9 +178,7 @@ struct fixture : test::actor_fixture {
     }
     self->send(inst, migrate_atom_v, req, m, from, to);
     run();
-    std::string outcome = "no reply";
-    receive_now([&](caf::ok_atom) { outcome.clear(); },
-                [&](caf::error& err) { outcome = message_of(err); });
+    auto outcome = outcome_now();
     run();
     return outcome;
   }
@@ -362,10 +355,7 @@ struct held_fixture : fixture {
   std::string ask(storage::server_action action) {
     self->send(inst, action_atom_v, make_action(record.uuid, action, false, "req", "u", "p"), held);
     run();
-    std::string outcome = "no reply";
-    receive_now([&](caf::ok_atom) { outcome.clear(); },
-                [&](caf::error& err) { outcome = message_of(err); });
-    return outcome;
+    return outcome_now();
   }
   storage::instance_record current() {
     storage::instance_record r;

@@ -118,7 +118,7 @@ TEST_CASE("each action names its rule and reads its arguments") {
     parse(R"({"createBackup": {"name": "b", "backup_type": "daily", "rotation": "2"}})");
   CHECK(backup.status == 0);
   CHECK(backup.parsed.backup_rotation == 2);
-  CHECK(backup.parsed.request.fields.description == "daily");
+  CHECK(backup.parsed.backup_type == "daily");
   CHECK(parse(R"({"createBackup": {"name": "b", "backup_type": "daily"}})").status == 400);
   CHECK(parse(R"({"createBackup": {"name": "b", "backup_type": "d", "rotation": -1}})").status
         == 400);

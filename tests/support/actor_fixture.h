@@ -7,6 +7,7 @@
 #include <caf/scoped_actor.hpp>
 #include <doctest/doctest.h>
 
+#include "actors/protocol/errors.h"
 #include "actors/protocol/type_ids.h"
 
 namespace nimbus::test {
@@ -36,6 +37,16 @@ struct actor_fixture {
   void receive_now(Fs... fs) {
     self->receive(
       std::move(fs)..., caf::after(std::chrono::seconds(0)) >> [] { FAIL("no message arrived"); });
+  }
+
+  /// The answer to a request already run: "" for ok (or a `Value`), or the
+  /// error's message.
+  template <class Value = caf::ok_atom>
+  std::string outcome_now() {
+    std::string outcome = "no reply";
+    receive_now([&](const Value&) { outcome.clear(); },
+                [&](caf::error& err) { outcome = message_of(err); });
+    return outcome;
   }
 };
 
