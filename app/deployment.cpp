@@ -141,6 +141,7 @@ struct deployment::impl {
     co.conductor.instance.reclaim_instance_interval = opts.reclaim_instance_interval;
     co.conductor.allow_resize_to_same_host = opts.allow_resize_to_same_host;
     co.conductor.resize_confirm_window = opts.resize_confirm_window;
+    co.conductor.deleted_actions_retention = opts.deleted_actions_retention;
     co.conductor.instance.build_timeout = opts.instance_build_timeout;
     co.conductor.silent_to_lists =
       std::find(opts.silent_cells.begin(), opts.silent_cells.end(), mapping.name)

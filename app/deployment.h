@@ -50,6 +50,7 @@ struct deployment_options {
   std::chrono::seconds reclaim_instance_interval{0}; // 0: deletes are at once
   bool allow_resize_to_same_host = false;
   std::chrono::seconds resize_confirm_window{0};  // 0: never confirmed for the user
+  std::chrono::seconds deleted_actions_retention{604800}; // 0: gone with the server
   std::chrono::seconds instance_build_timeout{0}; // 0: host_timeout
   std::int32_t actor_threads = 2;                 // CAF scheduler threads
   std::string scheduler_policy = "sharing";

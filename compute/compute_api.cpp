@@ -16,6 +16,7 @@
 #include "actors/instance/server_update.h"
 #include "cells/cell_mapping.h"
 #include "cells/scatter.h"
+#include "compute/cell_gather.h"
 #include "compute/context.h"
 #include "compute/faults_of_actors.h"
 #include "compute/gateway.h"
@@ -449,10 +450,13 @@ std::optional<server_owner> compute_api::owner_of(const request_context& ctx,
 }
 
 void compute_api::instance_actions(const request_context& ctx, const std::string& uuid,
+                                   bool with_deleted,
                                    reply<std::vector<storage::instance_action>> caller) {
   auto then = guarded(std::move(caller));
   using result = outcome<std::vector<storage::instance_action>>;
   auto mapping = ctx_->api->instance_mapping(uuid);
+  if (!mapping && with_deleted)
+    return deleted_instance_actions(ctx, uuid, then);
   if (!mapping || !visible(ctx, mapping->project_id))
     return then(result::failure(fault_kind::not_found, not_found(uuid)));
   if (mapping->cell_uuid.empty())
@@ -462,6 +466,28 @@ void compute_api::instance_actions(const request_context& ctx, const std::string
     return then(result::failure(fault_kind::unavailable, cell_unavailable(uuid)));
   ask<std::vector<storage::instance_action>>(*ctx_, cell->conductor, std::move(then),
                                              actions_atom_v, uuid);
+}
+
+// A deleted server has no mapping any more: the cell that kept its actions
+// answers (cell0's included), the others answer not found. Its owner is the
+// project of its create action (Nova's create runs in the server's project).
+void compute_api::deleted_instance_actions(
+  const request_context& ctx, const std::string& uuid,
+  const reply<std::vector<storage::instance_action>>& then) const {
+  using actions = std::vector<storage::instance_action>;
+  auto keep = [](std::vector<actions>& out, actions& part) { out.push_back(std::move(part)); };
+  reply<std::vector<actions>> pick = [ctx, uuid, then](outcome<std::vector<actions>> found) {
+    for (auto& list : found.value)
+      for (auto& a : list)
+        if (a.action == storage::server_action::create && visible(ctx, a.project_id)) {
+          outcome<actions> out;
+          out.value = std::move(list);
+          return then(std::move(out));
+        }
+    then(outcome<actions>::failure(fault_kind::not_found, not_found(uuid)));
+  };
+  gather_from<actions>(*ctx_, up_conductors(*ctx_, true), std::move(pick), keep, actions_atom_v,
+                       uuid);
 }
 
 std::vector<storage::flavor> compute_api::flavors() const { return ctx_->api->flavors(); }
@@ -605,43 +631,6 @@ void compute_api::create_backup(const request_context& ctx, const std::string& u
 std::optional<storage::image> compute_api::image(const std::string& id) const {
   return ctx_->api->image(id);
 }
-
-namespace {
-
-// Every up compute cell's answer (a `Part`) to `atom` with `xs`, each folded
-// into one list by `add`; cells that fail or do not answer in time are left out.
-template <class Part, class View, class Add, class Atom, class... Ts>
-void gather(context& ctx, reply<std::vector<View>> then, Add add, Atom atom, Ts... xs) {
-  std::vector<conductor_actor> targets;
-  for (auto& c : ctx.cells->all())
-    if (c.mapping.uuid != cell0_uuid && c.up())
-      targets.push_back(c.conductor);
-  auto* c = &ctx;
-  ctx.gw->run([c, targets, add, atom, then, xs...](gateway::self_ptr self) {
-    scatter<Part>(
-      self, targets, c->limits.list,
-      [add, then](gathered<Part> parts) {
-        outcome<std::vector<View>> out;
-        for (auto& part : parts)
-          if (part)
-            add(out.value, *part);
-        then(std::move(out));
-      },
-      atom, xs...);
-  });
-}
-
-// gather() of lists, concatenated.
-template <class View, class Atom, class... Ts>
-void gather_all(context& ctx, reply<std::vector<View>> then, Atom atom, Ts... xs) {
-  auto concat = [](std::vector<View>& out, std::vector<View>& part) {
-    out.insert(out.end(), std::make_move_iterator(part.begin()),
-               std::make_move_iterator(part.end()));
-  };
-  gather<std::vector<View>>(ctx, std::move(then), concat, atom, xs...);
-}
-
-} // namespace
 
 void compute_api::services(reply<std::vector<service_view>> caller) const {
   auto then = guarded(std::move(caller));

@@ -166,7 +166,9 @@ public:
   /// unless `force` (forceDelete).
   void delete_server(const request_context& ctx, const std::string& uuid, reply<done> then,
                      bool force = false);
-  void instance_actions(const request_context& ctx, const std::string& uuid,
+  /// A server's instance actions; with `with_deleted` (microversion 2.21)
+  /// those of a deleted server too, while its cell keeps them.
+  void instance_actions(const request_context& ctx, const std::string& uuid, bool with_deleted,
                         reply<std::vector<storage::instance_action>> then);
   /// Whose server `uuid` is, from its mapping in memory (no cell is asked),
   /// for a policy check before acting; nullopt when ctx may not see it.
@@ -222,6 +224,8 @@ public:
 
 private:
   void refresh_cells();
+  void deleted_instance_actions(const request_context& ctx, const std::string& uuid,
+                                const reply<std::vector<storage::instance_action>>& then) const;
   reply<done> keep_shelved_image(const request_context& ctx, const std::string& uuid,
                                  reply<done> then);
   reply<done> drop_shelved_images(const std::string& uuid, reply<done> then);

@@ -37,6 +37,14 @@ inline std::string migration(std::string_view instance_uuid, std::int64_t id) {
   return migrations_of(instance_uuid) + n;
 }
 
+/// A deleted server's place in the purge queue: by deletion time, so the
+/// ones due come first.
+inline std::string purge(std::int64_t deleted_us, std::string_view instance_uuid) {
+  char stamp[24];
+  std::snprintf(stamp, sizeof stamp, "%020lld/", static_cast<long long>(deleted_us));
+  return stamp + std::string{instance_uuid};
+}
+
 /// Domains, projects, users, roles and application credentials: by id.
 inline std::string identity(std::string_view id) { return std::string{id}; }
 /// A role assignment: user, then scope, then role, so one user's sort together.

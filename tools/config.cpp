@@ -200,6 +200,7 @@ bool load_config(const std::string& path, service_config* out, std::string* erro
   r.seconds("DEFAULT", "reclaim_instance_interval", &d.reclaim_instance_interval);
   r.boolean("DEFAULT", "allow_resize_to_same_host", &d.allow_resize_to_same_host);
   r.seconds("DEFAULT", "resize_confirm_window", &d.resize_confirm_window);
+  r.seconds("DEFAULT", "deleted_actions_retention", &d.deleted_actions_retention);
   r.seconds("compute", "instance_build_timeout", &d.instance_build_timeout);
   r.str("cell", "name", &d.cell_name);
   r.str("cell", "listen", &d.cell_listen);

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/conductor/conductor_core.h"
+#include "actors/conductor/deleted_actions.h"
 #include "actors/instance/instance_states.h"
 #include "actors/protocol/errors.h"
 #include "storage/clock.h"
@@ -446,6 +447,25 @@ caf::result<caf::ok_atom> save(self_ptr self, const storage::instance_record& r,
   return rp;
 }
 
+// A few of the deleted servers' actions whose retention has passed go
+// with each heartbeat, so a purge never holds the conductor up for long.
+void purge_deleted_actions(self_ptr self, std::int64_t now_us) {
+  auto& st = self->state;
+  auto keep_us =
+    std::chrono::duration_cast<std::chrono::microseconds>(st.opts.deleted_actions_retention)
+      .count();
+  if (keep_us <= 0)
+    return;
+  constexpr std::size_t per_heartbeat = 1000;
+  storage::write_batch batch;
+  if (purge_due(*st.store, now_us - keep_us, per_heartbeat, batch) == 0)
+    return;
+  commit(self, std::move(batch), [](std::error_code ec) {
+    if (ec)
+      spdlog::warn("purge of deleted servers' actions: {}", ec.message());
+  });
+}
+
 caf::result<caf::ok_atom> forget(self_ptr self, const std::string& uuid) {
   auto& st = self->state;
   st.index.erase(uuid);
@@ -454,11 +474,10 @@ caf::result<caf::ok_atom> forget(self_ptr self, const std::string& uuid) {
   batch.erase(key_space::instances, storage::keys::instance(uuid));
   if (auto open = st.migrations.forget(uuid, *st.store, batch)) // its source's claim too
     self->send(st.scheduler, release_atom_v, open->uuid);
-  st.store->scan(key_space::instance_actions, storage::keys::actions_of(uuid),
-                 [&](std::string_view key, std::string_view) {
-                   batch.erase(key_space::instance_actions, std::string{key});
-                   return true;
-                 });
+  if (st.opts.deleted_actions_retention.count() > 0)
+    queue_actions_for_purge(uuid, storage::now_us(), batch);
+  else
+    erase_actions(*st.store, uuid, batch);
   auto rp = self->make_response_promise<caf::ok_atom>();
   commit_within(self, std::move(batch), [self, rp, uuid](std::error_code ec) mutable {
     if (ec) {
@@ -580,10 +599,12 @@ conductor_impl_actor::behavior_type conductor_impl(self_ptr self,
     },
     [self](actions_atom,
            const std::string& uuid) -> caf::result<std::vector<storage::instance_action>> {
-      if (!self->state.index.find(uuid))
-        return make_error(errc::not_found, not_found_message(uuid));
-      return storage::read_all<storage::instance_action>(
+      // A deleted server's actions answer while they are kept (2.21).
+      auto actions = storage::read_all<storage::instance_action>(
         *self->state.store, key_space::instance_actions, storage::keys::actions_of(uuid));
+      if (actions.empty() && !self->state.index.find(uuid))
+        return make_error(errc::not_found, not_found_message(uuid));
+      return actions;
     },
     [self](services_atom) {
       return self->state.hosts.services(storage::now_us(), self->state.opts.service_down_time);
@@ -648,6 +669,7 @@ conductor_impl_actor::behavior_type conductor_impl(self_ptr self,
       }
       if (self->state.opts.resize_confirm_window.count() > 0)
         confirm_resized(self);
+      purge_deleted_actions(self, now);
       self->delayed_send(self, self->state.opts.summary_interval, heartbeat_atom_v);
     },
   };

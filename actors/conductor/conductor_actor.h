@@ -33,6 +33,9 @@ struct conductor_options {
   /// [DEFAULT] resize_confirm_window: resized servers are confirmed
   /// automatically after this long (0: never).
   std::chrono::seconds resize_confirm_window{0};
+  /// [DEFAULT] deleted_actions_retention: a deleted server's instance
+  /// actions stay listable this long (0: they go with the server).
+  std::chrono::seconds deleted_actions_retention{604800};
   /// Fault injection for tests ([debug] silent_cells): the conductor takes
   /// server lists and never answers them, as a stuck cell would.
   bool silent_to_lists = false;

@@ -43,6 +43,9 @@ void rebuild(compute::compute_api& compute, const api_request& req, action_reque
                            write_server_detail(w, server.value, v);
                            auto body = nlohmann::json::parse(w.take());
                            body["adminPass"] = pass;
+                           // From 2.75 the full server, but its user data as
+                           // "user_data" (below), not the extended attribute.
+                           body.erase("OS-EXT-SRV-ATTR:user_data");
                            if (v.version.at_least(2, 57)) // a rebuild may set it from 2.57
                              body["user_data"] = server.value.user_data.empty()
                                                    ? nlohmann::json(nullptr)
@@ -168,7 +171,7 @@ void add_server_action_routes(router& r, compute::compute_api& compute) {
                 if (auto refusal = refused_on_server(compute, req, p[0],
                                                      "os_compute_api:os-instance-actions:list"))
                   return reply(*refusal);
-                compute.instance_actions(req.ctx, p[0],
+                compute.instance_actions(req.ctx, p[0], req.version.at_least(2, 21),
                                          [v = view_of(req), reply = std::move(reply)](auto result) {
                                            if (!result.ok())
                                              return reply(fault_response(*result.error));
@@ -178,33 +181,33 @@ void add_server_action_routes(router& r, compute::compute_api& compute) {
                                            reply(json_response(200, {{"instanceActions", list}}));
                                          });
               });
-  r.add_async(
-    "GET", "/v2.1/servers/{}/os-instance-actions/{}",
-    access::owner({"os_compute_api:os-instance-actions:show"}),
-    [&](const api_request& req, const params& p, reply_fn reply) {
-      if (auto refusal =
-            refused_on_server(compute, req, p[0], "os_compute_api:os-instance-actions:show"))
-        return reply(*refusal);
-      const auto& uuid = p[0];
-      const auto& request_id = p[1];
-      compute.instance_actions(
-        req.ctx, uuid, [&compute, &req, uuid, request_id, reply = std::move(reply)](auto result) {
-          if (!result.ok())
-            return reply(fault_response(*result.error));
-          for (auto& a : result.value)
-            if (a.request_id == request_id) {
-              // The hostId of the events is hashed with the server's project.
-              compute.get_server(req.ctx, uuid, [&req, a, reply](auto server) {
-                auto project = server.ok() ? server.value.project_id : req.ctx.project_id;
-                reply(json_response(200,
-                                    {{"instanceAction", action_detail(a, project, view_of(req))}}));
+  r.add_async("GET", "/v2.1/servers/{}/os-instance-actions/{}",
+              access::owner({"os_compute_api:os-instance-actions:show"}),
+              [&](const api_request& req, const params& p, reply_fn reply) {
+                if (auto refusal = refused_on_server(compute, req, p[0],
+                                                     "os_compute_api:os-instance-actions:show"))
+                  return reply(*refusal);
+                const auto& uuid = p[0];
+                const auto& request_id = p[1];
+                compute.instance_actions(
+                  req.ctx, uuid, req.version.at_least(2, 21),
+                  [&compute, &req, uuid, request_id, reply = std::move(reply)](auto result) {
+                    if (!result.ok())
+                      return reply(fault_response(*result.error));
+                    for (auto& a : result.value)
+                      if (a.request_id == request_id) {
+                        // The hostId of the events is hashed with the server's project.
+                        compute.get_server(req.ctx, uuid, [&req, a, reply](auto server) {
+                          auto project = server.ok() ? server.value.project_id : req.ctx.project_id;
+                          reply(json_response(
+                            200, {{"instanceAction", action_detail(a, project, view_of(req))}}));
+                        });
+                        return;
+                      }
+                    reply(not_found("Action for request_id " + request_id + " on instance " + uuid
+                                    + " not found"));
+                  });
               });
-              return;
-            }
-          reply(not_found("Action for request_id " + request_id + " on instance " + uuid
-                          + " not found"));
-        });
-    });
 }
 
 } // namespace nimbus::api

@@ -20,6 +20,7 @@
 
 using namespace nimbus;
 using namespace std::chrono_literals;
+using namespace std::string_literals;
 
 namespace {
 
@@ -147,6 +148,13 @@ TEST_CASE_FIXTURE(cell_fixture, "conductor: a delete removes the server and tell
         == errc::not_found);
   CHECK(value(ask<std::vector<storage::instance_record>>(list_atom_v, list_query{})).empty());
   CHECK(*deleted == std::vector<std::string>{"u3"});
+  // Its actions stay for deleted_actions_retention (microversion 2.21).
+  auto actions = value(ask<std::vector<storage::instance_action>>(actions_atom_v, "u3"s));
+  REQUIRE(actions.size() == 2);
+  CHECK(actions[0].action == storage::server_action::create);
+  CHECK(actions[1].action == storage::server_action::delete_server);
+  CHECK(std::get<errc>(ask<std::vector<storage::instance_action>>(actions_atom_v, "never"s))
+        == errc::not_found);
   self->send_exit(listener, caf::exit_reason::user_shutdown);
   run();
 }

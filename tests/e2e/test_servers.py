@@ -95,6 +95,15 @@ class ServerLifecycle(unittest.TestCase):
             self.assertEqual(ev.json["instanceAction"]["events"][0]["result"], "Success")
         self.assertEqual(n.delete("/v2.1/servers/" + uuid).status, 204)
         n.wait_gone(uuid)
+        # A deleted server's actions: from 2.21 only, and only for its project.
+        path = "/v2.1/servers/%s/os-instance-actions" % uuid
+        self.assertEqual(n.get(path, version="2.20").status, 404)
+        kept = n.get(path, version="2.21").json["instanceActions"]
+        self.assertEqual([a["action"] for a in kept][:2], ["delete", "reboot"])
+        self.assertEqual(kept[-1]["action"], "create")
+        shown = n.get("%s/%s" % (path, kept[0]["request_id"]), version="2.21")
+        self.assertEqual(shown.json["instanceAction"]["action"], "delete")
+        self.assertEqual(n.get(path, version="2.21", token="other:other").status, 404)
 
     def test_list_pages_with_limit_and_marker_across_cells(self):
         n = self.nimbus
