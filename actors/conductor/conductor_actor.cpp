@@ -161,6 +161,7 @@ void reconcile_host(self_ptr self, const std::string& host, const host_actor& ac
             if (auto it = self->state.actors.find(r.uuid); it != self->state.actors.end())
               self->send(it->second, reconcile_atom_v, actor);
         });
+        clean_up_evacuated(self, host, actor);
       },
       [self, host](caf::error& err) {
         spdlog::error("cell {}: reconcile of host {} failed: {}", self->state.opts.cell_name, host,

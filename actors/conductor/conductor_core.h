@@ -81,5 +81,8 @@ caf::result<caf::ok_atom> end_move(self_ptr self, const action_request& req,
                                    const storage::instance_record& r, const instance_actor& inst);
 /// [DEFAULT] resize_confirm_window: confirms resizes waiting longer.
 void confirm_resized(self_ptr self);
+/// `host` (re)joined: the domains of servers evacuated away from it go, and
+/// their evacuations are completed (Nova's _destroy_evacuated_instances).
+void clean_up_evacuated(self_ptr self, const std::string& host, const host_actor& actor);
 
 } // namespace nimbus::conductor

@@ -187,4 +187,32 @@ void confirm_resized(self_ptr self) {
   }
 }
 
+// A server evacuated back to this host since keeps its domain here.
+void clean_up_evacuated(self_ptr self, const std::string& host, const host_actor& actor) {
+  for (auto& m : self->state.migrations.evacuated_from(host)) {
+    auto complete = [self, m]() mutable {
+      m.status = storage::migration_status::completed;
+      m.updated_us = storage::now_us();
+      storage::write_batch batch;
+      self->state.migrations.save(m, batch);
+      commit(self, std::move(batch), [uuid = m.instance_uuid](std::error_code ec) {
+        if (ec)
+          spdlog::warn("instance {}: completing its evacuation: {}", uuid, ec.message());
+      });
+    };
+    auto* r = self->state.index.find(m.instance_uuid);
+    if (!r || r->host == host || r->instance_name.empty()) {
+      complete();
+      continue;
+    }
+    spdlog::info("host {}: destroying {}, evacuated to {}", host, r->instance_name, m.dest_compute);
+    self->request(actor, self->state.opts.instance.host_timeout, destroy_atom_v, r->instance_name)
+      .then([complete](caf::ok_atom) mutable { complete(); },
+            [host, uuid = m.instance_uuid](caf::error& err) { // the next join tries again
+              spdlog::warn("host {}: cannot destroy evacuated {}: {}", host, uuid,
+                           caf::to_string(err));
+            });
+  }
+}
+
 } // namespace nimbus::conductor

@@ -28,6 +28,11 @@ migration_status after_restart(migration_status s) {
   }
 }
 
+bool awaits_source_cleanup(const storage::migration& m) {
+  return m.migration_type == storage::migration_type::evacuation
+         && m.status == migration_status::done;
+}
+
 } // namespace
 
 void migration_book::load(const storage::store& s, storage::write_batch& fixes) {
@@ -42,6 +47,8 @@ void migration_book::load(const storage::store& s, storage::write_batch& fixes) 
     }
     if (storage::in_progress(m.status))
       open_[m.instance_uuid] = m;
+    if (awaits_source_cleanup(m))
+      evacuated_[m.uuid] = m;
     if (m.id >= next_id_)
       next_id_ = m.id + 1;
   }
@@ -72,6 +79,18 @@ void migration_book::save(const storage::migration& m, storage::write_batch& b) 
     open_[m.instance_uuid] = m;
   else if (auto it = open_.find(m.instance_uuid); it != open_.end() && it->second.uuid == m.uuid)
     open_.erase(it);
+  if (awaits_source_cleanup(m))
+    evacuated_[m.uuid] = m;
+  else
+    evacuated_.erase(m.uuid);
+}
+
+std::vector<storage::migration> migration_book::evacuated_from(const std::string& host) const {
+  std::vector<storage::migration> out;
+  for (auto& [uuid, m] : evacuated_)
+    if (m.source_compute == host)
+      out.push_back(m);
+  return out;
 }
 
 std::optional<storage::migration> migration_book::forget(const std::string& instance_uuid,
@@ -82,6 +101,8 @@ std::optional<storage::migration> migration_book::forget(const std::string& inst
            b.erase(key_space::migrations, std::string{key});
            return true;
          });
+  for (auto e = evacuated_.begin(); e != evacuated_.end();)
+    e = e->second.instance_uuid == instance_uuid ? evacuated_.erase(e) : std::next(e);
   auto it = open_.find(instance_uuid);
   if (it == open_.end())
     return std::nullopt;

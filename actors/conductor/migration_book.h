@@ -33,6 +33,10 @@ public:
   /// Keeps `m` as saved (staged in `b`): open while in progress.
   void save(const storage::migration& m, storage::write_batch& b);
 
+  /// The evacuations away from `host` whose domain it may still hold (done,
+  /// not completed): Nova's compute destroys those domains when it starts.
+  std::vector<storage::migration> evacuated_from(const std::string& host) const;
+
   /// The server is gone: its migrations go too (erases staged in `b`).
   /// Returns its open move, whose claim on the source must be released.
   std::optional<storage::migration> forget(const std::string& instance_uuid,
@@ -40,6 +44,8 @@ public:
 
 private:
   std::unordered_map<std::string, storage::migration> open_; // by instance uuid
+  /// Evacuations done whose source has not cleaned up: by migration uuid.
+  std::unordered_map<std::string, storage::migration> evacuated_;
   std::int64_t next_id_ = 1;
 };
 

@@ -392,4 +392,21 @@ TEST_CASE_FIXTURE(dead_host_cell, "conductor: an evacuation rebuilds the server 
   auto used = memory_used();
   CHECK(used[source] == 0);
   CHECK(used[dest] == 512);
+
+  // The source comes back with the old domain: it goes, the evacuation completes.
+  auto domains_on = [&](const std::string& host) {
+    std::vector<hypervisor::domain_info> doms;
+    (host == "h1" ? d1 : d2)->list_domains(&doms);
+    std::vector<std::string> names;
+    for (auto& d : doms)
+      names.push_back(d.name);
+    return names;
+  };
+  CHECK(domains_on(source) == std::vector<std::string>{r.instance_name});
+  stop();
+  start();
+  CHECK(domains_on(source).empty());
+  CHECK(domains_on(dest) == std::vector<std::string>{r.instance_name});
+  CHECK(migrations("u1").back().status == storage::migration_status::completed);
+  CHECK(server("u1").host == dest);
 }
