@@ -49,10 +49,10 @@ struct deployment_options {
   std::chrono::seconds shelved_poll_interval{3600};
   std::chrono::seconds reclaim_instance_interval{0}; // 0: deletes are at once
   bool allow_resize_to_same_host = false;
-  std::chrono::seconds resize_confirm_window{0};  // 0: never confirmed for the user
+  std::chrono::seconds resize_confirm_window{0};          // 0: never confirmed for the user
   std::chrono::seconds deleted_actions_retention{604800}; // 0: gone with the server
-  std::chrono::seconds instance_build_timeout{0}; // 0: host_timeout
-  std::int32_t actor_threads = 2;                 // CAF scheduler threads
+  std::chrono::seconds instance_build_timeout{0};         // 0: host_timeout
+  std::int32_t actor_threads = 2;                         // CAF scheduler threads
   std::string scheduler_policy = "sharing";
   std::string control_host; // shown as the control services' host
   /// Fault injection for tests: cells (by name) whose conductors take server
