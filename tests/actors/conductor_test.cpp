@@ -398,6 +398,7 @@ TEST_CASE_FIXTURE(dead_host_cell, "conductor: an evacuation rebuilds the server 
     std::vector<hypervisor::domain_info> doms;
     (host == "h1" ? d1 : d2)->list_domains(&doms);
     std::vector<std::string> names;
+    names.reserve(doms.size());
     for (auto& d : doms)
       names.push_back(d.name);
     return names;
