@@ -70,6 +70,15 @@ TEST_CASE("each action names its rule and reads its arguments") {
                                "key_name": "k"}})")
           .status
         == 400); // 2.54
+  auto with_key = [](const char* key) {
+    return std::string(R"({"rebuild": {"imageRef": "155d900f-4e14-4e4c-a73d-069cbf4541e6", )")
+           + R"("key_name": )" + key + "}}";
+  };
+  CHECK(parse(with_key("null"), {2, 54}).status == 0);
+  auto unknown_key = parse(with_key(R"("k")"), {2, 54});
+  CHECK(unknown_key.status == 400);
+  CHECK(unknown_key.body.find("Invalid key_name provided.") != std::string::npos);
+  CHECK(parse(with_key("5"), {2, 54}).status == 400);
 
   auto force = parse(R"({"forceDelete": null})");
   CHECK(force.parsed.request.action == storage::server_action::delete_server);
