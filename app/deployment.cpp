@@ -18,6 +18,7 @@
 #include "cells/super_conductor.h"
 #include "compute/context.h"
 #include "compute/gateway.h"
+#include "compute/keypair_book.h"
 #include "hypervisor/fake_driver.h"
 #include "hypervisor/libvirt_driver.h"
 #include "transport/cell_links.h"
@@ -244,7 +245,8 @@ bool deployment::impl::start_api_cell(bool all_in_one, std::string* error) {
                 opts.control_host.empty() ? local_host_name() : opts.control_host,
                 opts.data_dir,
                 link_cell,
-                std::make_shared<gateway>(*sys, opts.call_timeout)});
+                std::make_shared<gateway>(*sys, opts.call_timeout),
+                std::make_shared<keypair_book>(api_store)});
   compute = std::make_unique<compute_api>(ctx);
   return true;
 }

@@ -20,6 +20,7 @@
 #include "compute/context.h"
 #include "compute/faults_of_actors.h"
 #include "compute/gateway.h"
+#include "compute/keypair_book.h"
 #include "compute/server_images.h"
 #include "compute/server_list.h"
 #include "storage/clock.h"
@@ -153,6 +154,8 @@ void compute_api::create_servers(const request_context& ctx, const create_server
   auto image = ctx_->api->image(req.image_ref);
   if (!image)
     return then(result::failure(fault_kind::bad_request, "Can not find requested image"));
+  if (!req.key_name.empty() && !ctx_->keypairs->find(ctx.user_id, req.key_name))
+    return then(result::failure(fault_kind::bad_request, "Invalid key_name provided."));
   auto now = storage::now_us();
   auto reservation = "r-" + random_text(8, "abcdefghijklmnopqrstuvwxyz0123456789");
   std::vector<storage::build_request> builds;
@@ -465,7 +468,7 @@ void compute_api::instance_actions(const request_context& ctx, const std::string
   if (!cell || !cell->up())
     return then(result::failure(fault_kind::unavailable, cell_unavailable(uuid)));
   ask<std::vector<storage::instance_action>>(*ctx_, cell->conductor, std::move(then),
-                                             actions_atom_v, uuid);
+                                             actions_atom_v, uuid, with_deleted);
 }
 
 // A deleted server has no mapping any more: the cell that kept its actions
@@ -487,7 +490,7 @@ void compute_api::deleted_instance_actions(
     then(outcome<actions>::failure(fault_kind::not_found, not_found(uuid)));
   };
   gather_from<actions>(*ctx_, up_conductors(*ctx_, true), std::move(pick), keep, actions_atom_v,
-                       uuid);
+                       uuid, true);
 }
 
 std::vector<storage::flavor> compute_api::flavors() const { return ctx_->api->flavors(); }
@@ -627,6 +630,8 @@ void compute_api::create_backup(const request_context& ctx, const std::string& u
         });
     });
 }
+
+keypair_book& compute_api::keypairs() const { return *ctx_->keypairs; }
 
 std::optional<storage::image> compute_api::image(const std::string& id) const {
   return ctx_->api->image(id);

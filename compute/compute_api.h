@@ -26,6 +26,7 @@ namespace nimbus::compute {
 
 struct context;
 class gateway;
+class keypair_book;
 
 /// Where an asynchronous call delivers its outcome.
 template <class T>
@@ -173,6 +174,9 @@ public:
   /// Whose server `uuid` is, from its mapping in memory (no cell is asked),
   /// for a policy check before acting; nullopt when ctx may not see it.
   std::optional<server_owner> owner_of(const request_context& ctx, const std::string& uuid) const;
+
+  /// Every user's key pairs (os-keypairs; key_name at create and rebuild).
+  keypair_book& keypairs() const;
 
   std::vector<storage::flavor> flavors() const;
   std::optional<storage::flavor> flavor(const std::string& id) const;

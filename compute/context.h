@@ -16,6 +16,7 @@
 namespace nimbus::compute {
 
 class gateway;
+class keypair_book;
 
 struct timeouts {
   std::chrono::seconds call{30}; // one request to one cell
@@ -33,7 +34,8 @@ struct context {
   /// Connects a cell mapped while the API runs (api role; empty all-in-one,
   /// where a new cell starts with the next start).
   std::function<void(const storage::cell_mapping&)> link_cell;
-  std::shared_ptr<gateway> gw; // where HTTP threads' requests to actors run
+  std::shared_ptr<gateway> gw;            // where HTTP threads' requests to actors run
+  std::shared_ptr<keypair_book> keypairs; // in the API cell's store
 };
 
 } // namespace nimbus::compute

@@ -7,7 +7,7 @@ namespace nimbus::policy {
 const std::vector<default_rule>& nova_defaults() {
   // Facts from nova/policies/{base,servers,extended_server_attributes,
   // instance_actions,flavor_manage,flavor_extra_specs,hypervisors,services,
-  // limits}.py; the check strings are Nova's, with its constants written out
+  // limits,keypairs}.py; the check strings are Nova's, with its constants written out
   // as the rule: references they stand for.
   static const std::vector<default_rule> rules{
     // Base rules.
@@ -79,6 +79,15 @@ const std::vector<default_rule>& nova_defaults() {
     {"os_compute_api:os-migrate-server:migrate_live", "rule:context_is_admin", "os-migrateLive"},
     {"os_compute_api:os-evacuate", "rule:context_is_admin", "evacuate"},
     {"os_compute_api:os-migrations:index", "rule:context_is_admin", "GET /os-migrations"},
+    // Key pairs: the user's own (the target's user_id), or an admin's for anyone.
+    {"os_compute_api:os-keypairs:index", "rule:context_is_admin or user_id:%(user_id)s",
+     "GET /os-keypairs"},
+    {"os_compute_api:os-keypairs:create", "rule:context_is_admin or user_id:%(user_id)s",
+     "POST /os-keypairs"},
+    {"os_compute_api:os-keypairs:show", "rule:context_is_admin or user_id:%(user_id)s",
+     "GET /os-keypairs/{name}"},
+    {"os_compute_api:os-keypairs:delete", "rule:context_is_admin or user_id:%(user_id)s",
+     "DELETE /os-keypairs/{name}"},
     {"os_compute_api:servers:migrations:index", "rule:context_is_admin",
      "GET /servers/{id}/migrations"},
     {"os_compute_api:servers:migrations:show", "rule:context_is_admin",

@@ -45,6 +45,12 @@ inline std::string purge(std::int64_t deleted_us, std::string_view instance_uuid
   return stamp + std::string{instance_uuid};
 }
 
+/// Key pairs sort by user, then name: keypairs_of(user) is one user's.
+inline std::string keypairs_of(std::string_view user_id) { return std::string{user_id} + '/'; }
+inline std::string keypair(std::string_view user_id, std::string_view name) {
+  return keypairs_of(user_id) + std::string{name};
+}
+
 /// Domains, projects, users, roles and application credentials: by id.
 inline std::string identity(std::string_view id) { return std::string{id}; }
 /// A role assignment: user, then scope, then role, so one user's sort together.
@@ -64,5 +70,6 @@ inline std::string revocation(std::int64_t issued_before_us, std::string_view di
 constexpr std::string_view initialized = "initialized"; // first start of all-in-one done
 constexpr std::string_view next_ids = "next_ids";       // counters for small integer ids
 constexpr std::string_view next_migration_id = "next_migration_id"; // a cell's migration ids
+constexpr std::string_view next_keypair_id = "next_keypair_id";     // the API cell's key pairs
 
 } // namespace nimbus::storage::keys

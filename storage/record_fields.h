@@ -50,6 +50,7 @@
     created_us
 #define NIMBUS_FIELDS_REVOCATION                                                                   \
   audit_id, user_id, project_id, issued_before_us, app_cred_id, domain_id
+#define NIMBUS_FIELDS_KEYPAIR user_id, name, type, public_key, fingerprint, id, created_us
 
 // Counts and maps the arguments (the usual preprocessor arity trick).
 #define NIMBUS_ARG_N(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17,   \

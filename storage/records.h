@@ -297,6 +297,18 @@ struct revocation {
   std::string domain_id;
 };
 
+/// A user's key pair (Nova's key_pairs, in the API cell): unique by user and
+/// name. Generated keys keep no private half: it is shown once, at creation.
+struct keypair {
+  std::string user_id;
+  std::string name;
+  std::string type = "ssh"; // "ssh" or "x509" (Nova's strings: a kind, not a state)
+  std::string public_key;
+  std::string fingerprint;
+  std::int64_t id = 0;
+  std::int64_t created_us = 0;
+};
+
 // Codecs: encode() writes the current schema; decode() returns
 // errc::corruption for text that is not a record of that type.
 std::string encode(const flavor& x);
@@ -318,6 +330,7 @@ std::string encode(const role& x);
 std::string encode(const role_assignment& x);
 std::string encode(const application_credential& x);
 std::string encode(const revocation& x);
+std::string encode(const keypair& x);
 
 std::error_code decode(std::string_view text, flavor* x);
 std::error_code decode(std::string_view text, image* x);
@@ -338,5 +351,6 @@ std::error_code decode(std::string_view text, role* x);
 std::error_code decode(std::string_view text, role_assignment* x);
 std::error_code decode(std::string_view text, application_credential* x);
 std::error_code decode(std::string_view text, revocation* x);
+std::error_code decode(std::string_view text, keypair* x);
 
 } // namespace nimbus::storage

@@ -31,6 +31,7 @@ enum class key_space : std::uint8_t {
   app_credentials = 'k',   // API cell: application credential id -> application_credential
   revocations = 'v',       // API cell: keys::revocation() -> revocation
   migrations = 'M',        // cell: keys::migration() -> migration
+  keypairs = 'K',          // API cell: keys::keypair() -> keypair
   purge_queue = 'P', // cell: keys::purge() -> "": deleted servers whose actions stay for a while
 };
 

@@ -598,12 +598,13 @@ conductor_impl_actor::behavior_type conductor_impl(self_ptr self,
         return make_error(errc::unavailable, "host " + r->host + " has not joined");
       return self->delegate(host, console_atom_v, r->instance_name);
     },
-    [self](actions_atom,
-           const std::string& uuid) -> caf::result<std::vector<storage::instance_action>> {
-      // A deleted server's actions answer while they are kept (2.21).
+    [self](actions_atom, const std::string& uuid,
+           bool with_deleted) -> caf::result<std::vector<storage::instance_action>> {
+      if (!with_deleted && !self->state.index.find(uuid))
+        return make_error(errc::not_found, not_found_message(uuid));
       auto actions = storage::read_all<storage::instance_action>(
         *self->state.store, key_space::instance_actions, storage::keys::actions_of(uuid));
-      if (actions.empty() && !self->state.index.find(uuid))
+      if (actions.empty() && !self->state.index.find(uuid)) // deleted and purged, or never
         return make_error(errc::not_found, not_found_message(uuid));
       return actions;
     },

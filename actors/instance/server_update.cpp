@@ -33,6 +33,8 @@ caf::error apply_update(const server_update& u, storage::instance_record& r) {
     next.access_ip_v6 = u.access_ip_v6;
   if (u.set_user_data)
     next.user_data = u.user_data;
+  if (u.set_key_name)
+    next.key_name = u.key_name;
   if (u.replace_metadata)
     next.metadata = u.metadata;
   else

@@ -30,7 +30,8 @@
 //   // The server's console log from its host; errc::conflict while it has
 //   // no domain (Nova's "not ready").
 //   (console_atom, string uuid) -> (string)
-//   (actions_atom, string uuid) -> (vector<instance_action>)
+//   (actions_atom, string uuid, bool with_deleted) -> (vector<instance_action>)
+//     a deleted server's too, while they are kept, when with_deleted (2.21)
 //   (services_atom) -> (vector<service_view>)
 //   // Disables, enables or forces down one of its compute services (by
 //   // uuid); errc::not_found for a service it does not have.
@@ -63,7 +64,7 @@ using conductor_actor = caf::typed_actor<
   caf::replies_to<action_atom, action_request>::with<caf::ok_atom>,
   caf::replies_to<update_atom, server_update>::with<storage::instance_record>,
   caf::replies_to<console_atom, std::string>::with<std::string>,
-  caf::replies_to<actions_atom, std::string>::with<std::vector<storage::instance_action>>,
+  caf::replies_to<actions_atom, std::string, bool>::with<std::vector<storage::instance_action>>,
   caf::replies_to<services_atom>::with<std::vector<service_view>>,
   caf::replies_to<service_atom, std::string, service_change>::with<service_view>,
   caf::replies_to<hypers_atom>::with<std::vector<hypervisor_view>>,

@@ -56,6 +56,8 @@ struct server_update {
   std::string access_ip_v6;
   bool set_user_data = false; // rebuild (2.57)
   std::string user_data;
+  bool set_key_name = false; // rebuild (2.54): "" unsets the key
+  std::string key_name;
   /// true: `metadata` replaces every item; false: its items are set.
   bool replace_metadata = false;
   std::map<std::string, std::string> metadata;

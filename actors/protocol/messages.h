@@ -85,8 +85,9 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, server_update& x) {
   return f(caf::meta::type_name("server_update"), x.uuid, x.set_name, x.name, x.set_description,
            x.description, x.set_hostname, x.hostname, x.set_access_ip_v4, x.access_ip_v4,
-           x.set_access_ip_v6, x.access_ip_v6, x.set_user_data, x.user_data, x.replace_metadata,
-           x.metadata, x.delete_metadata, x.replace_tags, x.tags, x.delete_tags, x.is_admin);
+           x.set_access_ip_v6, x.access_ip_v6, x.set_user_data, x.user_data, x.set_key_name,
+           x.key_name, x.replace_metadata, x.metadata, x.delete_metadata, x.replace_tags, x.tags,
+           x.delete_tags, x.is_admin);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, action_request& x) {

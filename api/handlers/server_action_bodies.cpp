@@ -309,13 +309,13 @@ std::optional<api_response> read_rebuild(const api_request& req, const ordered_j
                                      not_a_nova_boolean(arg["preserve_ephemeral"])));
   if (arg.contains("trusted_image_certificates") && !arg["trusted_image_certificates"].is_null())
     return bad_request("Image certificate validation is not supported.");
-  if (arg.contains("key_name")) { // null unsets the key (none is set without key pairs)
+  if (arg.contains("key_name")) { // null unsets the key; a name is looked up by the handler
     auto& k = arg["key_name"];
     if (!k.is_null() && !k.is_string())
       return bad_request(
         invalid_input("key_name", k, python_repr(k) + " is not of type 'string', 'null'"));
-    if (k.is_string()) // no key pairs yet (the next issue): none can be found
-      return bad_request("Invalid key_name provided.");
+    f.set_key_name = true;
+    f.key_name = k.is_null() ? "" : k.get<std::string>();
   }
   return std::nullopt;
 }

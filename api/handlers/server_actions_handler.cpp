@@ -8,6 +8,7 @@
 #include "api/handlers/server_action_bodies.h"
 #include "api/validation.h"
 #include "api/views/action_view.h"
+#include "compute/keypair_book.h"
 
 namespace nimbus::api {
 namespace {
@@ -27,6 +28,9 @@ void rebuild(compute::compute_api& compute, const api_request& req, action_reque
              reply_fn reply) {
   if (!compute.image(request.image_ref))
     return reply(bad_request("Cannot find image for rebuild"));
+  auto& key = request.fields.key_name; // the caller's own key pairs, as at create
+  if (!key.empty() && !compute.keypairs().find(req.ctx.user_id, key))
+    return reply(bad_request("Invalid key_name provided."));
   if (request.admin_pass.empty())
     request.admin_pass = compute::generate_admin_password();
   auto uuid = request.uuid;
@@ -46,6 +50,10 @@ void rebuild(compute::compute_api& compute, const api_request& req, action_reque
                            // From 2.75 the full server, but its user data as
                            // "user_data" (below), not the extended attribute.
                            body.erase("OS-EXT-SRV-ATTR:user_data");
+                           if (v.version.at_least(2, 54)) // a rebuild may set it from 2.54
+                             body["key_name"] = server.value.key_name.empty()
+                                                  ? nlohmann::json(nullptr)
+                                                  : nlohmann::json(server.value.key_name);
                            if (v.version.at_least(2, 57)) // a rebuild may set it from 2.57
                              body["user_data"] = server.value.user_data.empty()
                                                    ? nlohmann::json(nullptr)

@@ -173,8 +173,6 @@ std::optional<api_response> parse_create_extras(const api_request& req, const or
     if (count(s["max_count"]) < count(s["min_count"]))
       return bad_request("min_count must be <= max_count");
   }
-  if (s.contains("key_name") && !s["key_name"].is_null()) // no key pairs yet (the next issue)
-    return bad_request("Invalid key_name provided.");
   if (s.contains("trusted_image_certificates") && !s["trusted_image_certificates"].is_null())
     return bad_request("Image signature certificate validation support is not yet enabled.");
   return std::nullopt;

@@ -99,7 +99,7 @@ TEST_CASE_FIXTURE(cell_fixture, "conductor: a build is placed, stored and runnin
   REQUIRE(keys.size() == 1);
   CHECK(keys[0].uuid == "u1");
   auto actions =
-    value(ask<std::vector<storage::instance_action>>(actions_atom_v, std::string("u1")));
+    value(ask<std::vector<storage::instance_action>>(actions_atom_v, std::string("u1"), false));
   REQUIRE(actions.size() == 1);
   CHECK(actions[0].action == storage::server_action::create);
 }
@@ -149,11 +149,13 @@ TEST_CASE_FIXTURE(cell_fixture, "conductor: a delete removes the server and tell
   CHECK(value(ask<std::vector<storage::instance_record>>(list_atom_v, list_query{})).empty());
   CHECK(*deleted == std::vector<std::string>{"u3"});
   // Its actions stay for deleted_actions_retention (microversion 2.21).
-  auto actions = value(ask<std::vector<storage::instance_action>>(actions_atom_v, "u3"s));
+  CHECK(std::get<errc>(ask<std::vector<storage::instance_action>>(actions_atom_v, "u3"s, false))
+        == errc::not_found); // before 2.21
+  auto actions = value(ask<std::vector<storage::instance_action>>(actions_atom_v, "u3"s, true));
   REQUIRE(actions.size() == 2);
   CHECK(actions[0].action == storage::server_action::create);
   CHECK(actions[1].action == storage::server_action::delete_server);
-  CHECK(std::get<errc>(ask<std::vector<storage::instance_action>>(actions_atom_v, "never"s))
+  CHECK(std::get<errc>(ask<std::vector<storage::instance_action>>(actions_atom_v, "never"s, true))
         == errc::not_found);
   self->send_exit(listener, caf::exit_reason::user_shutdown);
   run();

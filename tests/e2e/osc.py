@@ -5,6 +5,10 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
+import unittest
+
+from harness import ADMIN_PASSWORD, Nimbus
 
 OPENSTACK = shutil.which("openstack") or "/usr/bin/openstack"
 
@@ -47,3 +51,30 @@ def run(clouds_path, args, cloud="nimbus", version=None, parse=True):
 
 def output(p, parse):
     return json.loads(p.stdout) if parse and p.stdout.strip() else p.stdout
+
+
+class CliTestCase(unittest.TestCase):
+    """A Nimbus with its identity service for the class, and the CLI signed
+    in to it as the admin: self.n, self.osc(...)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.n = Nimbus(keystone=True).start()
+        cls.config_dir = tempfile.mkdtemp(prefix="nimbus-osc-")
+        cls.clouds = os.path.join(cls.config_dir, "clouds.yaml")
+        write_clouds(cls.clouds, cls.n.auth_url, {"nimbus": ("admin", ADMIN_PASSWORD, "admin")})
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.n.close()
+        shutil.rmtree(cls.config_dir, ignore_errors=True)
+
+    def osc(self, *args, version=None, parse=False, ok=True):
+        """The command's output (parsed from JSON with parse); with ok=False
+        it must fail, and its stderr is returned."""
+        p = run(self.clouds, args, version=version, parse=parse)
+        if not ok:
+            self.assertNotEqual(p.returncode, 0, " ".join(args))
+            return p.stderr
+        self.assertEqual(p.returncode, 0, "%s\nstdout: %s\nstderr: %s" % (" ".join(args), p.stdout, p.stderr))
+        return output(p, parse)

@@ -5,8 +5,10 @@ statuses each persona must get are tests/api/route_access.json, which the
 unit tests hold to the router's own table: a route cannot be added
 without a line there, nor pass here by a generic 404."""
 
+import base64
 import json
 import os
+import struct
 import unittest
 import uuid
 
@@ -17,11 +19,20 @@ ROUTES = os.path.join(HERE, "..", "api", "route_access.json")
 PERSONAS = ("admin", "member", "reader", "other")
 
 
+def ed25519_public_key():
+    """An OpenSSH ed25519 public key line (any 32 bytes make one)."""
+    def string(b):
+        return struct.pack(">I", len(b)) + b
+    blob = string(b"ssh-ed25519") + string(os.urandom(32))
+    return "ssh-ed25519 " + base64.b64encode(blob).decode() + " walk"
+
+
 class PolicyWalk(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.n = Nimbus(keystone=True).start()
         cls.tokens = {"admin": cls.n.token}
+        cls.user_ids = {}
         roles = {r["name"]: r["id"] for r in cls.n.identity("GET", "/v3/roles").json["roles"]}
         projects = {}
         for project in ("walk-owner", "walk-other"):
@@ -38,6 +49,7 @@ class PolicyWalk(unittest.TestCase):
             r = cls.n.identity("PUT", "/v3/projects/%s/users/%s/roles/%s" % (projects[project], uid, roles[role]))
             assert r.status == 204, r.text
             cls.tokens[persona] = cls.n.token_for(name, name + "-pw", project)
+            cls.user_ids[persona] = uid
         with open(ROUTES) as f:
             cls.routes = json.load(f)["routes"]
 
@@ -106,6 +118,16 @@ class PolicyWalk(unittest.TestCase):
         if pattern == "/v2.1/os-services/{}":
             services = self.n.get("/v2.1/os-services?binary=nova-compute", version="2.53").json["services"]
             return pattern.replace("{}", services[0]["id"]), {"status": "enabled"}
+        if pattern == "/v2.1/os-keypairs" and method == "POST":
+            return pattern, {"keypair": {"name": "walk-" + uuid.uuid4().hex[:8],
+                                         "public_key": ed25519_public_key()}}
+        if pattern == "/v2.1/os-keypairs/{}":  # a key pair of the owner project's member
+            name = "walk-" + uuid.uuid4().hex[:8]
+            r = self.n.post("/v2.1/os-keypairs", {"keypair": {"name": name,
+                                                             "public_key": ed25519_public_key()}},
+                            token=self.tokens["member"])
+            self.assertEqual(r.status, 200, r.text)
+            return "/v2.1/os-keypairs/%s?user_id=%s" % (name, self.user_ids["member"]), None
         if pattern == "/nimbus-manage/cell_v2/{}":
             return pattern.replace("{}", "list_cells"), {}
         self.assertNotIn("{}", pattern, "the walk does not know what %s acts on" % pattern)

@@ -3,38 +3,14 @@ against the real binary on its embedded libvirt test hosts: after each one
 the server's status and the power state its host read back from libvirt
 are what Nova's would be."""
 
-import os
-import shutil
-import tempfile
 import unittest
 
 import osc
-from harness import ADMIN_PASSWORD, Nimbus
 
 RUNNING, PAUSED, SHUTDOWN, NOSTATE = 1, 3, 4, 0
 
 
-class ServerActionsCli(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.n = Nimbus(keystone=True).start()
-        cls.config_dir = tempfile.mkdtemp(prefix="nimbus-osc-actions-")
-        cls.clouds = os.path.join(cls.config_dir, "clouds.yaml")
-        osc.write_clouds(cls.clouds, cls.n.auth_url, {"nimbus": ("admin", ADMIN_PASSWORD, "admin")})
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.n.close()
-        shutil.rmtree(cls.config_dir, ignore_errors=True)
-
-    def osc(self, *args, version=None, parse=False, ok=True):
-        p = osc.run(self.clouds, args, version=version, parse=parse)
-        if not ok:
-            self.assertNotEqual(p.returncode, 0, " ".join(args))
-            return p.stderr
-        self.assertEqual(p.returncode, 0, "%s\nstdout: %s\nstderr: %s" % (" ".join(args), p.stdout, p.stderr))
-        return osc.output(p, parse)
-
+class ServerActionsCli(osc.CliTestCase):
     def settles(self, sid, status, power):
         s = self.n.wait_status(sid, status)
         self.assertEqual(s["OS-EXT-STS:power_state"], power, status)
