@@ -37,6 +37,8 @@ compute_service::compute_service(compute::compute_api& compute, const authentica
   add_server_tag_routes(routes_, compute);
   add_server_detail_routes(routes_, compute);
   add_flavor_routes(routes_, compute);
+  add_flavor_extra_spec_routes(routes_, compute);
+  add_flavor_access_routes(routes_, compute);
   add_flavor_manage_routes(routes_, compute);
   add_image_routes(routes_, compute);
   add_hypervisor_routes(routes_, compute);

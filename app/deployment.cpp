@@ -17,6 +17,7 @@
 #include "cells/cell_setup.h"
 #include "cells/super_conductor.h"
 #include "compute/context.h"
+#include "compute/flavor_projects.h"
 #include "compute/gateway.h"
 #include "compute/keypair_book.h"
 #include "hypervisor/fake_driver.h"
@@ -246,7 +247,8 @@ bool deployment::impl::start_api_cell(bool all_in_one, std::string* error) {
                 opts.data_dir,
                 link_cell,
                 std::make_shared<gateway>(*sys, opts.call_timeout),
-                std::make_shared<keypair_book>(api_store)});
+                std::make_shared<keypair_book>(api_store),
+                std::make_shared<flavor_projects>(api_store)});
   compute = std::make_unique<compute_api>(ctx);
   return true;
 }

@@ -19,6 +19,7 @@
 #include "compute/cell_gather.h"
 #include "compute/context.h"
 #include "compute/faults_of_actors.h"
+#include "compute/flavor_projects.h"
 #include "compute/gateway.h"
 #include "compute/keypair_book.h"
 #include "compute/server_images.h"
@@ -147,8 +148,7 @@ void compute_api::create_servers(const request_context& ctx, const create_server
     return then(result::failure(fault_kind::forbidden,
                                 "A project-scoped token is required to create servers."));
   auto flavor = ctx_->api->flavor(req.flavor_ref);
-  // A private flavor is the admins' (Nimbus has no flavor access lists yet).
-  if (!flavor || flavor->disabled || (!flavor->is_public && !ctx.is_admin))
+  if (!flavor || flavor->disabled || !flavor_visible(ctx, *flavor))
     return then(result::failure(fault_kind::bad_request,
                                 "Flavor " + req.flavor_ref + " could not be found."));
   auto image = ctx_->api->image(req.image_ref);
@@ -516,12 +516,21 @@ outcome<storage::flavor> compute_api::create_flavor(storage::flavor f) {
   return out;
 }
 
+outcome<done> compute_api::save_flavor(const storage::flavor& f) {
+  if (!ctx_->api->flavor(f.id))
+    return outcome<done>::failure(fault_kind::not_found, "Flavor " + f.id + " could not be found.");
+  if (auto ec = ctx_->api->put(f))
+    return outcome<done>::failure(fault_kind::internal, "Cannot store the flavor: " + ec.message());
+  return {};
+}
+
 outcome<done> compute_api::delete_flavor(const std::string& id) {
   if (!ctx_->api->flavor(id))
     return outcome<done>::failure(fault_kind::not_found, "Flavor " + id + " could not be found.");
   if (auto ec = ctx_->api->erase_flavor(id))
     return outcome<done>::failure(fault_kind::internal,
                                   "Cannot delete the flavor: " + ec.message());
+  ctx_->flavor_access->forget(id);
   return {};
 }
 
@@ -632,6 +641,10 @@ void compute_api::create_backup(const request_context& ctx, const std::string& u
 }
 
 keypair_book& compute_api::keypairs() const { return *ctx_->keypairs; }
+flavor_projects& compute_api::flavor_access() const { return *ctx_->flavor_access; }
+bool compute_api::flavor_visible(const request_context& ctx, const storage::flavor& f) const {
+  return f.is_public || ctx.is_admin || ctx_->flavor_access->has(f.id, ctx.project_id);
+}
 
 std::optional<storage::image> compute_api::image(const std::string& id) const {
   return ctx_->api->image(id);

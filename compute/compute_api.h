@@ -27,6 +27,7 @@ namespace nimbus::compute {
 struct context;
 class gateway;
 class keypair_book;
+class flavor_projects;
 
 /// Where an asynchronous call delivers its outcome.
 template <class T>
@@ -177,12 +178,19 @@ public:
 
   /// Every user's key pairs (os-keypairs; key_name at create and rebuild).
   keypair_book& keypairs() const;
+  /// The projects that may use each private flavor (os-flavor-access).
+  flavor_projects& flavor_access() const;
+  /// Whether the caller may see and use `f`: a public flavor, or a private
+  /// one its project has access to; admins any.
+  bool flavor_visible(const request_context& ctx, const storage::flavor& f) const;
 
   std::vector<storage::flavor> flavors() const;
   std::optional<storage::flavor> flavor(const std::string& id) const;
   /// Adds a flavor (an empty id gets a uuid); a conflict if its id or name
   /// is taken. Blocks for the durable write (an admin's rare call).
   outcome<storage::flavor> create_flavor(storage::flavor f);
+  /// Replaces a flavor that exists (description, extra specs); 404 otherwise.
+  outcome<done> save_flavor(const storage::flavor& f);
   /// Servers keep their flavor copies; only new boots lose it.
   outcome<done> delete_flavor(const std::string& id);
   std::vector<storage::image> images() const;

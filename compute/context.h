@@ -17,6 +17,7 @@ namespace nimbus::compute {
 
 class gateway;
 class keypair_book;
+class flavor_projects;
 
 struct timeouts {
   std::chrono::seconds call{30}; // one request to one cell
@@ -34,8 +35,9 @@ struct context {
   /// Connects a cell mapped while the API runs (api role; empty all-in-one,
   /// where a new cell starts with the next start).
   std::function<void(const storage::cell_mapping&)> link_cell;
-  std::shared_ptr<gateway> gw;            // where HTTP threads' requests to actors run
-  std::shared_ptr<keypair_book> keypairs; // in the API cell's store
+  std::shared_ptr<gateway> gw;                    // where HTTP threads' requests to actors run
+  std::shared_ptr<keypair_book> keypairs;         // in the API cell's store
+  std::shared_ptr<flavor_projects> flavor_access; // in the API cell's store
 };
 
 } // namespace nimbus::compute

@@ -51,6 +51,11 @@ inline std::string keypair(std::string_view user_id, std::string_view name) {
   return keypairs_of(user_id) + std::string{name};
 }
 
+/// A private flavor's project: by flavor, then project.
+inline std::string flavor_access(std::string_view flavor_id, std::string_view project_id) {
+  return std::string{flavor_id} + '/' + std::string{project_id};
+}
+
 /// Domains, projects, users, roles and application credentials: by id.
 inline std::string identity(std::string_view id) { return std::string{id}; }
 /// A role assignment: user, then scope, then role, so one user's sort together.

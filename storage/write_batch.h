@@ -31,8 +31,9 @@ enum class key_space : std::uint8_t {
   app_credentials = 'k',   // API cell: application credential id -> application_credential
   revocations = 'v',       // API cell: keys::revocation() -> revocation
   migrations = 'M',        // cell: keys::migration() -> migration
-  keypairs = 'K',          // API cell: keys::keypair() -> keypair
-  purge_queue = 'P', // cell: keys::purge() -> "": deleted servers whose actions stay for a while
+  flavor_access = 'F', // API cell: keys::flavor_access() -> "": a project may use a private flavor
+  keypairs = 'K',      // API cell: keys::keypair() -> keypair
+  purge_queue = 'P',   // cell: keys::purge() -> "": deleted servers whose actions stay for a while
 };
 
 class write_batch {

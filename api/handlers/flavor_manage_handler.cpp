@@ -7,6 +7,7 @@
 
 #include "api/faults.h"
 #include "api/handlers/handlers.h"
+#include "api/handlers/server_fields.h"
 #include "api/validation.h"
 #include "api/views/flavor_view.h"
 
@@ -143,6 +144,36 @@ void add_flavor_manage_routes(router& r, compute::compute_api& compute) {
         [&](const api_request&, const params& p) {
           auto deleted = compute.delete_flavor(p[0]);
           return deleted.ok() ? api_response{202, "", {}} : fault_response(*deleted.error);
+        });
+  // 2.55: a flavor's description, its one changeable field.
+  r.add("PUT", "/v2.1/flavors/{}", access::own("os_compute_api:os-flavor-manage:update"),
+        [&](const api_request& req, const params& p) {
+          if (!req.version.at_least(2, 55))
+            return not_found("The resource could not be found.");
+          auto body = parse_body(req.body);
+          if (!body)
+            return malformed_body();
+          if (!body->is_object() || !body->contains("flavor"))
+            return bad_request("'flavor' is a required property");
+          auto& in = (*body)["flavor"];
+          if (!in.is_object())
+            return bad_request(
+              invalid_input("flavor", in, python_repr(in) + " is not of type 'object'"));
+          for (auto& [key, value] : in.items())
+            if (key != "description")
+              return bad_request(invalid_input("flavor", in, unexpected_property(key)));
+          if (!in.contains("description"))
+            return bad_request(invalid_input("flavor", in, "'description' is a required property"));
+          if (auto bad = check_description(in["description"]))
+            return *bad;
+          auto f = compute.flavor(p[0]);
+          if (!f)
+            return not_found(flavor_not_found(p[0]));
+          f->description = in["description"].is_null() ? "" : in["description"].get<std::string>();
+          auto saved = compute.save_flavor(*f);
+          if (!saved.ok())
+            return fault_response(*saved.error);
+          return json_response(200, {{"flavor", flavor_detail(*f, view_of(req))}});
         });
 }
 

@@ -1,4 +1,4 @@
-// /v2.1/flavors: list, detail, show, extra specs.
+// /v2.1/flavors: list, detail, show.
 #include <algorithm>
 #include <cctype>
 
@@ -6,6 +6,7 @@
 #include "api/handlers/handlers.h"
 #include "api/validation.h"
 #include "api/views/flavor_view.h"
+#include "compute/flavor_projects.h"
 
 namespace nimbus::api {
 namespace {
@@ -62,12 +63,24 @@ std::optional<api_response> read_query(const api_request& req, flavor_query* q) 
   return std::nullopt;
 }
 
+// Whether `f` passes the is_public filter: true (the default, and all a
+// non-admin gets) is the public flavors and the private ones the caller's
+// project has access to; false every private one; none all.
+bool public_filter(compute::compute_api& compute, const api_request& req, const flavor_query& q,
+                   const storage::flavor& f) {
+  if (!q.is_public)
+    return true;
+  if (*q.is_public)
+    return f.is_public || compute.flavor_access().has(f.id, req.ctx.project_id);
+  return !f.is_public;
+}
+
 // The page, or nullopt when the marker names no listed flavor.
-std::optional<std::vector<storage::flavor>> select(std::vector<storage::flavor> all,
-                                                   const flavor_query& q) {
+std::optional<std::vector<storage::flavor>> select(compute::compute_api& compute,
+                                                   const api_request& req, const flavor_query& q) {
   std::vector<storage::flavor> kept;
-  for (auto& f : all)
-    if ((!q.is_public || f.is_public == *q.is_public) && (q.with_disabled || !f.disabled)
+  for (auto& f : compute.flavors())
+    if (public_filter(compute, req, q, f) && (q.with_disabled || !f.disabled)
         && f.memory_mb >= q.min_ram && f.root_gb >= q.min_disk)
       kept.push_back(std::move(f));
   std::sort(kept.begin(), kept.end(), [](auto& a, auto& b) { return a.id < b.id; });
@@ -84,17 +97,15 @@ std::optional<std::vector<storage::flavor>> select(std::vector<storage::flavor> 
   return page;
 }
 
-// A flavor the caller may see: a private one is the admins' (Nimbus has no
-// flavor access lists yet), as Nova's lookup hides it from others.
-std::optional<storage::flavor> find(compute::compute_api& compute, const api_request& req,
-                                    const std::string& id) {
+} // namespace
+
+std::optional<storage::flavor> visible_flavor(compute::compute_api& compute, const api_request& req,
+                                              const std::string& id) {
   auto f = compute.flavor(id);
-  if (f && !f->is_public && !req.ctx.is_admin)
+  if (f && !compute.flavor_visible(req.ctx, *f))
     return std::nullopt;
   return f;
 }
-
-} // namespace
 
 void add_flavor_routes(router& r, compute::compute_api& compute) {
   auto list = [&compute](bool detail) {
@@ -102,7 +113,7 @@ void add_flavor_routes(router& r, compute::compute_api& compute) {
       flavor_query q;
       if (auto refusal = read_query(req, &q))
         return *refusal;
-      auto page = select(compute.flavors(), q);
+      auto page = select(compute, req, q);
       if (!page)
         return bad_request("marker [" + q.marker + "] not found");
       json flavors = json::array();
@@ -121,22 +132,11 @@ void add_flavor_routes(router& r, compute::compute_api& compute) {
   r.add("GET", "/v2.1/flavors", access::open(), list(false));
   r.add("GET", "/v2.1/flavors/detail", access::open(), list(true));
   r.add("GET", "/v2.1/flavors/{}", access::open(), [&](const api_request& req, const params& p) {
-    auto f = find(compute, req, p[0]);
+    auto f = visible_flavor(compute, req, p[0]);
     if (!f)
-      return not_found("Flavor " + p[0] + " could not be found.");
+      return not_found(flavor_not_found(p[0]));
     return json_response(200, {{"flavor", flavor_detail(*f, view_of(req))}});
   });
-  r.add("GET", "/v2.1/flavors/{}/os-extra_specs",
-        access::own("os_compute_api:os-flavor-extra-specs:index"),
-        [&](const api_request& req, const params& p) {
-          auto f = find(compute, req, p[0]);
-          if (!f)
-            return not_found("Flavor " + p[0] + " could not be found.");
-          json specs = json::object();
-          for (auto& [k, v] : f->extra_specs)
-            specs[k] = v;
-          return json_response(200, {{"extra_specs", specs}});
-        });
 }
 
 } // namespace nimbus::api

@@ -22,6 +22,16 @@ void add_server_tag_routes(router& r, compute::compute_api& compute);
 /// /servers/{id}/ips, /os-server-password, /diagnostics.
 void add_server_detail_routes(router& r, compute::compute_api& compute);
 void add_flavor_routes(router& r, compute::compute_api& compute);
+/// /flavors/{id}/os-extra_specs.
+void add_flavor_extra_spec_routes(router& r, compute::compute_api& compute);
+/// /flavors/{id}/os-flavor-access and the add/removeTenantAccess actions (admin).
+void add_flavor_access_routes(router& r, compute::compute_api& compute);
+/// A flavor the caller may see (compute_api::flavor_visible), by id.
+std::optional<storage::flavor> visible_flavor(compute::compute_api& compute, const api_request& req,
+                                              const std::string& id);
+inline std::string flavor_not_found(const std::string& id) {
+  return "Flavor " + id + " could not be found.";
+}
 /// Admin: create and delete flavors (os-flavor-manage).
 void add_flavor_manage_routes(router& r, compute::compute_api& compute);
 void add_image_routes(router& r, compute::compute_api& compute);

@@ -134,7 +134,7 @@ void act(compute::compute_api& compute, const api_request& req, const std::strin
       });
   if (request.action == storage::server_action::resize) {
     auto flavor = compute.flavor(request.flavor.id);
-    if (!flavor || (!flavor->is_public && !req.ctx.is_admin))
+    if (!flavor || !compute.flavor_visible(req.ctx, *flavor))
       return reply(bad_request("Unable to locate requested flavor."));
     request.flavor = *flavor;
   }

@@ -69,6 +69,14 @@ class PolicyWalk(unittest.TestCase):
         self.assertEqual(r.status, 201, r.text)
         return sid
 
+    def walk_flavor(self, is_public):
+        """A new flavor (the admin's), for the routes that change one."""
+        r = self.n.post("/v2.1/flavors", {"flavor": {"name": "walk-" + uuid.uuid4().hex[:8], "ram": 64,
+                                                     "vcpus": 1, "disk": 1,
+                                                     "os-flavor-access:is_public": is_public}})
+        self.assertEqual(r.status, 200, r.text)
+        return r.json["flavor"]["id"]
+
     def path_and_body(self, route):
         method, pattern = route["method"], route["pattern"]
         body = None
@@ -106,6 +114,20 @@ class PolicyWalk(unittest.TestCase):
                                                          "ram": 64, "vcpus": 1, "disk": 1}})
             self.assertEqual(r.status, 200, r.text)
             return pattern.replace("{}", r.json["flavor"]["id"]), None
+        if pattern.startswith("/v2.1/flavors/{}/os-extra_specs"):  # a flavor of its own
+            fid = self.walk_flavor(is_public=True)
+            r = self.n.post("/v2.1/flavors/%s/os-extra_specs" % fid, {"extra_specs": {"walk": "1"}})
+            self.assertEqual(r.status, 200, r.text)
+            path = pattern.replace("{}", fid, 1).replace("{}", "walk")
+            body = {"extra_specs": {"walk": "2"}} if method == "POST" else None
+            return path, ({"walk": "2"} if method == "PUT" else body)
+        if pattern in ("/v2.1/flavors/{}/os-flavor-access", "/v2.1/flavors/{}/action"):
+            fid = self.walk_flavor(is_public=False)
+            body = {"addTenantAccess": {"tenant": "walk-project"}} if method == "POST" else None
+            return pattern.replace("{}", fid), body
+        if pattern == "/v2.1/flavors/{}" and method == "PUT":
+            return pattern.replace("{}", self.walk_flavor(is_public=True)), \
+                {"flavor": {"description": "walked"}}
         if pattern.startswith("/v2.1/flavors/{}"):
             return pattern.replace("{}", "1"), None
         if pattern.startswith("/v2.1/images/{}"):
