@@ -79,6 +79,10 @@ const std::vector<default_rule>& nova_defaults() {
     {"os_compute_api:os-migrate-server:migrate_live", "rule:context_is_admin", "os-migrateLive"},
     {"os_compute_api:os-evacuate", "rule:context_is_admin", "evacuate"},
     {"os_compute_api:os-migrations:index", "rule:context_is_admin", "GET /os-migrations"},
+    // Availability zones.
+    {"os_compute_api:os-availability-zone:list", "@", "GET /os-availability-zone"},
+    {"os_compute_api:os-availability-zone:detail", "rule:context_is_admin",
+     "GET /os-availability-zone/detail"},
     // Key pairs: the user's own (the target's user_id), or an admin's for anyone.
     {"os_compute_api:os-keypairs:index", "rule:context_is_admin or user_id:%(user_id)s",
      "GET /os-keypairs"},

@@ -65,6 +65,22 @@ class OpenStackCli(unittest.TestCase):
         self.osc("server", "delete", "--wait", "cli-vm", parse=False)
         self.assertEqual(self.osc("server", "list"), [])
 
+    def test_availability_zones(self):
+        # The CLI asks for the detail (an admin gets it): the internal zone too.
+        zones = self.osc("availability", "zone", "list", "--compute")
+        self.assertEqual(sorted((z["Zone Name"], z["Zone Status"]) for z in zones),
+                         [("internal", "available"), ("nova", "available")])
+        r = self.nimbus.get("/v2.1/os-availability-zone")
+        self.assertEqual(r.json["availabilityZoneInfo"],
+                         [{"zoneName": "nova", "zoneState": {"available": True}, "hosts": None}])
+        detail = self.osc("availability", "zone", "list", "--compute", "--long")
+        services = {(z["Zone Name"], z["Service Name"]) for z in detail}
+        self.assertIn(("nova", "nova-compute"), services)
+        self.assertIn(("internal", "nova-scheduler"), services)
+        self.assertIn(("internal", "nova-conductor"), services)
+        self.assertTrue(all(z["Service Status"].startswith("enabled :-)")
+                            for z in detail if z["Zone Name"] == "nova"), detail)
+
     def test_identity_commands_and_a_member_who_cannot_see_the_admins_servers(self):
         issued = self.osc("token", "issue")
         self.assertTrue(issued["id"])
