@@ -79,6 +79,13 @@ const std::vector<default_rule>& nova_defaults() {
     {"os_compute_api:os-migrate-server:migrate_live", "rule:context_is_admin", "os-migrateLive"},
     {"os_compute_api:os-evacuate", "rule:context_is_admin", "evacuate"},
     {"os_compute_api:os-migrations:index", "rule:context_is_admin", "GET /os-migrations"},
+    // os-hosts (deprecated, up to 2.42).
+    {"os_compute_api:os-hosts:list", "rule:context_is_admin", "GET /os-hosts"},
+    {"os_compute_api:os-hosts:show", "rule:context_is_admin", "GET /os-hosts/{host}"},
+    {"os_compute_api:os-hosts:update", "rule:context_is_admin", "PUT /os-hosts/{host}"},
+    {"os_compute_api:os-hosts:reboot", "rule:context_is_admin", "GET /os-hosts/{host}/reboot"},
+    {"os_compute_api:os-hosts:shutdown", "rule:context_is_admin", "GET /os-hosts/{host}/shutdown"},
+    {"os_compute_api:os-hosts:start", "rule:context_is_admin", "GET /os-hosts/{host}/startup"},
     // Availability zones.
     {"os_compute_api:os-availability-zone:list", "@", "GET /os-availability-zone"},
     {"os_compute_api:os-availability-zone:detail", "rule:context_is_admin",

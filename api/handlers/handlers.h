@@ -39,6 +39,8 @@ void add_hypervisor_routes(router& r, compute::compute_api& compute);
 /// os-migrations and /servers/{id}/migrations.
 void add_migration_routes(router& r, compute::compute_api& compute);
 void add_service_routes(router& r, compute::compute_api& compute);
+/// os-hosts (deprecated, up to 2.42).
+void add_os_host_routes(router& r, compute::compute_api& compute);
 /// os-availability-zone and its detail.
 void add_availability_zone_routes(router& r, compute::compute_api& compute);
 /// os-keypairs.

@@ -137,6 +137,10 @@ class PolicyWalk(unittest.TestCase):
         if pattern.startswith("/v2.1/os-hypervisors/{}"):
             hid = self.n.get("/v2.1/os-hypervisors").json["hypervisors"][0]["id"]
             return pattern.replace("{}", str(hid)), None
+        if pattern.startswith("/v2.1/os-hosts/{}"):
+            host = [h["host_name"] for h in self.n.get("/v2.1/os-hosts").json["hosts"]
+                    if h["service"] == "compute"][0]
+            return pattern.replace("{}", host), ({"status": "enable"} if method == "PUT" else None)
         if pattern == "/v2.1/os-services/{}":
             services = self.n.get("/v2.1/os-services?binary=nova-compute", version="2.53").json["services"]
             return pattern.replace("{}", services[0]["id"]), {"status": "enabled"}
