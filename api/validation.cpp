@@ -95,6 +95,12 @@ bool is_digits(const std::string& s) {
          && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
+bool letters_digits_and(const std::string& s, std::string_view extra) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [&](unsigned char c) {
+    return std::isalnum(c) || extra.find(static_cast<char>(c)) != std::string_view::npos;
+  });
+}
+
 std::string unexpected_property(const std::string& key) {
   return "Additional properties are not allowed ('" + key + "' was unexpected)";
 }

@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -34,6 +35,11 @@ inline const std::string invalid_name_reason =
 
 /// One or more ASCII digits and nothing else (a number sent as a string).
 bool is_digits(const std::string& s);
+
+/// Not empty, and only ASCII letters, digits and the characters of `extra`:
+/// a schema's `^[a-zA-Z0-9<extra>]+$`, by a loop (libstdc++'s std::regex
+/// recurses per character, and its code trips GCC's warnings under ASan).
+bool letters_digits_and(const std::string& s, std::string_view extra);
 
 /// Nova's parameter_types.boolean: true / false, or one of the strings
 /// 'True', 'true', '1', 'on', 'yes', ... and their false twins; nullopt
