@@ -530,7 +530,9 @@ outcome<done> compute_api::delete_flavor(const std::string& id) {
   if (auto ec = ctx_->api->erase_flavor(id))
     return outcome<done>::failure(fault_kind::internal,
                                   "Cannot delete the flavor: " + ec.message());
-  ctx_->flavor_access->forget(id);
+  if (auto ec = ctx_->flavor_access->forget(id))
+    return outcome<done>::failure(fault_kind::internal,
+                                  "Cannot delete the flavor's access: " + ec.message());
   return {};
 }
 

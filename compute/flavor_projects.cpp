@@ -61,16 +61,18 @@ outcome<done> flavor_projects::remove(const std::string& flavor_id, const std::s
   return {};
 }
 
-void flavor_projects::forget(const std::string& flavor_id) {
+std::error_code flavor_projects::forget(const std::string& flavor_id) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = by_flavor_.find(flavor_id);
   if (it == by_flavor_.end())
-    return;
+    return {};
   storage::write_batch b;
   for (auto& project : it->second)
     b.erase(key_space::flavor_access, keys::flavor_access(flavor_id, project));
-  store_->write(std::move(b));
+  if (auto ec = store_->write(std::move(b)))
+    return ec;
   by_flavor_.erase(it);
+  return {};
 }
 
 } // namespace nimbus::compute

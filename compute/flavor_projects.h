@@ -7,6 +7,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "compute/outcome.h"
@@ -26,8 +27,9 @@ public:
   outcome<done> add(const std::string& flavor_id, const std::string& project_id);
   /// 404 when it has none.
   outcome<done> remove(const std::string& flavor_id, const std::string& project_id);
-  /// The flavor is gone: every access to it goes too.
-  void forget(const std::string& flavor_id);
+  /// The flavor is gone: every access to it goes too (else a flavor made
+  /// later with its id would inherit them).
+  std::error_code forget(const std::string& flavor_id);
 
 private:
   std::shared_ptr<storage::store> store_;

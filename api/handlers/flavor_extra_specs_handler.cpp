@@ -33,9 +33,7 @@ std::optional<api_response> read_specs(const ordered_json& specs,
     std::string text;
     if (value.is_string())
       text = value.get<std::string>();
-    else if (value.is_number() && !value.is_number_float())
-      text = value.dump();
-    else if (value.is_number_float())
+    else if (value.is_number()) // kept as Python's str() of it, as Nova does
       text = python_str(value);
     else
       return bad_request(
