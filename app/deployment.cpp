@@ -20,6 +20,7 @@
 #include "compute/flavor_projects.h"
 #include "compute/gateway.h"
 #include "compute/keypair_book.h"
+#include "compute/quota_book.h"
 #include "hypervisor/fake_driver.h"
 #include "hypervisor/libvirt_driver.h"
 #include "transport/cell_links.h"
@@ -248,7 +249,8 @@ bool deployment::impl::start_api_cell(bool all_in_one, std::string* error) {
                 link_cell,
                 std::make_shared<gateway>(*sys, opts.call_timeout),
                 std::make_shared<keypair_book>(api_store),
-                std::make_shared<flavor_projects>(api_store)});
+                std::make_shared<flavor_projects>(api_store),
+                std::make_shared<quota_book>(api_store, opts.quotas)});
   compute = std::make_unique<compute_api>(ctx);
   return true;
 }

@@ -8,6 +8,7 @@
 // in this header: tools/ and api/ see only the compute facade.
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -51,8 +52,10 @@ struct deployment_options {
   bool allow_resize_to_same_host = false;
   std::chrono::seconds resize_confirm_window{0};          // 0: never confirmed for the user
   std::chrono::seconds deleted_actions_retention{604800}; // 0: gone with the server
-  std::chrono::seconds instance_build_timeout{0};         // 0: host_timeout
-  std::int32_t actor_threads = 2;                         // CAF scheduler threads
+  /// [quota] instances, cores, ram, ...: the default limits (Nova's when unset).
+  std::map<std::string, std::int64_t> quotas;
+  std::chrono::seconds instance_build_timeout{0}; // 0: host_timeout
+  std::int32_t actor_threads = 2;                 // CAF scheduler threads
   std::string scheduler_policy = "sharing";
   std::string control_host; // shown as the control services' host
   /// Fault injection for tests: cells (by name) whose conductors take server

@@ -15,6 +15,8 @@ auth=${AUTH:-keystone}
 printf '%s\n' "$conf_text" > "$dir/nimbus.conf"
 printf '[api]\nauth_strategy = %s\n[identity]\nbootstrap_admin_password = bench-secret\n' "$auth" \
   >> "$dir/nimbus.conf"
+# The benches boot thousands of servers in one project.
+printf '[quota]\ninstances = -1\ncores = -1\nram = -1\n' >> "$dir/nimbus.conf"
 build/tools/nimbus --config-file "$dir/nimbus.conf" --data-dir "$dir" --port "$port" --image-port "$iport" \
   --identity-port "$kport" > "$dir/nimbus.log" 2>&1 &
 pid=$!

@@ -23,7 +23,13 @@ std::optional<Record> find(const storage::store& s, key_space space, const std::
 
 // A mapping not placed yet: what accept_builds records for a new server.
 storage::instance_mapping unplaced(const storage::instance_record& inst) {
-  return {inst.uuid, "", inst.project_id, inst.user_id, inst.created_us};
+  return {inst.uuid,
+          "",
+          inst.project_id,
+          inst.user_id,
+          inst.created_us,
+          inst.flavor_copy.vcpus,
+          inst.flavor_copy.memory_mb};
 }
 
 // Every value of one of the remembered maps in key order, as a scan of the
@@ -82,8 +88,11 @@ void api_cell::reload() {
   }
   mappings_.clear();
   mappings_.reserve(mappings.size());
-  for (auto& m : mappings)
+  usage_.clear();
+  for (auto& m : mappings) {
+    usage_.add(m);
     mappings_.emplace(m.instance_uuid, std::move(m));
+  }
   flavors_.clear();
   for (auto& f : flavors)
     flavors_.emplace(f.id, std::move(f));
@@ -162,30 +171,91 @@ std::optional<storage::image> api_cell::image(const std::string& id) const {
   return copy_of(images_, id);
 }
 
-void api_cell::accept_builds(std::vector<storage::build_request> builds,
-                             std::vector<storage::request_spec> specs, storage::done_fn done) {
+std::size_t api_cell::accept_builds(std::vector<storage::build_request> builds,
+                                    std::vector<storage::request_spec> specs, storage::done_fn done,
+                                    const admission& admit) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (admit && !builds.empty()) {
+    auto& first = builds.front().instance;
+    auto n = std::min(builds.size(), admit(usage_.of_project(first.project_id),
+                                           usage_.of_user(first.project_id, first.user_id)));
+    builds.resize(n);
+    specs.resize(std::min(specs.size(), n));
+  }
+  if (builds.empty())
+    return 0;
   storage::write_batch b;
   for (auto& br : builds) {
     auto& inst = br.instance;
+    auto m = unplaced(inst);
+    usage_.add(m);
     storage::stage(b, key_space::build_requests, keys::instance(inst.uuid), br);
-    storage::stage(b, key_space::instance_mappings, keys::mapping(inst.uuid), unplaced(inst));
+    storage::stage(b, key_space::instance_mappings, keys::mapping(inst.uuid), m);
   }
   for (auto& spec : specs)
     storage::stage(b, key_space::request_specs, keys::instance(spec.instance_uuid), spec);
+  auto accepted = builds.size();
+  lock.unlock(); // the store may call back at once, and the callback locks
   store_->write_async(std::move(b), [this, builds = std::move(builds), specs = std::move(specs),
                                      done = std::move(done)](std::error_code ec) {
-    if (!ec) {
+    {
       std::lock_guard<std::mutex> lock(mutex_);
       for (auto& br : builds) {
         auto& inst = br.instance;
+        if (ec) {
+          usage_.subtract(unplaced(inst));
+          continue;
+        }
         pending_.emplace(inst.uuid, br);
         mappings_[inst.uuid] = unplaced(inst);
       }
-      for (auto& spec : specs)
-        pending_specs_[spec.instance_uuid] = spec;
+      if (!ec)
+        for (auto& spec : specs)
+          pending_specs_[spec.instance_uuid] = spec;
     }
     done(ec);
   });
+  return accepted;
+}
+
+usage api_cell::project_usage(const std::string& project_id) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return usage_.of_project(project_id);
+}
+
+usage api_cell::user_usage(const std::string& project_id, const std::string& user_id) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return usage_.of_user(project_id, user_id);
+}
+
+api_cell::charge_step api_cell::recharge(const std::string& uuid, std::int32_t vcpus,
+                                         std::int32_t memory_mb, const charge_check& admit,
+                                         storage::done_fn done) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = mappings_.find(uuid);
+  if (it == mappings_.end())
+    return charge_step::not_found;
+  auto& m = it->second;
+  usage delta{0, vcpus - m.vcpus, std::int64_t{memory_mb} - m.memory_mb};
+  if (admit && (delta.cores > 0 || delta.ram_mb > 0)
+      && !admit(usage_.of_project(m.project_id), usage_.of_user(m.project_id, m.user_id), delta))
+    return charge_step::refused;
+  usage_.subtract(m);
+  m.vcpus = vcpus;
+  m.memory_mb = memory_mb;
+  usage_.add(m);
+  storage::write_batch b;
+  storage::stage(b, key_space::instance_mappings, keys::mapping(uuid), m);
+  store_->write_async(std::move(b), std::move(done));
+  return charge_step::changed;
+}
+
+void api_cell::drop_mapping(const std::string& uuid) {
+  auto it = mappings_.find(uuid);
+  if (it == mappings_.end())
+    return;
+  usage_.subtract(it->second);
+  mappings_.erase(it);
 }
 
 std::error_code api_cell::write_mappings(storage::write_batch batch,
@@ -196,11 +266,13 @@ std::error_code api_cell::write_mappings(storage::write_batch batch,
     std::lock_guard<std::mutex> lock(mutex_);
     for (auto& m : put) {
       storage::stage(batch, key_space::instance_mappings, keys::mapping(m.instance_uuid), m);
+      drop_mapping(m.instance_uuid);
+      usage_.add(m);
       mappings_[m.instance_uuid] = m;
     }
     for (auto& uuid : erased) {
       batch.erase(key_space::instance_mappings, keys::mapping(uuid));
-      mappings_.erase(uuid);
+      drop_mapping(uuid);
     }
     store_->write_async(std::move(batch), [&done](std::error_code ec) { done.set_value(ec); });
   }

@@ -19,6 +19,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "cells/quota_usage.h"
 #include "storage/records.h"
 #include "storage/store.h"
 
@@ -60,11 +61,35 @@ public:
   std::vector<storage::image> images() const;
   std::optional<storage::image> image(const std::string& id) const;
 
+  /// How many of the builds offered may be accepted, given what the
+  /// project and the user use now (their quotas' check); 0: none.
+  using admission = std::function<std::size_t(const usage& project, const usage& user)>;
   /// Records accepted servers: their build requests, request specs and
-  /// instance mappings (no cell yet), all in one durable write. Does not
-  /// block; `done` runs once they are durable and readable here.
-  void accept_builds(std::vector<storage::build_request> builds,
-                     std::vector<storage::request_spec> specs, storage::done_fn done);
+  /// instance mappings (no cell yet), all in one durable write, after
+  /// `admit` (when given) has said how many of them, in order, may be: the
+  /// accepted ones count against the project's usage from this moment, so
+  /// concurrent boots never pass one check together. Answers that number
+  /// at once; `done` runs once they are durable and readable here (not at
+  /// all when it is 0). A failed write takes their charge back.
+  std::size_t accept_builds(std::vector<storage::build_request> builds,
+                            std::vector<storage::request_spec> specs, storage::done_fn done,
+                            const admission& admit = {});
+
+  /// What a project, or one user of it, uses of the counted quotas: every
+  /// server accepted and not yet forgotten, cell0's included.
+  usage project_usage(const std::string& project_id) const;
+  usage user_usage(const std::string& project_id, const std::string& user_id) const;
+
+  /// May the project and user take `delta` more (a resize, an unshelve)?
+  using charge_check =
+    std::function<bool(const usage& project, const usage& user, const usage& delta)>;
+  enum class charge_step { changed, refused, not_found };
+  /// Makes server `uuid` count `vcpus` cores and `memory_mb` ram, after
+  /// `admit` (when given) allowed an increase, under the same lock as every
+  /// charge. `done` runs once the mapping's write is durable, unless the
+  /// step is not `changed`.
+  charge_step recharge(const std::string& uuid, std::int32_t vcpus, std::int32_t memory_mb,
+                       const charge_check& admit, storage::done_fn done);
   // The fate of a server not yet in a cell. The super conductor places it,
   // a client may delete it at any moment, and both go through here: each
   // decision is taken under one lock and queued to the store in the order
@@ -146,12 +171,15 @@ private:
   std::map<std::string, storage::build_request> pending_;                // uuid -> build request
   std::unordered_map<std::string, storage::request_spec> pending_specs_; // of those, by uuid
   std::unordered_map<std::string, storage::instance_mapping> mappings_;  // by instance uuid
-  std::unordered_map<std::string, storage::flavor> flavors_;             // by id
-  std::unordered_map<std::string, storage::image> images_;               // by id
+  usage_ledger usage_; // the sum of mappings_' charges and of builds being accepted
+  std::unordered_map<std::string, storage::flavor> flavors_; // by id
+  std::unordered_map<std::string, storage::image> images_;   // by id
   std::unordered_set<std::string> placing_; // builds out to a cell, not answered yet
   // Updates waiting for a placement's answer, by uuid (see update_unplaced).
   std::unordered_map<std::string, std::vector<std::function<void()>>> after_placement_;
 
+  /// Erases a mapping and takes back its charge (the caller locks).
+  void drop_mapping(const std::string& uuid);
   /// The updates waiting on `uuid`'s placement, to run once mutex_ is released.
   std::vector<std::function<void()>> take_waiters(const std::string& uuid);
 };

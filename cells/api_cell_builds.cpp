@@ -61,7 +61,7 @@ bool api_cell::begin_placement(const std::string& uuid) {
     stage_forget(b, uuid);
     pending_.erase(it);
     pending_specs_.erase(uuid);
-    mappings_.erase(uuid);
+    drop_mapping(uuid);
     placing_.erase(uuid);
     auto waiters = take_waiters(uuid);
     store_->write_async(std::move(b),
@@ -161,7 +161,7 @@ void api_cell::delete_unplaced(const std::string& uuid,
     if (build != pending_.end())
       pending_.erase(build);
     pending_specs_.erase(uuid);
-    mappings_.erase(mapping);
+    drop_mapping(uuid);
   } else {
     auto& br = build->second;
     br.delete_requested = true;
@@ -176,7 +176,7 @@ void api_cell::forget_instance(const std::string& uuid, storage::done_fn done) {
   std::unique_lock<std::mutex> lock(mutex_);
   storage::write_batch b;
   stage_forget(b, uuid);
-  mappings_.erase(uuid);
+  drop_mapping(uuid);
   pending_.erase(uuid);
   pending_specs_.erase(uuid);
   placing_.erase(uuid);

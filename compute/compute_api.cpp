@@ -22,8 +22,10 @@
 #include "compute/flavor_projects.h"
 #include "compute/gateway.h"
 #include "compute/keypair_book.h"
+#include "compute/quota_book.h"
 #include "compute/server_images.h"
 #include "compute/server_list.h"
+#include "compute/server_quotas.h"
 #include "storage/clock.h"
 #include "storage/errc.h"
 #include "storage/ids.h"
@@ -202,9 +204,13 @@ void compute_api::create_servers(const request_context& ctx, const create_server
   // No HTTP thread waits for the fsync; and the committer thread only hands
   // the answer over, so the next commit does not wait for this response.
   auto* c = ctx_.get();
-  ctx_->api->accept_builds(
+  std::string refusal;
+  auto admitted = std::make_shared<std::size_t>(created.size());
+  auto gate = boot_gate(*ctx_->quotas, ctx, *flavor, req.min_count, admitted, &refusal);
+  auto accepted = ctx_->api->accept_builds(
     std::move(builds), std::move(specs),
-    [c, created = std::move(created), then = std::move(then)](std::error_code ec) mutable {
+    [c, admitted, created = std::move(created), then](std::error_code ec) mutable {
+      created.resize(*admitted); // the gate's count: as many as the quotas let
       c->gw->run([c, ec, created = std::move(created),
                   then = std::move(then)](gateway::self_ptr self) mutable {
         if (ec)
@@ -216,7 +222,10 @@ void compute_api::create_servers(const request_context& ctx, const create_server
         out.value = std::move(created);
         then(std::move(out));
       });
-    });
+    },
+    gate);
+  if (accepted == 0)
+    return then(result::failure(fault_kind::forbidden, refusal));
 }
 
 void compute_api::get_server(const request_context& ctx, const std::string& uuid,
@@ -252,7 +261,11 @@ void compute_api::get_server(const request_context& ctx, const std::string& uuid
     return then(unavailable({fault_kind::unavailable, ""}));
   ask<storage::instance_record>(
     *ctx_, cell->conductor,
-    [then, unavailable](result r) { then(r.ok() ? std::move(r) : unavailable(*r.error)); },
+    [this, then, unavailable](result r) {
+      if (r.ok())
+        settle_charge(r.value);
+      then(r.ok() ? std::move(r) : unavailable(*r.error));
+    },
     caf::get_atom_v, uuid);
 }
 
@@ -328,6 +341,24 @@ void compute_api::server_action(const request_context& ctx, action_request req,
   req.user_id = ctx.user_id;
   req.project_id = ctx.project_id;
   req.is_admin = ctx.is_admin;
+  switch (req.action) {
+  case storage::server_action::resize:
+  case storage::server_action::confirm_resize:
+  case storage::server_action::revert_resize:
+  case storage::server_action::shelve:
+  case storage::server_action::unshelve:
+    return charged_action(ctx, req, std::move(then));
+  default:
+    return send_action(ctx, req, std::move(then));
+  }
+}
+
+void compute_api::send_action(const request_context& ctx, const action_request& req,
+                              reply<done> then) {
+  auto conductor =
+    conductor_of(*ctx_, ctx, req.uuid, std::string(storage::nova_name(req.action)), then);
+  if (!conductor)
+    return;
   if (req.action == storage::server_action::shelve)
     then = keep_shelved_image(ctx, req.uuid, std::move(then));
   else if (req.action == storage::server_action::unshelve)

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "actors/protocol/message_types.h"
+#include "cells/quota_usage.h"
 #include "compute/outcome.h"
 #include "compute/server_sort.h"
 
@@ -28,6 +29,7 @@ struct context;
 class gateway;
 class keypair_book;
 class flavor_projects;
+class quota_book;
 
 /// Where an asynchronous call delivers its outcome.
 template <class T>
@@ -51,6 +53,7 @@ struct server_owner {
 };
 
 struct create_server_request {
+  std::int32_t min_count = 1; // fewer than `count` servers are made if the quotas allow only those
   std::string name;
   std::string image_ref;
   std::string flavor_ref;
@@ -180,6 +183,13 @@ public:
   keypair_book& keypairs() const;
   /// The projects that may use each private flavor (os-flavor-access).
   flavor_projects& flavor_access() const;
+  /// The quota limits (os-quota-sets, os-quota-class-sets, /limits).
+  quota_book& quotas() const;
+  /// What a project, or one of its users, uses of the counted quotas.
+  cells::usage project_usage(const std::string& project_id) const;
+  cells::usage user_usage(const std::string& project_id, const std::string& user_id) const;
+  /// The key_pairs limit of a user in the caller's project.
+  std::int64_t keypair_limit(const request_context& ctx, const std::string& user_id) const;
   /// Whether the caller may see and use `f`: a public flavor, or a private
   /// one its project has access to; admins any.
   bool flavor_visible(const request_context& ctx, const storage::flavor& f) const;
@@ -235,6 +245,14 @@ public:
   void set_cell_commands(cell_commands commands) { commands_ = std::move(commands); }
 
 private:
+  /// server_action past its quota hooks: to the server's cell.
+  void send_action(const request_context& ctx, const action_request& req, reply<done> then);
+  /// server_action of the actions that change what a server counts against
+  /// its quotas (compute_quotas.cpp): resize and unshelve are checked first.
+  void charged_action(const request_context& ctx, const action_request& req, reply<done> then);
+  /// After a read of `r`: its mapping counts what the record says it uses,
+  /// once no task runs (an auto-confirmed resize, a failed one).
+  void settle_charge(const storage::instance_record& r) const;
   void refresh_cells();
   void deleted_instance_actions(const request_context& ctx, const std::string& uuid,
                                 const reply<std::vector<storage::instance_action>>& then) const;

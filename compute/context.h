@@ -18,6 +18,7 @@ namespace nimbus::compute {
 class gateway;
 class keypair_book;
 class flavor_projects;
+class quota_book;
 
 struct timeouts {
   std::chrono::seconds call{30}; // one request to one cell
@@ -38,6 +39,7 @@ struct context {
   std::shared_ptr<gateway> gw;                    // where HTTP threads' requests to actors run
   std::shared_ptr<keypair_book> keypairs;         // in the API cell's store
   std::shared_ptr<flavor_projects> flavor_access; // in the API cell's store
+  std::shared_ptr<quota_book> quotas;             // in the API cell's store
 };
 
 } // namespace nimbus::compute

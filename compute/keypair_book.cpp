@@ -50,10 +50,12 @@ std::optional<storage::keypair> keypair_book::find(const std::string& user_id,
   return it->second;
 }
 
-outcome<storage::keypair> keypair_book::add(storage::keypair k) {
+outcome<storage::keypair> keypair_book::add(storage::keypair k, std::int64_t limit) {
   using result = outcome<storage::keypair>;
   std::lock_guard<std::mutex> lock(mutex_);
   auto& mine = by_user_[k.user_id];
+  if (limit >= 0 && static_cast<std::int64_t>(mine.size()) >= limit)
+    return result::failure(fault_kind::forbidden, "Quota exceeded, too many key pairs.");
   if (mine.count(k.name))
     return result::failure(fault_kind::conflict, "Key pair '" + k.name + "' already exists.");
   k.id = next_id_;

@@ -24,9 +24,10 @@ public:
   /// One user's key pairs, by name.
   std::vector<storage::keypair> of_user(const std::string& user_id) const;
   std::optional<storage::keypair> find(const std::string& user_id, const std::string& name) const;
-  /// Stores `k` with an id and its creation time; 409 when the user has a
-  /// key pair of that name.
-  outcome<storage::keypair> add(storage::keypair k);
+  /// Stores `k` with an id and its creation time; 403 when the user has
+  /// `limit` key pairs already (-1: no limit; the key_pairs quota), 409 when
+  /// it has one of that name.
+  outcome<storage::keypair> add(storage::keypair k, std::int64_t limit = -1);
   /// 404 when the user has no such key pair.
   outcome<done> erase(const std::string& user_id, const std::string& name);
 

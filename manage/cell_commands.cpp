@@ -351,7 +351,9 @@ int map_instances(context& c) {
       more = true;
       break;
     }
-    found.push_back({r.uuid, m->uuid, r.project_id, r.user_id, r.created_us});
+    bool offloaded = r.vm_state == storage::vm_state::shelved_offloaded;
+    found.push_back({r.uuid, m->uuid, r.project_id, r.user_id, r.created_us,
+                     offloaded ? 0 : r.flavor_copy.vcpus, offloaded ? 0 : r.flavor_copy.memory_mb});
     ++mapped;
   }
   if (!found.empty() && c.api.write_mappings({}, found, {}))

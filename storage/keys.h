@@ -56,6 +56,21 @@ inline std::string flavor_access(std::string_view flavor_id, std::string_view pr
   return std::string{flavor_id} + '/' + std::string{project_id};
 }
 
+/// A quota limit: by scope (a class's, a project's, a user's within a
+/// project), then resource, so one scope's limits sort together.
+inline std::string quota_class_scope(std::string_view class_name) {
+  return "c/" + std::string{class_name} + '/';
+}
+inline std::string quota_project_scope(std::string_view project_id) {
+  return "p/" + std::string{project_id} + '/';
+}
+inline std::string quota_user_scope(std::string_view project_id, std::string_view user_id) {
+  return "u/" + std::string{project_id} + '/' + std::string{user_id} + '/';
+}
+inline std::string quota_limit(std::string_view scope, std::string_view resource) {
+  return std::string{scope} + std::string{resource};
+}
+
 /// Domains, projects, users, roles and application credentials: by id.
 inline std::string identity(std::string_view id) { return std::string{id}; }
 /// A role assignment: user, then scope, then role, so one user's sort together.

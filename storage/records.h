@@ -72,6 +72,11 @@ struct instance_mapping {
   std::string project_id;
   std::string user_id;
   std::int64_t created_us = 0;
+  /// What the server counts against its project's cores and ram quotas
+  /// (besides one instance): its flavor's, the larger of two while a resize
+  /// waits, none while shelved offloaded. Absent in older records: 0.
+  std::int32_t vcpus = 0;
+  std::int32_t memory_mb = 0;
 };
 
 /// A failure recorded on an instance (Nova's instance_fault).

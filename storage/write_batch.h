@@ -34,6 +34,7 @@ enum class key_space : std::uint8_t {
   flavor_access = 'F', // API cell: keys::flavor_access() -> "": a project may use a private flavor
   keypairs = 'K',      // API cell: keys::keypair() -> keypair
   purge_queue = 'P',   // cell: keys::purge() -> "": deleted servers whose actions stay for a while
+  quota_limits = 'Q',  // API cell: keys::quota_limit() -> the limit as decimal text
 };
 
 class write_batch {

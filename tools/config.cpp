@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "compute/quota_book.h"
 #include "tools/ini.h"
 
 namespace nimbus::tools {
@@ -201,6 +202,25 @@ bool load_config(const std::string& path, service_config* out, std::string* erro
   r.boolean("DEFAULT", "allow_resize_to_same_host", &d.allow_resize_to_same_host);
   r.seconds("DEFAULT", "resize_confirm_window", &d.resize_confirm_window);
   r.seconds("DEFAULT", "deleted_actions_retention", &d.deleted_actions_retention);
+  for (auto& [option, resource] : std::vector<std::pair<std::string, std::string>>{
+         {"instances", "instances"},
+         {"cores", "cores"},
+         {"ram", "ram"},
+         {"metadata_items", "metadata_items"},
+         {"injected_files", "injected_files"},
+         {"injected_file_content_bytes", "injected_file_content_bytes"},
+         {"injected_file_path_length", "injected_file_path_bytes"},
+         {"key_pairs", "key_pairs"},
+         {"server_groups", "server_groups"},
+         {"server_group_members", "server_group_members"}}) {
+    long long limit = compute::nova_quota_defaults()[resource];
+    r.integer("quota", option, &limit);
+    if (limit < -1) {
+      *error = "[quota] " + option + " must be -1 (unlimited) or more";
+      return false;
+    }
+    d.quotas[resource] = limit;
+  }
   r.seconds("compute", "instance_build_timeout", &d.instance_build_timeout);
   r.str("cell", "name", &d.cell_name);
   r.str("cell", "listen", &d.cell_listen);

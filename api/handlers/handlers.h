@@ -45,6 +45,10 @@ void add_os_host_routes(router& r, compute::compute_api& compute);
 void add_availability_zone_routes(router& r, compute::compute_api& compute);
 /// os-keypairs.
 void add_keypair_routes(router& r, compute::compute_api& compute);
+/// os-quota-sets and os-quota-class-sets.
+void add_quota_set_routes(router& r, compute::compute_api& compute);
+/// /limits.
+void add_limit_routes(router& r, compute::compute_api& compute);
 /// nimbus-manage's channel to a running API.
 void add_manage_routes(router& r, compute::compute_api& compute);
 /// The Glance v2 subset, served on its own port.

@@ -146,7 +146,7 @@ api_response create(compute::compute_api& compute, const api_request& req) {
   std::string private_key;
   if (auto bad = key_material(&k, generate, &private_key))
     return *bad;
-  auto added = compute.keypairs().add(k);
+  auto added = compute.keypairs().add(k, compute.keypair_limit(req.ctx, k.user_id));
   if (!added.ok())
     return fault_response(*added.error);
   auto out = keypair_brief(added.value, req.version);

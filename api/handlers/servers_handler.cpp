@@ -249,6 +249,8 @@ parse_create(const api_request& req, compute::create_server_request* out, bool* 
       return bad_request(
         invalid_input(key, c, python_repr(c) + " is greater than the maximum of 1000"));
     out->count = static_cast<std::int32_t>(std::max<long long>(out->count, n));
+    if (std::string_view{key} == "min_count")
+      out->min_count = static_cast<std::int32_t>(n);
   }
   std::vector<std::string> required{"name", "flavorRef"};
   if (networks_required)

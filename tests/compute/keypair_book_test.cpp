@@ -49,3 +49,17 @@ TEST_CASE("key pairs are unique per user by name, listed by name, and survive a 
   CHECK(gone.error->message == "Keypair zeta not found for user u1");
   CHECK(compute::keypair_book(store).of_user("u1").size() == 1);
 }
+
+TEST_CASE("key pairs: a user at its key_pairs limit gets Nova's 403, before any name conflict") {
+  compute::keypair_book book(storage::make_memory_store());
+  REQUIRE(book.add(key("u1", "a"), 2).ok());
+  REQUIRE(book.add(key("u1", "b"), 2).ok());
+  for (auto name : {"c", "a"}) {
+    auto over = book.add(key("u1", name), 2);
+    REQUIRE_FALSE(over.ok());
+    CHECK(over.error->kind == compute::fault_kind::forbidden);
+    CHECK(over.error->message == "Quota exceeded, too many key pairs.");
+  }
+  CHECK(book.add(key("u2", "a"), 2).ok());  // per user
+  CHECK(book.add(key("u1", "c"), -1).ok()); // unlimited
+}

@@ -55,11 +55,14 @@ def output(p, parse):
 
 class CliTestCase(unittest.TestCase):
     """A Nimbus with its identity service for the class, and the CLI signed
-    in to it as the admin: self.n, self.osc(...)."""
+    in to it as the admin: self.n, self.osc(...). A class's `config`
+    (sections of nimbus.conf) goes to its Nimbus."""
+
+    config = None
 
     @classmethod
     def setUpClass(cls):
-        cls.n = Nimbus(keystone=True).start()
+        cls.n = Nimbus(config=cls.config, keystone=True).start()
         cls.config_dir = tempfile.mkdtemp(prefix="nimbus-osc-")
         cls.clouds = os.path.join(cls.config_dir, "clouds.yaml")
         write_clouds(cls.clouds, cls.n.auth_url, {"nimbus": ("admin", ADMIN_PASSWORD, "admin")})

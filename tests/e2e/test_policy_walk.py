@@ -39,6 +39,7 @@ class PolicyWalk(unittest.TestCase):
             r = cls.n.identity("POST", "/v3/projects", {"project": {"name": project}})
             assert r.status == 201, r.text
             projects[project] = r.json["project"]["id"]
+        cls.owner_project = projects["walk-owner"]
         for persona, project, role in (("member", "walk-owner", "member"),
                                        ("reader", "walk-owner", "reader"),
                                        ("other", "walk-other", "member")):
@@ -154,6 +155,12 @@ class PolicyWalk(unittest.TestCase):
                             token=self.tokens["member"])
             self.assertEqual(r.status, 200, r.text)
             return "/v2.1/os-keypairs/%s?user_id=%s" % (name, self.user_ids["member"]), None
+        if pattern.startswith("/v2.1/os-quota-sets/{}"):  # the owner project's quotas
+            body = {"quota_set": {"metadata_items": 128}} if method == "PUT" else None
+            return pattern.replace("{}", self.owner_project), body
+        if pattern == "/v2.1/os-quota-class-sets/{}":
+            return pattern.replace("{}", "default"), \
+                ({"quota_class_set": {"metadata_items": 128}} if method == "PUT" else None)
         if pattern == "/nimbus-manage/cell_v2/{}":
             return pattern.replace("{}", "list_cells"), {}
         self.assertNotIn("{}", pattern, "the walk does not know what %s acts on" % pattern)
