@@ -16,6 +16,7 @@
 #include "cells/cell_mapping.h"
 #include "cells/cell_setup.h"
 #include "cells/super_conductor.h"
+#include "compute/aggregate_book.h"
 #include "compute/context.h"
 #include "compute/flavor_projects.h"
 #include "compute/gateway.h"
@@ -250,7 +251,8 @@ bool deployment::impl::start_api_cell(bool all_in_one, std::string* error) {
                 std::make_shared<gateway>(*sys, opts.call_timeout),
                 std::make_shared<keypair_book>(api_store),
                 std::make_shared<flavor_projects>(api_store),
-                std::make_shared<quota_book>(api_store, opts.quotas)});
+                std::make_shared<quota_book>(api_store, opts.quotas),
+                std::make_shared<aggregate_book>(api_store)});
   compute = std::make_unique<compute_api>(ctx);
   return true;
 }

@@ -1,6 +1,8 @@
 #include "cells/super_conductor.h"
 
+#include <algorithm>
 #include <optional>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -246,10 +248,18 @@ void schedule(self_ptr self, const std::string& uuid) {
     for (auto& h : st.api->host_mappings())
       if (h.host == spec->force_host)
         forced_cell = h.cell_uuid;
+  // An availability zone's boot goes only to the cells with hosts in it.
+  std::set<std::string> zone_cells;
+  if (!spec->zone_hosts.empty())
+    for (auto& h : st.api->host_mappings())
+      if (std::binary_search(spec->zone_hosts.begin(), spec->zone_hosts.end(), h.host))
+        zone_cells.insert(h.cell_uuid);
   for (auto& c : st.cells->all()) {
     if (c.mapping.uuid == cell0_uuid || c.mapping.disabled)
       continue;
     if (!spec->force_host.empty() && c.mapping.uuid != forced_cell)
+      continue;
+    if (!spec->zone_hosts.empty() && !zone_cells.count(c.mapping.uuid))
       continue;
     if (c.up())
       usable.push_back(c.mapping.uuid);

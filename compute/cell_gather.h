@@ -7,6 +7,7 @@
 
 #include "cells/cell_mapping.h"
 #include "cells/scatter.h"
+#include "compute/compute_api.h"
 #include "compute/context.h"
 #include "compute/gateway.h"
 #include "compute/outcome.h"

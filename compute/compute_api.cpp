@@ -21,6 +21,7 @@
 #include "compute/faults_of_actors.h"
 #include "compute/flavor_projects.h"
 #include "compute/gateway.h"
+#include "compute/guarded.h"
 #include "compute/keypair_book.h"
 #include "compute/quota_book.h"
 #include "compute/server_images.h"
@@ -102,24 +103,6 @@ void ask(context& ctx, const conductor_actor& conductor, reply<Result> then, Ts.
   });
 }
 
-// A caller's callback runs inside the gateway's actor: one that throws
-// answers its request with a 500 fault instead of ending that actor (and
-// leaving the request unanswered).
-template <class T>
-reply<T> guarded(reply<T> then) {
-  return [then = std::move(then)](outcome<T> out) {
-    try {
-      then(std::move(out));
-    } catch (const std::exception& e) {
-      spdlog::error("compute_api: a reply failed: {}", e.what());
-      try {
-        then(outcome<T>::failure(fault_kind::internal, "Unexpected API Error."));
-      } catch (const std::exception&) {
-      }
-    }
-  };
-}
-
 bool visible(const request_context& ctx, const std::string& project_id) {
   return ctx.is_admin || ctx.project_id == project_id;
 }
@@ -158,6 +141,13 @@ void compute_api::create_servers(const request_context& ctx, const create_server
     return then(result::failure(fault_kind::bad_request, "Can not find requested image"));
   if (!req.key_name.empty() && !ctx_->keypairs->find(ctx.user_id, req.key_name))
     return then(result::failure(fault_kind::bad_request, "Invalid key_name provided."));
+  std::vector<std::string> in_zone; // an asked zone's hosts (an admin's forced host: that one)
+  if (!req.availability_zone.empty() && req.force_host.empty()) {
+    auto hosts = zone_hosts(req.availability_zone);
+    if (!hosts.ok())
+      return then(result::failure(*hosts.error));
+    in_zone = std::move(hosts.value);
+  }
   auto now = storage::now_us();
   auto reservation = "r-" + random_text(8, "abcdefghijklmnopqrstuvwxyz0123456789");
   std::vector<storage::build_request> builds;
@@ -197,6 +187,7 @@ void compute_api::create_servers(const request_context& ctx, const create_server
     spec.user_id = ctx.user_id;
     spec.availability_zone = req.availability_zone;
     spec.force_host = req.force_host;
+    spec.zone_hosts = in_zone;
     builds.push_back({r, ctx.request_id});
     specs.push_back(std::move(spec));
     created.push_back(std::move(r));
@@ -262,8 +253,12 @@ void compute_api::get_server(const request_context& ctx, const std::string& uuid
   ask<storage::instance_record>(
     *ctx_, cell->conductor,
     [this, then, unavailable](result r) {
-      if (r.ok())
+      if (r.ok()) {
         settle_charge(r.value);
+        std::vector<storage::instance_record> one{std::move(r.value)};
+        show_zones(one);
+        r.value = std::move(one.front());
+      }
       then(r.ok() ? std::move(r) : unavailable(*r.error));
     },
     caf::get_atom_v, uuid);
@@ -271,7 +266,11 @@ void compute_api::get_server(const request_context& ctx, const std::string& uuid
 
 void compute_api::list_servers(const request_context& ctx, const server_page_request& req,
                                reply<std::vector<storage::instance_record>> caller) {
-  auto then = guarded(std::move(caller));
+  auto then = guarded<std::vector<storage::instance_record>>(
+    [this, caller = std::move(caller)](outcome<std::vector<storage::instance_record>> page) {
+      show_zones(page.value);
+      caller(std::move(page));
+    });
   using result = outcome<std::vector<storage::instance_record>>;
   list_query q;
   // Filters apply after the merge, so each cell must send every candidate.
@@ -683,50 +682,6 @@ std::optional<storage::image> compute_api::image(const std::string& id) const {
   return ctx_->api->image(id);
 }
 
-void compute_api::services(reply<std::vector<service_view>> caller) const {
-  auto then = guarded(std::move(caller));
-  gather_all<service_view>(*ctx_, std::move(then), services_atom_v);
-}
-
-std::vector<control_service> compute_api::control_services() const {
-  return {{"nova-scheduler", ctx_->control_host}, {"nova-conductor", ctx_->control_host}};
-}
-
-std::vector<unknown_service> compute_api::unknown_services(const request_context& ctx) const {
-  std::vector<unknown_service> out;
-  if (!ctx.down_cell_records)
-    return out;
-  std::unordered_set<std::string> down;
-  for (auto& c : ctx_->cells->all())
-    if (!c.up())
-      down.insert(c.mapping.uuid);
-  for (auto& h : ctx_->api->host_mappings())
-    if (down.count(h.cell_uuid))
-      out.push_back({"nova-compute", h.host});
-  return out;
-}
-
-void compute_api::hypervisors(reply<std::vector<hypervisor_view>> caller) const {
-  auto then = guarded(std::move(caller));
-  gather_all<hypervisor_view>(*ctx_, std::move(then), hypers_atom_v);
-}
-
-void compute_api::update_service(const std::string& uuid, const service_change& change,
-                                 reply<service_view> caller) const {
-  auto then = guarded(std::move(caller));
-  reply<std::vector<service_view>> one = [uuid, then](outcome<std::vector<service_view>> all) {
-    if (all.value.empty())
-      return then(outcome<service_view>::failure(fault_kind::not_found,
-                                                 "Service " + uuid + " could not be found."));
-    outcome<service_view> out;
-    out.value = all.value.front();
-    then(std::move(out));
-  };
-  // The cells that lack it answer not_found, and are left out of the gathering.
-  auto keep = [](std::vector<service_view>& out, service_view& v) { out.push_back(std::move(v)); };
-  gather<service_view>(*ctx_, std::move(one), keep, service_atom_v, uuid, change);
-}
-
 void compute_api::migrations(const request_context& ctx, const std::string& instance_uuid,
                              reply<std::vector<storage::migration>> caller) const {
   auto then = guarded(std::move(caller));
@@ -743,50 +698,6 @@ void compute_api::migrations(const request_context& ctx, const std::string& inst
     return then(result::failure(fault_kind::unavailable, cell_unavailable(instance_uuid)));
   ask<std::vector<storage::migration>>(*ctx_, cell->conductor, std::move(then), migrations_atom_v,
                                        instance_uuid);
-}
-
-} // namespace nimbus::compute
-
-namespace nimbus::compute {
-
-manage_result compute_api::manage(const std::string& command,
-                                  const std::map<std::string, std::string>& opts) {
-  manage_result r;
-  if (!commands_.run || !commands_.reads_only) {
-    r.rc = 1;
-    r.err = "This API runs no cell_v2 commands.\n";
-    return r;
-  }
-  std::ostringstream out, err;
-  r.rc = commands_.run(command, opts, *ctx_->api, ctx_->data_dir, out, err);
-  r.out = out.str();
-  r.err = err.str();
-  if (!commands_.reads_only(command))
-    refresh_cells(); // its mapping writes went through the API cell (write_mappings)
-  caf::logger::set_current_actor_system(nullptr);
-  return r;
-}
-
-void compute_api::refresh_cells() {
-  auto mappings = ctx_->api->cell_mappings();
-  for (auto& known : ctx_->cells->all()) {
-    bool kept = std::any_of(mappings.begin(), mappings.end(),
-                            [&](auto& m) { return m.uuid == known.mapping.uuid; });
-    if (!kept) {
-      spdlog::info("cell {} was unmapped", known.mapping.name);
-      ctx_->cells->remove(known.mapping.uuid);
-    }
-  }
-  for (auto& m : mappings) {
-    if (ctx_->cells->get(m.uuid)) {
-      ctx_->cells->update_mapping(m);
-    } else if (ctx_->link_cell) {
-      spdlog::info("cell {} was mapped; connecting to {}", m.name, m.transport_url);
-      ctx_->link_cell(m);
-    } else {
-      spdlog::warn("cell {} was mapped; an all-in-one process starts it at its next start", m.name);
-    }
-  }
 }
 
 } // namespace nimbus::compute

@@ -30,6 +30,7 @@ class gateway;
 class keypair_book;
 class flavor_projects;
 class quota_book;
+class aggregate_book;
 
 /// Where an asynchronous call delivers its outcome.
 template <class T>
@@ -188,6 +189,13 @@ public:
   /// What a project, or one of its users, uses of the counted quotas.
   cells::usage project_usage(const std::string& project_id) const;
   cells::usage user_usage(const std::string& project_id, const std::string& user_id) const;
+  /// The host aggregates (os-aggregates), which give hosts their zones.
+  aggregate_book& aggregates() const;
+  /// Whether `host` is a compute host of some cell (mapped).
+  bool compute_host_known(const std::string& host) const;
+  /// The compute hosts of availability zone `zone`, sorted; 400 "The
+  /// requested availability zone is not available" when it has none.
+  outcome<std::vector<std::string>> zone_hosts(const std::string& zone) const;
   /// The key_pairs limit of a user in the caller's project.
   std::int64_t keypair_limit(const request_context& ctx, const std::string& user_id) const;
   /// Whether the caller may see and use `f`: a public flavor, or a private
@@ -253,6 +261,8 @@ private:
   /// After a read of `r`: its mapping counts what the record says it uses,
   /// once no task runs (an auto-confirmed resize, a failed one).
   void settle_charge(const storage::instance_record& r) const;
+  /// Each placed server's zone: its host's (compute_aggregates.cpp).
+  void show_zones(std::vector<storage::instance_record>& records) const;
   void refresh_cells();
   void deleted_instance_actions(const request_context& ctx, const std::string& uuid,
                                 const reply<std::vector<storage::instance_action>>& then) const;

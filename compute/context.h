@@ -19,6 +19,7 @@ class gateway;
 class keypair_book;
 class flavor_projects;
 class quota_book;
+class aggregate_book;
 
 struct timeouts {
   std::chrono::seconds call{30}; // one request to one cell
@@ -40,6 +41,7 @@ struct context {
   std::shared_ptr<keypair_book> keypairs;         // in the API cell's store
   std::shared_ptr<flavor_projects> flavor_access; // in the API cell's store
   std::shared_ptr<quota_book> quotas;             // in the API cell's store
+  std::shared_ptr<aggregate_book> aggregates;     // in the API cell's store
 };
 
 } // namespace nimbus::compute

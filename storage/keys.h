@@ -86,10 +86,18 @@ inline std::string revocation(std::int64_t issued_before_us, std::string_view di
   return stamp + std::string{discriminator};
 }
 
+/// Aggregates by id, zero-padded so that they sort in creation order.
+inline std::string aggregate(std::int32_t id) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%010d", id);
+  return text;
+}
+
 /// meta key space
 constexpr std::string_view initialized = "initialized"; // first start of all-in-one done
 constexpr std::string_view next_ids = "next_ids";       // counters for small integer ids
 constexpr std::string_view next_migration_id = "next_migration_id"; // a cell's migration ids
 constexpr std::string_view next_keypair_id = "next_keypair_id";     // the API cell's key pairs
+constexpr std::string_view next_aggregate_id = "next_aggregate_id"; // the API cell's aggregates
 
 } // namespace nimbus::storage::keys

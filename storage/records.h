@@ -177,6 +177,9 @@ struct request_spec {
   std::vector<std::string> ignore_hosts;
   /// An admin's "zone:host" create: that host only, or no valid host.
   std::string force_host;
+  /// The hosts of the requested availability zone, sorted (the cells'
+  /// AvailabilityZoneFilter: one of them, or no valid host); empty: any.
+  std::vector<std::string> zone_hosts;
 };
 
 struct action_event {
@@ -314,6 +317,19 @@ struct keypair {
   std::int64_t created_us = 0;
 };
 
+/// A host aggregate (Nova's aggregates, in the API cell): a named set of
+/// compute hosts with metadata; its availability zone is the metadata key
+/// `availability_zone`, as in Nova.
+struct aggregate {
+  std::int32_t id = 0;
+  std::string uuid;
+  std::string name;
+  std::vector<std::string> hosts; // in the order added
+  std::map<std::string, std::string> metadata;
+  std::int64_t created_us = 0;
+  std::int64_t updated_us = 0;
+};
+
 // Codecs: encode() writes the current schema; decode() returns
 // errc::corruption for text that is not a record of that type.
 std::string encode(const flavor& x);
@@ -336,6 +352,7 @@ std::string encode(const role_assignment& x);
 std::string encode(const application_credential& x);
 std::string encode(const revocation& x);
 std::string encode(const keypair& x);
+std::string encode(const aggregate& x);
 
 std::error_code decode(std::string_view text, flavor* x);
 std::error_code decode(std::string_view text, image* x);
@@ -357,5 +374,6 @@ std::error_code decode(std::string_view text, role_assignment* x);
 std::error_code decode(std::string_view text, application_credential* x);
 std::error_code decode(std::string_view text, revocation* x);
 std::error_code decode(std::string_view text, keypair* x);
+std::error_code decode(std::string_view text, aggregate* x);
 
 } // namespace nimbus::storage

@@ -35,6 +35,7 @@ enum class key_space : std::uint8_t {
   keypairs = 'K',      // API cell: keys::keypair() -> keypair
   purge_queue = 'P',   // cell: keys::purge() -> "": deleted servers whose actions stay for a while
   quota_limits = 'Q',  // API cell: keys::quota_limit() -> the limit as decimal text
+  aggregates = 'G',    // API cell: aggregate id (keys::aggregate()) -> aggregate
 };
 
 class write_batch {

@@ -69,21 +69,24 @@ bool placement_engine::passes(const host_state& h, const resources& r) const {
 
 std::optional<choice> placement_engine::select(const std::string& uuid, const resources& r,
                                                const std::vector<std::string>& ignore,
-                                               std::int64_t now_us) {
+                                               std::int64_t now_us,
+                                               const std::vector<std::string>& only) {
   refresh_liveness(now_us);
   release(uuid); // a retried request does not hold two claims
-  auto c = best(r, ignore);
+  auto c = best(r, ignore, only);
   if (c)
     apply(c->host, uuid, r);
   return c;
 }
 
 std::optional<choice> placement_engine::best(const resources& r,
-                                             const std::vector<std::string>& ignore) const {
+                                             const std::vector<std::string>& ignore,
+                                             const std::vector<std::string>& only) const {
   std::vector<const host_state*> candidates;
   candidates.reserve(ordered_.size());
   for (auto* h : ordered_)
-    if (ignore.empty() || std::find(ignore.begin(), ignore.end(), h->name) == ignore.end())
+    if ((ignore.empty() || std::find(ignore.begin(), ignore.end(), h->name) == ignore.end())
+        && (only.empty() || std::binary_search(only.begin(), only.end(), h->name)))
       candidates.push_back(h);
   for (auto& f : filters_)
     f->filter(candidates, r);

@@ -34,9 +34,12 @@ public:
                    std::int64_t disk_gb, std::int64_t now_us);
 
   /// Filters and weighs the hosts, claims `uuid`'s resources on the best and
-  /// names alternates. nullopt if no host passes. Hosts in `ignore` are skipped.
+  /// names alternates. nullopt if no host passes. Hosts in `ignore` are
+  /// skipped, and so are those not in `only` (sorted: an availability zone's
+  /// hosts, Nova's AvailabilityZoneFilter) unless it is empty.
   std::optional<choice> select(const std::string& uuid, const resources& r,
-                               const std::vector<std::string>& ignore, std::int64_t now_us);
+                               const std::vector<std::string>& ignore, std::int64_t now_us,
+                               const std::vector<std::string>& only = {});
 
   /// Claims on `host`. Without `force` it fails (false) unless the host is
   /// known and the filters pass. A uuid claims at most once: a new claim
@@ -66,7 +69,8 @@ public:
 private:
   bool passes(const host_state& h, const resources& r) const;
   /// The best hosts for `r` (first, then alternates); claims nothing.
-  std::optional<choice> best(const resources& r, const std::vector<std::string>& ignore) const;
+  std::optional<choice> best(const resources& r, const std::vector<std::string>& ignore,
+                             const std::vector<std::string>& only = {}) const;
   /// Moves an allocation to another holder (which loses any of its own).
   void transfer(const std::string& from, const std::string& to);
   void apply(const std::string& host, const std::string& uuid, const resources& r);

@@ -48,7 +48,7 @@ scheduler_impl(scheduler_actor::stateful_pointer<scheduler_state> self, schedule
         return make_error(errc::no_valid_host, "No valid host was found. ");
       }
       auto c = self->state.engine->select(spec.instance_uuid, resources_of(spec.flavor_copy),
-                                          spec.ignore_hosts, storage::now_us());
+                                          spec.ignore_hosts, storage::now_us(), spec.zone_hosts);
       if (!c)
         return make_error(errc::no_valid_host, "No valid host was found. ");
       return placement{c->host, c->alternates};

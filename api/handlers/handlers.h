@@ -49,6 +49,8 @@ void add_keypair_routes(router& r, compute::compute_api& compute);
 void add_quota_set_routes(router& r, compute::compute_api& compute);
 /// /limits.
 void add_limit_routes(router& r, compute::compute_api& compute);
+/// os-aggregates (admin).
+void add_aggregate_routes(router& r, compute::compute_api& compute);
 /// nimbus-manage's channel to a running API.
 void add_manage_routes(router& r, compute::compute_api& compute);
 /// The Glance v2 subset, served on its own port.

@@ -151,8 +151,7 @@ std::optional<api_response> parse_create_extras(const api_request& req, const or
     if (!az.is_string())
       return bad_request(
         invalid_input("availability_zone", az, python_repr(az) + " is not of type 'string'"));
-    // "zone:host[:node]" forces a host (an admin's); one zone until zones
-    // come from aggregates (the next issue).
+    // "zone:host[:node]" forces a host (an admin's).
     auto text = az.get<std::string>();
     auto colon = text.find(':');
     auto zone = text.substr(0, colon);
@@ -162,9 +161,7 @@ std::optional<api_response> parse_create_extras(const api_request& req, const or
       auto host = text.substr(colon + 1);
       out->force_host = host.substr(0, host.find(':'));
     }
-    if (!zone.empty() && zone != "nova")
-      return bad_request("The requested availability zone is not available");
-    out->availability_zone = "nova";
+    out->availability_zone = zone.empty() ? "nova" : zone; // the facade knows the zones
   }
   if (s.contains("min_count") && s.contains("max_count")) {
     auto count = [](const ordered_json& c) {

@@ -162,3 +162,21 @@ TEST_CASE("a move that fits nowhere changes nothing") {
   e.release("u");
   CHECK(e.hosts().at("h1").memory_mb_used == 0); // it was still the instance's
 }
+
+TEST_CASE("an availability zone's request lands on one of the zone's hosts, or nowhere") {
+  placement_engine e({});
+  for (auto name : {"h1", "h2", "h3", "h4"})
+    e.update_host(name, 4, 4096, 100, 1);
+  const std::vector<std::string> zone{"h2", "h4"}; // sorted, as the request spec carries it
+  std::map<std::string, int> count;
+  for (auto u : {"u1", "u2", "u3", "u4"}) {
+    auto c = e.select(u, {1, 1024, 1}, {}, 2, zone);
+    REQUIRE(c);
+    count[c->host]++;
+    for (auto& alt : c->alternates)
+      CHECK((alt == "h2" || alt == "h4"));
+  }
+  CHECK(count == std::map<std::string, int>{{"h2", 2}, {"h4", 2}});
+  CHECK_FALSE(e.select("big", {1, 4096, 1}, {}, 2, zone)); // the zone is full; h1 and h3 are not
+  CHECK(e.select("any", {1, 4096, 1}, {}, 2));
+}

@@ -161,6 +161,17 @@ class PolicyWalk(unittest.TestCase):
         if pattern == "/v2.1/os-quota-class-sets/{}":
             return pattern.replace("{}", "default"), \
                 ({"quota_class_set": {"metadata_items": 128}} if method == "PUT" else None)
+        if pattern == "/v2.1/os-aggregates" and method == "POST":
+            return pattern, {"aggregate": {"name": "walk-" + uuid.uuid4().hex[:8]}}
+        if pattern.startswith("/v2.1/os-aggregates/{}"):  # an aggregate of its own
+            r = self.n.post("/v2.1/os-aggregates", {"aggregate": {"name": "walk-" + uuid.uuid4().hex[:8]}})
+            self.assertEqual(r.status, 200, r.text)
+            path = pattern.replace("{}", str(r.json["aggregate"]["id"]))
+            if pattern.endswith("/action"):
+                return path, {"set_metadata": {"metadata": {"walk": "1"}}}
+            if pattern.endswith("/images"):
+                return path, {"cache": [{"id": IMAGE_ID}]}
+            return path, ({"aggregate": {"name": "walk-" + uuid.uuid4().hex[:8]}} if method == "PUT" else None)
         if pattern == "/nimbus-manage/cell_v2/{}":
             return pattern.replace("{}", "list_cells"), {}
         self.assertNotIn("{}", pattern, "the walk does not know what %s acts on" % pattern)

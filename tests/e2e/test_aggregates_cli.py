@@ -1,0 +1,59 @@
+"""Host aggregates and availability zones with Debian's `openstack` CLI
+against the real binary: create an aggregate with a zone, add a host, set
+metadata, see the zone in `availability zone list` and `compute service
+list`, boot into it (the server lands on the zone's host and shows the
+zone), and take it apart again."""
+
+import unittest
+
+import osc
+
+IMAGE = "cirros-0.6.2-x86_64-disk"
+
+
+class AggregatesCli(osc.CliTestCase):
+    def test_zone_from_an_aggregate_decides_where_servers_go(self):
+        services = self.osc("compute", "service", "list", "--service", "nova-compute", parse=True)
+        hosts = sorted(s["Host"] for s in services)
+        self.assertGreaterEqual(len(hosts), 2)
+        host = hosts[-1]
+
+        made = self.osc("aggregate", "create", "--zone", "az-e2e", "agg-e2e", parse=True)
+        self.assertEqual(made["availability_zone"], "az-e2e")
+        err = self.osc("aggregate", "create", "agg-e2e", ok=False)
+        self.assertIn("Aggregate agg-e2e already exists.", err)
+        self.osc("aggregate", "add", "host", "agg-e2e", host)
+        self.osc("aggregate", "set", "--property", "ssd=true", "agg-e2e")
+        shown = self.osc("aggregate", "show", "agg-e2e", parse=True)
+        self.assertEqual(shown["hosts"], [host])
+        self.assertEqual(shown["properties"], {"ssd": "true"})
+        err = self.osc("aggregate", "add", "host", "agg-e2e", "no-such-host", ok=False)
+        self.assertIn("Compute host no-such-host could not be found.", err)
+
+        zones = {z["Zone Name"] for z in self.osc("availability", "zone", "list", "--compute",
+                                                     parse=True)}
+        self.assertTrue({"az-e2e", "nova"} <= zones, zones)
+        by_host = {s["Host"]: s["Zone"] for s in self.osc("compute", "service", "list", "--service",
+                                                          "nova-compute", parse=True)}
+        self.assertEqual(by_host[host], "az-e2e")
+        self.assertEqual(by_host[hosts[0]], "nova")
+
+        for i in range(3):  # every boot into the zone lands on its one host
+            server = self.osc("server", "create", "--image", IMAGE, "--flavor", "m1.tiny",
+                              "--availability-zone", "az-e2e", "--wait", "zoned-%d" % i, parse=True)
+            self.assertEqual(server["OS-EXT-SRV-ATTR:host"], host)
+            self.assertEqual(server["OS-EXT-AZ:availability_zone"], "az-e2e")
+        err = self.osc("server", "create", "--image", IMAGE, "--flavor", "m1.tiny",
+                       "--availability-zone", "az-nowhere", "lost", ok=False)
+        self.assertIn("The requested availability zone is not available", err)
+
+        # An aggregate with hosts cannot go; without them it can.
+        err = self.osc("aggregate", "delete", "agg-e2e", ok=False)
+        self.assertIn("Host aggregate is not empty", err)
+        self.osc("aggregate", "remove", "host", "agg-e2e", host)
+        self.osc("aggregate", "delete", "agg-e2e")
+        self.assertEqual(self.osc("aggregate", "list", parse=True), [])
+
+
+if __name__ == "__main__":
+    unittest.main()
