@@ -48,6 +48,7 @@ compute_service::compute_service(compute::compute_api& compute, const authentica
   add_quota_set_routes(routes_, compute);
   add_limit_routes(routes_, compute);
   add_aggregate_routes(routes_, compute);
+  add_server_group_routes(routes_, compute);
   add_availability_zone_routes(routes_, compute);
   add_os_host_routes(routes_, compute);
   add_manage_routes(routes_, compute);

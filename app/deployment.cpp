@@ -22,6 +22,7 @@
 #include "compute/gateway.h"
 #include "compute/keypair_book.h"
 #include "compute/quota_book.h"
+#include "compute/server_group_book.h"
 #include "hypervisor/fake_driver.h"
 #include "hypervisor/libvirt_driver.h"
 #include "transport/cell_links.h"
@@ -252,7 +253,8 @@ bool deployment::impl::start_api_cell(bool all_in_one, std::string* error) {
                 std::make_shared<keypair_book>(api_store),
                 std::make_shared<flavor_projects>(api_store),
                 std::make_shared<quota_book>(api_store, opts.quotas),
-                std::make_shared<aggregate_book>(api_store)});
+                std::make_shared<aggregate_book>(api_store),
+                std::make_shared<server_group_book>(api_store)});
   compute = std::make_unique<compute_api>(ctx);
   return true;
 }

@@ -254,10 +254,22 @@ void schedule(self_ptr self, const std::string& uuid) {
     for (auto& h : st.api->host_mappings())
       if (std::binary_search(spec->zone_hosts.begin(), spec->zone_hosts.end(), h.host))
         zone_cells.insert(h.cell_uuid);
+  // An affinity group's server goes to the cell of its placed members: a
+  // cell's scheduler sees only its own hosts.
+  std::string group_cell;
+  if (spec->group_policy == "affinity")
+    for (auto& m : spec->group_members)
+      if (auto placed = st.api->instance_mapping(m);
+          placed && !placed->cell_uuid.empty() && placed->cell_uuid != cell0_uuid) {
+        group_cell = placed->cell_uuid;
+        break;
+      }
   for (auto& c : st.cells->all()) {
     if (c.mapping.uuid == cell0_uuid || c.mapping.disabled)
       continue;
     if (!spec->force_host.empty() && c.mapping.uuid != forced_cell)
+      continue;
+    if (!group_cell.empty() && c.mapping.uuid != group_cell)
       continue;
     if (!spec->zone_hosts.empty() && !zone_cells.count(c.mapping.uuid))
       continue;

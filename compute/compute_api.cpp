@@ -24,6 +24,7 @@
 #include "compute/guarded.h"
 #include "compute/keypair_book.h"
 #include "compute/quota_book.h"
+#include "compute/server_group_book.h"
 #include "compute/server_images.h"
 #include "compute/server_list.h"
 #include "compute/server_quotas.h"
@@ -188,10 +189,28 @@ void compute_api::create_servers(const request_context& ctx, const create_server
     spec.availability_zone = req.availability_zone;
     spec.force_host = req.force_host;
     spec.zone_hosts = in_zone;
+    spec.same_host = req.same_host;
+    spec.different_host = req.different_host;
     builds.push_back({r, ctx.request_id});
     specs.push_back(std::move(spec));
     created.push_back(std::move(r));
   }
+  std::vector<std::string> uuids;
+  uuids.reserve(created.size());
+  for (auto& r : created)
+    uuids.push_back(r.uuid);
+  auto group = join_hinted_group(ctx, req, uuids);
+  if (!group.ok())
+    return then(result::failure(*group.error));
+  if (group.value) // the cells' group filters see the members before each server
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+      auto& spec = specs[i];
+      spec.group_policy = group.value->policy;
+      spec.group_max_per_host = std::max(group.value->max_server_per_host, 1);
+      spec.group_members = group.value->members;
+      spec.group_members.insert(spec.group_members.end(), uuids.begin(),
+                                std::next(uuids.begin(), static_cast<std::ptrdiff_t>(i)));
+    }
   // No HTTP thread waits for the fsync; and the committer thread only hands
   // the answer over, so the next commit does not wait for this response.
   auto* c = ctx_.get();
@@ -215,6 +234,10 @@ void compute_api::create_servers(const request_context& ctx, const create_server
       });
     },
     gate);
+  if (group.value && accepted < uuids.size()) // the quotas refused these: out of the group again
+    ctx_->server_groups->leave(
+      group.value->uuid,
+      {std::next(uuids.begin(), static_cast<std::ptrdiff_t>(accepted)), uuids.end()});
   if (accepted == 0)
     return then(result::failure(fault_kind::forbidden, refusal));
 }

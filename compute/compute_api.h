@@ -31,6 +31,7 @@ class keypair_book;
 class flavor_projects;
 class quota_book;
 class aggregate_book;
+class server_group_book;
 
 /// Where an asynchronous call delivers its outcome.
 template <class T>
@@ -72,6 +73,9 @@ struct create_server_request {
   std::string force_host;        // an admin's "zone:host[:node]"
   /// os:scheduler_hints, each value as its JSON text.
   std::map<std::string, std::string> scheduler_hints;
+  /// The same_host / different_host hints' servers.
+  std::vector<std::string> same_host;
+  std::vector<std::string> different_host;
 };
 
 struct server_page_request {
@@ -82,6 +86,7 @@ struct server_page_request {
   std::string status;                 // only servers with this status (?status=ACTIVE)
   std::string flavor;                 // only servers of this flavor id (?flavor=)
   std::string image;                  // only servers of this image id (?image=)
+  std::string reservation_id;         // only servers of this multi-create (?reservation_id=)
   std::int64_t changed_since_us = 0;  // only servers changed since (?changes-since=)
   std::int64_t changed_before_us = 0; // only servers changed before (?changes-before=, 2.66)
   std::string project;                // admin: only this project's (?tenant_id= / ?project_id=)
@@ -98,8 +103,9 @@ struct server_page_request {
   /// sends every candidate, not one page).
   bool filtered() const {
     return !sort.empty() || !name.empty() || !status.empty() || !flavor.empty() || !image.empty()
-           || changed_since_us != 0 || changed_before_us != 0 || !host.empty() || locked >= 0
-           || !tags.empty() || !tags_any.empty() || !not_tags.empty() || !not_tags_any.empty();
+           || !reservation_id.empty() || changed_since_us != 0 || changed_before_us != 0
+           || !host.empty() || locked >= 0 || !tags.empty() || !tags_any.empty()
+           || !not_tags.empty() || !not_tags_any.empty();
   }
   /// Whether `r` passes the filters other than name (which needs compiling).
   bool admits(const storage::instance_record& r, const std::string& status_of_r) const;
@@ -196,6 +202,10 @@ public:
   /// The compute hosts of availability zone `zone`, sorted; 400 "The
   /// requested availability zone is not available" when it has none.
   outcome<std::vector<std::string>> zone_hosts(const std::string& zone) const;
+  /// The server groups (os-server-groups), which boots join by hint.
+  server_group_book& server_groups() const;
+  /// The group server `uuid` is in, or "" (2.71's server_groups).
+  std::string server_group_of(const std::string& uuid) const;
   /// The key_pairs limit of a user in the caller's project.
   std::int64_t keypair_limit(const request_context& ctx, const std::string& user_id) const;
   /// Whether the caller may see and use `f`: a public flavor, or a private
@@ -261,6 +271,12 @@ private:
   /// After a read of `r`: its mapping counts what the record says it uses,
   /// once no task runs (an auto-confirmed resize, a failed one).
   void settle_charge(const storage::instance_record& r) const;
+  /// A boot's `group` hint (compute_groups.cpp): `servers` join the group
+  /// (400 for a group the caller cannot see, 403 past its members quota);
+  /// answers the group as it was before, nullopt without the hint.
+  outcome<std::optional<storage::server_group>>
+  join_hinted_group(const request_context& ctx, const create_server_request& req,
+                    const std::vector<std::string>& servers);
   /// Each placed server's zone: its host's (compute_aggregates.cpp).
   void show_zones(std::vector<storage::instance_record>& records) const;
   void refresh_cells();

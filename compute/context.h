@@ -20,6 +20,7 @@ class keypair_book;
 class flavor_projects;
 class quota_book;
 class aggregate_book;
+class server_group_book;
 
 struct timeouts {
   std::chrono::seconds call{30}; // one request to one cell
@@ -37,11 +38,12 @@ struct context {
   /// Connects a cell mapped while the API runs (api role; empty all-in-one,
   /// where a new cell starts with the next start).
   std::function<void(const storage::cell_mapping&)> link_cell;
-  std::shared_ptr<gateway> gw;                    // where HTTP threads' requests to actors run
-  std::shared_ptr<keypair_book> keypairs;         // in the API cell's store
-  std::shared_ptr<flavor_projects> flavor_access; // in the API cell's store
-  std::shared_ptr<quota_book> quotas;             // in the API cell's store
-  std::shared_ptr<aggregate_book> aggregates;     // in the API cell's store
+  std::shared_ptr<gateway> gw;                      // where HTTP threads' requests to actors run
+  std::shared_ptr<keypair_book> keypairs;           // in the API cell's store
+  std::shared_ptr<flavor_projects> flavor_access;   // in the API cell's store
+  std::shared_ptr<quota_book> quotas;               // in the API cell's store
+  std::shared_ptr<aggregate_book> aggregates;       // in the API cell's store
+  std::shared_ptr<server_group_book> server_groups; // in the API cell's store
 };
 
 } // namespace nimbus::compute

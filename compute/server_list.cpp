@@ -47,6 +47,7 @@ bool server_page_request::admits(const storage::instance_record& r,
   auto changed = std::max(r.updated_us, r.created_us);
   if ((!status.empty() && status_of_r != status) || (!flavor.empty() && r.flavor_copy.id != flavor)
       || (!image.empty() && r.image_ref != image) || changed < changed_since_us
+      || (!reservation_id.empty() && r.reservation_id != reservation_id)
       || (changed_before_us != 0 && changed > changed_before_us)
       || (!host.empty() && r.host != host) || (locked >= 0 && r.locked != (locked == 1)))
     return false;

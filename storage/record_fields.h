@@ -31,7 +31,8 @@
 #define NIMBUS_FIELDS_BUILD_REQUEST instance, request_id, delete_requested
 #define NIMBUS_FIELDS_REQUEST_SPEC                                                                 \
   instance_uuid, flavor_copy, image_ref, project_id, user_id, availability_zone, ignore_hosts,     \
-    force_host, zone_hosts
+    force_host, zone_hosts, group_policy, group_max_per_host, group_members, same_host,            \
+    different_host
 #define NIMBUS_FIELDS_ACTION_EVENT event, start_us, finish_us, result, traceback, host
 #define NIMBUS_FIELDS_INSTANCE_ACTION                                                              \
   request_id, instance_uuid, action, user_id, project_id, start_us, updated_us, message, events
@@ -53,6 +54,8 @@
   audit_id, user_id, project_id, issued_before_us, app_cred_id, domain_id
 #define NIMBUS_FIELDS_KEYPAIR user_id, name, type, public_key, fingerprint, id, created_us
 #define NIMBUS_FIELDS_AGGREGATE id, uuid, name, hosts, metadata, created_us, updated_us
+#define NIMBUS_FIELDS_SERVER_GROUP                                                                 \
+  uuid, name, project_id, user_id, policy, max_server_per_host, members, created_us
 
 // Counts and maps the arguments (the usual preprocessor arity trick).
 #define NIMBUS_ARG_N(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17,   \

@@ -180,6 +180,14 @@ struct request_spec {
   /// The hosts of the requested availability zone, sorted (the cells'
   /// AvailabilityZoneFilter: one of them, or no valid host); empty: any.
   std::vector<std::string> zone_hosts;
+  /// The `group` hint's server group: its policy (empty: no group), its
+  /// anti-affinity rule and its other members (the cells' group filters).
+  std::string group_policy;
+  std::int32_t group_max_per_host = 1;
+  std::vector<std::string> group_members;
+  /// The same_host / different_host hints' servers.
+  std::vector<std::string> same_host;
+  std::vector<std::string> different_host;
 };
 
 struct action_event {
@@ -330,6 +338,21 @@ struct aggregate {
   std::int64_t updated_us = 0;
 };
 
+/// A server group (Nova's instance_groups, in the API cell): servers kept
+/// together or apart by its policy.
+struct server_group {
+  std::string uuid;
+  std::string name;
+  std::string project_id;
+  std::string user_id;
+  /// "affinity", "anti-affinity", "soft-affinity" or "soft-anti-affinity"
+  /// (Nova's strings: a kind, not a state).
+  std::string policy;
+  std::int32_t max_server_per_host = 0; // anti-affinity's rule (2.64); 0: none given (1)
+  std::vector<std::string> members;     // instance uuids, in the order they joined
+  std::int64_t created_us = 0;
+};
+
 // Codecs: encode() writes the current schema; decode() returns
 // errc::corruption for text that is not a record of that type.
 std::string encode(const flavor& x);
@@ -353,6 +376,7 @@ std::string encode(const application_credential& x);
 std::string encode(const revocation& x);
 std::string encode(const keypair& x);
 std::string encode(const aggregate& x);
+std::string encode(const server_group& x);
 
 std::error_code decode(std::string_view text, flavor* x);
 std::error_code decode(std::string_view text, image* x);
@@ -375,5 +399,6 @@ std::error_code decode(std::string_view text, application_credential* x);
 std::error_code decode(std::string_view text, revocation* x);
 std::error_code decode(std::string_view text, keypair* x);
 std::error_code decode(std::string_view text, aggregate* x);
+std::error_code decode(std::string_view text, server_group* x);
 
 } // namespace nimbus::storage

@@ -36,6 +36,7 @@ enum class key_space : std::uint8_t {
   purge_queue = 'P',   // cell: keys::purge() -> "": deleted servers whose actions stay for a while
   quota_limits = 'Q',  // API cell: keys::quota_limit() -> the limit as decimal text
   aggregates = 'G',    // API cell: aggregate id (keys::aggregate()) -> aggregate
+  server_groups = 'W', // API cell: group uuid -> server_group
 };
 
 class write_batch {

@@ -6,7 +6,17 @@ namespace nimbus::scheduler {
 
 placement_engine::placement_engine(scheduler_options opts) : opts_(std::move(opts)) {
   for (auto& name : opts_.enabled_filters) {
-    if (auto f = make_filter(name, opts_.ratios))
+    if (name == "AvailabilityZoneFilter")
+      zone_filter_ = true;
+    else if (name == "ServerGroupAffinityFilter")
+      affinity_filter_ = true;
+    else if (name == "ServerGroupAntiAffinityFilter")
+      anti_affinity_filter_ = true;
+    else if (name == "SameHostFilter")
+      same_host_filter_ = true;
+    else if (name == "DifferentHostFilter")
+      different_host_filter_ = true;
+    else if (auto f = make_filter(name, opts_.ratios))
       filters_.push_back(std::move(f));
     else
       unknown_.push_back(name);
@@ -69,11 +79,10 @@ bool placement_engine::passes(const host_state& h, const resources& r) const {
 
 std::optional<choice> placement_engine::select(const std::string& uuid, const resources& r,
                                                const std::vector<std::string>& ignore,
-                                               std::int64_t now_us,
-                                               const std::vector<std::string>& only) {
+                                               std::int64_t now_us, const placement_hints& hints) {
   refresh_liveness(now_us);
   release(uuid); // a retried request does not hold two claims
-  auto c = best(r, ignore, only);
+  auto c = best(r, ignore, hints);
   if (c)
     apply(c->host, uuid, r);
   return c;
@@ -81,18 +90,22 @@ std::optional<choice> placement_engine::select(const std::string& uuid, const re
 
 std::optional<choice> placement_engine::best(const resources& r,
                                              const std::vector<std::string>& ignore,
-                                             const std::vector<std::string>& only) const {
+                                             const placement_hints& hints) const {
   std::vector<const host_state*> candidates;
   candidates.reserve(ordered_.size());
   for (auto* h : ordered_)
     if ((ignore.empty() || std::find(ignore.begin(), ignore.end(), h->name) == ignore.end())
-        && (only.empty() || std::binary_search(only.begin(), only.end(), h->name)))
+        && (hints.only.empty() || !zone_filter_
+            || std::binary_search(hints.only.begin(), hints.only.end(), h->name)))
       candidates.push_back(h);
   for (auto& f : filters_)
     f->filter(candidates, r);
+  filter_by_hints(candidates, hints);
   if (candidates.empty())
     return std::nullopt;
   rank(candidates, weighers_, static_cast<std::size_t>(std::max(opts_.max_attempts, 1)));
+  if (hints.group)
+    order_by_group(candidates, *hints.group);
   choice c;
   c.host = candidates.front()->name;
   auto alternates = std::min<std::size_t>(
@@ -100,6 +113,74 @@ std::optional<choice> placement_engine::best(const resources& r,
   for (std::size_t i = 1; i <= alternates; ++i)
     c.alternates.push_back(candidates[i]->name);
   return c;
+}
+
+std::optional<group_placement::policy> group_policy_of(const std::string& name) {
+  using p = group_placement::policy;
+  if (name == "affinity")
+    return p::affinity;
+  if (name == "anti-affinity")
+    return p::anti_affinity;
+  if (name == "soft-affinity")
+    return p::soft_affinity;
+  if (name == "soft-anti-affinity")
+    return p::soft_anti_affinity;
+  return std::nullopt;
+}
+
+std::unordered_map<std::string, std::int32_t>
+placement_engine::members_by_host(const std::vector<std::string>& members) const {
+  std::unordered_map<std::string, std::int32_t> out;
+  for (auto& m : members)
+    if (auto it = allocations_.find(m); it != allocations_.end())
+      ++out[it->second.host];
+  return out;
+}
+
+void placement_engine::filter_by_hints(std::vector<const host_state*>& hosts,
+                                       const placement_hints& h) const {
+  using p = group_placement::policy;
+  auto drop = [&](auto&& unfit) {
+    hosts.erase(std::remove_if(hosts.begin(), hosts.end(), unfit), hosts.end());
+  };
+  if (h.group
+      && ((h.group->kind == p::affinity && affinity_filter_)
+          || (h.group->kind == p::anti_affinity && anti_affinity_filter_))) {
+    auto counts = members_by_host(h.group->members);
+    auto held = [&](const host_state* host) {
+      auto it = counts.find(host->name);
+      return it == counts.end() ? 0 : it->second;
+    };
+    if (h.group->kind == p::anti_affinity)
+      drop(
+        [&](const host_state* host) { return held(host) >= std::max(h.group->max_per_host, 1); });
+    else if (!counts.empty()) // the group's first server goes anywhere
+      drop([&](const host_state* host) { return held(host) == 0; });
+  }
+  if (!h.same_host_as.empty() && same_host_filter_) {
+    auto counts = members_by_host(h.same_host_as);
+    drop([&](const host_state* host) { return counts.count(host->name) == 0; });
+  }
+  if (!h.different_host_from.empty() && different_host_filter_) {
+    auto counts = members_by_host(h.different_host_from);
+    drop([&](const host_state* host) { return counts.count(host->name) > 0; });
+  }
+}
+
+void placement_engine::order_by_group(std::vector<const host_state*>& hosts,
+                                      const group_placement& g) const {
+  using p = group_placement::policy;
+  if (g.kind != p::soft_affinity && g.kind != p::soft_anti_affinity)
+    return;
+  auto counts = members_by_host(g.members);
+  auto held = [&](const host_state* h) {
+    auto it = counts.find(h->name);
+    return it == counts.end() ? 0 : it->second;
+  };
+  // The weighers' order stays among hosts that hold as many members.
+  std::stable_sort(hosts.begin(), hosts.end(), [&](const host_state* a, const host_state* b) {
+    return g.kind == p::soft_affinity ? held(a) > held(b) : held(a) < held(b);
+  });
 }
 
 void placement_engine::transfer(const std::string& from, const std::string& to) {

@@ -21,6 +21,29 @@ struct choice {
   std::vector<std::string> alternates; // not claimed
 };
 
+/// What a server group asks of a decision (the request spec's group fields).
+struct group_placement {
+  enum class policy : std::uint8_t { affinity, anti_affinity, soft_affinity, soft_anti_affinity };
+  policy kind = policy::affinity;
+  std::int32_t max_per_host = 1;    // anti-affinity: members one host may hold
+  std::vector<std::string> members; // the group's other servers
+};
+
+/// Nova's policy name as a group_placement kind; nullopt for none or another.
+std::optional<group_placement::policy> group_policy_of(const std::string& name);
+
+/// What a boot asks of the hosts beyond its resources (each empty: nothing).
+struct placement_hints {
+  /// An availability zone's hosts, sorted (AvailabilityZoneFilter).
+  std::vector<std::string> only;
+  /// Its server group (ServerGroupAffinityFilter / AntiAffinityFilter, soft weighers).
+  std::optional<group_placement> group;
+  /// The same_host hint: a host holding one of these servers (SameHostFilter).
+  std::vector<std::string> same_host_as;
+  /// The different_host hint: a host holding none of them (DifferentHostFilter).
+  std::vector<std::string> different_host_from;
+};
+
 class placement_engine {
 public:
   /// Unknown filter or weigher names are skipped; see unknown_names().
@@ -35,11 +58,11 @@ public:
 
   /// Filters and weighs the hosts, claims `uuid`'s resources on the best and
   /// names alternates. nullopt if no host passes. Hosts in `ignore` are
-  /// skipped, and so are those not in `only` (sorted: an availability zone's
-  /// hosts, Nova's AvailabilityZoneFilter) unless it is empty.
+  /// skipped, and those `hints` rule out (by the filters enabled for them);
+  /// a soft group policy orders the rest by how many members each holds.
   std::optional<choice> select(const std::string& uuid, const resources& r,
                                const std::vector<std::string>& ignore, std::int64_t now_us,
-                               const std::vector<std::string>& only = {});
+                               const placement_hints& hints = {});
 
   /// Claims on `host`. Without `force` it fails (false) unless the host is
   /// known and the filters pass. A uuid claims at most once: a new claim
@@ -70,13 +93,27 @@ private:
   bool passes(const host_state& h, const resources& r) const;
   /// The best hosts for `r` (first, then alternates); claims nothing.
   std::optional<choice> best(const resources& r, const std::vector<std::string>& ignore,
-                             const std::vector<std::string>& only = {}) const;
+                             const placement_hints& hints = {}) const;
+  /// The filters of the hints (zone, group, same and different host), and
+  /// the soft group weighers as a last ordering of the ranked hosts.
+  void filter_by_hints(std::vector<const host_state*>& hosts, const placement_hints& h) const;
+  void order_by_group(std::vector<const host_state*>& hosts, const group_placement& g) const;
+  /// How many of `members` each host holds, by the claims here.
+  std::unordered_map<std::string, std::int32_t>
+  members_by_host(const std::vector<std::string>& members) const;
   /// Moves an allocation to another holder (which loses any of its own).
   void transfer(const std::string& from, const std::string& to);
   void apply(const std::string& host, const std::string& uuid, const resources& r);
 
   scheduler_options opts_;
   std::vector<std::unique_ptr<host_filter>> filters_;
+  // The filters that act on what a request names (its zone's hosts, its
+  // group's members) rather than on each host alone.
+  bool zone_filter_ = false;
+  bool affinity_filter_ = false;
+  bool anti_affinity_filter_ = false;
+  bool same_host_filter_ = false;
+  bool different_host_filter_ = false;
   std::vector<std::unique_ptr<host_weigher>> weighers_;
   std::vector<std::string> unknown_;
   std::map<std::string, host_state> hosts_;

@@ -47,8 +47,11 @@ scheduler_impl(scheduler_actor::stateful_pointer<scheduler_state> self, schedule
           return placement{spec.force_host, {}};
         return make_error(errc::no_valid_host, "No valid host was found. ");
       }
+      placement_hints hints{spec.zone_hosts, std::nullopt, spec.same_host, spec.different_host};
+      if (auto kind = group_policy_of(spec.group_policy))
+        hints.group = group_placement{*kind, spec.group_max_per_host, spec.group_members};
       auto c = self->state.engine->select(spec.instance_uuid, resources_of(spec.flavor_copy),
-                                          spec.ignore_hosts, storage::now_us(), spec.zone_hosts);
+                                          spec.ignore_hosts, storage::now_us(), hints);
       if (!c)
         return make_error(errc::no_valid_host, "No valid host was found. ");
       return placement{c->host, c->alternates};

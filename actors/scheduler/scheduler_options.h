@@ -11,8 +11,15 @@ namespace nimbus::scheduler {
 
 struct scheduler_options {
   /// Filters, in the order they run (enabled_filters).
-  std::vector<std::string> enabled_filters{"ComputeFilter", "RamFilter", "CoreFilter",
-                                           "DiskFilter"};
+  std::vector<std::string> enabled_filters{"AvailabilityZoneFilter",
+                                           "ComputeFilter",
+                                           "RamFilter",
+                                           "CoreFilter",
+                                           "DiskFilter",
+                                           "ServerGroupAntiAffinityFilter",
+                                           "ServerGroupAffinityFilter",
+                                           "SameHostFilter",
+                                           "DifferentHostFilter"};
   /// Weighers with their multipliers (weighers, *_weight_multiplier).
   std::vector<std::pair<std::string, double>> weighers{{"RAMWeigher", 1.0}, {"CPUWeigher", 1.0}};
   allocation_ratios ratios;

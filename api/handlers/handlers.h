@@ -51,6 +51,8 @@ void add_quota_set_routes(router& r, compute::compute_api& compute);
 void add_limit_routes(router& r, compute::compute_api& compute);
 /// os-aggregates (admin).
 void add_aggregate_routes(router& r, compute::compute_api& compute);
+/// os-server-groups.
+void add_server_group_routes(router& r, compute::compute_api& compute);
 /// nimbus-manage's channel to a running API.
 void add_manage_routes(router& r, compute::compute_api& compute);
 /// The Glance v2 subset, served on its own port.
@@ -81,6 +83,14 @@ inline view_context view_of(const api_request& req) {
           allowed(req, "os_compute_api:os-extended-server-attributes", own),
           allowed(req, "os_compute_api:servers:show:host_status", own),
           allowed(req, "os_compute_api:os-instance-actions:events", own)};
+}
+
+/// view_of, for one server: with the group it is in (2.71).
+inline view_context view_of(const api_request& req, const compute::compute_api& compute,
+                            const std::string& uuid) {
+  auto v = view_of(req);
+  v.server_group = compute.server_group_of(uuid);
+  return v;
 }
 
 } // namespace nimbus::api

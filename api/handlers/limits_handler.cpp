@@ -4,6 +4,7 @@
 #include "api/handlers/handlers.h"
 #include "api/validation.h"
 #include "compute/quota_book.h"
+#include "compute/server_group_book.h"
 
 namespace nimbus::api {
 namespace {
@@ -35,7 +36,7 @@ api_response limits(compute::compute_api& compute, const api_request& req) {
                    {"totalInstancesUsed", used.instances},
                    {"totalCoresUsed", used.cores},
                    {"totalRAMUsed", used.ram_mb},
-                   {"totalServerGroupsUsed", 0}};
+                   {"totalServerGroupsUsed", compute.server_groups().list(project).size()}};
   if (!v.at_least(2, 39))
     absolute["maxImageMeta"] = limit("metadata_items");
   if (!v.at_least(2, 57)) {

@@ -9,6 +9,7 @@
 #include "api/handlers/quota_fields.h"
 #include "api/validation.h"
 #include "compute/quota_book.h"
+#include "compute/server_group_book.h"
 
 namespace nimbus::api {
 namespace {
@@ -120,6 +121,10 @@ api_response show(compute::compute_api& compute, const api_request& req, const s
     body = json::object();
     for (auto& r : quota_set_fields(req.version))
       body[r] = {{"in_use", in_use(used, r)}, {"limit", limit_of(q, s, r)}, {"reserved", 0}};
+    std::int64_t groups = 0; // the project's server groups (the user's, with ?user_id=)
+    for (auto& g : compute.server_groups().list(id))
+      groups += s.user_id.empty() || g.user_id == s.user_id;
+    body["server_groups"]["in_use"] = groups;
   } else {
     body = limits_body(q, s, req.version);
   }

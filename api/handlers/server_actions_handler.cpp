@@ -16,8 +16,9 @@ namespace {
 using nlohmann::json;
 
 // What a rebuild answers before 2.75: PUT's restricted server.
-view_context rebuild_view(const api_request& req) {
-  auto v = view_of(req);
+view_context rebuild_view(const api_request& req, const compute::compute_api& compute,
+                          const std::string& uuid) {
+  auto v = view_of(req, compute, uuid);
   v.update_body = !req.version.at_least(2, 75);
   return v;
 }
@@ -39,27 +40,28 @@ void rebuild(compute::compute_api& compute, const api_request& req, action_reque
     req.ctx, request, [&compute, &req, uuid, pass, reply = std::move(reply)](auto result) mutable {
       if (!result.ok())
         return reply(fault_response(*result.error));
-      compute.get_server(req.ctx, uuid,
-                         [v = rebuild_view(req), pass, reply = std::move(reply)](auto server) {
-                           if (!server.ok())
-                             return reply(fault_response(*server.error));
-                           json_writer w(2048);
-                           write_server_detail(w, server.value, v);
-                           auto body = nlohmann::json::parse(w.take());
-                           body["adminPass"] = pass;
-                           // From 2.75 the full server, but its user data as
-                           // "user_data" (below), not the extended attribute.
-                           body.erase("OS-EXT-SRV-ATTR:user_data");
-                           if (v.version.at_least(2, 54)) // a rebuild may set it from 2.54
-                             body["key_name"] = server.value.key_name.empty()
-                                                  ? nlohmann::json(nullptr)
-                                                  : nlohmann::json(server.value.key_name);
-                           if (v.version.at_least(2, 57)) // a rebuild may set it from 2.57
-                             body["user_data"] = server.value.user_data.empty()
-                                                   ? nlohmann::json(nullptr)
-                                                   : nlohmann::json(server.value.user_data);
-                           reply(json_response(202, {{"server", body}}));
-                         });
+      compute.get_server(
+        req.ctx, uuid,
+        [v = rebuild_view(req, compute, uuid), pass, reply = std::move(reply)](auto server) {
+          if (!server.ok())
+            return reply(fault_response(*server.error));
+          json_writer w(2048);
+          write_server_detail(w, server.value, v);
+          auto body = nlohmann::json::parse(w.take());
+          body["adminPass"] = pass;
+          // From 2.75 the full server, but its user data as
+          // "user_data" (below), not the extended attribute.
+          body.erase("OS-EXT-SRV-ATTR:user_data");
+          if (v.version.at_least(2, 54)) // a rebuild may set it from 2.54
+            body["key_name"] = server.value.key_name.empty()
+                                 ? nlohmann::json(nullptr)
+                                 : nlohmann::json(server.value.key_name);
+          if (v.version.at_least(2, 57)) // a rebuild may set it from 2.57
+            body["user_data"] = server.value.user_data.empty()
+                                  ? nlohmann::json(nullptr)
+                                  : nlohmann::json(server.value.user_data);
+          reply(json_response(202, {{"server", body}}));
+        });
     });
 }
 

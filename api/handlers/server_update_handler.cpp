@@ -81,7 +81,7 @@ void add_server_update_routes(router& r, compute::compute_api& compute) {
                 u.uuid = p[0];
                 if (auto refusal = parse_update(req, &u))
                   return reply(*refusal);
-                auto v = view_of(req);
+                auto v = view_of(req, compute, p[0]);
                 v.update_body = !req.version.at_least(2, 75);
                 compute.update_server(req.ctx, u, [v, reply = std::move(reply)](auto result) {
                   if (!result.ok())

@@ -191,8 +191,21 @@ parse_create(const api_request& req, compute::create_server_request* out, bool* 
     if (!value.is_object())
       return bad_request(
         invalid_input(key, value, python_repr(value) + " is not of type 'object'"));
-    for (auto& [hint, hint_value] : value.items()) // kept as given, shown from 2.100
+    for (auto& [hint, hint_value] : value.items()) { // kept as given, shown from 2.100
       out->scheduler_hints[hint] = hint_value.dump();
+      if (hint != "same_host" && hint != "different_host")
+        continue;
+      auto& servers = hint == "same_host" ? out->same_host : out->different_host;
+      bool listed = hint_value.is_array();
+      for (auto& s : listed ? hint_value : ordered_json::array({hint_value})) {
+        if (!s.is_string())
+          return bad_request(invalid_input(hint, hint_value,
+                                           python_repr(hint_value)
+                                             + " is not valid under any of "
+                                               "the given schemas"));
+        servers.push_back(s.get<std::string>());
+      }
+    }
   }
   auto& s = (*body)["server"];
   if (!s.is_object())
@@ -513,6 +526,7 @@ void list(compute::compute_api& compute, const api_request& req, bool detail, re
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   page.flavor = req.param("flavor");
   page.image = req.param("image");
+  page.reservation_id = req.param("reservation_id");
   if (req.has_param("changes-since")) {
     auto since = req.param("changes-since");
     auto us = parse_iso_time(since);
@@ -570,21 +584,22 @@ void add_server_routes(router& r, compute::compute_api& compute) {
               [&](const api_request& req, const params&, reply_fn reply) {
                 list(compute, req, true, std::move(reply));
               });
-  r.add_async(
-    "GET", "/v2.1/servers/{}", access::owner({"os_compute_api:servers:show"}),
-    [&](const api_request& req, const params& p, reply_fn reply) {
-      if (auto refusal = refused_on_server(compute, req, p[0], "os_compute_api:servers:show"))
-        return reply(*refusal);
-      compute.get_server(req.ctx, p[0], [v = view_of(req), reply = std::move(reply)](auto result) {
-        if (!result.ok())
-          return reply(fault_response(*result.error));
-        json_writer w(2048);
-        w.begin_object().key("server");
-        write_server_detail(w, result.value, v);
-        w.end_object();
-        reply(api_response{200, w.take(), {}});
-      });
-    });
+  r.add_async("GET", "/v2.1/servers/{}", access::owner({"os_compute_api:servers:show"}),
+              [&](const api_request& req, const params& p, reply_fn reply) {
+                if (auto refusal =
+                      refused_on_server(compute, req, p[0], "os_compute_api:servers:show"))
+                  return reply(*refusal);
+                auto v = view_of(req, compute, p[0]);
+                compute.get_server(req.ctx, p[0], [v, reply = std::move(reply)](auto result) {
+                  if (!result.ok())
+                    return reply(fault_response(*result.error));
+                  json_writer w(2048);
+                  w.begin_object().key("server");
+                  write_server_detail(w, result.value, v);
+                  w.end_object();
+                  reply(api_response{200, w.take(), {}});
+                });
+              });
   r.add_async("DELETE", "/v2.1/servers/{}", access::owner({"os_compute_api:servers:delete"}),
               [&](const api_request& req, const params& p, reply_fn reply) {
                 if (auto refusal =

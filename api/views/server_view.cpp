@@ -239,8 +239,12 @@ void write_server_detail(json_writer& w, const storage::instance_record& r, cons
   }
   if (v.version.at_least(2, 63))
     w.key("trusted_image_certificates").null();
-  if (v.version.at_least(2, 71))
-    w.key("server_groups").begin_array().end_array();
+  if (v.version.at_least(2, 71)) {
+    w.key("server_groups").begin_array();
+    if (!v.server_group.empty())
+      w.value(v.server_group);
+    w.end_array();
+  }
   if (v.version.at_least(2, 73))
     w.key("locked_reason").string_or_null(r.locked_reason);
   if (v.version.at_least(2, 96))

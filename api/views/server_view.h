@@ -23,6 +23,8 @@ struct view_context {
   /// The answer of PUT /servers/{id} before 2.75: without the zone, key,
   /// usage, extended attributes and status fields.
   bool update_body = false;
+  /// The server group of the one server shown (2.71's server_groups), or "".
+  std::string server_group = {};
 };
 
 /// A server in full (GET /servers/{id}), written in Nova's field order.

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <map>
+#include <set>
 
 #include "actors/scheduler/filters.h"
 #include "actors/scheduler/placement_engine.h"
@@ -167,7 +168,8 @@ TEST_CASE("an availability zone's request lands on one of the zone's hosts, or n
   placement_engine e({});
   for (auto name : {"h1", "h2", "h3", "h4"})
     e.update_host(name, 4, 4096, 100, 1);
-  const std::vector<std::string> zone{"h2", "h4"}; // sorted, as the request spec carries it
+  placement_hints zone;
+  zone.only = {"h2", "h4"}; // sorted, as the request spec carries it
   std::map<std::string, int> count;
   for (auto u : {"u1", "u2", "u3", "u4"}) {
     auto c = e.select(u, {1, 1024, 1}, {}, 2, zone);
@@ -179,4 +181,68 @@ TEST_CASE("an availability zone's request lands on one of the zone's hosts, or n
   CHECK(count == std::map<std::string, int>{{"h2", 2}, {"h4", 2}});
   CHECK_FALSE(e.select("big", {1, 4096, 1}, {}, 2, zone)); // the zone is full; h1 and h3 are not
   CHECK(e.select("any", {1, 4096, 1}, {}, 2));
+}
+
+TEST_CASE("server groups: affinity keeps to the members' host, anti-affinity away from it") {
+  placement_engine e({});
+  for (auto name : {"h1", "h2", "h3"})
+    e.update_host(name, 8, 8192, 100, 1);
+  using p = group_placement::policy;
+  placement_hints apart;
+  apart.group = group_placement{p::anti_affinity, 1, {}};
+  std::set<std::string> used;
+  for (auto u : {"a1", "a2", "a3"}) {
+    auto c = e.select(u, {1, 512, 1}, {}, 2, apart);
+    REQUIRE(c);
+    CHECK(used.insert(c->host).second); // each on a host of its own
+    apart.group->members.push_back(u);
+  }
+  CHECK_FALSE(e.select("a4", {1, 512, 1}, {}, 2, apart)); // no host is left without one
+  apart.group->max_per_host = 2;                          // the 2.64 rule: two per host
+  CHECK(e.select("a4", {1, 512, 1}, {}, 2, apart));
+
+  placement_hints together;
+  together.group = group_placement{p::affinity, 1, {}};
+  auto first = e.select("b1", {1, 512, 1}, {}, 2, together); // the first goes anywhere
+  REQUIRE(first);
+  together.group->members.push_back("b1");
+  for (auto u : {"b2", "b3"}) {
+    auto c = e.select(u, {1, 512, 1}, {}, 2, together);
+    REQUIRE(c);
+    CHECK(c->host == first->host);
+    CHECK(c->alternates.empty());
+  }
+
+  placement_hints prefer;
+  prefer.group = group_placement{p::soft_affinity, 1, {"b1"}};
+  CHECK(e.select("c1", {1, 512, 1}, {}, 2, prefer)->host == first->host);
+
+  scheduler_options without;
+  without.enabled_filters = {"ComputeFilter"}; // the operator left the group filters out
+  placement_engine loose(without);
+  loose.update_host("h1", 8, 8192, 100, 1);
+  placement_hints one;
+  one.group = group_placement{p::anti_affinity, 1, {}};
+  REQUIRE(loose.select("d1", {1, 512, 1}, {}, 2, one));
+  one.group->members.push_back("d1");
+  CHECK(loose.select("d2", {1, 512, 1}, {}, 2, one)); // not enforced
+}
+
+TEST_CASE("same_host and different_host hints keep to, or away from, the named servers' hosts") {
+  placement_engine e({});
+  for (auto name : {"h1", "h2", "h3"})
+    e.update_host(name, 8, 8192, 100, 1);
+  auto first = e.select("s1", {1, 512, 1}, {}, 2);
+  REQUIRE(first);
+  placement_hints same;
+  same.same_host_as = {"s1"};
+  placement_hints apart;
+  apart.different_host_from = {"s1"};
+  for (int i = 0; i < 3; ++i) {
+    CHECK(e.select("same-" + std::to_string(i), {1, 512, 1}, {}, 2, same)->host == first->host);
+    CHECK(e.select("apart-" + std::to_string(i), {1, 512, 1}, {}, 2, apart)->host != first->host);
+  }
+  placement_hints nowhere;
+  nowhere.same_host_as = {"no-such-server"};
+  CHECK_FALSE(e.select("lost", {1, 512, 1}, {}, 2, nowhere));
 }

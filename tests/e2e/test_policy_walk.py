@@ -172,6 +172,14 @@ class PolicyWalk(unittest.TestCase):
             if pattern.endswith("/images"):
                 return path, {"cache": [{"id": IMAGE_ID}]}
             return path, ({"aggregate": {"name": "walk-" + uuid.uuid4().hex[:8]}} if method == "PUT" else None)
+        if pattern == "/v2.1/os-server-groups" and method == "POST":
+            return pattern, {"server_group": {"name": "walk", "policies": ["anti-affinity"]}}
+        if pattern == "/v2.1/os-server-groups/{}":  # a group of the owner project's member
+            r = self.n.post("/v2.1/os-server-groups",
+                            {"server_group": {"name": "walk", "policies": ["affinity"]}},
+                            token=self.tokens["member"])
+            self.assertEqual(r.status, 200, r.text)
+            return pattern.replace("{}", r.json["server_group"]["id"]), None
         if pattern == "/nimbus-manage/cell_v2/{}":
             return pattern.replace("{}", "list_cells"), {}
         self.assertNotIn("{}", pattern, "the walk does not know what %s acts on" % pattern)

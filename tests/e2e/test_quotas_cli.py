@@ -88,10 +88,12 @@ class QuotasCli(osc.CliTestCase):
         self.n.wait_status(accepted[0], "ACTIVE")
         wait_until(lambda: cores_used() == 3, "the revert to give its core back")
 
-        # Deleting a server gives its room back.
+        # Deleting a server gives its room back, once its cell has told the
+        # API cell (a moment after the cell itself answers 404).
         r = self.n.delete("/v2.1/servers/" + accepted[1], token=self.token)
         self.assertEqual(r.status, 204, r.text)
-        self.n.wait_gone(accepted[1])
+        instances_used = lambda: self.n.get("/v2.1/limits", token=self.token).json["limits"]["absolute"]["totalInstancesUsed"]
+        wait_until(lambda: instances_used() == 2, "the deleted server to give its instance back")
         self.assertEqual(self.boot("after-delete").status, 202)
         self.assertEqual(self.boot("one-too-many").status, 403)
 
