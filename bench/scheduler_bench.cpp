@@ -12,9 +12,12 @@
 
 using namespace nimbus;
 
-int main(int argc, char** argv) {
-  int hosts = argc > 1 ? std::atoi(argv[1]) : 2000;
-  int decisions = argc > 2 ? std::atoi(argv[2]) : 100000;
+namespace {
+
+// `decisions` boots on `hosts` fresh hosts, each with `hints`; prints the
+// figures as a JSON line and a summary named `what`.
+void run(int argc, char** argv, const char* what, int hosts, int decisions,
+         const scheduler::placement_hints& hints) {
   scheduler::placement_engine engine({});
   for (int i = 0; i < hosts; ++i)
     engine.update_host("host" + std::to_string(i), 64, 262144, 4000, 1);
@@ -25,7 +28,7 @@ int main(int argc, char** argv) {
   auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < decisions; ++i) {
     auto t = std::chrono::steady_clock::now();
-    auto c = engine.select("u" + std::to_string(i), tiny, {}, 2);
+    auto c = engine.select("u" + std::to_string(i), tiny, {}, 2, hints);
     latency_us.push_back(bench::seconds_since(t) * 1e6);
     if (!c)
       break;
@@ -34,13 +37,33 @@ int main(int argc, char** argv) {
   double elapsed = bench::seconds_since(start);
   double rate = placed / elapsed;
   double p50 = bench::percentile(latency_us, 50), p99 = bench::percentile(latency_us, 99);
-  std::printf(
-    "{\"bench\": \"scheduler\", \"hosts\": %d, \"decisions\": %d, \"decisions_per_s\": %.0f, "
-    "\"latency_p50_us\": %.1f, \"latency_p99_us\": %.1f, \"machine\": %s, \"commit\": \"%s\", "
-    "\"args\": %s}\n",
-    hosts, placed, rate, p50, p99, bench::machine_json().c_str(), bench::commit().c_str(),
-    bench::args_json(argc, argv).c_str());
-  std::printf("scheduler: %d decisions on %d hosts: %.0f decisions/s, p50 %.1f us, p99 %.1f us\n",
-              placed, hosts, rate, p50, p99);
+  std::printf("{\"bench\": \"scheduler\", \"case\": \"%s\", \"hosts\": %d, \"decisions\": %d, "
+              "\"decisions_per_s\": %.0f, \"latency_p50_us\": %.1f, \"latency_p99_us\": %.1f, "
+              "\"machine\": %s, \"commit\": \"%s\", \"args\": %s}\n",
+              what, hosts, placed, rate, p50, p99, bench::machine_json().c_str(),
+              bench::commit().c_str(), bench::args_json(argc, argv).c_str());
+  std::printf("scheduler (%s): %d decisions on %d hosts: %.0f decisions/s, p50 %.1f us, p99 "
+              "%.1f us\n",
+              what, placed, hosts, rate, p50, p99);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  int hosts = argc > 1 ? std::atoi(argv[1]) : 2000;
+  int decisions = argc > 2 ? std::atoi(argv[2]) : 100000;
+  run(argc, argv, "filter", hosts, decisions, {});
+  // Every boot asks for a zone of half the hosts and is in an anti-affinity
+  // group (max 50 per host) of 200 members that were placed first.
+  scheduler::placement_hints hints;
+  for (int i = 0; i < hosts; i += 2)
+    hints.only.push_back("host" + std::to_string(i));
+  std::sort(hints.only.begin(), hints.only.end());
+  hints.group =
+    scheduler::group_placement{scheduler::group_placement::policy::anti_affinity, 50, {}};
+  for (int i = 0; i < 200; ++i)
+    hints.group->members.push_back("u" + std::to_string(i));
+  hints.different_host_from = {"u0"};
+  run(argc, argv, "filter+zone+group+different_host", hosts, decisions, hints);
   return 0;
 }

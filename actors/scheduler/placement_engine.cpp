@@ -93,11 +93,21 @@ std::optional<choice> placement_engine::best(const resources& r,
                                              const placement_hints& hints) const {
   std::vector<const host_state*> candidates;
   candidates.reserve(ordered_.size());
-  for (auto* h : ordered_)
-    if ((ignore.empty() || std::find(ignore.begin(), ignore.end(), h->name) == ignore.end())
-        && (hints.only.empty() || !zone_filter_
-            || std::binary_search(hints.only.begin(), hints.only.end(), h->name)))
+  // ordered_ and a zone's hosts are both in name order: one merge walk.
+  bool zoned = !hints.only.empty() && zone_filter_;
+  auto next_in_zone = hints.only.begin();
+  for (auto* h : ordered_) {
+    if (zoned) {
+      while (next_in_zone != hints.only.end() && *next_in_zone < h->name)
+        ++next_in_zone;
+      if (next_in_zone == hints.only.end())
+        break;
+      if (*next_in_zone != h->name)
+        continue;
+    }
+    if (ignore.empty() || std::find(ignore.begin(), ignore.end(), h->name) == ignore.end())
       candidates.push_back(h);
+  }
   for (auto& f : filters_)
     f->filter(candidates, r);
   filter_by_hints(candidates, hints);
@@ -128,12 +138,15 @@ std::optional<group_placement::policy> group_policy_of(const std::string& name) 
   return std::nullopt;
 }
 
-std::unordered_map<std::string, std::int32_t>
+std::unordered_map<const host_state*, std::int32_t>
 placement_engine::members_by_host(const std::vector<std::string>& members) const {
-  std::unordered_map<std::string, std::int32_t> out;
+  // By host_state address: the filters then look candidates up without
+  // hashing their names (a decision walks thousands of them).
+  std::unordered_map<const host_state*, std::int32_t> out;
   for (auto& m : members)
-    if (auto it = allocations_.find(m); it != allocations_.end())
-      ++out[it->second.host];
+    if (auto a = allocations_.find(m); a != allocations_.end())
+      if (auto h = hosts_.find(a->second.host); h != hosts_.end())
+        ++out[&h->second];
   return out;
 }
 
@@ -148,7 +161,7 @@ void placement_engine::filter_by_hints(std::vector<const host_state*>& hosts,
           || (h.group->kind == p::anti_affinity && anti_affinity_filter_))) {
     auto counts = members_by_host(h.group->members);
     auto held = [&](const host_state* host) {
-      auto it = counts.find(host->name);
+      auto it = counts.find(host);
       return it == counts.end() ? 0 : it->second;
     };
     if (h.group->kind == p::anti_affinity)
@@ -159,11 +172,11 @@ void placement_engine::filter_by_hints(std::vector<const host_state*>& hosts,
   }
   if (!h.same_host_as.empty() && same_host_filter_) {
     auto counts = members_by_host(h.same_host_as);
-    drop([&](const host_state* host) { return counts.count(host->name) == 0; });
+    drop([&](const host_state* host) { return counts.count(host) == 0; });
   }
   if (!h.different_host_from.empty() && different_host_filter_) {
     auto counts = members_by_host(h.different_host_from);
-    drop([&](const host_state* host) { return counts.count(host->name) > 0; });
+    drop([&](const host_state* host) { return counts.count(host) > 0; });
   }
 }
 
@@ -174,7 +187,7 @@ void placement_engine::order_by_group(std::vector<const host_state*>& hosts,
     return;
   auto counts = members_by_host(g.members);
   auto held = [&](const host_state* h) {
-    auto it = counts.find(h->name);
+    auto it = counts.find(h);
     return it == counts.end() ? 0 : it->second;
   };
   // The weighers' order stays among hosts that hold as many members.

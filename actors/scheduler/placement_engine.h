@@ -99,7 +99,7 @@ private:
   void filter_by_hints(std::vector<const host_state*>& hosts, const placement_hints& h) const;
   void order_by_group(std::vector<const host_state*>& hosts, const group_placement& g) const;
   /// How many of `members` each host holds, by the claims here.
-  std::unordered_map<std::string, std::int32_t>
+  std::unordered_map<const host_state*, std::int32_t>
   members_by_host(const std::vector<std::string>& members) const;
   /// Moves an allocation to another holder (which loses any of its own).
   void transfer(const std::string& from, const std::string& to);
