@@ -166,6 +166,7 @@ private:
     auto target = parse_request_target({raw_target.data(), raw_target.size()});
     req.path = std::move(target.path);
     req.query = std::move(target.query);
+    req.trailing_slash = target.trailing_slash;
     for (auto& field : msg) {
       std::string name(field.name_string());
       std::transform(name.begin(), name.end(), name.begin(),

@@ -20,6 +20,9 @@ struct api_request {
   std::string method;
   std::vector<std::string> path; // decoded segments, without empty ones
   std::multimap<std::string, std::string> query;
+  /// The path ended in '/': an empty last segment, which a route with a
+  /// trailing parameter (an id) may refuse as Nova's router does.
+  bool trailing_slash = false;
   header_map headers;
   std::string body;
   std::string base_url; // scheme://host:port as the client addressed us

@@ -53,6 +53,7 @@ request_target parse_request_target(std::string_view target) {
     if (!seg.empty())
       out.path.push_back(percent_decode(seg, false));
   });
+  out.trailing_slash = !out.path.empty() && !path.empty() && path.back() == '/';
   if (question == std::string_view::npos)
     return out;
   split(target.substr(question + 1), '&', [&](std::string_view pair) {

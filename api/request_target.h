@@ -13,6 +13,7 @@ namespace nimbus::api {
 struct request_target {
   std::vector<std::string> path; // decoded segments, without empty ones
   std::multimap<std::string, std::string> query;
+  bool trailing_slash = false; // the path ends in '/' (after at least one segment)
 };
 
 /// Percent-decodes `text`; with `plus_is_space` a '+' decodes to ' ' (query strings).

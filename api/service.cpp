@@ -49,6 +49,7 @@ compute_service::compute_service(compute::compute_api& compute, const authentica
   add_limit_routes(routes_, compute);
   add_aggregate_routes(routes_, compute);
   add_server_group_routes(routes_, compute);
+  add_tenant_usage_routes(routes_, compute);
   add_availability_zone_routes(routes_, compute);
   add_os_host_routes(routes_, compute);
   add_manage_routes(routes_, compute);

@@ -53,6 +53,8 @@ void add_limit_routes(router& r, compute::compute_api& compute);
 void add_aggregate_routes(router& r, compute::compute_api& compute);
 /// os-server-groups.
 void add_server_group_routes(router& r, compute::compute_api& compute);
+/// os-simple-tenant-usage.
+void add_tenant_usage_routes(router& r, compute::compute_api& compute);
 /// nimbus-manage's channel to a running API.
 void add_manage_routes(router& r, compute::compute_api& compute);
 /// The Glance v2 subset, served on its own port.

@@ -24,3 +24,10 @@ TEST_CASE("request target: a bad escape stays as it was sent") {
   CHECK(t.query.find("x")->second == "%ZZ");
   CHECK(t.query.find("y")->second == "%");
 }
+
+TEST_CASE("a target's trailing slash is noted, not a segment") {
+  CHECK(nimbus::api::parse_request_target("/v2.1/os-simple-tenant-usage/?start=x").trailing_slash);
+  CHECK_FALSE(nimbus::api::parse_request_target("/v2.1/os-simple-tenant-usage?x=/").trailing_slash);
+  CHECK_FALSE(nimbus::api::parse_request_target("/").trailing_slash);
+  CHECK(nimbus::api::parse_request_target("/v2.1//").path.size() == 1);
+}

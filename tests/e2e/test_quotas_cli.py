@@ -116,6 +116,27 @@ class QuotasCli(osc.CliTestCase):
         self.assertEqual(values["maxTotalInstances"], 15)
         self.assertEqual(values["totalInstancesUsed"], 3)
 
+    def test_usage_of_running_servers(self):
+        server = self.osc("server", "create", "--image", "cirros-0.6.2-x86_64-disk", "--flavor",
+                          "m1.small", "--wait", "usage-probe", parse=True)
+        admin_project = self.osc("project", "show", "admin", parse=True)["id"]
+        shown = self.osc("usage", "show", "--project", "admin", parse=True)
+        self.assertEqual(shown["Project"], admin_project)
+        self.assertIn(server["id"], str(shown["Servers"]))
+        listed = {row["Project"]: row for row in self.osc("usage", "list", parse=True)}
+        self.assertIn(admin_project, listed)
+        # The API's own: the server's hours, and its flavor's disk and memory.
+        r = self.n.get("/v2.1/os-simple-tenant-usage/%s?start=2026-01-01T00:00:00" % admin_project)
+        self.assertEqual(r.status, 200, r.text)
+        usage = {u["instance_id"]: u for u in r.json["tenant_usage"]["server_usages"]}
+        mine = usage[server["id"]]
+        self.assertEqual((mine["memory_mb"], mine["local_gb"], mine["vcpus"]), (2048, 20, 1))
+        self.assertEqual(mine["state"], "active")
+        self.assertGreater(mine["hours"], 0)
+        r = self.n.get("/v2.1/os-simple-tenant-usage?start=2030-01-01T00:00:00&end=2029-01-01T00:00:00")
+        self.assertEqual(r.status, 400, r.text)
+        self.osc("server", "delete", "--wait", "usage-probe")
+
     def test_user_cannot_change_quotas_and_bad_values_are_refused(self):
         r = self.n.request("PUT", "/v2.1/os-quota-sets/" + self.project,
                            {"quota_set": {"instances": 50}}, token=self.token)
