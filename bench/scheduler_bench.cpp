@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
   hints.group =
     scheduler::group_placement{scheduler::group_placement::policy::anti_affinity, 50, {}};
   for (int i = 0; i < 200; ++i)
-    hints.group->members.push_back("u" + std::to_string(i));
+    hints.group.members.push_back("u" + std::to_string(i));
   hints.different_host_from = {"u0"};
   run(argc, argv, "filter+zone+group+different_host", hosts, decisions, hints);
   return 0;

@@ -114,8 +114,8 @@ std::optional<choice> placement_engine::best(const resources& r,
   if (candidates.empty())
     return std::nullopt;
   rank(candidates, weighers_, static_cast<std::size_t>(std::max(opts_.max_attempts, 1)));
-  if (hints.group)
-    order_by_group(candidates, *hints.group);
+  if (hints.group.kind != group_placement::policy::none)
+    order_by_group(candidates, hints.group);
   choice c;
   c.host = candidates.front()->name;
   auto alternates = std::min<std::size_t>(
@@ -156,17 +156,15 @@ void placement_engine::filter_by_hints(std::vector<const host_state*>& hosts,
   auto drop = [&](auto&& unfit) {
     hosts.erase(std::remove_if(hosts.begin(), hosts.end(), unfit), hosts.end());
   };
-  if (h.group
-      && ((h.group->kind == p::affinity && affinity_filter_)
-          || (h.group->kind == p::anti_affinity && anti_affinity_filter_))) {
-    auto counts = members_by_host(h.group->members);
+  if (((h.group.kind == p::affinity && affinity_filter_)
+       || (h.group.kind == p::anti_affinity && anti_affinity_filter_))) {
+    auto counts = members_by_host(h.group.members);
     auto held = [&](const host_state* host) {
       auto it = counts.find(host);
       return it == counts.end() ? 0 : it->second;
     };
-    if (h.group->kind == p::anti_affinity)
-      drop(
-        [&](const host_state* host) { return held(host) >= std::max(h.group->max_per_host, 1); });
+    if (h.group.kind == p::anti_affinity)
+      drop([&](const host_state* host) { return held(host) >= std::max(h.group.max_per_host, 1); });
     else if (!counts.empty()) // the group's first server goes anywhere
       drop([&](const host_state* host) { return held(host) == 0; });
   }

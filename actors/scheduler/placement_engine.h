@@ -23,8 +23,14 @@ struct choice {
 
 /// What a server group asks of a decision (the request spec's group fields).
 struct group_placement {
-  enum class policy : std::uint8_t { affinity, anti_affinity, soft_affinity, soft_anti_affinity };
-  policy kind = policy::affinity;
+  enum class policy : std::uint8_t {
+    none, // no group
+    affinity,
+    anti_affinity,
+    soft_affinity,
+    soft_anti_affinity
+  };
+  policy kind = policy::none;
   std::int32_t max_per_host = 1;    // anti-affinity: members one host may hold
   std::vector<std::string> members; // the group's other servers
 };
@@ -36,8 +42,10 @@ std::optional<group_placement::policy> group_policy_of(const std::string& name);
 struct placement_hints {
   /// An availability zone's hosts, sorted (AvailabilityZoneFilter).
   std::vector<std::string> only;
-  /// Its server group (ServerGroupAffinityFilter / AntiAffinityFilter, soft weighers).
-  std::optional<group_placement> group;
+  /// Its server group (ServerGroupAffinityFilter / AntiAffinityFilter, soft
+  /// weighers); kind none without one. (Not an optional: GCC's ASan build
+  /// takes an optional's vector for uninitialised.)
+  group_placement group;
   /// The same_host hint: a host holding one of these servers (SameHostFilter).
   std::vector<std::string> same_host_as;
   /// The different_host hint: a host holding none of them (DifferentHostFilter).

@@ -47,7 +47,7 @@ scheduler_impl(scheduler_actor::stateful_pointer<scheduler_state> self, schedule
           return placement{spec.force_host, {}};
         return make_error(errc::no_valid_host, "No valid host was found. ");
       }
-      placement_hints hints{spec.zone_hosts, std::nullopt, spec.same_host, spec.different_host};
+      placement_hints hints{spec.zone_hosts, {}, spec.same_host, spec.different_host};
       if (auto kind = group_policy_of(spec.group_policy))
         hints.group = group_placement{*kind, spec.group_max_per_host, spec.group_members};
       auto c = self->state.engine->select(spec.instance_uuid, resources_of(spec.flavor_copy),

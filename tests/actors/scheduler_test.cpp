@@ -195,17 +195,17 @@ TEST_CASE("server groups: affinity keeps to the members' host, anti-affinity awa
     auto c = e.select(u, {1, 512, 1}, {}, 2, apart);
     REQUIRE(c);
     CHECK(used.insert(c->host).second); // each on a host of its own
-    apart.group->members.push_back(u);
+    apart.group.members.push_back(u);
   }
   CHECK_FALSE(e.select("a4", {1, 512, 1}, {}, 2, apart)); // no host is left without one
-  apart.group->max_per_host = 2;                          // the 2.64 rule: two per host
+  apart.group.max_per_host = 2;                           // the 2.64 rule: two per host
   CHECK(e.select("a4", {1, 512, 1}, {}, 2, apart));
 
   placement_hints together;
   together.group = group_placement{p::affinity, 1, {}};
   auto first = e.select("b1", {1, 512, 1}, {}, 2, together); // the first goes anywhere
   REQUIRE(first);
-  together.group->members.push_back("b1");
+  together.group.members.push_back("b1");
   for (auto u : {"b2", "b3"}) {
     auto c = e.select(u, {1, 512, 1}, {}, 2, together);
     REQUIRE(c);
@@ -224,7 +224,7 @@ TEST_CASE("server groups: affinity keeps to the members' host, anti-affinity awa
   placement_hints one;
   one.group = group_placement{p::anti_affinity, 1, {}};
   REQUIRE(loose.select("d1", {1, 512, 1}, {}, 2, one));
-  one.group->members.push_back("d1");
+  one.group.members.push_back("d1");
   CHECK(loose.select("d2", {1, 512, 1}, {}, 2, one)); // not enforced
 }
 
