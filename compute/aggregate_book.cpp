@@ -51,6 +51,16 @@ aggregate_book::aggregate_book(std::shared_ptr<storage::store> store) : store_(s
   }
 }
 
+const storage::aggregate* aggregate_book::locked_find(std::int32_t id) const {
+  auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : &it->second;
+}
+
+bool aggregate_book::name_taken(const std::string& name) const {
+  return std::any_of(by_id_.begin(), by_id_.end(),
+                     [&](const auto& entry) { return entry.second.name == name; });
+}
+
 std::vector<storage::aggregate> aggregate_book::all() const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<storage::aggregate> out;
@@ -107,10 +117,9 @@ outcome<storage::aggregate> aggregate_book::save(storage::aggregate a, bool new_
 outcome<storage::aggregate> aggregate_book::create(const std::string& name,
                                                    const std::string& zone) {
   std::lock_guard<std::mutex> lock(mutex_);
-  for (auto& [id, a] : by_id_)
-    if (a.name == name)
-      return outcome<storage::aggregate>::failure(fault_kind::conflict,
-                                                  "Aggregate " + name + " already exists.");
+  if (name_taken(name))
+    return outcome<storage::aggregate>::failure(fault_kind::conflict,
+                                                "Aggregate " + name + " already exists.");
   storage::aggregate a;
   a.id = next_id_;
   a.uuid = storage::random_uuid();
@@ -126,14 +135,12 @@ outcome<storage::aggregate> aggregate_book::update(std::int32_t id,
                                                    const std::optional<std::string>& zone) {
   using result = outcome<storage::aggregate>;
   std::lock_guard<std::mutex> lock(mutex_);
-  auto it = by_id_.find(id);
-  if (it == by_id_.end())
+  auto found = locked_find(id);
+  if (!found)
     return result::failure(fault_kind::not_found, aggregate_not_found(std::to_string(id)));
-  auto a = it->second;
-  if (name && *name != a.name)
-    for (auto& [other_id, other] : by_id_)
-      if (other.name == *name)
-        return result::failure(fault_kind::conflict, "Aggregate " + *name + " already exists.");
+  auto a = *found;
+  if (name && *name != a.name && name_taken(*name))
+    return result::failure(fault_kind::conflict, "Aggregate " + *name + " already exists.");
   if (name)
     a.name = *name;
   if (zone) {
@@ -169,10 +176,10 @@ outcome<done> aggregate_book::erase(std::int32_t id) {
 outcome<storage::aggregate> aggregate_book::add_host(std::int32_t id, const std::string& host) {
   using result = outcome<storage::aggregate>;
   std::lock_guard<std::mutex> lock(mutex_);
-  auto it = by_id_.find(id);
-  if (it == by_id_.end())
+  auto found = locked_find(id);
+  if (!found)
     return result::failure(fault_kind::not_found, aggregate_not_found(std::to_string(id)));
-  auto a = it->second;
+  auto a = *found;
   if (auto zone = zone_in(a)) {
     auto why = zone_conflict(a, zone, {host});
     if (!why.empty())
@@ -205,10 +212,10 @@ outcome<storage::aggregate> aggregate_book::set_metadata(std::int32_t id,
                                                          const metadata_change& change) {
   using result = outcome<storage::aggregate>;
   std::lock_guard<std::mutex> lock(mutex_);
-  auto it = by_id_.find(id);
-  if (it == by_id_.end())
+  auto found = locked_find(id);
+  if (!found)
     return result::failure(fault_kind::not_found, aggregate_not_found(std::to_string(id)));
-  auto a = it->second;
+  auto a = *found;
   if (auto z = change.find(zone_key); z != change.end()) {
     auto why = zone_conflict(a, z->second, a.hosts);
     if (!why.empty())

@@ -57,6 +57,9 @@ private:
   std::string zone_conflict(const storage::aggregate& a, const std::optional<std::string>& zone,
                             const std::vector<std::string>& hosts) const;
   outcome<storage::aggregate> save(storage::aggregate a, bool new_id);
+  /// By id, or null; and whether an aggregate has `name` (the caller locks).
+  const storage::aggregate* locked_find(std::int32_t id) const;
+  bool name_taken(const std::string& name) const;
 
   std::shared_ptr<storage::store> store_;
   mutable std::mutex mutex_;
