@@ -1,7 +1,9 @@
 // Benchmark: placement decisions per second of one cell's scheduler, and the
-// latency of each decision (filter, weigh, claim), with the default filters
-// and weighers, on a cell of N identical hosts, until the cell is full or
-// D decisions were made. Prints one JSON line and a summary.
+// latency of each decision (filter, weigh or draw, claim), on a cell of N
+// identical hosts, until the cell is full or D decisions were made: the
+// filter driver with its default filters and weighers, then with every
+// hint, then each seed driver ([scheduler] driver). Prints one JSON line
+// and a summary per case.
 //
 //   scheduler_bench [hosts=2000] [decisions=100000]
 #include <cstdlib>
@@ -17,8 +19,11 @@ namespace {
 // `decisions` boots on `hosts` fresh hosts, each with `hints`; prints the
 // figures as a JSON line and a summary named `what`.
 void run(int argc, char** argv, const char* what, int hosts, int decisions,
-         const scheduler::placement_hints& hints) {
-  scheduler::placement_engine engine({});
+         const scheduler::placement_hints& hints,
+         scheduler::driver_kind driver = scheduler::driver_kind::filter) {
+  scheduler::scheduler_options opts;
+  opts.driver = driver;
+  scheduler::placement_engine engine(opts);
   for (int i = 0; i < hosts; ++i)
     engine.update_host("host" + std::to_string(i), 64, 262144, 4000, 1);
   scheduler::resources tiny{1, 512, 1};
@@ -65,5 +70,11 @@ int main(int argc, char** argv) {
     hints.group.members.push_back("u" + std::to_string(i));
   hints.different_host_from = {"u0"};
   run(argc, argv, "filter+zone+group+different_host", hosts, decisions, hints);
+  run(argc, argv, "random", hosts, decisions, {}, scheduler::driver_kind::random);
+  scheduler::placement_hints zone;
+  zone.only = hints.only;
+  run(argc, argv, "availability-zone", hosts, decisions, zone,
+      scheduler::driver_kind::availability_zone);
+  run(argc, argv, "simple", hosts, decisions, {}, scheduler::driver_kind::simple);
   return 0;
 }

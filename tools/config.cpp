@@ -5,6 +5,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "compute/quota_book.h"
 #include "tools/ini.h"
@@ -90,6 +91,12 @@ public:
     return out;
   }
   const std::string& error() const { return error_; }
+  /// Records that `v` is not a valid value (the first such error wins).
+  void fail(const std::string& section, const std::string& key, const std::string& v,
+            const char* what) {
+    if (error_.empty())
+      error_ = "[" + section + "] " + key + " = " + v + " is not " + what;
+  }
 
 private:
   // The name used_ keeps a key under: "section.key".
@@ -107,12 +114,6 @@ private:
     auto k = s->second.find(key);
     return k == s->second.end() ? nullptr : &k->second;
   }
-  void fail(const std::string& section, const std::string& key, const std::string& v,
-            const char* what) {
-    if (error_.empty())
-      error_ = "[" + section + "] " + key + " = " + v + " is not " + what;
-  }
-
   const ini_file& ini_;
   std::set<std::string> used_;
   std::string error_;
@@ -173,19 +174,37 @@ bool load_config(const std::string& path, service_config* out, std::string* erro
   r.str("all_in_one", "driver", &d.driver);
   r.str("all_in_one", "store", &d.store);
   auto& s = d.scheduler;
+  std::string driver = "filter";
+  r.str("scheduler", "driver", &driver);
+  if (!scheduler::driver_of(driver, &s.driver))
+    r.fail("scheduler", "driver", driver, "filter, random, availability-zone or simple");
   r.list("scheduler", "enabled_filters", &s.enabled_filters);
   std::vector<std::string> weighers;
   for (auto& [name, m] : s.weighers)
     weighers.push_back(name);
   r.list("scheduler", "weighers", &weighers);
-  double ram_multiplier = 1.0, cpu_multiplier = 1.0;
-  r.real("scheduler", "ram_weight_multiplier", &ram_multiplier);
-  r.real("scheduler", "cpu_weight_multiplier", &cpu_multiplier);
+  // Each weigher's multiplier option, with Nova's default.
+  std::vector<std::tuple<std::string, std::string, double>> multipliers{
+    {"RAMWeigher", "ram_weight_multiplier", 1.0},
+    {"CPUWeigher", "cpu_weight_multiplier", 1.0},
+    {"DiskWeigher", "disk_weight_multiplier", 1.0},
+    {"IoOpsWeigher", "io_ops_weight_multiplier", -1.0},
+    {"NumInstancesWeigher", "num_instances_weight_multiplier", 0.0},
+    {"BuildFailureWeigher", "build_failure_weight_multiplier", 1e6}};
+  for (auto& [weigher, option, value] : multipliers)
+    r.real("scheduler", option, &value);
   s.weighers.clear();
-  for (auto& w : weighers)
-    s.weighers.emplace_back(w, w == "RAMWeigher"   ? ram_multiplier
-                               : w == "CPUWeigher" ? cpu_multiplier
-                                                   : 1.0);
+  for (auto& w : weighers) {
+    double multiplier = 1.0;
+    for (auto& [weigher, option, value] : multipliers)
+      if (weigher == w)
+        multiplier = value;
+    s.weighers.emplace_back(w, multiplier);
+  }
+  r.integer("scheduler", "host_subset_size", &s.host_subset_size);
+  if (s.host_subset_size < 1)
+    r.fail("scheduler", "host_subset_size", std::to_string(s.host_subset_size), "at least 1");
+  r.boolean("scheduler", "shuffle_best_same_weighed_hosts", &s.shuffle_best_same_weighed_hosts);
   r.real("scheduler", "cpu_allocation_ratio", &s.ratios.cpu);
   r.real("scheduler", "ram_allocation_ratio", &s.ratios.ram);
   r.real("scheduler", "disk_allocation_ratio", &s.ratios.disk);

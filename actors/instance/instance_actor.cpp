@@ -158,6 +158,7 @@ void try_spawn(self_ptr self) {
   self->request(st.boot_hosts[st.boot_attempt].actor, timeout, spawn_dom_atom_v, spec_of(st.record))
     .then(
       [self](hypervisor::power_state power) {
+        self->send(self->state.scheduler, built_atom_v, self->state.record.uuid, true);
         if (delete_came_first(self))
           return;
         auto& r = self->state.record;
@@ -173,6 +174,7 @@ void try_spawn(self_ptr self) {
         auto text = self->system().render(err);
         spdlog::warn("instance {}: spawn on {} failed: {}", self->state.record.uuid,
                      self->state.record.host, text);
+        self->send(self->state.scheduler, built_atom_v, self->state.record.uuid, false);
         if (!delete_came_first(self))
           try_next_host(self, text);
       });
@@ -210,6 +212,7 @@ void fail_action(self_ptr self, const caf::error& err) {
   auto text = self->system().render(err);
   spdlog::error("instance {}: {} failed: {}", r.uuid, storage::nova_name(st.current.action), text);
   if (st.current.action == server_action::unshelve && r.vm_state == vm_state::shelved_offloaded) {
+    self->send(st.scheduler, built_atom_v, r.uuid, false);
     self->send(st.scheduler, release_atom_v, r.uuid); // back off the host claimed for it
     r.host.clear();
     r.node.clear();
@@ -241,8 +244,10 @@ void finish_action(self_ptr self, const action_request& req, hypervisor::power_s
   r.power_state = power_number(power);
   if (req.action == server_action::change_password)
     r.admin_pass = req.admin_pass;
-  if (req.action == server_action::unshelve)
+  if (req.action == server_action::unshelve) {
     r.launched_us = storage::now_us();
+    self->send(st.scheduler, built_atom_v, r.uuid, true);
+  }
   finish_event(self, true);
   if (req.action == server_action::shelve && st.opts.shelved_offload_time.count() == 0)
     return offload(self, host); // Nova's shelved_offload_time = 0: off the host at once

@@ -13,6 +13,9 @@
 //   // when a cell reloads its instances). Replies false if it does not fit.
 //   (claim_atom, string host, string uuid, flavor, bool force) -> (bool)
 //   (release_atom, string uuid) -> void
+//   // The spawn of a server select() placed answered (succeeded or not):
+//   // the host's builds in flight and failed builds, for the weighers.
+//   (built_atom, string uuid, bool succeeded) -> void
 //   // A move: the instance's claim passes to `holder` (its migration) and
 //   // the spec's flavor is claimed for the instance on `host` (or the best
 //   // host, skipping spec.ignore_hosts). errc::no_valid_host changes nothing.
@@ -37,7 +40,7 @@ namespace nimbus {
 using scheduler_actor = caf::typed_actor<
   caf::replies_to<select_atom, storage::request_spec>::with<placement>,
   caf::replies_to<claim_atom, std::string, std::string, storage::flavor, bool>::with<bool>,
-  caf::reacts_to<release_atom, std::string>,
+  caf::reacts_to<release_atom, std::string>, caf::reacts_to<built_atom, std::string, bool>,
   caf::replies_to<move_atom, storage::request_spec, std::string, std::string>::with<placement>,
   caf::reacts_to<revert_atom, std::string, std::string>,
   caf::reacts_to<service_atom, std::string, bool>, caf::reacts_to<report_atom, host_report>,

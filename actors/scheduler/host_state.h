@@ -35,6 +35,11 @@ struct host_state {
   std::int64_t memory_mb_used = 0;
   std::int64_t disk_gb_used = 0;
   std::int32_t instances = 0;
+  /// Builds placed here whose spawn has not answered yet (IoOpsWeigher).
+  std::int32_t io_ops = 0;
+  /// Builds that failed here since the last that succeeded
+  /// (BuildFailureWeigher), as Nova's compute reports failed_builds.
+  std::int32_t failed_builds = 0;
   std::int64_t last_report_us = 0;
   bool up = false;     // reported within service_down_time
   bool enabled = true; // not disabled by an operator

@@ -2,10 +2,40 @@
 
 #include <algorithm>
 
-namespace nimbus::scheduler {
+#include "actors/scheduler/host_choice.h"
 
-placement_engine::placement_engine(scheduler_options opts) : opts_(std::move(opts)) {
-  for (auto& name : opts_.enabled_filters) {
+namespace nimbus::scheduler {
+namespace {
+
+// The filters a seed driver runs, whatever enabled_filters says.
+std::vector<std::string> seed_filters(driver_kind driver) {
+  std::vector<std::string> names{"ComputeFilter",
+                                 "RamFilter",
+                                 "CoreFilter",
+                                 "DiskFilter",
+                                 "ServerGroupAntiAffinityFilter",
+                                 "ServerGroupAffinityFilter",
+                                 "SameHostFilter",
+                                 "DifferentHostFilter"};
+  if (driver != driver_kind::random)
+    names.emplace_back("AvailabilityZoneFilter");
+  return names;
+}
+
+std::uint64_t seed_of(std::uint64_t configured) {
+  if (configured != 0)
+    return configured;
+  std::random_device device;
+  return (static_cast<std::uint64_t>(device()) << 32) ^ device();
+}
+
+} // namespace
+
+placement_engine::placement_engine(scheduler_options opts)
+    : opts_(std::move(opts)), rng_(seed_of(opts_.seed)) {
+  auto filter_names =
+    opts_.driver == driver_kind::filter ? opts_.enabled_filters : seed_filters(opts_.driver);
+  for (auto& name : filter_names) {
     if (name == "AvailabilityZoneFilter")
       zone_filter_ = true;
     else if (name == "ServerGroupAffinityFilter")
@@ -21,6 +51,8 @@ placement_engine::placement_engine(scheduler_options opts) : opts_(std::move(opt
     else
       unknown_.push_back(name);
   }
+  if (opts_.driver != driver_kind::filter)
+    return; // the seed drivers weigh nothing
   for (auto& [name, multiplier] : opts_.weighers) {
     if (auto w = make_weigher(name, multiplier))
       weighers_.push_back(std::move(w));
@@ -83,9 +115,28 @@ std::optional<choice> placement_engine::select(const std::string& uuid, const re
   refresh_liveness(now_us);
   release(uuid); // a retried request does not hold two claims
   auto c = best(r, ignore, hints);
-  if (c)
+  if (c) {
     apply(c->host, uuid, r);
+    allocations_[uuid].in_flight = true;
+    hosts_.at(c->host).io_ops += 1;
+  }
   return c;
+}
+
+void placement_engine::settle(allocation& a) {
+  if (!a.in_flight)
+    return;
+  a.in_flight = false;
+  hosts_.at(a.host).io_ops -= 1;
+}
+
+void placement_engine::build_settled(const std::string& uuid, bool succeeded) {
+  auto it = allocations_.find(uuid);
+  if (it == allocations_.end() || !it->second.in_flight)
+    return;
+  settle(it->second);
+  auto& h = hosts_.at(it->second.host);
+  h.failed_builds = succeeded ? 0 : h.failed_builds + 1;
 }
 
 std::optional<choice> placement_engine::best(const resources& r,
@@ -113,7 +164,27 @@ std::optional<choice> placement_engine::best(const resources& r,
   filter_by_hints(candidates, hints);
   if (candidates.empty())
     return std::nullopt;
-  rank(candidates, weighers_, static_cast<std::size_t>(std::max(opts_.max_attempts, 1)));
+  auto wanted = static_cast<std::size_t>(std::max(opts_.max_attempts, 1));
+  switch (opts_.driver) {
+  case driver_kind::filter:
+    if (opts_.host_subset_size > 1 || opts_.shuffle_best_same_weighed_hosts) {
+      std::vector<double> weights;
+      rank(candidates, weighers_,
+           std::max(wanted, static_cast<std::size_t>(opts_.host_subset_size)), &weights);
+      draw_among_best(candidates, weights, static_cast<std::size_t>(opts_.host_subset_size),
+                      opts_.shuffle_best_same_weighed_hosts, rng_);
+    } else {
+      rank(candidates, weighers_, wanted);
+    }
+    break;
+  case driver_kind::random:
+  case driver_kind::availability_zone:
+    draw_at_random(candidates, wanted, rng_);
+    break;
+  case driver_kind::simple:
+    least_loaded_first(candidates, wanted);
+    break;
+  }
   if (hints.group.kind != group_placement::policy::none)
     order_by_group(candidates, hints.group);
   choice c;
@@ -198,7 +269,7 @@ void placement_engine::transfer(const std::string& from, const std::string& to) 
   auto it = allocations_.find(from);
   if (it == allocations_.end())
     return;
-  auto moved = it->second;
+  auto moved = it->second; // a build in flight stays one
   allocations_.erase(it);
   release(to);
   allocations_[to] = moved;
@@ -264,6 +335,7 @@ void placement_engine::release(const std::string& uuid) {
   auto it = allocations_.find(uuid);
   if (it == allocations_.end())
     return;
+  settle(it->second);
   auto& h = hosts_.at(it->second.host); // claims are only made on known hosts
   h.vcpus_used -= it->second.amount.vcpus;
   h.memory_mb_used -= it->second.amount.memory_mb;

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -64,10 +65,12 @@ public:
   void update_host(const std::string& name, std::int32_t vcpus, std::int64_t memory_mb,
                    std::int64_t disk_gb, std::int64_t now_us);
 
-  /// Filters and weighs the hosts, claims `uuid`'s resources on the best and
-  /// names alternates. nullopt if no host passes. Hosts in `ignore` are
-  /// skipped, and those `hints` rule out (by the filters enabled for them);
-  /// a soft group policy orders the rest by how many members each holds.
+  /// Filters the hosts and picks one by the driver (the filter driver:
+  /// weighs them), claims `uuid`'s resources on it and names alternates.
+  /// nullopt if no host passes. Hosts in `ignore` are skipped, and those
+  /// `hints` rule out (by the filters enabled for them); a soft group
+  /// policy orders the rest by how many members each holds. The claim is a
+  /// build in flight on its host until build_settled() or release().
   std::optional<choice> select(const std::string& uuid, const resources& r,
                                const std::vector<std::string>& ignore, std::int64_t now_us,
                                const placement_hints& hints = {});
@@ -79,6 +82,10 @@ public:
              std::int64_t now_us);
   /// Frees what `uuid` holds; unknown uuids are ignored.
   void release(const std::string& uuid);
+  /// The spawn of what select() placed for `uuid` answered: it is no longer
+  /// in flight, and its host's failed builds grow by one or, on success,
+  /// are forgotten (as Nova's compute counts them).
+  void build_settled(const std::string& uuid, bool succeeded);
 
   /// A move (resize, migration, evacuation): what `uuid` holds passes to
   /// `holder` (its migration, as Nova's placement does with the source's
@@ -132,7 +139,12 @@ private:
   struct allocation {
     std::string host;
     resources amount;
+    bool in_flight = false; // a build select() placed, not yet settled
   };
+  void settle(allocation& a);
+  /// Random choices (the random drivers, host_subset_size): mutable as
+  /// best() is const but draws.
+  mutable std::mt19937_64 rng_;
   std::unordered_map<std::string, allocation> allocations_;
   std::int64_t last_refresh_us_ = -1;
   bool hosts_changed_ = true;

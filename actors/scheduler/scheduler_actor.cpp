@@ -61,6 +61,9 @@ scheduler_impl(scheduler_actor::stateful_pointer<scheduler_state> self, schedule
       return self->state.engine->claim(host, uuid, resources_of(f), force, storage::now_us());
     },
     [self](release_atom, const std::string& uuid) { self->state.engine->release(uuid); },
+    [self](built_atom, const std::string& uuid, bool succeeded) {
+      self->state.engine->build_settled(uuid, succeeded);
+    },
     [self](move_atom, const storage::request_spec& spec, const std::string& holder,
            const std::string& host) -> caf::result<placement> {
       auto c =

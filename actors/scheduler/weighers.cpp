@@ -5,8 +5,8 @@
 namespace nimbus::scheduler {
 namespace {
 
-// Weighs a host by how much of one resource is free; Free is a stateless
-// function object, inlined in the batch loop.
+// Weighs a host by one of its figures (mostly how much of a resource is
+// free); Free is a stateless function object, inlined in the batch loop.
 template <class Free>
 class free_weigher final : public host_weigher {
 public:
@@ -29,6 +29,18 @@ struct free_ram {
 struct free_cpu {
   double operator()(const host_state& h) const { return static_cast<double>(h.free_vcpus()); }
 };
+struct free_disk {
+  double operator()(const host_state& h) const { return static_cast<double>(h.free_disk_gb()); }
+};
+struct io_ops {
+  double operator()(const host_state& h) const { return static_cast<double>(h.io_ops); }
+};
+struct instance_count {
+  double operator()(const host_state& h) const { return static_cast<double>(h.instances); }
+};
+struct build_failures {
+  double operator()(const host_state& h) const { return -static_cast<double>(h.failed_builds); }
+};
 
 } // namespace
 
@@ -37,11 +49,20 @@ std::unique_ptr<host_weigher> make_weigher(std::string_view name, double multipl
     return std::make_unique<free_weigher<free_ram>>("RAMWeigher", multiplier);
   if (name == "CPUWeigher")
     return std::make_unique<free_weigher<free_cpu>>("CPUWeigher", multiplier);
+  if (name == "DiskWeigher")
+    return std::make_unique<free_weigher<free_disk>>("DiskWeigher", multiplier);
+  if (name == "IoOpsWeigher")
+    return std::make_unique<free_weigher<io_ops>>("IoOpsWeigher", multiplier);
+  if (name == "NumInstancesWeigher")
+    return std::make_unique<free_weigher<instance_count>>("NumInstancesWeigher", multiplier);
+  if (name == "BuildFailureWeigher")
+    return std::make_unique<free_weigher<build_failures>>("BuildFailureWeigher", multiplier);
   return nullptr;
 }
 
 void rank(std::vector<const host_state*>& hosts,
-          const std::vector<std::unique_ptr<host_weigher>>& weighers, std::size_t top) {
+          const std::vector<std::unique_ptr<host_weigher>>& weighers, std::size_t top,
+          std::vector<double>* weights) {
   std::vector<double> total(hosts.size(), 0.0);
   std::vector<double> raw(hosts.size());
   for (auto& w : weighers) {
@@ -71,6 +92,12 @@ void rank(std::vector<const host_state*>& hosts,
   for (auto i : order)
     sorted.push_back(hosts[i]);
   hosts.swap(sorted);
+  if (weights) {
+    weights->clear();
+    weights->reserve(order.size());
+    for (auto i : order)
+      weights->push_back(total[i]);
+  }
 }
 
 } // namespace nimbus::scheduler

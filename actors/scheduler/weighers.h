@@ -4,8 +4,12 @@
 // by the weigher's multiplier and summed. A positive multiplier spreads
 // (more free is better), a negative one stacks.
 //
-//   RAMWeigher  free memory_mb
-//   CPUWeigher  free vcpus
+//   RAMWeigher           free memory_mb
+//   CPUWeigher           free vcpus
+//   DiskWeigher          free disk_gb
+//   IoOpsWeigher         builds in flight (Nova's multiplier -1: fewer is better)
+//   NumInstancesWeigher  instances (Nova's multiplier 0; positive packs)
+//   BuildFailureWeigher  minus the recent failed builds (multiplier 1e6)
 #include <memory>
 #include <string>
 #include <string_view>
@@ -40,9 +44,10 @@ std::unique_ptr<host_weigher> make_weigher(std::string_view name, double multipl
 /// the host that comes first in `hosts` (the engine passes them in name
 /// order, so a choice is reproducible). With `top`, only the first `top`
 /// places are sorted (the rest follow in any order): a scheduler needs the
-/// best host and a few alternates, not a full order.
+/// best host and a few alternates, not a full order. With `weights`, it
+/// receives each host's combined weight, in the new order.
 void rank(std::vector<const host_state*>& hosts,
           const std::vector<std::unique_ptr<host_weigher>>& weighers,
-          std::size_t top = static_cast<std::size_t>(-1));
+          std::size_t top = static_cast<std::size_t>(-1), std::vector<double>* weights = nullptr);
 
 } // namespace nimbus::scheduler

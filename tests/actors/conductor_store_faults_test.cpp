@@ -183,8 +183,8 @@ TEST_CASE(
   // What the disk kept, read before a restarted conductor resumes the build
   // (asking the restarted one would race the resumed spawn on the fake host).
   storage::instance_record kept;
-  REQUIRE_FALSE(storage::read(*inner, storage::key_space::instances, storage::keys::instance("u1"),
-                              &kept));
+  REQUIRE_FALSE(
+    storage::read(*inner, storage::key_space::instances, storage::keys::instance("u1"), &kept));
   CHECK(kept.vm_state == instance::vm_state::building);
   cell_under_test restarted(sys, inner, driver);
   eventually(

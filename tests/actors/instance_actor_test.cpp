@@ -59,6 +59,7 @@ scheduler_actor::behavior_type scheduler_stub(scheduler_actor::pointer,
       return true;
     },
     [log](release_atom, const std::string& uuid) { log->released.push_back(uuid); },
+    [](built_atom, const std::string&, bool) {},
     [](move_atom, const storage::request_spec&, const std::string&, const std::string&) {
       return placement{};
     },
