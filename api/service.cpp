@@ -30,6 +30,7 @@ compute_service::compute_service(compute::compute_api& compute, const authentica
                                  const policy::rule_set& rules)
     : auth_(auth), rules_(rules) {
   add_version_routes(routes_);
+  add_extension_routes(routes_);
   add_server_routes(routes_, compute);
   add_server_action_routes(routes_, compute);
   add_server_update_routes(routes_, compute);
@@ -50,6 +51,7 @@ compute_service::compute_service(compute::compute_api& compute, const authentica
   add_aggregate_routes(routes_, compute);
   add_server_group_routes(routes_, compute);
   add_tenant_usage_routes(routes_, compute);
+  add_usage_audit_log_routes(routes_, compute);
   add_availability_zone_routes(routes_, compute);
   add_os_host_routes(routes_, compute);
   add_manage_routes(routes_, compute);

@@ -12,6 +12,7 @@
 namespace nimbus::api {
 
 void add_version_routes(router& r);
+void add_extension_routes(router& r);
 void add_server_routes(router& r, compute::compute_api& compute);
 void add_server_action_routes(router& r, compute::compute_api& compute);
 /// PUT /servers/{id}.
@@ -55,6 +56,7 @@ void add_aggregate_routes(router& r, compute::compute_api& compute);
 void add_server_group_routes(router& r, compute::compute_api& compute);
 /// os-simple-tenant-usage.
 void add_tenant_usage_routes(router& r, compute::compute_api& compute);
+void add_usage_audit_log_routes(router& r, compute::compute_api& compute);
 /// nimbus-manage's channel to a running API.
 void add_manage_routes(router& r, compute::compute_api& compute);
 /// The Glance v2 subset, served on its own port.

@@ -56,6 +56,11 @@ class OpenStackCli(unittest.TestCase):
 
         hypervisors = self.osc("hypervisor", "list")
         self.assertEqual(sorted(h["Hypervisor Hostname"] for h in hypervisors), ["compute1", "compute2"])
+        stats = self.osc("hypervisor", "stats", "show")
+        self.assertEqual(stats["count"], 2)
+        self.assertEqual(stats["running_vms"], 1)  # cli-vm, stopped, still holds its host
+        extensions = self.osc("extension", "list", "--compute")
+        self.assertIn("os-hosts", [e["Alias"] for e in extensions])
 
         services = self.osc("compute", "service", "list")
         computes = [s for s in services if s["Binary"] == "nova-compute"]

@@ -135,6 +135,9 @@ class PolicyWalk(unittest.TestCase):
             if method == "DELETE":  # never the image every other test boots from
                 return pattern.replace("{}", str(uuid.uuid4())), None
             return pattern.replace("{}", IMAGE_ID), None
+        if pattern in ("/v2.1/os-hypervisors/{}/search", "/v2.1/os-hypervisors/{}/servers"):
+            name = self.n.get("/v2.1/os-hypervisors").json["hypervisors"][0]["hypervisor_hostname"]
+            return pattern.replace("{}", name), None
         if pattern.startswith("/v2.1/os-hypervisors/{}"):
             hid = self.n.get("/v2.1/os-hypervisors").json["hypervisors"][0]["id"]
             return pattern.replace("{}", str(hid)), None
@@ -182,6 +185,10 @@ class PolicyWalk(unittest.TestCase):
             return pattern.replace("{}", r.json["server_group"]["id"]), None
         if pattern == "/v2.1/os-simple-tenant-usage/{}":  # the owner project's
             return pattern.replace("{}", self.owner_project), None
+        if pattern == "/v2.1/os-instance_usage_audit_log/{}":
+            return pattern.replace("{}", "2026-12-01%2012%3A00%3A00"), None
+        if pattern == "/v2.1/extensions/{}":
+            return pattern.replace("{}", "os-hosts"), None
         if pattern == "/nimbus-manage/cell_v2/{}":
             return pattern.replace("{}", "list_cells"), {}
         self.assertNotIn("{}", pattern, "the walk does not know what %s acts on" % pattern)
