@@ -298,6 +298,12 @@ std::error_code api_cell::unmap_host(const std::string& host) {
   return store_->write(std::move(b));
 }
 
+void api_cell::unmap_host(const std::string& host, storage::done_fn done) {
+  storage::write_batch b;
+  b.erase(key_space::host_mappings, keys::host(host));
+  store_->write_async(std::move(b), std::move(done));
+}
+
 std::error_code api_cell::flush() { return store_->write({}); }
 
 bool api_cell::initialized() const {

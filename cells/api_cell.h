@@ -151,6 +151,8 @@ public:
   std::error_code put(const storage::cell_mapping& c);
   std::error_code put(const storage::host_mapping& h);
   std::error_code unmap_host(const std::string& host);
+  /// unmap_host without blocking (for actor threads).
+  void unmap_host(const std::string& host, storage::done_fn done);
   std::error_code put(const storage::flavor& f);
   std::error_code put(const storage::image& i);
   std::error_code erase_flavor(const std::string& id);

@@ -250,6 +250,10 @@ public:
   /// cell is asked); not_found if none does.
   void update_service(const std::string& uuid, const service_change& change,
                       reply<service_view> then) const;
+  /// Deletes the compute service `uuid` (its compute node and host mapping
+  /// too) in whichever cell has it; a conflict while servers are on its
+  /// host, not_found if no cell has it.
+  void delete_service(const request_context& ctx, const std::string& uuid, reply<done> then);
   /// The migrations of every cell that answered (`instance_uuid` empty), or
   /// of one server (not_found for one the caller cannot see).
   void migrations(const request_context& ctx, const std::string& instance_uuid,

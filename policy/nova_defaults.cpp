@@ -225,7 +225,9 @@ const std::vector<default_rule>& nova_defaults() {
     {"os_compute_api:os-hypervisors:servers", "rule:context_is_admin",
      "GET /os-hypervisors/{pattern}/servers (to 2.52)"},
     {"os_compute_api:os-services:list", "rule:context_is_admin", "GET /os-services"},
-    {"os_compute_api:os-services:update", "rule:context_is_admin", "PUT /os-services/{id} (2.53)"},
+    {"os_compute_api:os-services:update", "rule:context_is_admin",
+     "PUT /os-services/{id} (2.53), PUT /os-services/{action} (before)"},
+    {"os_compute_api:os-services:delete", "rule:context_is_admin", "DELETE /os-services/{id}"},
     // Limits.
     {"os_compute_api:limits", "@", "GET /limits"},
     {"os_compute_api:extensions", "@", "GET /extensions, GET /extensions/{alias}"},

@@ -196,8 +196,11 @@ void on_report(self_ptr self, const host_report& report) {
         spdlog::error("cell {}: cannot record host: {}", self->state.opts.cell_name, ec.message());
     });
   self->send(st.scheduler, report_atom_v, report);
-  if (!st.hosts.schedulable(report.node.host)) // an operator's, across restarts too
-    self->send(st.scheduler, service_atom_v, report.node.host, false);
+  // An operator's choice, across restarts too; a host that joins again after
+  // its service was deleted is a new, enabled one.
+  if (joined || !st.hosts.schedulable(report.node.host))
+    self->send(st.scheduler, service_atom_v, report.node.host,
+               st.hosts.schedulable(report.node.host));
   if (joined && actor) {
     spdlog::info("cell {}: host {} joined", st.opts.cell_name, report.node.host);
     reconcile_host(self, report.node.host, actor);
@@ -506,6 +509,36 @@ caf::result<std::vector<hypervisor_view>> hypervisors(self_ptr self) {
   return rp;
 }
 
+// DELETE /os-services/{id} in this cell: refused while servers are on the
+// host (Nova's message); else the service and compute node records go and
+// the scheduler stops placing there. Answers with the service as it was.
+caf::result<service_view> remove_service(self_ptr self, const std::string& uuid) {
+  auto& st = self->state;
+  auto host = st.hosts.host_of(uuid);
+  if (host.empty())
+    return make_error(errc::not_found, "Service " + uuid + " could not be found.");
+  bool hosting = false;
+  st.index.for_each([&](const storage::instance_record& r) {
+    if (r.host == host)
+      hosting = true;
+  });
+  if (hosting)
+    return make_error(errc::conflict, "Unable to delete compute service that is hosting "
+                                      "instances. Migrate or delete the instances first.");
+  auto was = st.hosts.view_of(host, storage::now_us(), st.opts.service_down_time);
+  storage::write_batch batch;
+  st.hosts.remove(uuid, batch);
+  self->send(st.scheduler, service_atom_v, host, false);
+  auto rp = self->make_response_promise<service_view>();
+  commit(self, std::move(batch), [rp, was](std::error_code ec) mutable {
+    if (ec)
+      rp.deliver(store_error(ec));
+    else
+      rp.deliver(was);
+  });
+  return rp;
+}
+
 conductor_impl_actor::behavior_type conductor_impl(self_ptr self,
                                                    std::shared_ptr<storage::store> store,
                                                    scheduler_actor scheduler,
@@ -615,6 +648,8 @@ conductor_impl_actor::behavior_type conductor_impl(self_ptr self,
     [self](service_atom, const std::string& uuid,
            const service_change& c) -> caf::result<service_view> {
       auto& st = self->state;
+      if (c.remove)
+        return remove_service(self, uuid);
       storage::write_batch batch;
       auto host = st.hosts.change(uuid, c, batch);
       if (host.empty())

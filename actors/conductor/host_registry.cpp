@@ -69,6 +69,23 @@ std::string host_registry::change(const std::string& uuid, const service_change&
   return {};
 }
 
+std::string host_registry::host_of(const std::string& uuid) const {
+  for (auto& [name, e] : hosts_)
+    if (e.service.uuid == uuid)
+      return name;
+  return {};
+}
+
+std::string host_registry::remove(const std::string& uuid, storage::write_batch& batch) {
+  auto host = host_of(uuid);
+  if (host.empty())
+    return host;
+  batch.erase(key_space::services, storage::keys::host(host));
+  batch.erase(key_space::compute_nodes, storage::keys::host(host));
+  hosts_.erase(host);
+  return host;
+}
+
 bool host_registry::schedulable(const std::string& host) const {
   auto it = hosts_.find(host);
   return it == hosts_.end() || (!it->second.service.disabled && !it->second.service.forced_down);

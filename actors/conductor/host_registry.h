@@ -28,6 +28,12 @@ public:
   /// Applies an operator's change to the service `uuid` (staged in
   /// `batch`); its host's name, or "" for a service this cell lacks.
   std::string change(const std::string& uuid, const service_change& c, storage::write_batch& batch);
+  /// Forgets the service `uuid` and its compute node (their deletes staged
+  /// in `batch`); its host's name, or "" for a service this cell lacks. A
+  /// compute still running joins again with its next report, as in Nova.
+  std::string remove(const std::string& uuid, storage::write_batch& batch);
+  /// The host of service `uuid`, or "".
+  std::string host_of(const std::string& uuid) const;
   /// Whether the scheduler may place on `host`: enabled, not forced down.
   bool schedulable(const std::string& host) const;
   /// The service view of `host` (its service must exist).

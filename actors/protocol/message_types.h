@@ -121,6 +121,9 @@ struct service_change {
   std::string disabled_reason;
   bool set_forced_down = false;
   bool forced_down = false;
+  /// DELETE /os-services/{id}: the service and its compute node go (a
+  /// conflict while servers are on the host); the other fields are unused.
+  bool remove = false;
 };
 
 /// A host's heartbeat: what it is and how much it has.

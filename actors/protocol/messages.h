@@ -98,7 +98,7 @@ typename Inspector::result_type inspect(Inspector& f, action_request& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, service_change& x) {
   return f(caf::meta::type_name("service_change"), x.set_status, x.disabled, x.disabled_reason,
-           x.set_forced_down, x.forced_down);
+           x.set_forced_down, x.forced_down, x.remove);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, host_report& x) {

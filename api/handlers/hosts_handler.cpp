@@ -1,4 +1,4 @@
-// /v2.1/os-hypervisors and /v2.1/os-services (admin only).
+// /v2.1/os-hypervisors (admin only).
 #include "api/faults.h"
 #include "api/handlers/handlers.h"
 #include "api/validation.h"
@@ -185,96 +185,6 @@ void add_hypervisor_routes(router& r, compute::compute_api& compute) {
                 out["uptime"] = " 00:00:00 up 0 min,  0 users,  load average: 0.00, 0.00, 0.00";
                 return out;
               }));
-}
-
-namespace {
-
-// PUT /os-services/{id}'s body (2.53): status, disabled_reason, forced_down.
-std::optional<api_response> read_service_change(const api_request& req, service_change* c) {
-  auto body = parse_body(req.body);
-  if (!body)
-    return malformed_body();
-  if (!body->is_object())
-    return bad_request(
-      invalid_input("body", *body, python_repr(*body) + " is not of type 'object'"));
-  for (auto& [key, value] : body->items())
-    if (key != "status" && key != "disabled_reason" && key != "forced_down")
-      return bad_request(invalid_input("body", *body, unexpected_property(key)));
-  if (body->contains("status")) {
-    auto& s = (*body)["status"];
-    if (s != "enabled" && s != "disabled")
-      return bad_request(
-        invalid_input("status", s, python_repr(s) + " is not one of ['enabled', 'disabled']"));
-    c->set_status = true;
-    c->disabled = s == "disabled";
-  }
-  if (body->contains("disabled_reason")) {
-    auto& why = (*body)["disabled_reason"];
-    if (!why.is_string() || why.get<std::string>().empty() || why.get<std::string>().size() > 255)
-      return bad_request(invalid_input("disabled_reason", why,
-                                       python_repr(why) + " is not a string of 1-255 characters"));
-    if (!c->disabled)
-      return bad_request("Specifying 'disabled_reason' with status 'enabled' is invalid.");
-    c->disabled_reason = why.get<std::string>();
-  }
-  if (body->contains("forced_down")) {
-    auto& down = (*body)["forced_down"];
-    if (!down.is_boolean())
-      return bad_request(
-        invalid_input("forced_down", down, python_repr(down) + " is not of type 'boolean'"));
-    c->set_forced_down = true;
-    c->forced_down = down.get<bool>();
-  }
-  if (!c->set_status && !c->set_forced_down)
-    return bad_request("At least one of status or forced_down must be specified.");
-  return std::nullopt;
-}
-
-} // namespace
-
-void add_service_routes(router& r, compute::compute_api& compute) {
-  r.add_async(
-    "PUT", "/v2.1/os-services/{}", access::own("os_compute_api:os-services:update"),
-    [&](const api_request& req, const params& p, reply_fn reply) {
-      // Before 2.53 the services are changed by name (enable, disable,
-      // force-down with a host and binary): not served.
-      if (!req.version.at_least(2, 53))
-        return reply(not_found("The resource could not be found."));
-      service_change change;
-      if (auto refusal = read_service_change(req, &change))
-        return reply(*refusal);
-      compute.update_service(p[0], change, [&req, reply = std::move(reply)](auto result) {
-        if (!result.ok())
-          return reply(fault_response(*result.error));
-        reply(json_response(200, {{"service", compute_service(result.value, view_of(req))}}));
-      });
-    });
-  r.add_async(
-    "GET", "/v2.1/os-services", access::own("os_compute_api:os-services:list"),
-    [&](const api_request& req, const params&, reply_fn reply) {
-      auto binary = req.param("binary"), host = req.param("host");
-      auto keep = [binary, host](const std::string& b, const std::string& h) {
-        return (binary.empty() || b == binary) && (host.empty() || h == host);
-      };
-      // What the API cell knows itself, before the cells answer.
-      json out = json::array();
-      auto v = view_of(req);
-      std::int32_t id = 1;
-      auto now = storage::now_us();
-      for (auto& c : compute.control_services())
-        if (keep(c.binary, c.host))
-          out.push_back(control_service_json(c, 1000 + id++, now, v));
-      auto unknown = compute.unknown_services(req.ctx); // 2.69: services of down cells
-      compute.services([v, keep, out, unknown, reply = std::move(reply)](auto services) mutable {
-        for (auto& s : services.value)
-          if (keep(s.service.binary, s.service.host))
-            out.push_back(compute_service(s, v));
-        for (auto& s : unknown)
-          if (keep(s.binary, s.host))
-            out.push_back({{"binary", s.binary}, {"host", s.host}, {"status", "UNKNOWN"}});
-        reply(json_response(200, {{"services", out}}));
-      });
-    });
 }
 
 } // namespace nimbus::api

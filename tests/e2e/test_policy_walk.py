@@ -145,6 +145,8 @@ class PolicyWalk(unittest.TestCase):
             host = [h["host_name"] for h in self.n.get("/v2.1/os-hosts").json["hosts"]
                     if h["service"] == "compute"][0]
             return pattern.replace("{}", host), ({"status": "enable"} if method == "PUT" else None)
+        if pattern == "/v2.1/os-services/{}" and method == "DELETE":  # none: never a live host
+            return pattern.replace("{}", str(uuid.uuid4())), None
         if pattern == "/v2.1/os-services/{}":
             services = self.n.get("/v2.1/os-services?binary=nova-compute", version="2.53").json["services"]
             return pattern.replace("{}", services[0]["id"]), {"status": "enabled"}
