@@ -254,7 +254,8 @@ bool deployment::impl::start_api_cell(bool all_in_one, std::string* error) {
                 std::make_shared<flavor_projects>(api_store),
                 std::make_shared<quota_book>(api_store, opts.quotas),
                 std::make_shared<aggregate_book>(api_store),
-                std::make_shared<server_group_book>(api_store)});
+                std::make_shared<server_group_book>(api_store),
+                aggregate_filters_of(opts.scheduler.enabled_filters)});
   compute = std::make_unique<compute_api>(ctx);
   return true;
 }

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "compute/aggregate_book.h"
+#include "compute/aggregate_filters.h"
 #include "compute/compute_api.h"
 #include "compute/context.h"
 
@@ -29,6 +30,22 @@ outcome<std::vector<std::string>> compute_api::zone_hosts(const std::string& zon
       fault_kind::bad_request, "The requested availability zone is not available");
   std::sort(out.value.begin(), out.value.end());
   return out;
+}
+
+void compute_api::restrict_by_aggregates(const request_context& ctx, const storage::flavor& flavor,
+                                         std::vector<std::string>& hosts) const {
+  auto& filters = ctx_->aggregate_filtering;
+  if (!filters.any())
+    return;
+  std::vector<std::string> all;
+  for (auto& h : ctx_->api->host_mappings())
+    all.push_back(h.host);
+  std::sort(all.begin(), all.end());
+  auto allowed = allowed_hosts(filters, ctx_->aggregates->all(), hosts.empty() ? all : hosts,
+                               flavor.extra_specs, ctx.project_id);
+  if (!allowed)
+    return;
+  hosts = allowed->empty() ? std::vector<std::string>{""} : std::move(*allowed);
 }
 
 void compute_api::show_zones(std::vector<storage::instance_record>& records) const {

@@ -149,6 +149,8 @@ void compute_api::create_servers(const request_context& ctx, const create_server
       return then(result::failure(*hosts.error));
     in_zone = std::move(hosts.value);
   }
+  if (req.force_host.empty())
+    restrict_by_aggregates(ctx, *flavor, in_zone);
   auto now = storage::now_us();
   auto reservation = "r-" + random_text(8, "abcdefghijklmnopqrstuvwxyz0123456789");
   std::vector<storage::build_request> builds;

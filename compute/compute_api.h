@@ -281,6 +281,12 @@ private:
   outcome<std::optional<storage::server_group>>
   join_hinted_group(const request_context& ctx, const create_server_request& req,
                     const std::vector<std::string>& servers);
+  /// The aggregate filters enabled here (compute_aggregates.cpp): `hosts`
+  /// (a zone's, or empty for any) narrowed to those they allow a boot of
+  /// `flavor` by ctx's project; {""} when they allow none (no host has that
+  /// name: the boot is a NoValidHost).
+  void restrict_by_aggregates(const request_context& ctx, const storage::flavor& flavor,
+                              std::vector<std::string>& hosts) const;
   /// Each placed server's zone: its host's (compute_aggregates.cpp).
   void show_zones(std::vector<storage::instance_record>& records) const;
   void refresh_cells();

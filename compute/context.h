@@ -12,6 +12,7 @@
 #include "cells/api_cell.h"
 #include "cells/cell_directory.h"
 #include "cells/super_conductor.h"
+#include "compute/aggregate_filters.h"
 
 namespace nimbus::compute {
 
@@ -44,6 +45,8 @@ struct context {
   std::shared_ptr<quota_book> quotas;               // in the API cell's store
   std::shared_ptr<aggregate_book> aggregates;       // in the API cell's store
   std::shared_ptr<server_group_book> server_groups; // in the API cell's store
+  /// The aggregate filters of [scheduler] enabled_filters, run here.
+  aggregate_filters aggregate_filtering = {};
 };
 
 } // namespace nimbus::compute

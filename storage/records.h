@@ -177,8 +177,10 @@ struct request_spec {
   std::vector<std::string> ignore_hosts;
   /// An admin's "zone:host" create: that host only, or no valid host.
   std::string force_host;
-  /// The hosts of the requested availability zone, sorted (the cells'
-  /// AvailabilityZoneFilter: one of them, or no valid host); empty: any.
+  /// The hosts the boot may go to, sorted: the requested availability
+  /// zone's (the cells' AvailabilityZoneFilter) narrowed by the aggregate
+  /// filters the API cell ran; one of them, or no valid host ({""}: none
+  /// passed). Empty: any.
   std::vector<std::string> zone_hosts;
   /// The `group` hint's server group: its policy (empty: no group), its
   /// anti-affinity rule and its other members (the cells' group filters).

@@ -46,6 +46,9 @@ placement_engine::placement_engine(scheduler_options opts)
       same_host_filter_ = true;
     else if (name == "DifferentHostFilter")
       different_host_filter_ = true;
+    else if (name == "AggregateInstanceExtraSpecsFilter"
+             || name == "AggregateMultiTenancyIsolation")
+      zone_filter_ = true; // run by the API cell: their hosts come in `only`, as a zone's
     else if (auto f = make_filter(name, opts_.ratios))
       filters_.push_back(std::move(f));
     else

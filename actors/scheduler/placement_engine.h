@@ -41,7 +41,9 @@ std::optional<group_placement::policy> group_policy_of(const std::string& name);
 
 /// What a boot asks of the hosts beyond its resources (each empty: nothing).
 struct placement_hints {
-  /// An availability zone's hosts, sorted (AvailabilityZoneFilter).
+  /// The hosts allowed, sorted: an availability zone's, narrowed by the
+  /// aggregate filters the API cell ran (AvailabilityZoneFilter, and the
+  /// aggregate filters' names, make the engine keep to them).
   std::vector<std::string> only;
   /// Its server group (ServerGroupAffinityFilter / AntiAffinityFilter, soft
   /// weighers); kind none without one. (Not an optional: GCC's ASan build

@@ -2,7 +2,8 @@
 against the real binary: create an aggregate with a zone, add a host, set
 metadata, see the zone in `availability zone list` and `compute service
 list`, boot into it (the server lands on the zone's host and shows the
-zone), and take it apart again."""
+zone), and take it apart again; and with the aggregate filters enabled,
+boots of flavors with extra specs and of isolated projects."""
 
 import unittest
 
@@ -53,6 +54,46 @@ class AggregatesCli(osc.CliTestCase):
         self.osc("aggregate", "remove", "host", "agg-e2e", host)
         self.osc("aggregate", "delete", "agg-e2e")
         self.assertEqual(self.osc("aggregate", "list", parse=True), [])
+
+
+class AggregateFiltersCli(osc.CliTestCase):
+    """The aggregate filters, enabled: a flavor's extra specs pick the hosts
+    of the aggregates that match them, and an aggregate's filter_tenant_id
+    keeps its hosts for its projects."""
+    config = {"scheduler": {"enabled_filters": "ComputeFilter,RamFilter,CoreFilter,DiskFilter,"
+                            "AggregateInstanceExtraSpecsFilter,AggregateMultiTenancyIsolation"}}
+
+    def test_extra_specs_and_tenant_isolation_pick_the_hosts(self):
+        hosts = sorted(s["Host"] for s in self.osc("compute", "service", "list", "--service",
+                                                   "nova-compute", parse=True))
+        ssd_host, other = hosts[-1], hosts[0]
+        self.osc("aggregate", "create", "--property", "ssd=true", "fast")
+        self.osc("aggregate", "add", "host", "fast", ssd_host)
+        self.osc("flavor", "create", "--ram", "64", "--vcpus", "1", "--disk", "1",
+                 "--property", "aggregate_instance_extra_specs:ssd=true", "m1.ssd")
+        self.osc("flavor", "create", "--ram", "64", "--vcpus", "1", "--disk", "1",
+                 "--property", "gpu=true", "m1.gpu")
+        for i in range(3):
+            server = self.osc("server", "create", "--image", IMAGE, "--flavor", "m1.ssd", "--wait",
+                              "ssd-%d" % i, parse=True)
+            self.assertEqual(server["OS-EXT-SRV-ATTR:host"], ssd_host)
+        # No aggregate has gpu: no valid host (the boot is accepted, then ERROR).
+        lost = self.osc("server", "create", "--image", IMAGE, "--flavor", "m1.gpu", "gpu",
+                        parse=True)
+        shown = self.n.wait_status(lost["id"], "ERROR")
+        self.assertIn("No valid host was found", shown["fault"]["message"])
+
+        # Isolate the ssd host for another project: the admin's boots go to the other.
+        self.osc("aggregate", "set", "--property", "filter_tenant_id=someone-else", "fast")
+        for i in range(3):
+            server = self.osc("server", "create", "--image", IMAGE, "--flavor", "m1.tiny",
+                              "--wait", "plain-%d" % i, parse=True)
+            self.assertEqual(server["OS-EXT-SRV-ATTR:host"], other)
+        admin_project = self.osc("project", "show", "admin", parse=True)["id"]
+        self.osc("aggregate", "set", "--property", "filter_tenant_id=%s" % admin_project, "fast")
+        server = self.osc("server", "create", "--image", IMAGE, "--flavor", "m1.ssd", "--wait",
+                          "mine", parse=True)
+        self.assertEqual(server["OS-EXT-SRV-ATTR:host"], ssd_host)
 
 
 if __name__ == "__main__":
