@@ -1,7 +1,9 @@
 // /v2.1/flavors/{id}/os-extra_specs (Nova's flavors_extraspecs): readers of
 // any project list and show, admins set, update and unset. Keys of
 // [a-zA-Z0-9-_:. ], values strings (or numbers, kept as their text) of at
-// most 255 characters. Nova's 2.86 value validators are not applied yet.
+// most 255 characters; from 2.86 Nova's validators (api/extra_spec_rules.h)
+// check each key and value of a known namespace, in the body's order.
+#include "api/extra_spec_rules.h"
 #include "api/faults.h"
 #include "api/handlers/handlers.h"
 #include "api/validation.h"
@@ -21,9 +23,10 @@ std::string not_found_key(const std::string& flavor, const std::string& key) {
   return "Flavor " + flavor + " has no extra specs with key " + key + ".";
 }
 
-// The specs of a body ({key: value} each), checked as Nova's schema; into *out.
+// The specs of a body ({key: value} each), checked as Nova's schema and,
+// with `validate` (2.86), by its validators; into *out.
 std::optional<api_response> read_specs(const ordered_json& specs,
-                                       std::map<std::string, std::string>* out) {
+                                       std::map<std::string, std::string>* out, bool validate) {
   if (!specs.is_object())
     return bad_request(
       invalid_input("extra_specs", specs, python_repr(specs) + " is not of type 'object'"));
@@ -42,6 +45,10 @@ std::optional<api_response> read_specs(const ordered_json& specs,
       return bad_request(invalid_input(key, value, python_repr(value) + " is too long"));
     (*out)[key] = text;
   }
+  if (validate) // after the schema, as Nova: the first refused spec answers
+    for (auto& [key, value] : specs.items())
+      if (auto refusal = extra_spec_refusal(key, out->at(key)))
+        return bad_request(*refusal);
   return std::nullopt;
 }
 
@@ -87,7 +94,7 @@ void add_flavor_extra_spec_routes(router& r, compute::compute_api& compute) {
             if (key != "extra_specs")
               return bad_request(unexpected_property(key));
           std::map<std::string, std::string> specs;
-          if (auto bad = read_specs((*body)["extra_specs"], &specs))
+          if (auto bad = read_specs((*body)["extra_specs"], &specs, req.version.at_least(2, 86)))
             return *bad;
           return merge(compute, p[0], specs, *body);
         });
@@ -111,7 +118,7 @@ void add_flavor_extra_spec_routes(router& r, compute::compute_api& compute) {
               python_repr(*body)
               + (body->empty() ? " does not have enough properties" : " has too many properties"));
           std::map<std::string, std::string> specs;
-          if (auto bad = read_specs(*body, &specs))
+          if (auto bad = read_specs(*body, &specs, req.version.at_least(2, 86)))
             return *bad;
           if (!specs.count(p[1]))
             return bad_request("Request body and URI mismatch");

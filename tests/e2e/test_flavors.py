@@ -1,10 +1,12 @@
 """End to end: admins create and delete flavors (os-flavor-manage) through
 the real nimbus binary; the flavor is bootable at once, survives a restart,
-and bad requests get Nova's fault bodies."""
+and bad requests get Nova's fault bodies; extra specs with the CLI, checked
+by Nova's validators from 2.86."""
 
 import unittest
 
 from harness import Nimbus
+import osc
 
 FLAVOR = {"flavor": {"name": "m1.nano", "id": "42", "ram": 128, "vcpus": 1, "disk": 0,
                      "os-flavor-access:is_public": True}}
@@ -84,6 +86,32 @@ class FlavorManage(unittest.TestCase):
         r = n.post("/v2.1/flavors", {"flavor": {"name": "auto-id", "ram": 64, "vcpus": 1, "disk": 0}})
         self.assertEqual(r.status, 200, r.text)
         self.assertEqual(len(r.json["flavor"]["id"]), 36)  # a uuid when none is given
+
+
+class FlavorExtraSpecsCli(osc.CliTestCase):
+    """Extra specs with the openstack CLI: anything below 2.86, Nova's
+    validators from 2.86 (known namespaces' keys and their values)."""
+
+    def test_validators_apply_from_2_86(self):
+        self.osc("flavor", "create", "--ram", "64", "--vcpus", "1", "--disk", "1", "m1.specs")
+        self.osc("flavor", "set", "--property", "hw:cpu_policy=sharrred", "m1.specs",
+                 version="2.85")  # not validated yet
+        err = self.osc("flavor", "set", "--property", "hw:cpu_policy=sharrred", "m1.specs",
+                       version="2.86", ok=False)
+        self.assertIn("'sharrred' is not one of: dedicated, shared, mixed.", err)
+        err = self.osc("flavor", "set", "--property", "hw:no_such_key=1", "m1.specs",
+                       version="2.86", ok=False)
+        self.assertIn("extra spec 'hw:no_such_key' does not appear to be a valid extra spec", err)
+        self.osc("flavor", "set", "--property", "hw:cpu_policy=dedicated", "--property",
+                 "hw:numa_nodes=2", "--property", "site:rack=r12", "m1.specs", version="2.86")
+        shown = self.osc("flavor", "show", "m1.specs", parse=True)
+        self.assertEqual(shown["properties"], {"hw:cpu_policy": "dedicated", "hw:numa_nodes": "2",
+                                               "site:rack": "r12"})
+        r = self.n.request("PUT", "/v2.1/flavors/%s/os-extra_specs/hw:numa_nodes" % shown["id"],
+                           {"hw:numa_nodes": "0"}, version="2.86")
+        self.assertEqual(r.status, 400, r.text)
+        self.assertEqual(r.json["badRequest"]["message"],
+                         "Validation failed; '0' is less than the min value of '1'.")
 
 
 if __name__ == "__main__":
