@@ -1,7 +1,8 @@
 #include "compute/aggregate_filters.h"
 
+#include "actors/scheduler/extra_spec_ops.h"
+
 #include <algorithm>
-#include <cstdlib>
 #include <set>
 #include <sstream>
 
@@ -10,29 +11,6 @@ namespace {
 
 constexpr std::string_view spec_scope = "aggregate_instance_extra_specs";
 constexpr std::string_view tenant_key = "filter_tenant_id";
-
-std::vector<std::string> words_of(const std::string& text) {
-  std::istringstream in(text);
-  std::vector<std::string> out;
-  for (std::string w; in >> w;)
-    out.push_back(w);
-  return out;
-}
-
-std::optional<double> number(const std::string& text) {
-  char* end = nullptr;
-  double v = std::strtod(text.c_str(), &end);
-  if (text.empty() || end != text.c_str() + text.size())
-    return std::nullopt;
-  return v;
-}
-
-// A numeric comparison; text that is not a number matches nothing.
-template <class Compare>
-bool numeric(const std::string& value, const std::string& operand, Compare cmp) {
-  auto a = number(value), b = number(operand);
-  return a && b && cmp(*a, *b);
-}
 
 // Each key's values over the host's aggregates.
 using host_metadata = std::map<std::string, std::set<std::string>>;
@@ -48,51 +26,6 @@ aggregate_filters aggregate_filters_of(const std::vector<std::string>& enabled_f
       out.tenant_isolation = true;
   }
   return out;
-}
-
-bool extra_spec_matches(const std::string& value, const std::string& req) {
-  auto words = words_of(req);
-  if (words.empty())
-    return value == req;
-  auto op = words.front();
-  words.erase(words.begin());
-  if (op == "<or>") { // "<or> a <or> b": the words at even places
-    for (std::size_t i = 0; i < words.size(); i += 2)
-      if (words[i] == value)
-        return true;
-    return false;
-  }
-  static const std::set<std::string> ops{
-    "=", "<in>", "<all-in>", "==", "!=", ">=", "<=", "s==", "s!=", "s<", "s<=", "s>", "s>="};
-  if (!ops.count(op))
-    return value == req;
-  if (words.empty())
-    return false;
-  if (op == "<all-in>")
-    return std::all_of(words.begin(), words.end(),
-                       [&](const std::string& w) { return value.find(w) != std::string::npos; });
-  auto& y = words.front();
-  if (op == "<in>")
-    return value.find(y) != std::string::npos;
-  if (op == "=" || op == ">=")
-    return numeric(value, y, [](double a, double b) { return a >= b; });
-  if (op == "==")
-    return numeric(value, y, [](double a, double b) { return a == b; });
-  if (op == "!=")
-    return numeric(value, y, [](double a, double b) { return a != b; });
-  if (op == "<=")
-    return numeric(value, y, [](double a, double b) { return a <= b; });
-  if (op == "s==")
-    return value == y;
-  if (op == "s!=")
-    return value != y;
-  if (op == "s<")
-    return value < y;
-  if (op == "s<=")
-    return value <= y;
-  if (op == "s>")
-    return value > y;
-  return value >= y; // s>=
 }
 
 std::optional<std::vector<std::string>>
@@ -132,8 +65,9 @@ allowed_hosts(const aggregate_filters& filters, const std::vector<storage::aggre
       auto values = meta.find(spec.first);
       if (values == meta.end())
         return false;
-      return std::any_of(values->second.begin(), values->second.end(),
-                         [&](const std::string& v) { return extra_spec_matches(v, spec.second); });
+      return std::any_of(values->second.begin(), values->second.end(), [&](const std::string& v) {
+        return scheduler::extra_spec_matches(v, spec.second);
+      });
     });
     if (fits && isolating) {
       // Nova's rule: the host's filter_tenant_id* values, split on commas,

@@ -7,7 +7,7 @@
 //
 //   AggregateInstanceExtraSpecsFilter  every flavor extra spec that is
 //     unscoped or scoped `aggregate_instance_extra_specs:` must be matched
-//     (extra_spec_matches) by that key's value in one of the host's
+//     (scheduler::extra_spec_matches) by that key's value in one of the host's
 //     aggregates; a flavor without such specs passes everywhere.
 //   AggregateMultiTenancyIsolation  a host in aggregates with
 //     filter_tenant_id* keys (comma-separated project ids) takes only
@@ -28,13 +28,6 @@ struct aggregate_filters {
   bool any() const { return instance_extra_specs || tenant_isolation; }
 };
 aggregate_filters aggregate_filters_of(const std::vector<std::string>& enabled_filters);
-
-/// Nova's extra spec operators: whether a host's `value` satisfies the
-/// requirement `req` ("= 4" at least 4, "== 4", "!= 4", ">= 4", "<= 4",
-/// "s== x" and the other string comparisons, "<in> x" contains x,
-/// "<all-in> x y" contains each, "<or> a <or> b" one of them; anything
-/// else: equal text).
-bool extra_spec_matches(const std::string& value, const std::string& req);
 
 /// The hosts of `hosts` (sorted) the enabled filters let a boot of a flavor
 /// with `extra_specs` by `project_id` on; nullopt when they rule out none.

@@ -193,6 +193,10 @@ void compute_api::create_servers(const request_context& ctx, const create_server
     spec.zone_hosts = in_zone;
     spec.same_host = req.same_host;
     spec.different_host = req.different_host;
+    for (auto key : {"hw_architecture", "architecture", "img_hv_type", "hypervisor_type",
+                     "hw_vm_mode", "vm_mode", "img_hv_requested_version"})
+      if (auto it = image->properties.find(key); it != image->properties.end())
+        spec.image_properties.insert(*it);
     builds.push_back({r, ctx.request_id});
     specs.push_back(std::move(spec));
     created.push_back(std::move(r));

@@ -32,7 +32,7 @@
 #define NIMBUS_FIELDS_REQUEST_SPEC                                                                 \
   instance_uuid, flavor_copy, image_ref, project_id, user_id, availability_zone, ignore_hosts,     \
     force_host, zone_hosts, group_policy, group_max_per_host, group_members, same_host,            \
-    different_host
+    different_host, image_properties
 #define NIMBUS_FIELDS_ACTION_EVENT event, start_us, finish_us, result, traceback, host
 #define NIMBUS_FIELDS_INSTANCE_ACTION                                                              \
   request_id, instance_uuid, action, user_id, project_id, start_us, updated_us, message, events

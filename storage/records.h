@@ -190,6 +190,9 @@ struct request_spec {
   /// The same_host / different_host hints' servers.
   std::vector<std::string> same_host;
   std::vector<std::string> different_host;
+  /// The image's properties the cells' ImagePropertiesFilter reads (its
+  /// architecture, hypervisor type, vm mode, requested version).
+  std::map<std::string, std::string> image_properties;
 };
 
 struct action_event {

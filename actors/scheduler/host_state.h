@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "actors/scheduler/host_capabilities.h"
 #include "storage/records.h"
 
 namespace nimbus::scheduler {
@@ -41,8 +42,9 @@ struct host_state {
   /// (BuildFailureWeigher), as Nova's compute reports failed_builds.
   std::int32_t failed_builds = 0;
   std::int64_t last_report_us = 0;
-  bool up = false;     // reported within service_down_time
-  bool enabled = true; // not disabled by an operator
+  bool up = false;        // reported within service_down_time
+  bool enabled = true;    // not disabled by an operator
+  host_capabilities caps; // hypervisor and cpu, as the host reports them
 
   std::int64_t free_memory_mb() const { return memory_mb_total - memory_mb_used; }
   std::int32_t free_vcpus() const { return vcpus_total - vcpus_used; }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "actors/scheduler/extra_spec_ops.h"
 #include "actors/scheduler/host_choice.h"
 
 namespace nimbus::scheduler {
@@ -46,6 +47,10 @@ placement_engine::placement_engine(scheduler_options opts)
       same_host_filter_ = true;
     else if (name == "DifferentHostFilter")
       different_host_filter_ = true;
+    else if (name == "ComputeCapabilitiesFilter")
+      capabilities_filter_ = true;
+    else if (name == "ImagePropertiesFilter")
+      image_filter_ = true;
     else if (name == "AggregateInstanceExtraSpecsFilter"
              || name == "AggregateMultiTenancyIsolation")
       zone_filter_ = true; // run by the API cell: their hosts come in `only`, as a zone's
@@ -74,7 +79,7 @@ void placement_engine::set_enabled(const std::string& host, bool enabled) {
 
 void placement_engine::update_host(const std::string& name, std::int32_t vcpus,
                                    std::int64_t memory_mb, std::int64_t disk_gb,
-                                   std::int64_t now_us) {
+                                   std::int64_t now_us, host_capabilities caps) {
   auto [it, added] = hosts_.try_emplace(name);
   auto& h = it->second;
   h.name = name;
@@ -83,6 +88,7 @@ void placement_engine::update_host(const std::string& name, std::int32_t vcpus,
   h.vcpus_total = vcpus;
   h.memory_mb_total = memory_mb;
   h.disk_gb_total = disk_gb;
+  h.caps = std::move(caps);
   h.last_report_us = std::max(h.last_report_us, now_us);
   h.up = true;
   hosts_changed_ = true;
@@ -250,6 +256,15 @@ void placement_engine::filter_by_hints(std::vector<const host_state*>& hosts,
     auto counts = members_by_host(h.different_host_from);
     drop([&](const host_state* host) { return counts.count(host) > 0; });
   }
+  if (!h.capabilities.empty() && capabilities_filter_)
+    drop([&](const host_state* host) {
+      return !std::all_of(h.capabilities.begin(), h.capabilities.end(), [&](auto& spec) {
+        auto have = capability(*host, spec.first);
+        return have && extra_spec_matches(*have, spec.second);
+      });
+    });
+  if (!h.image.empty() && image_filter_)
+    drop([&](const host_state* host) { return !supports_image(host->caps, h.image); });
 }
 
 void placement_engine::order_by_group(std::vector<const host_state*>& hosts,

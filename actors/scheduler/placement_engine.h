@@ -53,6 +53,11 @@ struct placement_hints {
   std::vector<std::string> same_host_as;
   /// The different_host hint: a host holding none of them (DifferentHostFilter).
   std::vector<std::string> different_host_from;
+  /// The flavor's capability specs (capability_specs()): each must match
+  /// the host's capability (ComputeCapabilitiesFilter).
+  std::vector<std::pair<std::string, std::string>> capabilities;
+  /// What the image needs of the host (ImagePropertiesFilter).
+  image_needs image;
 };
 
 class placement_engine {
@@ -63,9 +68,9 @@ public:
   /// Whether `host` takes new servers (unknown hosts: ignored).
   void set_enabled(const std::string& host, bool enabled);
 
-  /// Records a host's size and that it was alive at `now_us`.
+  /// Records a host's size (and what it is) and that it was alive at `now_us`.
   void update_host(const std::string& name, std::int32_t vcpus, std::int64_t memory_mb,
-                   std::int64_t disk_gb, std::int64_t now_us);
+                   std::int64_t disk_gb, std::int64_t now_us, host_capabilities caps = {});
 
   /// Filters the hosts and picks one by the driver (the filter driver:
   /// weighs them), claims `uuid`'s resources on it and names alternates.
@@ -131,6 +136,8 @@ private:
   bool anti_affinity_filter_ = false;
   bool same_host_filter_ = false;
   bool different_host_filter_ = false;
+  bool capabilities_filter_ = false;
+  bool image_filter_ = false;
   std::vector<std::unique_ptr<host_weigher>> weighers_;
   std::vector<std::string> unknown_;
   std::map<std::string, host_state> hosts_;

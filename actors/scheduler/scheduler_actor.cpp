@@ -47,7 +47,12 @@ scheduler_impl(scheduler_actor::stateful_pointer<scheduler_state> self, schedule
           return placement{spec.force_host, {}};
         return make_error(errc::no_valid_host, "No valid host was found. ");
       }
-      placement_hints hints{spec.zone_hosts, {}, spec.same_host, spec.different_host};
+      placement_hints hints{spec.zone_hosts,
+                            {},
+                            spec.same_host,
+                            spec.different_host,
+                            capability_specs(spec.flavor_copy.extra_specs),
+                            image_needs_of(spec.image_properties)};
       if (auto kind = group_policy_of(spec.group_policy))
         hints.group = group_placement{*kind, spec.group_max_per_host, spec.group_members};
       auto c = self->state.engine->select(spec.instance_uuid, resources_of(spec.flavor_copy),
@@ -81,7 +86,7 @@ scheduler_impl(scheduler_actor::stateful_pointer<scheduler_state> self, schedule
     },
     [self](report_atom, const host_report& r) {
       self->state.engine->update_host(r.node.host, r.node.vcpus, r.node.memory_mb, r.node.local_gb,
-                                      storage::now_us());
+                                      storage::now_us(), capabilities_of(r.node));
     },
     [self](usage_atom) -> caf::result<std::vector<host_usage>, cell_summary> {
       auto& engine = *self->state.engine;

@@ -28,6 +28,8 @@ struct scheduler_options {
   /// Filters, in the order they run (enabled_filters).
   std::vector<std::string> enabled_filters{"AvailabilityZoneFilter",
                                            "ComputeFilter",
+                                           "ComputeCapabilitiesFilter",
+                                           "ImagePropertiesFilter",
                                            "RamFilter",
                                            "CoreFilter",
                                            "DiskFilter",

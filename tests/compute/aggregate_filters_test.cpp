@@ -2,12 +2,13 @@
 // AggregateInstanceExtraSpecsFilter and AggregateMultiTenancyIsolation.
 #include <doctest/doctest.h>
 
+#include "actors/scheduler/extra_spec_ops.h"
 #include "compute/aggregate_filters.h"
 
 using namespace nimbus;
 using compute::aggregate_filters;
 using compute::allowed_hosts;
-using compute::extra_spec_matches;
+using scheduler::extra_spec_matches;
 
 namespace {
 
