@@ -182,10 +182,11 @@ const std::map<std::string, rule>& fixed_rules() {
     r["quota:cpu_quota"] = integer();
     for (std::string io : {"read", "write", "total"})
       for (std::string what : {"bytes", "iops"})
-        r["quota:disk_" + io + "_" + what + "_sec"] = integer(0);
+        r[std::string("quota:disk_").append(io).append("_").append(what).append("_sec")] =
+          integer(0);
     for (std::string dir : {"inbound", "outbound"})
       for (std::string what : {"average", "peak", "burst"})
-        r["quota:vif_" + dir + "_" + what] = integer(0);
+        r[std::string("quota:vif_").append(dir).append("_").append(what)] = integer(0);
     r["vmware:hw_version"] = any_text();
     r["vmware:storage_policy"] = any_text();
     r["accel:device_profile"] = any_text();

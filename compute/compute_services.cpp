@@ -88,20 +88,20 @@ void compute_api::delete_service(const request_context& ctx, const std::string& 
         return then(outcome<done>::failure(
           fault_kind::conflict, "Unable to delete compute service that is hosting instances. "
                                 "Migrate or delete the instances first."));
-      reply<std::vector<service_view>> removed = [api, then,
-                                                  host](outcome<std::vector<service_view>> gone) {
-        if (gone.value.empty()) // a server arrived meanwhile, or the cell went away
-          return then(outcome<done>::failure(
-            fault_kind::conflict, "Unable to delete compute service that is hosting instances. "
-                                  "Migrate or delete the instances first."));
-        // Nova drops the host mapping too: the host is a stranger until it
-        // is discovered again.
-        api->unmap_host(host, [then](std::error_code ec) {
-          if (ec)
-            return then(outcome<done>::failure(fault_kind::internal, ec.message()));
-          then(outcome<done>{});
-        });
-      };
+      reply<std::vector<service_view>> removed =
+        [api, then, host](const outcome<std::vector<service_view>>& gone) {
+          if (gone.value.empty()) // a server arrived meanwhile, or the cell went away
+            return then(outcome<done>::failure(
+              fault_kind::conflict, "Unable to delete compute service that is hosting instances. "
+                                    "Migrate or delete the instances first."));
+          // Nova drops the host mapping too: the host is a stranger until it
+          // is discovered again.
+          api->unmap_host(host, [then](std::error_code ec) {
+            if (ec)
+              return then(outcome<done>::failure(fault_kind::internal, ec.message()));
+            then(outcome<done>{});
+          });
+        };
       service_change change;
       change.remove = true;
       auto keep = [](std::vector<service_view>& out, service_view& v) {

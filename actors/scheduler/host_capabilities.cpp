@@ -16,7 +16,7 @@ namespace {
 void flatten(const nlohmann::json& j, const std::string& prefix,
              std::map<std::string, std::string>& out) {
   for (auto& [key, value] : j.items()) {
-    auto name = prefix.empty() ? key : prefix + ":" + key;
+    auto name = prefix.empty() ? key : std::string(prefix).append(":").append(key);
     if (value.is_object()) {
       flatten(value, name, out);
     } else if (value.is_array()) {

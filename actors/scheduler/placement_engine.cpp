@@ -37,7 +37,10 @@ placement_engine::placement_engine(scheduler_options opts)
   auto filter_names =
     opts_.driver == driver_kind::filter ? opts_.enabled_filters : seed_filters(opts_.driver);
   for (auto& name : filter_names) {
-    if (name == "AvailabilityZoneFilter")
+    // The aggregate filters run in the API cell: their hosts come in
+    // `only`, as a zone's do.
+    if (name == "AvailabilityZoneFilter" || name == "AggregateInstanceExtraSpecsFilter"
+        || name == "AggregateMultiTenancyIsolation")
       zone_filter_ = true;
     else if (name == "ServerGroupAffinityFilter")
       affinity_filter_ = true;
@@ -51,9 +54,6 @@ placement_engine::placement_engine(scheduler_options opts)
       capabilities_filter_ = true;
     else if (name == "ImagePropertiesFilter")
       image_filter_ = true;
-    else if (name == "AggregateInstanceExtraSpecsFilter"
-             || name == "AggregateMultiTenancyIsolation")
-      zone_filter_ = true; // run by the API cell: their hosts come in `only`, as a zone's
     else if (auto f = make_filter(name, opts_.ratios))
       filters_.push_back(std::move(f));
     else

@@ -62,7 +62,7 @@ struct servers_walk {
   reply_fn reply;
 };
 
-void walk_servers(std::shared_ptr<servers_walk> w) {
+void walk_servers(const std::shared_ptr<servers_walk>& w) {
   if (w->out.size() == w->hypervisors.size())
     return w->reply(json_response(200, {{"hypervisors", w->out}}));
   auto& h = w->hypervisors[w->out.size()];

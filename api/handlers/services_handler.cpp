@@ -60,8 +60,21 @@ std::optional<api_response> read_service_change(const api_request& req, service_
 struct legacy_change {
   std::string host, binary;
   service_change change;
-  nlohmann::json answer; // the body's "service"
+  bool force_down = false; // the force-down action (answers forced_down, not status)
 };
+
+// Nova's answer to a legacy change: {host, binary, status | forced_down}.
+nlohmann::json legacy_answer(const legacy_change& c) {
+  nlohmann::json out = {{"host", c.host}, {"binary", c.binary}};
+  if (c.force_down) {
+    out["forced_down"] = c.change.forced_down;
+    return out;
+  }
+  out["status"] = c.change.disabled ? "disabled" : "enabled";
+  if (!c.change.disabled_reason.empty())
+    out["disabled_reason"] = c.change.disabled_reason;
+  return out;
+}
 
 std::optional<api_response> read_legacy_change(const api_request& req, const std::string& action,
                                                legacy_change* out) {
@@ -93,7 +106,6 @@ std::optional<api_response> read_legacy_change(const api_request& req, const std
   }
   out->host = (*body)["host"].get<std::string>();
   out->binary = (*body)["binary"].get<std::string>();
-  out->answer = {{"host", out->host}, {"binary", out->binary}};
   if (force_down) {
     auto& down = (*body)["forced_down"];
     if (!down.is_boolean())
@@ -101,12 +113,11 @@ std::optional<api_response> read_legacy_change(const api_request& req, const std
         invalid_input("forced_down", down, python_repr(down) + " is not of type 'boolean'"));
     out->change.set_forced_down = true;
     out->change.forced_down = down.get<bool>();
-    out->answer["forced_down"] = out->change.forced_down;
+    out->force_down = true;
     return std::nullopt;
   }
   out->change.set_status = true;
   out->change.disabled = action != "enable";
-  out->answer["status"] = action == "enable" ? "enabled" : "disabled";
   if (action == "disable-log-reason") {
     if (!body->contains("disabled_reason"))
       return bad_request("Missing disabled reason field");
@@ -115,7 +126,6 @@ std::optional<api_response> read_legacy_change(const api_request& req, const std
       return bad_request(invalid_input("disabled_reason", why,
                                        python_repr(why) + " is not a string of 1-255 characters"));
     out->change.disabled_reason = why.get<std::string>();
-    out->answer["disabled_reason"] = out->change.disabled_reason;
   }
   return std::nullopt;
 }
@@ -152,7 +162,7 @@ void add_service_routes(router& r, compute::compute_api& compute) {
           compute.update_service(uuid, legacy.change, [legacy, reply](auto result) {
             if (!result.ok())
               return reply(fault_response(*result.error));
-            reply(json_response(200, {{"service", legacy.answer}}));
+            reply(json_response(200, {{"service", legacy_answer(legacy)}}));
           });
         });
       }

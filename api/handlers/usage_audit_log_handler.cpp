@@ -113,21 +113,23 @@ void add_usage_audit_log_routes(router& r, compute::compute_api& compute) {
   r.add_async("GET", "/v2.1/os-instance_usage_audit_log",
               access::own("os_compute_api:os-instance-usage-audit-log:list"),
               [&compute](const api_request&, const params&, reply_fn reply) {
-                with_compute_hosts(compute, [reply](const std::vector<std::string>& hosts) {
-                  reply(json_response(200, {{"instance_usage_audit_logs",
-                                             audit_log(hosts, civil_of(storage::now_us()))}}));
-                });
+                with_compute_hosts(
+                  compute, [reply = std::move(reply)](const std::vector<std::string>& hosts) {
+                    reply(json_response(200, {{"instance_usage_audit_logs",
+                                               audit_log(hosts, civil_of(storage::now_us()))}}));
+                  });
               });
-  r.add_async("GET", "/v2.1/os-instance_usage_audit_log/{}",
-              access::own("os_compute_api:os-instance-usage-audit-log:show"),
-              [&compute](const api_request&, const params& p, reply_fn reply) {
-                auto before = parse_before(p[0]);
-                if (!before)
-                  return reply(bad_request("Invalid timestamp for date " + p[0]));
-                with_compute_hosts(compute, [reply, now = *before](const auto& hosts) {
-                  reply(json_response(200, {{"instance_usage_audit_log", audit_log(hosts, now)}}));
-                });
-              });
+  r.add_async(
+    "GET", "/v2.1/os-instance_usage_audit_log/{}",
+    access::own("os_compute_api:os-instance-usage-audit-log:show"),
+    [&compute](const api_request&, const params& p, reply_fn reply) {
+      auto before = parse_before(p[0]);
+      if (!before)
+        return reply(bad_request("Invalid timestamp for date " + p[0]));
+      with_compute_hosts(compute, [reply = std::move(reply), now = *before](const auto& hosts) {
+        reply(json_response(200, {{"instance_usage_audit_log", audit_log(hosts, now)}}));
+      });
+    });
 }
 
 } // namespace nimbus::api
