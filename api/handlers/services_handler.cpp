@@ -14,14 +14,30 @@ namespace {
 
 using nlohmann::json;
 
+// A body that must be a JSON object, into *body; the 400 refusing it, or nullopt.
+std::optional<api_response> read_object(const api_request& req, std::optional<ordered_json>* body) {
+  *body = parse_body(req.body);
+  if (!*body)
+    return malformed_body();
+  if (!(*body)->is_object())
+    return bad_request(
+      invalid_input("body", **body, python_repr(**body) + " is not of type 'object'"));
+  return std::nullopt;
+}
+
+// disabled_reason: a string of 1-255 characters.
+std::optional<api_response> check_reason(const ordered_json& why) {
+  if (!why.is_string() || why.get<std::string>().empty() || why.get<std::string>().size() > 255)
+    return bad_request(invalid_input("disabled_reason", why,
+                                     python_repr(why) + " is not a string of 1-255 characters"));
+  return std::nullopt;
+}
+
 // PUT /os-services/{id}'s body (2.53): status, disabled_reason, forced_down.
 std::optional<api_response> read_service_change(const api_request& req, service_change* c) {
-  auto body = parse_body(req.body);
-  if (!body)
-    return malformed_body();
-  if (!body->is_object())
-    return bad_request(
-      invalid_input("body", *body, python_repr(*body) + " is not of type 'object'"));
+  std::optional<ordered_json> body;
+  if (auto refusal = read_object(req, &body))
+    return refusal;
   for (auto& [key, value] : body->items())
     if (key != "status" && key != "disabled_reason" && key != "forced_down")
       return bad_request(invalid_input("body", *body, unexpected_property(key)));
@@ -35,9 +51,8 @@ std::optional<api_response> read_service_change(const api_request& req, service_
   }
   if (body->contains("disabled_reason")) {
     auto& why = (*body)["disabled_reason"];
-    if (!why.is_string() || why.get<std::string>().empty() || why.get<std::string>().size() > 255)
-      return bad_request(invalid_input("disabled_reason", why,
-                                       python_repr(why) + " is not a string of 1-255 characters"));
+    if (auto refusal = check_reason(why))
+      return refusal;
     if (!c->disabled)
       return bad_request("Specifying 'disabled_reason' with status 'enabled' is invalid.");
     c->disabled_reason = why.get<std::string>();
@@ -81,12 +96,9 @@ std::optional<api_response> read_legacy_change(const api_request& req, const std
   bool force_down = action == "force-down" && req.version.at_least(2, 11);
   if (action != "enable" && action != "disable" && action != "disable-log-reason" && !force_down)
     return not_found("Unknown action");
-  auto body = parse_body(req.body);
-  if (!body)
-    return malformed_body();
-  if (!body->is_object())
-    return bad_request(
-      invalid_input("body", *body, python_repr(*body) + " is not of type 'object'"));
+  std::optional<ordered_json> body;
+  if (auto refusal = read_object(req, &body))
+    return refusal;
   for (auto& [key, value] : body->items())
     if (key != "host" && key != "binary"
         && !(key == "disabled_reason" && action == "disable-log-reason")
@@ -122,9 +134,8 @@ std::optional<api_response> read_legacy_change(const api_request& req, const std
     if (!body->contains("disabled_reason"))
       return bad_request("Missing disabled reason field");
     auto& why = (*body)["disabled_reason"];
-    if (!why.is_string() || why.get<std::string>().empty() || why.get<std::string>().size() > 255)
-      return bad_request(invalid_input("disabled_reason", why,
-                                       python_repr(why) + " is not a string of 1-255 characters"));
+    if (auto refusal = check_reason(why))
+      return refusal;
     out->change.disabled_reason = why.get<std::string>();
   }
   return std::nullopt;
