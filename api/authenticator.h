@@ -8,6 +8,7 @@
 // (admin implies member implies reader), so policy checks need no lookups.
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "policy/rule.h"
@@ -19,6 +20,10 @@ public:
   virtual ~authenticator() = default;
   /// The holder of `token`; nullopt for a token that is not valid now.
   virtual std::optional<policy::credentials> authenticate(std::string_view token) const = 0;
+  /// Whether `project_id` names a project of the identity service (Nova's
+  /// verify_project_id before it sets a project's quotas or flavor access).
+  /// Without an identity service (noauth2) every id is one.
+  virtual bool knows_project(const std::string& project_id) const = 0;
 };
 
 /// noauth2: the token is "user:project" (or "user": the project is the

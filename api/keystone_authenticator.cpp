@@ -5,7 +5,8 @@ namespace {
 
 class keystone final : public authenticator {
 public:
-  explicit keystone(const identity::token_authority& tokens) : tokens_(tokens) {}
+  keystone(const identity::token_authority& tokens, const identity::directory& dir)
+      : tokens_(tokens), dir_(dir) {}
 
   std::optional<policy::credentials> authenticate(std::string_view token) const override {
     if (token.empty())
@@ -21,15 +22,20 @@ public:
     return creds;
   }
 
+  bool knows_project(const std::string& project_id) const override {
+    return dir_.project(project_id).has_value();
+  }
+
 private:
   const identity::token_authority& tokens_;
+  const identity::directory& dir_;
 };
 
 } // namespace
 
-std::unique_ptr<authenticator>
-make_keystone_authenticator(const identity::token_authority& tokens) {
-  return std::make_unique<keystone>(tokens);
+std::unique_ptr<authenticator> make_keystone_authenticator(const identity::token_authority& tokens,
+                                                           const identity::directory& dir) {
+  return std::make_unique<keystone>(tokens, dir);
 }
 
 } // namespace nimbus::api

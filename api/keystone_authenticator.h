@@ -9,7 +9,9 @@
 
 namespace nimbus::api {
 
-/// Keeps a reference to `tokens`: it must outlive the authenticator.
-std::unique_ptr<authenticator> make_keystone_authenticator(const identity::token_authority& tokens);
+/// Keeps references to `tokens` and `dir` (for knows_project): they must
+/// outlive the authenticator.
+std::unique_ptr<authenticator> make_keystone_authenticator(const identity::token_authority& tokens,
+                                                           const identity::directory& dir);
 
 } // namespace nimbus::api

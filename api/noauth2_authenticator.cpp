@@ -26,6 +26,8 @@ public:
       creds.roles = {"member", "reader"};
     return creds;
   }
+
+  bool knows_project(const std::string&) const override { return true; }
 };
 
 } // namespace

@@ -39,14 +39,14 @@ compute_service::compute_service(compute::compute_api& compute, const authentica
   add_server_detail_routes(routes_, compute);
   add_flavor_routes(routes_, compute);
   add_flavor_extra_spec_routes(routes_, compute);
-  add_flavor_access_routes(routes_, compute);
+  add_flavor_access_routes(routes_, compute, auth_);
   add_flavor_manage_routes(routes_, compute);
   add_image_routes(routes_, compute);
   add_hypervisor_routes(routes_, compute);
   add_migration_routes(routes_, compute);
   add_service_routes(routes_, compute);
   add_keypair_routes(routes_, compute);
-  add_quota_set_routes(routes_, compute);
+  add_quota_set_routes(routes_, compute, auth_);
   add_limit_routes(routes_, compute);
   add_aggregate_routes(routes_, compute);
   add_server_group_routes(routes_, compute);

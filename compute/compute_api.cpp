@@ -142,6 +142,9 @@ void compute_api::create_servers(const request_context& ctx, const create_server
     return then(result::failure(fault_kind::bad_request, "Can not find requested image"));
   if (!req.key_name.empty() && !ctx_->keypairs->find(ctx.user_id, req.key_name))
     return then(result::failure(fault_kind::bad_request, "Invalid key_name provided."));
+  if (auto refusal = instance::metadata_refusal(metadata_limit(ctx), req.metadata.size());
+      !refusal.empty())
+    return then(result::failure(fault_kind::forbidden, refusal));
   std::vector<std::string> in_zone; // an asked zone's hosts (an admin's forced host: that one)
   if (!req.availability_zone.empty() && req.force_host.empty()) {
     auto hosts = zone_hosts(req.availability_zone);
@@ -369,6 +372,7 @@ void compute_api::server_action(const request_context& ctx, action_request req,
   req.user_id = ctx.user_id;
   req.project_id = ctx.project_id;
   req.is_admin = ctx.is_admin;
+  req.fields.metadata_limit = metadata_limit(ctx); // rebuild's metadata
   switch (req.action) {
   case storage::server_action::resize:
   case storage::server_action::confirm_resize:
@@ -433,6 +437,7 @@ void compute_api::update_server(const request_context& ctx, server_update u,
                                 reply<storage::instance_record> caller) {
   auto then = guarded(std::move(caller));
   u.is_admin = ctx.is_admin;
+  u.metadata_limit = metadata_limit(ctx);
   auto mapping = ctx_->api->instance_mapping(u.uuid);
   if (mapping && visible(ctx, mapping->project_id) && mapping->cell_uuid.empty())
     return update_unplaced(ctx, u, then);
@@ -633,6 +638,9 @@ void compute_api::create_image(const request_context& ctx, const std::string& uu
                                reply<storage::image> caller) {
   auto then = guarded(std::move(caller));
   using result = outcome<storage::image>;
+  if (auto refusal = instance::metadata_refusal(metadata_limit(ctx), metadata.size());
+      !refusal.empty())
+    return then(result::failure(fault_kind::forbidden, refusal));
   action_request req;
   req.uuid = uuid;
   req.action = storage::server_action::create_image;
@@ -662,6 +670,9 @@ void compute_api::create_backup(const request_context& ctx, const std::string& u
                                 reply<std::optional<storage::image>> caller) {
   auto then = guarded(std::move(caller));
   using result = outcome<std::optional<storage::image>>;
+  if (auto refusal = instance::metadata_refusal(metadata_limit(ctx), metadata.size());
+      !refusal.empty())
+    return then(result::failure(fault_kind::forbidden, refusal));
   action_request req;
   req.uuid = uuid;
   req.action = storage::server_action::create_backup;

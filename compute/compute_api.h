@@ -208,6 +208,8 @@ public:
   std::string server_group_of(const std::string& uuid) const;
   /// The key_pairs limit of a user in the caller's project.
   std::int64_t keypair_limit(const request_context& ctx, const std::string& user_id) const;
+  /// The caller's metadata_items limit (server and snapshot metadata).
+  std::int64_t metadata_limit(const request_context& ctx) const;
   /// Whether the caller may see and use `f`: a public flavor, or a private
   /// one its project has access to; admins any.
   bool flavor_visible(const request_context& ctx, const storage::flavor& f) const;

@@ -89,13 +89,28 @@ cells::usage compute_api::user_usage(const std::string& project_id,
   return ctx_->api->user_usage(project_id, user_id);
 }
 
-std::int64_t compute_api::keypair_limit(const request_context& ctx,
-                                        const std::string& user_id) const {
-  auto project = ctx_->quotas->project_limit(ctx.project_id, "key_pairs");
-  auto user = ctx_->quotas->user_limit(ctx.project_id, user_id, "key_pairs");
+namespace {
+
+// The tighter of a project's and one of its users' limits of `resource`
+// (Nova's limit_check holds a value to both).
+std::int64_t tighter_limit(const quota_book& q, const std::string& project_id,
+                           const std::string& user_id, const std::string& resource) {
+  auto project = q.project_limit(project_id, resource);
+  auto user = q.user_limit(project_id, user_id, resource);
   if (project < 0)
     return user;
   return user < 0 ? project : std::min(project, user);
+}
+
+} // namespace
+
+std::int64_t compute_api::keypair_limit(const request_context& ctx,
+                                        const std::string& user_id) const {
+  return tighter_limit(*ctx_->quotas, ctx.project_id, user_id, "key_pairs");
+}
+
+std::int64_t compute_api::metadata_limit(const request_context& ctx) const {
+  return tighter_limit(*ctx_->quotas, ctx.project_id, ctx.user_id, "metadata_items");
 }
 
 void compute_api::settle_charge(const storage::instance_record& r) const {

@@ -73,6 +73,7 @@ identity_stack::~identity_stack() {
 }
 
 const identity::token_authority& identity_stack::tokens() const { return *parts_->tokens; }
+const identity::directory& identity_stack::directory() const { return *parts_->dir; }
 std::string identity_stack::auth_url() const { return parts_->auth_url; }
 std::string identity_stack::clouds_yaml() const { return parts_->clouds_yaml; }
 

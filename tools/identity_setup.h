@@ -22,6 +22,7 @@ public:
   ~identity_stack();
 
   const identity::token_authority& tokens() const;
+  const identity::directory& directory() const;
   /// http://<listen>:<port>/v3
   std::string auth_url() const;
   /// The admin's clouds.yaml (absolute), written at the first start

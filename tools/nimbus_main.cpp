@@ -169,7 +169,8 @@ int main(int argc, char** argv) {
         spdlog::critical("cannot start the identity service: {}", error);
         return 1;
       }
-      authenticator = nimbus::api::make_keystone_authenticator(identity->tokens());
+      authenticator =
+        nimbus::api::make_keystone_authenticator(identity->tokens(), identity->directory());
     } else {
       authenticator = nimbus::api::make_noauth2_authenticator();
     }

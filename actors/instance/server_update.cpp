@@ -17,6 +17,14 @@ bool has_tag(const std::vector<std::string>& tags, const std::string& t) {
 
 } // namespace
 
+std::string metadata_refusal(std::int64_t limit, std::size_t items) {
+  if (limit < 0 || items <= static_cast<std::uint64_t>(limit))
+    return {};
+  std::string out = "Quota exceeded for metadata_items: Maximum number of metadata items exceeds ";
+  out.append(std::to_string(limit));
+  return out;
+}
+
 caf::error apply_update(const server_update& u, storage::instance_record& r) {
   if (touches_metadata(u) && r.locked && !u.is_admin)
     return make_error(errc::conflict, "Instance " + r.uuid + " is locked");
@@ -43,11 +51,8 @@ caf::error apply_update(const server_update& u, storage::instance_record& r) {
   for (auto& key : u.delete_metadata)
     if (next.metadata.erase(key) == 0)
       return make_error(errc::not_found, "Metadata item was not found");
-  if (next.metadata.size() > max_metadata_items)
-    return make_error(errc::forbidden,
-                      "Quota exceeded for metadata_items: Maximum number of metadata items "
-                      "exceeds "
-                        + std::to_string(max_metadata_items));
+  if (auto refusal = metadata_refusal(u.metadata_limit, next.metadata.size()); !refusal.empty())
+    return make_error(errc::forbidden, refusal);
   if (u.replace_tags)
     next.tags.clear();
   for (auto& t : u.tags)

@@ -69,6 +69,9 @@ struct server_update {
   std::vector<std::string> delete_tags; // a tag the server lacks is not_found
   /// Metadata changes are refused on a locked server unless an admin asks.
   bool is_admin = false;
+  /// The caller's metadata_items quota (-1: unlimited): the metadata as
+  /// changed may hold this many items.
+  std::int64_t metadata_limit = 128;
 };
 
 /// One action on an instance (POST /servers/{id}/action, DELETE): what and

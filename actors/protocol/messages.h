@@ -87,7 +87,7 @@ typename Inspector::result_type inspect(Inspector& f, server_update& x) {
            x.description, x.set_hostname, x.hostname, x.set_access_ip_v4, x.access_ip_v4,
            x.set_access_ip_v6, x.access_ip_v6, x.set_user_data, x.user_data, x.set_key_name,
            x.key_name, x.replace_metadata, x.metadata, x.delete_metadata, x.replace_tags, x.tags,
-           x.delete_tags, x.is_admin);
+           x.delete_tags, x.is_admin, x.metadata_limit);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, action_request& x) {

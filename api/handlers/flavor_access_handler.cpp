@@ -57,7 +57,7 @@ std::optional<api_response> read_action(const api_request& req, std::string* act
 
 } // namespace
 
-void add_flavor_access_routes(router& r, compute::compute_api& compute) {
+void add_flavor_access_routes(router& r, compute::compute_api& compute, const authenticator& auth) {
   r.add("GET", "/v2.1/flavors/{}/os-flavor-access", access::own(list_rule),
         [&](const api_request&, const params& p) {
           auto f = compute.flavor(p[0]);
@@ -76,6 +76,8 @@ void add_flavor_access_routes(router& r, compute::compute_api& compute) {
           auto& rule = adding ? add_rule : remove_rule;
           if (!allowed(req, rule, own_target(req)))
             return forbidden_by_policy(rule);
+          if (!auth.knows_project(tenant))
+            return not_a_project(tenant);
           auto f = compute.flavor(p[0]);
           if (!f)
             return not_found(flavor_not_found(p[0]));

@@ -3,6 +3,7 @@
 // handler shares.
 #include <nlohmann/json.hpp>
 
+#include "api/authenticator.h"
 #include "api/authorization.h"
 #include "api/faults.h"
 #include "api/router.h"
@@ -26,12 +27,17 @@ void add_flavor_routes(router& r, compute::compute_api& compute);
 /// /flavors/{id}/os-extra_specs.
 void add_flavor_extra_spec_routes(router& r, compute::compute_api& compute);
 /// /flavors/{id}/os-flavor-access and the add/removeTenantAccess actions (admin).
-void add_flavor_access_routes(router& r, compute::compute_api& compute);
+/// `auth` says which projects exist (authenticator::knows_project).
+void add_flavor_access_routes(router& r, compute::compute_api& compute, const authenticator& auth);
 /// A flavor the caller may see (compute_api::flavor_visible), by id.
 std::optional<storage::flavor> visible_flavor(compute::compute_api& compute, const api_request& req,
                                               const std::string& id);
 inline std::string flavor_not_found(const std::string& id) {
   return "Flavor " + id + " could not be found.";
+}
+/// Nova's 400 for a project id the identity service does not know.
+inline api_response not_a_project(const std::string& id) {
+  return bad_request("Project ID " + id + " is not a valid project.");
 }
 /// Admin: create and delete flavors (os-flavor-manage).
 void add_flavor_manage_routes(router& r, compute::compute_api& compute);
@@ -47,7 +53,7 @@ void add_availability_zone_routes(router& r, compute::compute_api& compute);
 /// os-keypairs.
 void add_keypair_routes(router& r, compute::compute_api& compute);
 /// os-quota-sets and os-quota-class-sets.
-void add_quota_set_routes(router& r, compute::compute_api& compute);
+void add_quota_set_routes(router& r, compute::compute_api& compute, const authenticator& auth);
 /// /limits.
 void add_limit_routes(router& r, compute::compute_api& compute);
 /// os-aggregates (admin).

@@ -143,11 +143,14 @@ api_response defaults(compute::compute_api& compute, const api_request& req,
   return json_response(200, {{"quota_set", body}});
 }
 
-api_response update(compute::compute_api& compute, const api_request& req, const std::string& id) {
+api_response update(compute::compute_api& compute, const authenticator& auth,
+                    const api_request& req, const std::string& id) {
   if (auto refusal = refused(req, "os_compute_api:os-quota-sets:update", id))
     return *refusal;
   if (auto bad = check_query(req))
     return *bad;
+  if (!auth.knows_project(id))
+    return not_a_project(id);
   compute::quota_values limits;
   bool force = false;
   if (auto bad =
@@ -211,7 +214,7 @@ api_response update_class(compute::compute_api& compute, const api_request& req,
 
 } // namespace
 
-void add_quota_set_routes(router& r, compute::compute_api& compute) {
+void add_quota_set_routes(router& r, compute::compute_api& compute, const authenticator& auth) {
   const std::string rules = "os_compute_api:os-quota-sets:";
   r.add("GET", "/v2.1/os-quota-sets/{}", access::owner({rules + "show"}),
         [&](const api_request& req, const params& p) { return show(compute, req, p[0], false); });
@@ -220,7 +223,7 @@ void add_quota_set_routes(router& r, compute::compute_api& compute) {
   r.add("GET", "/v2.1/os-quota-sets/{}/defaults", access::owner({rules + "defaults"}),
         [&](const api_request& req, const params& p) { return defaults(compute, req, p[0]); });
   r.add("PUT", "/v2.1/os-quota-sets/{}", access::owner({rules + "update"}),
-        [&](const api_request& req, const params& p) { return update(compute, req, p[0]); });
+        [&](const api_request& req, const params& p) { return update(compute, auth, req, p[0]); });
   r.add("DELETE", "/v2.1/os-quota-sets/{}", access::owner({rules + "delete"}),
         [&](const api_request& req, const params& p) { return erase(compute, req, p[0]); });
   r.add("GET", "/v2.1/os-quota-class-sets/{}",

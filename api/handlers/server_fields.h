@@ -11,8 +11,9 @@
 
 namespace nimbus::api {
 
-/// Server metadata: at most 128 items (its quota, 403), keys of 1 to 255 of
-/// [a-zA-Z0-9-_:. ] and string values of at most 255 (its schema, 400).
+/// Server metadata: keys of 1 to 255 of [a-zA-Z0-9-_:. ] and string values
+/// of at most 255 (its schema, 400). How many items the metadata_items quota
+/// allows (403) compute_api checks.
 std::optional<api_response> check_metadata(const ordered_json& m);
 
 /// A description: a string of at most 255 printable characters, or null.

@@ -124,7 +124,7 @@ class PolicyWalk(unittest.TestCase):
             return path, ({"walk": "2"} if method == "PUT" else body)
         if pattern in ("/v2.1/flavors/{}/os-flavor-access", "/v2.1/flavors/{}/action"):
             fid = self.walk_flavor(is_public=False)
-            body = {"addTenantAccess": {"tenant": "walk-project"}} if method == "POST" else None
+            body = {"addTenantAccess": {"tenant": self.owner_project}} if method == "POST" else None
             return pattern.replace("{}", fid), body
         if pattern == "/v2.1/flavors/{}" and method == "PUT":
             return pattern.replace("{}", self.walk_flavor(is_public=True)), \

@@ -34,6 +34,61 @@ class QuotasCli(osc.CliTestCase):
         return self.n.post("/v2.1/servers", {"server": {"name": name, "imageRef": IMAGE_ID,
                                                         "flavorRef": flavor}}, token=self.token)
 
+    def test_metadata_items_quota_and_unknown_projects(self):
+        admin_project = self.osc("project", "show", "admin", parse=True)["id"]
+        r = self.n.request("PUT", "/v2.1/os-quota-sets/" + admin_project,
+                           {"quota_set": {"metadata_items": 2}})
+        self.assertEqual(r.status, 200, r.text)
+        self.addCleanup(self.n.delete, "/v2.1/os-quota-sets/" + admin_project)
+        exceeded = "Quota exceeded for metadata_items: Maximum number of metadata items exceeds 2"
+        three = {"a": "1", "b": "2", "c": "3"}
+        r = self.n.post("/v2.1/servers", {"server": {"name": "meta", "imageRef": IMAGE_ID,
+                                                     "flavorRef": "1", "metadata": three}})
+        self.assertEqual(r.status, 403, r.text)
+        self.assertEqual(r.json["forbidden"]["message"], exceeded)
+        r = self.n.post("/v2.1/servers", {"server": {"name": "meta", "imageRef": IMAGE_ID,
+                                                     "flavorRef": "1", "metadata": {"a": "1"}}})
+        self.assertEqual(r.status, 202, r.text)
+        sid = r.json["server"]["id"]
+        self.addCleanup(self.n.delete, "/v2.1/servers/" + sid)
+        # A merge counts what the server has: 1 + 2 new items pass the limit.
+        r = self.n.post("/v2.1/servers/%s/metadata" % sid, {"metadata": {"b": "2", "c": "3"}})
+        self.assertEqual(r.status, 403, r.text)
+        self.assertEqual(r.json["forbidden"]["message"], exceeded)
+        r = self.n.post("/v2.1/servers/%s/metadata" % sid, {"metadata": {"b": "2"}})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.json["metadata"], {"a": "1", "b": "2"})
+        r = self.n.request("PUT", "/v2.1/servers/%s/metadata" % sid, {"metadata": three})
+        self.assertEqual(r.status, 403, r.text)
+        # -1 is unlimited.
+        r = self.n.request("PUT", "/v2.1/os-quota-sets/" + admin_project,
+                           {"quota_set": {"metadata_items": -1}})
+        self.assertEqual(r.status, 200, r.text)
+        r = self.n.request("PUT", "/v2.1/servers/%s/metadata" % sid,
+                           {"metadata": {"k%d" % i: "v" for i in range(200)}})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(len(r.json["metadata"]), 200)
+
+        # Quotas and flavor access only for projects the identity service knows.
+        r = self.n.request("PUT", "/v2.1/os-quota-sets/no-such-project",
+                           {"quota_set": {"instances": 5}})
+        self.assertEqual(r.status, 400, r.text)
+        self.assertEqual(r.json["badRequest"]["message"],
+                         "Project ID no-such-project is not a valid project.")
+        r = self.n.post("/v2.1/flavors", {"flavor": {"name": "private-q", "ram": 64, "vcpus": 1,
+                                                     "disk": 1, "os-flavor-access:is_public": False}})
+        self.assertEqual(r.status, 200, r.text)
+        fid = r.json["flavor"]["id"]
+        self.addCleanup(self.n.delete, "/v2.1/flavors/" + fid)
+        for action in ("addTenantAccess", "removeTenantAccess"):
+            r = self.n.post("/v2.1/flavors/%s/action" % fid, {action: {"tenant": "no-such-project"}})
+            self.assertEqual(r.status, 400, r.text)
+            self.assertEqual(r.json["badRequest"]["message"],
+                             "Project ID no-such-project is not a valid project.")
+        r = self.n.post("/v2.1/flavors/%s/action" % fid, {"addTenantAccess": {"tenant": self.project}})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.json["flavor_access"], [{"flavor_id": fid, "tenant_id": self.project}])
+
     def test_storm_resize_keypairs_and_limits(self):
         self.osc("quota", "set", "--instances", "3", "--cores", "4", "--key-pairs", "1", "q-proj")
         shown = self.osc("quota", "show", "q-proj", parse=True)
