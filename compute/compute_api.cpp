@@ -284,7 +284,15 @@ void compute_api::get_server(const request_context& ctx, const std::string& uuid
     return then(unavailable({fault_kind::unavailable, ""}));
   ask<storage::instance_record>(
     *ctx_, cell->conductor,
-    [this, then, unavailable](result r) {
+    [this, then, unavailable, uuid](result r) {
+      if (!r.ok() && r.error->kind == fault_kind::not_found) {
+        // Its cell has forgotten it: the cell's word of that to the API cell
+        // may still be on its way. Dropping the mapping now means whoever
+        // saw this 404 no longer finds the server as a group member, in a
+        // quota count or in a later GET that the mapping would send to the
+        // cell again.
+        return ctx_->api->forget_instance(uuid, [then, r](std::error_code) { then(r); });
+      }
       if (r.ok()) {
         settle_charge(r.value);
         std::vector<storage::instance_record> one{std::move(r.value)};
