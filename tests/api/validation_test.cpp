@@ -79,3 +79,16 @@ TEST_CASE("routes: a caller rule is checked before the handler, with Nova's 403"
   CHECK(out.status == 200);
   CHECK(ran == 1);
 }
+
+TEST_CASE("bodies nested deeper than max_body_depth are refused before they are parsed") {
+  CHECK(nesting_depth(R"({"a": [1, {"b": []}]})") == 4);
+  CHECK(nesting_depth(R"({"a": "[[[[{{{{"})") == 1); // brackets inside strings do not count
+  CHECK(nesting_depth(R"({"a": "\"[[["})") == 1);    // nor after an escaped quote
+  CHECK(nesting_depth("]]]]") == 0);                 // not JSON: some number, no failure
+  auto nested = [](std::size_t levels) {
+    return "{\"server\": " + std::string(levels, '[') + std::string(levels, ']') + "}";
+  };
+  CHECK(parse_body(nested(max_body_depth - 1)));
+  CHECK_FALSE(parse_body(nested(max_body_depth)));
+  CHECK_FALSE(parse_body(nested(200000))); // a stack overflow in the parser before the cap
+}

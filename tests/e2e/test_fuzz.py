@@ -368,14 +368,17 @@ class Fuzz(unittest.TestCase):
             (Req("GET", "/v2.1/no-such-route"), {404}),
             (Req("GET", "/no-such-route/at/all"), {404}),
             (Req("GET", "/v2.1/servers", token=None), {401}),
+            (Req("GET", "/v2/images", token=None, port="image"), {401}),
+            (Req("GET", "/v2/images/%s" % MISSING, token=None, port="image"), {401}),
         ]
         self.run_cases(cases)
 
     def test_6b_delete_right_after_create_leaves_nothing(self):
         """Every check above creates a server and deletes it at once (a 204):
-        it must then go away, not come back ACTIVE later."""
+        it must then go away, not come back ACTIVE later, nor stay listed
+        (a ghost: in a cell's list while GET and DELETE answer 404)."""
         ids = []
-        for i in range(20):
+        for i in range(100):
             r = self.send(Req("POST", "/v2.1/servers", json.dumps(create_body(name="gone-%02d" % i))))
             self.assertEqual(r.status, 202, r.summary())
             sid = r.json()[0]["server"]["id"]
@@ -396,9 +399,14 @@ class Fuzz(unittest.TestCase):
                 r = self.send(Req("GET", "/v2.1/servers/" + sid))
                 value, _ = r.json()
                 states.append("%s: %s" % (sid, value["server"]["status"] if r.status == 200 and value else r.summary()))
-            self.fail("%d of 20 servers deleted (204) right after their create (202) still exist 10 s later "
+            self.fail("%d of 100 servers deleted (204) right after their create (202) still exist 10 s later "
                       "(POST /v2.1/servers then at once DELETE /v2.1/servers/<id>): %s"
                       % (len(left), "; ".join(states)))
+        r = self.send(Req("GET", "/v2.1/servers/detail?all_tenants=1&limit=1000"))
+        self.assertEqual(r.status, 200, r.summary())
+        listed, _ = r.json()
+        ghosts = {s["id"] for s in listed["servers"]} & set(ids)
+        self.assertEqual(ghosts, set(), "deleted servers still listed")
 
     # -- 7. slow clients -------------------------------------------------------
 
