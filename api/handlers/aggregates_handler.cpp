@@ -131,20 +131,52 @@ api_response create(compute::compute_api& compute, const api_request& req) {
   return json_response(200, {{"aggregate", aggregate_body(made.value, req.version, true)}});
 }
 
-api_response update(compute::compute_api& compute, const api_request& req, std::int32_t id) {
+// Runs `apply` if aggregate `id` may take `zone`: Nova moves no host that
+// holds servers to another zone (its check_no_instances_in_az). Nothing to
+// check without a new zone, hosts or a change; else the hosts' instance
+// counts come from their cells. `apply` may use the request: it runs while
+// `reply` (which owns it) is held.
+void when_zone_free(compute::compute_api& compute, std::int32_t id,
+                    const std::optional<std::string>& zone, std::function<api_response()> apply,
+                    reply_fn reply) {
+  auto a = compute.aggregates().find(id);
+  if (!zone || !a || a->hosts.empty()) // other faults are the book's to answer
+    return reply(apply());
+  auto current = a->metadata.find("availability_zone");
+  if (current != a->metadata.end() && current->second == *zone)
+    return reply(apply());
+  std::set<std::string> hosts(a->hosts.begin(), a->hosts.end());
+  compute.hypervisors([id, hosts, apply = std::move(apply),
+                       reply = std::move(reply)](const auto& views) {
+    if (!views.ok())
+      return reply(fault_response(*views.error));
+    for (auto& v : views.value)
+      if (hosts.count(v.service.host) != 0 && v.usage.instances > 0)
+        return reply(bad_request("Cannot update aggregate " + std::to_string(id)
+                                 + ". Reason: One or more hosts contain instances in this zone."));
+    reply(apply());
+  });
+}
+
+void update(compute::compute_api& compute, const api_request& req, std::int32_t id,
+            reply_fn reply) {
   std::optional<std::string> name, zone;
   bool zone_null = false;
   if (auto bad = read_aggregate(req, true, &name, &zone, &zone_null))
-    return *bad;
+    return reply(*bad);
   auto& book = compute.aggregates();
   if (zone_null) { // a zone cannot be taken away (Nova: an empty zone is refused)
     auto a = book.find(id);
     if (!a)
-      return not_found(compute::aggregate_not_found(std::to_string(id)));
-    return bad_request("Cannot update aggregate " + std::to_string(id) + ". Reason: Aggregate "
-                       + a->name + " does not support empty named availability zone.");
+      return reply(not_found(compute::aggregate_not_found(std::to_string(id))));
+    return reply(bad_request("Cannot update aggregate " + std::to_string(id)
+                             + ". Reason: Aggregate " + a->name
+                             + " does not support empty named availability zone."));
   }
-  return answer(book.update(id, name, zone), req.version);
+  when_zone_free(
+    compute, id, zone,
+    [&book, &req, id, name, zone] { return answer(book.update(id, name, zone), req.version); },
+    std::move(reply));
 }
 
 // {"<action>": {"host": "..."}}: the host, or the 400.
@@ -196,36 +228,48 @@ std::optional<api_response> read_metadata(const ordered_json& arg, compute::meta
   return std::nullopt;
 }
 
-api_response action(compute::compute_api& compute, const api_request& req, std::int32_t id) {
+// add_host and remove_host; the 400 of an unknown action.
+api_response host_action(compute::compute_api& compute, const api_request& req, std::int32_t id,
+                         const std::string& name, const ordered_json& arg) {
+  auto& book = compute.aggregates();
+  if (name != "add_host" && name != "remove_host")
+    return bad_request("There is no such action: " + name);
+  if (!allowed(req, rule_prefix + name, own_target(req)))
+    return forbidden_by_policy(rule_prefix + name);
+  std::string host;
+  if (auto bad = read_host(name, arg, &host))
+    return *bad;
+  if (name == "remove_host")
+    return answer(book.remove_host(id, host), req.version);
+  if (!compute.compute_host_known(host))
+    return not_found("Compute host " + host + " could not be found.");
+  return answer(book.add_host(id, host), req.version);
+}
+
+void action(compute::compute_api& compute, const api_request& req, std::int32_t id,
+            reply_fn reply) {
   auto body = parse_body(req.body);
   if (!body)
-    return malformed_body();
+    return reply(malformed_body());
   if (!body->is_object() || body->size() != 1)
-    return bad_request("Malformed request body");
+    return reply(bad_request("Malformed request body"));
   auto name = body->begin().key();
   auto& arg = body->begin().value();
+  if (name != "set_metadata")
+    return reply(host_action(compute, req, id, name, arg));
+  if (!allowed(req, rule_prefix + name, own_target(req)))
+    return reply(forbidden_by_policy(rule_prefix + name));
+  compute::metadata_change change;
+  if (auto bad = read_metadata(arg, &change))
+    return reply(*bad);
+  std::optional<std::string> zone;
+  if (auto z = change.find("availability_zone"); z != change.end())
+    zone = z->second;
   auto& book = compute.aggregates();
-  if (name == "add_host" || name == "remove_host") {
-    if (!allowed(req, rule_prefix + name, own_target(req)))
-      return forbidden_by_policy(rule_prefix + name);
-    std::string host;
-    if (auto bad = read_host(name, arg, &host))
-      return *bad;
-    if (name == "remove_host")
-      return answer(book.remove_host(id, host), req.version);
-    if (!compute.compute_host_known(host))
-      return not_found("Compute host " + host + " could not be found.");
-    return answer(book.add_host(id, host), req.version);
-  }
-  if (name == "set_metadata") {
-    if (!allowed(req, rule_prefix + name, own_target(req)))
-      return forbidden_by_policy(rule_prefix + name);
-    compute::metadata_change change;
-    if (auto bad = read_metadata(arg, &change))
-      return *bad;
-    return answer(book.set_metadata(id, change), req.version);
-  }
-  return bad_request("There is no such action: " + name);
+  when_zone_free(
+    compute, id, zone,
+    [&book, &req, id, change] { return answer(book.set_metadata(id, change), req.version); },
+    std::move(reply));
 }
 
 // 2.81: the hosts should cache these images. Nimbus's hosts keep no image
@@ -285,8 +329,13 @@ void add_aggregate_routes(router& r, compute::compute_api& compute) {
             return not_found(compute::aggregate_not_found(std::to_string(id)));
           return json_response(200, {{"aggregate", aggregate_body(*a, req.version, false)}});
         }));
-  r.add("PUT", "/v2.1/os-aggregates/{}", access::own(rule_prefix + "update"),
-        on_id("", [&c](const api_request& req, std::int32_t id) { return update(c, req, id); }));
+  r.add_async("PUT", "/v2.1/os-aggregates/{}", access::own(rule_prefix + "update"),
+              [&c](const api_request& req, const params& p, reply_fn reply) {
+                auto id = aggregate_id(p[0]);
+                if (!id)
+                  return reply(bad_id());
+                update(c, req, *id, std::move(reply));
+              });
   r.add("DELETE", "/v2.1/os-aggregates/{}", access::own(rule_prefix + "delete"),
         on_id("", [&c](const api_request&, std::int32_t id) {
           auto gone = c.aggregates().erase(id);
@@ -294,10 +343,15 @@ void add_aggregate_routes(router& r, compute::compute_api& compute) {
             return fault_response(*gone.error);
           return api_response{200, "", {}};
         }));
-  r.add("POST", "/v2.1/os-aggregates/{}/action",
-        access::owner(
-          {rule_prefix + "add_host", rule_prefix + "remove_host", rule_prefix + "set_metadata"}),
-        on_id("", [&c](const api_request& req, std::int32_t id) { return action(c, req, id); }));
+  r.add_async("POST", "/v2.1/os-aggregates/{}/action",
+              access::owner({rule_prefix + "add_host", rule_prefix + "remove_host",
+                             rule_prefix + "set_metadata"}),
+              [&c](const api_request& req, const params& p, reply_fn reply) {
+                auto id = aggregate_id(p[0]);
+                if (!id)
+                  return reply(bad_id());
+                action(c, req, *id, std::move(reply));
+              });
   r.add("POST", "/v2.1/os-aggregates/{}/images", access::own("compute:aggregates:images"),
         on_id("", [&c](const api_request& req, std::int32_t id) {
           if (!req.version.at_least(2, 81))

@@ -48,6 +48,26 @@ class AggregatesCli(osc.CliTestCase):
                        "--availability-zone", "az-nowhere", "lost", ok=False)
         self.assertIn("The requested availability zone is not available", err)
 
+        # The zone of hosts that hold servers stays (Nova's check_no_instances_in_az).
+        moved = "Cannot update aggregate %d. Reason: One or more hosts contain instances in this zone." % made["id"]
+        r = self.n.request("PUT", "/v2.1/os-aggregates/%d" % made["id"],
+                           {"aggregate": {"availability_zone": "az-other"}})
+        self.assertEqual(r.status, 400, r.text)
+        self.assertEqual(r.json["badRequest"]["message"], moved)
+        r = self.n.post("/v2.1/os-aggregates/%d/action" % made["id"],
+                        {"set_metadata": {"metadata": {"availability_zone": "az-other"}}})
+        self.assertEqual(r.status, 400, r.text)
+        self.assertEqual(r.json["badRequest"]["message"], moved)
+        r = self.n.request("PUT", "/v2.1/os-aggregates/%d" % made["id"],  # the same zone: no move
+                           {"aggregate": {"name": "agg-e2e", "availability_zone": "az-e2e"}})
+        self.assertEqual(r.status, 200, r.text)
+        for i in range(3):
+            self.osc("server", "delete", "--wait", "zoned-%d" % i)
+        r = self.n.request("PUT", "/v2.1/os-aggregates/%d" % made["id"],
+                           {"aggregate": {"availability_zone": "az-other"}})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.json["aggregate"]["availability_zone"], "az-other")
+
         # An aggregate with hosts cannot go; without them it can.
         err = self.osc("aggregate", "delete", "agg-e2e", ok=False)
         self.assertIn("Host aggregate is not empty", err)
