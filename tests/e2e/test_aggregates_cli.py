@@ -116,5 +116,46 @@ class AggregateFiltersCli(osc.CliTestCase):
         self.assertEqual(server["OS-EXT-SRV-ATTR:host"], ssd_host)
 
 
+
+class CapabilityFiltersHttp(osc.CliTestCase):
+    """ComputeCapabilitiesFilter and ImagePropertiesFilter, on by default:
+    a flavor's capabilities: extra specs and an image's hypervisor_type
+    keep a boot to the hosts that have them (here: none, or every one)."""
+
+    def boot_ok(self, name, image, flavor):
+        r = self.n.post("/v2.1/servers", {"server": {"name": name, "imageRef": image,
+                                                     "flavorRef": flavor}})
+        self.assertEqual(r.status, 202, r.text)
+        return r.json["server"]["id"]
+
+    def test_capabilities_and_image_properties_pick_the_hosts(self):
+        hv = self.n.get("/v2.1/os-hypervisors/detail").json["hypervisors"][0]["hypervisor_type"]
+        image = self.osc("image", "show", IMAGE, parse=True)["id"]
+        for name, value in (("m1.xen", "xen"), ("m1.same", hv)):
+            self.osc("flavor", "create", "--ram", "64", "--vcpus", "1", "--disk", "1",
+                     "--property", "capabilities:hypervisor_type=%s" % value, name)
+        flavors = {f["Name"]: f["ID"] for f in self.osc("flavor", "list", parse=True)}
+        lost = self.n.wait_status(self.boot_ok("xen", image, flavors["m1.xen"]), "ERROR", "ACTIVE")
+        self.assertEqual(lost["status"], "ERROR")
+        self.assertIn("No valid host was found", lost["fault"]["message"])
+        found = self.n.wait_status(self.boot_ok("same", image, flavors["m1.same"]), "ERROR", "ACTIVE")
+        self.assertEqual(found["status"], "ACTIVE", found.get("fault"))
+
+        # A snapshot carries the caller's metadata as image properties.
+        def snapshot(name, hypervisor_type):
+            r = self.n.post("/v2.1/servers/%s/action" % found["id"],
+                            {"createImage": {"name": name, "metadata": {
+                                "hypervisor_type": hypervisor_type}}}, version="2.45")
+            self.assertEqual(r.status, 202, r.text)
+            return r.json["image_id"]
+        lost = self.n.wait_status(self.boot_ok("xen-image", snapshot("xen-snap", "xen"), "1"),
+                                  "ERROR", "ACTIVE")
+        self.assertEqual(lost["status"], "ERROR")
+        self.assertIn("No valid host was found", lost["fault"]["message"])
+        found = self.n.wait_status(self.boot_ok("same-image", snapshot("same-snap", hv.lower()), "1"),
+                                   "ERROR", "ACTIVE")
+        self.assertEqual(found["status"], "ACTIVE", found.get("fault"))
+
+
 if __name__ == "__main__":
     unittest.main()
