@@ -1,6 +1,7 @@
 #include "app/deployment.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 
 #include <caf/actor_registry.hpp>
@@ -10,6 +11,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include "actors/common/actor_watchdog.h"
 #include "actors/host/host_actor.h"
 #include "actors/protocol/type_ids.h"
 #include "cells/cell.h"
@@ -103,6 +105,16 @@ std::shared_ptr<hypervisor::driver> make_host_driver(const deployment_options& o
   return std::shared_ptr<hypervisor::driver>(std::move(drv));
 }
 
+// A watched actor ended (actor_watchdog.h): the process goes, for its
+// supervisor to start it again over the stores. No orderly shutdown: it
+// would wait on the actor that is gone.
+void end_the_process(const std::string& what, const caf::error& reason) {
+  spdlog::critical("{} ended ({}): exiting with {} for the service manager to restart nimbus", what,
+                   caf::to_string(reason), exit_code_actor_ended);
+  spdlog::shutdown();
+  std::_Exit(exit_code_actor_ended);
+}
+
 } // namespace
 
 struct deployment::impl {
@@ -110,6 +122,7 @@ struct deployment::impl {
 
   ~impl() {
     if (sys) {
+      watchdog.reset(); // what ends from here on is the stop
       for (auto& a : helpers)
         caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
       for (auto& h : lone_hosts) {
@@ -162,6 +175,10 @@ struct deployment::impl {
                + ec.message();
       return nullptr;
     }
+    watchdog->watch(caf::actor_cast<caf::actor>(c->conductor()),
+                    "the conductor of cell " + mapping.name);
+    watchdog->watch(caf::actor_cast<caf::actor>(c->scheduler()),
+                    "the scheduler of cell " + mapping.name);
     cells.push_back(std::move(c));
     return cells.back().get();
   }
@@ -173,6 +190,7 @@ struct deployment::impl {
   deployment_options opts;
   nimbus_config cfg;
   std::unique_ptr<caf::actor_system> sys;
+  std::unique_ptr<actor_watchdog> watchdog; // see actor_watchdog.h: an end exits the process
   std::shared_ptr<api_cell> api;
   std::shared_ptr<storage::store> api_store;
   std::shared_ptr<cell_directory> directory;
@@ -230,6 +248,7 @@ bool deployment::impl::start_api_cell(bool all_in_one, std::string* error) {
   }
   auto super = spawn_super_conductor(*sys, api, directory, {opts.build_timeout});
   helpers.push_back(caf::actor_cast<caf::actor>(super));
+  watchdog->watch(helpers.back(), "the super conductor");
   std::function<void(const storage::cell_mapping&)> link_cell;
   if (!all_in_one) {
     auto links = spawn_cell_links(*sys, directory, api, remote, super,
@@ -325,6 +344,7 @@ std::unique_ptr<deployment> deployment::start(const deployment_options& opts, st
   auto p = std::make_unique<impl>(opts);
   try {
     p->sys = std::make_unique<caf::actor_system>(p->cfg);
+    p->watchdog = std::make_unique<actor_watchdog>(*p->sys, end_the_process);
   } catch (const std::exception& e) { // e.g. TLS files that cannot be loaded
     *error = std::string("cannot start the actor system: ") + e.what();
     return nullptr;
