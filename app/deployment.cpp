@@ -111,7 +111,7 @@ std::shared_ptr<hypervisor::driver> make_host_driver(const deployment_options& o
 void end_the_process(const std::string& what, const caf::error& reason) {
   spdlog::critical("{} ended ({}): exiting with {} for the service manager to restart nimbus", what,
                    caf::to_string(reason), exit_code_actor_ended);
-  spdlog::shutdown();
+  spdlog::default_logger()->flush(); // other threads may still log: no spdlog::shutdown()
   std::_Exit(exit_code_actor_ended);
 }
 

@@ -284,15 +284,7 @@ void compute_api::get_server(const request_context& ctx, const std::string& uuid
     return then(unavailable({fault_kind::unavailable, ""}));
   ask<storage::instance_record>(
     *ctx_, cell->conductor,
-    [this, then, unavailable, uuid](result r) {
-      if (!r.ok() && r.error->kind == fault_kind::not_found) {
-        // Its cell has forgotten it: the cell's word of that to the API cell
-        // may still be on its way. Dropping the mapping now means whoever
-        // saw this 404 no longer finds the server as a group member, in a
-        // quota count or in a later GET that the mapping would send to the
-        // cell again.
-        return ctx_->api->forget_instance(uuid, [then, r](std::error_code) { then(r); });
-      }
+    [this, then, unavailable](result r) {
       if (r.ok()) {
         settle_charge(r.value);
         std::vector<storage::instance_record> one{std::move(r.value)};
@@ -646,9 +638,8 @@ void compute_api::create_image(const request_context& ctx, const std::string& uu
                                reply<storage::image> caller) {
   auto then = guarded(std::move(caller));
   using result = outcome<storage::image>;
-  if (auto refusal = instance::metadata_refusal(metadata_limit(ctx), metadata.size());
-      !refusal.empty())
-    return then(result::failure(fault_kind::forbidden, refusal));
+  if (!instance::metadata_refusal(metadata_limit(ctx), metadata.size()).empty())
+    return then(result::failure(fault_kind::forbidden, "Image metadata limit exceeded"));
   action_request req;
   req.uuid = uuid;
   req.action = storage::server_action::create_image;
@@ -678,9 +669,8 @@ void compute_api::create_backup(const request_context& ctx, const std::string& u
                                 reply<std::optional<storage::image>> caller) {
   auto then = guarded(std::move(caller));
   using result = outcome<std::optional<storage::image>>;
-  if (auto refusal = instance::metadata_refusal(metadata_limit(ctx), metadata.size());
-      !refusal.empty())
-    return then(result::failure(fault_kind::forbidden, refusal));
+  if (!instance::metadata_refusal(metadata_limit(ctx), metadata.size()).empty())
+    return then(result::failure(fault_kind::forbidden, "Image metadata limit exceeded"));
   action_request req;
   req.uuid = uuid;
   req.action = storage::server_action::create_backup;

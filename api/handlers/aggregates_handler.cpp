@@ -136,9 +136,10 @@ api_response create(compute::compute_api& compute, const api_request& req) {
 // check without a new zone, hosts or a change; else the hosts' instance
 // counts come from their cells. `apply` may use the request: it runs while
 // `reply` (which owns it) is held.
+// `refused` is Nova's opening of the 400 ("Cannot update aggregate N").
 void when_zone_free(compute::compute_api& compute, std::int32_t id,
-                    const std::optional<std::string>& zone, std::function<api_response()> apply,
-                    reply_fn reply) {
+                    const std::optional<std::string>& zone, std::string refused,
+                    std::function<api_response()> apply, reply_fn reply) {
   auto a = compute.aggregates().find(id);
   if (!zone || !a || a->hosts.empty()) // other faults are the book's to answer
     return reply(apply());
@@ -146,14 +147,14 @@ void when_zone_free(compute::compute_api& compute, std::int32_t id,
   if (current != a->metadata.end() && current->second == *zone)
     return reply(apply());
   std::set<std::string> hosts(a->hosts.begin(), a->hosts.end());
-  compute.hypervisors([id, hosts, apply = std::move(apply),
+  compute.hypervisors([hosts, refused = std::move(refused), apply = std::move(apply),
                        reply = std::move(reply)](const auto& views) {
     if (!views.ok())
       return reply(fault_response(*views.error));
     for (auto& v : views.value)
       if (hosts.count(v.service.host) != 0 && v.usage.instances > 0)
-        return reply(bad_request("Cannot update aggregate " + std::to_string(id)
-                                 + ". Reason: One or more hosts contain instances in this zone."));
+        return reply(
+          bad_request(refused + ". Reason: One or more hosts contain instances in this zone."));
     reply(apply());
   });
 }
@@ -174,7 +175,7 @@ void update(compute::compute_api& compute, const api_request& req, std::int32_t 
                              + " does not support empty named availability zone."));
   }
   when_zone_free(
-    compute, id, zone,
+    compute, id, zone, "Cannot update aggregate " + std::to_string(id),
     [&book, &req, id, name, zone] { return answer(book.update(id, name, zone), req.version); },
     std::move(reply));
 }
@@ -267,7 +268,7 @@ void action(compute::compute_api& compute, const api_request& req, std::int32_t 
     zone = z->second;
   auto& book = compute.aggregates();
   when_zone_free(
-    compute, id, zone,
+    compute, id, zone, "Cannot update metadata of aggregate " + std::to_string(id),
     [&book, &req, id, change] { return answer(book.set_metadata(id, change), req.version); },
     std::move(reply));
 }

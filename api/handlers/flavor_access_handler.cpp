@@ -76,7 +76,9 @@ void add_flavor_access_routes(router& r, compute::compute_api& compute, const au
           auto& rule = adding ? add_rule : remove_rule;
           if (!allowed(req, rule, own_target(req)))
             return forbidden_by_policy(rule);
-          if (!auth.knows_project(tenant))
+          // Nova checks the project only when it is added: an entry for a
+          // project deleted since can still be removed.
+          if (adding && !auth.knows_project(tenant))
             return not_a_project(tenant);
           auto f = compute.flavor(p[0]);
           if (!f)

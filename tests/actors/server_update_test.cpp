@@ -35,3 +35,27 @@ TEST_CASE("the metadata_items limit counts the metadata as changed, -1 is unlimi
   CHECK(!apply_update(replace, r));
   CHECK(r.metadata == std::map<std::string, std::string>{{"z", "9"}});
 }
+
+TEST_CASE("a limit below what a server holds blocks no rename and no removal") {
+  nimbus::storage::instance_record r;
+  r.uuid = "u1";
+  r.metadata = {{"a", "1"}, {"b", "2"}, {"c", "3"}};
+  server_update rename;
+  rename.uuid = "u1";
+  rename.set_name = true;
+  rename.name = "renamed";
+  rename.metadata_limit = 1;
+  CHECK(!apply_update(rename, r));
+  CHECK(r.name == "renamed");
+  server_update removal;
+  removal.uuid = "u1";
+  removal.delete_metadata = {"a"};
+  removal.metadata_limit = 1;
+  CHECK(!apply_update(removal, r));
+  CHECK(r.metadata.size() == 2);
+  server_update more; // setting an item is checked against what stays
+  more.uuid = "u1";
+  more.metadata = {{"b", "9"}};
+  more.metadata_limit = 1;
+  CHECK(apply_update(more, r));
+}

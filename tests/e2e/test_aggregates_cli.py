@@ -57,7 +57,8 @@ class AggregatesCli(osc.CliTestCase):
         r = self.n.post("/v2.1/os-aggregates/%d/action" % made["id"],
                         {"set_metadata": {"metadata": {"availability_zone": "az-other"}}})
         self.assertEqual(r.status, 400, r.text)
-        self.assertEqual(r.json["badRequest"]["message"], moved)
+        self.assertEqual(r.json["badRequest"]["message"],
+                         moved.replace("Cannot update aggregate", "Cannot update metadata of aggregate"))
         r = self.n.request("PUT", "/v2.1/os-aggregates/%d" % made["id"],  # the same zone: no move
                            {"aggregate": {"name": "agg-e2e", "availability_zone": "az-e2e"}})
         self.assertEqual(r.status, 200, r.text)

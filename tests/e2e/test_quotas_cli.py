@@ -60,6 +60,17 @@ class QuotasCli(osc.CliTestCase):
         self.assertEqual(r.json["metadata"], {"a": "1", "b": "2"})
         r = self.n.request("PUT", "/v2.1/servers/%s/metadata" % sid, {"metadata": three})
         self.assertEqual(r.status, 403, r.text)
+        r = self.n.post("/v2.1/servers/%s/action" % sid,
+                        {"createImage": {"name": "snap", "metadata": three}})
+        self.assertEqual(r.status, 403, r.text)
+        self.assertEqual(r.json["forbidden"]["message"], "Image metadata limit exceeded")
+        # A limit lower than what the server holds blocks no rename and no removal.
+        r = self.n.request("PUT", "/v2.1/os-quota-sets/" + admin_project,
+                           {"quota_set": {"metadata_items": 1}})
+        self.assertEqual(r.status, 200, r.text)
+        r = self.n.request("PUT", "/v2.1/servers/" + sid, {"server": {"name": "renamed"}})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(self.n.delete("/v2.1/servers/%s/metadata/b" % sid).status, 204)
         # -1 is unlimited.
         r = self.n.request("PUT", "/v2.1/os-quota-sets/" + admin_project,
                            {"quota_set": {"metadata_items": -1}})
@@ -80,11 +91,13 @@ class QuotasCli(osc.CliTestCase):
         self.assertEqual(r.status, 200, r.text)
         fid = r.json["flavor"]["id"]
         self.addCleanup(self.n.delete, "/v2.1/flavors/" + fid)
-        for action in ("addTenantAccess", "removeTenantAccess"):
-            r = self.n.post("/v2.1/flavors/%s/action" % fid, {action: {"tenant": "no-such-project"}})
-            self.assertEqual(r.status, 400, r.text)
-            self.assertEqual(r.json["badRequest"]["message"],
-                             "Project ID no-such-project is not a valid project.")
+        r = self.n.post("/v2.1/flavors/%s/action" % fid, {"addTenantAccess": {"tenant": "no-such-project"}})
+        self.assertEqual(r.status, 400, r.text)
+        self.assertEqual(r.json["badRequest"]["message"],
+                         "Project ID no-such-project is not a valid project.")
+        # Removing is not checked (a project deleted since can be taken off): not there, 404.
+        r = self.n.post("/v2.1/flavors/%s/action" % fid, {"removeTenantAccess": {"tenant": "no-such-project"}})
+        self.assertEqual(r.status, 404, r.text)
         r = self.n.post("/v2.1/flavors/%s/action" % fid, {"addTenantAccess": {"tenant": self.project}})
         self.assertEqual(r.status, 200, r.text)
         self.assertEqual(r.json["flavor_access"], [{"flavor_id": fid, "tenant_id": self.project}])
