@@ -372,7 +372,8 @@ void compute_api::server_action(const request_context& ctx, action_request req,
   req.user_id = ctx.user_id;
   req.project_id = ctx.project_id;
   req.is_admin = ctx.is_admin;
-  req.fields.metadata_limit = metadata_limit(ctx); // rebuild's metadata
+  if (req.action == storage::server_action::rebuild) // the one action that sets metadata
+    req.fields.metadata_limit = metadata_limit(ctx);
   switch (req.action) {
   case storage::server_action::resize:
   case storage::server_action::confirm_resize:

@@ -54,10 +54,9 @@ caf::error apply_update(const server_update& u, storage::instance_record& r) {
   // Nova checks the metadata a request sets (merged with what the server
   // keeps), never a rename or a removal: a limit lowered below what a server
   // holds does not freeze its other fields.
-  bool sets_metadata = u.replace_metadata || !u.metadata.empty();
-  if (auto refusal = metadata_refusal(u.metadata_limit, next.metadata.size());
-      sets_metadata && !refusal.empty())
-    return make_error(errc::forbidden, refusal);
+  if (u.replace_metadata || !u.metadata.empty())
+    if (auto refusal = metadata_refusal(u.metadata_limit, next.metadata.size()); !refusal.empty())
+      return make_error(errc::forbidden, refusal);
   if (u.replace_tags)
     next.tags.clear();
   for (auto& t : u.tags)

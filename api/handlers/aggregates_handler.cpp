@@ -310,6 +310,17 @@ handler_fn on_id(const std::string& rule, Fn fn) {
   };
 }
 
+// on_id for the routes that answer later.
+template <class Fn>
+async_handler_fn on_id_async(Fn fn) {
+  return [fn](const api_request& req, const params& p, reply_fn reply) {
+    auto id = aggregate_id(p[0]);
+    if (!id)
+      return reply(bad_id());
+    fn(req, *id, std::move(reply));
+  };
+}
+
 } // namespace
 
 void add_aggregate_routes(router& r, compute::compute_api& compute) {
@@ -331,12 +342,9 @@ void add_aggregate_routes(router& r, compute::compute_api& compute) {
           return json_response(200, {{"aggregate", aggregate_body(*a, req.version, false)}});
         }));
   r.add_async("PUT", "/v2.1/os-aggregates/{}", access::own(rule_prefix + "update"),
-              [&c](const api_request& req, const params& p, reply_fn reply) {
-                auto id = aggregate_id(p[0]);
-                if (!id)
-                  return reply(bad_id());
-                update(c, req, *id, std::move(reply));
-              });
+              on_id_async([&c](const api_request& req, std::int32_t id, reply_fn reply) {
+                update(c, req, id, std::move(reply));
+              }));
   r.add("DELETE", "/v2.1/os-aggregates/{}", access::own(rule_prefix + "delete"),
         on_id("", [&c](const api_request&, std::int32_t id) {
           auto gone = c.aggregates().erase(id);
@@ -347,12 +355,9 @@ void add_aggregate_routes(router& r, compute::compute_api& compute) {
   r.add_async("POST", "/v2.1/os-aggregates/{}/action",
               access::owner({rule_prefix + "add_host", rule_prefix + "remove_host",
                              rule_prefix + "set_metadata"}),
-              [&c](const api_request& req, const params& p, reply_fn reply) {
-                auto id = aggregate_id(p[0]);
-                if (!id)
-                  return reply(bad_id());
-                action(c, req, *id, std::move(reply));
-              });
+              on_id_async([&c](const api_request& req, std::int32_t id, reply_fn reply) {
+                action(c, req, id, std::move(reply));
+              }));
   r.add("POST", "/v2.1/os-aggregates/{}/images", access::own("compute:aggregates:images"),
         on_id("", [&c](const api_request& req, std::int32_t id) {
           if (!req.version.at_least(2, 81))
