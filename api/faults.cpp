@@ -32,6 +32,8 @@ const char* wrapper_name(int status) {
   }
 }
 
+} // namespace
+
 int status_of(compute::fault_kind kind) {
   switch (kind) {
   case compute::fault_kind::not_found:
@@ -46,13 +48,46 @@ int status_of(compute::fault_kind kind) {
     return 503;
   case compute::fault_kind::not_implemented:
     return 501;
+  case compute::fault_kind::too_large:
+    return 413;
+  case compute::fault_kind::gone:
+    return 410;
   case compute::fault_kind::internal:
     return 500;
   }
   return 500;
 }
 
-} // namespace
+const char* reason_phrase(int status) {
+  switch (status) {
+  case 400:
+    return "Bad Request";
+  case 401:
+    return "Unauthorized";
+  case 403:
+    return "Forbidden";
+  case 404:
+    return "Not Found";
+  case 405:
+    return "Method Not Allowed";
+  case 409:
+    return "Conflict";
+  case 410:
+    return "Gone";
+  case 413:
+    return "Request Entity Too Large";
+  case 415:
+    return "Unsupported Media Type";
+  case 416:
+    return "Requested Range Not Satisfiable";
+  case 501:
+    return "Not Implemented";
+  case 503:
+    return "Service Unavailable";
+  default:
+    return "Internal Server Error";
+  }
+}
 
 api_response fault_response(int status, const std::string& message) {
   nlohmann::json body;

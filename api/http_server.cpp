@@ -4,11 +4,13 @@
 #include <array>
 #include <atomic>
 #include <cctype>
+#include <limits>
 #include <optional>
 #include <thread>
 #include <vector>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -19,6 +21,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/faults.h"
+#include "api/file_slice_body.h"
 #include "api/request_target.h"
 
 namespace nimbus::api {
@@ -34,6 +37,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
   int port = 0;
   http_limits limits;
   request_handler handler;
+  spool_policy spool;
   net::io_context ioc;
   std::optional<tcp::acceptor> acceptor;
   std::optional<net::steady_timer> retry; // after a failed accept (out of files)
@@ -56,7 +60,10 @@ public:
       : server_(std::move(server)), stream_(std::move(socket)) {
     ++server_->open_connections;
   }
-  ~session() { --server_->open_connections; }
+  ~session() {
+    drop_spool();
+    --server_->open_connections;
+  }
 
   void start() { read_header(server_->limits.client_timeout); }
 
@@ -66,7 +73,13 @@ private:
   void read_header(std::chrono::seconds limit) {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(limits().max_header_size));
-    parser_->body_limit(limits().max_request_body_size);
+    // With spooling, the limit is chosen once the head is read (Beast checks
+    // a Content-Length against it as it reads the head). Not boost::none:
+    // Beast 1.74 compares a length with it as with a limit of 0.
+    if (server_->spool)
+      parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+    else
+      parser_->body_limit(limits().max_request_body_size);
     stream_.expires_after(limit);
     http::async_read_header(
       stream_, buffer_, *parser_,
@@ -79,6 +92,10 @@ private:
     auto& msg = parser_->get();
     if (parser_->is_done())
       return dispatch();
+    if (server_->spool && !spool_to(head_of(msg)))
+      return;
+    if (server_->spool && !file_parser_ && !limit_body(limits().max_request_body_size, nullptr))
+      return;
     if (msg.version() >= 11 && beast::iequals(msg[http::field::expect], "100-continue")) {
       auto cont =
         std::make_shared<http::response<http::empty_body>>(http::status::continue_, msg.version());
@@ -93,7 +110,48 @@ private:
     read_body();
   }
 
+  // Moves the body's parsing to a file parser if the policy says so.
+  // False when the request was answered (the file cannot be made).
+  bool spool_to(const api_request& head) {
+    auto spool = server_->spool(head);
+    if (!spool)
+      return true;
+    file_parser_.emplace(std::move(*parser_));
+    parser_.reset();
+    file_parser_->body_limit(spool->limit);
+    error_code ec;
+    file_parser_->get().body().open(spool->path.c_str(), beast::file_mode::write_new, ec);
+    if (ec) {
+      spdlog::error("http: cannot spool a request body to {}: {}", spool->path, ec.message());
+      file_parser_.reset();
+      refuse(fault_response(500, "The request body cannot be stored."));
+      return false;
+    }
+    spool_path_ = spool->path;
+    spool_over_limit_ = std::move(spool->over_limit);
+    return limit_body(spool->limit, &spool_over_limit_);
+  }
+
+  // Holds the body being read to `limit` bytes: a Content-Length past it is
+  // refused at once (with `over`, or Nova's 413), a chunked body once it
+  // grows past it. False when refused.
+  bool limit_body(std::uint64_t limit, api_response* over) {
+    auto length = file_parser_ ? file_parser_->content_length() : parser_->content_length();
+    if (length && *length > limit) {
+      drop_spool();
+      refuse(over ? std::move(*over) : fault_response(413, "Request is too large."));
+      return false;
+    }
+    if (file_parser_)
+      file_parser_->body_limit(limit);
+    else
+      parser_->body_limit(limit);
+    return true;
+  }
+
   void read_body() {
+    if (file_parser_)
+      return read_spooled();
     stream_.expires_after(limits().client_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](error_code ec, std::size_t) {
@@ -101,6 +159,34 @@ private:
                          return self->refuse_or_close(ec);
                        self->dispatch();
                      });
+  }
+
+  // A spooled body arrives piece by piece; the client_timeout is per piece.
+  void read_spooled() {
+    stream_.expires_after(limits().client_timeout);
+    http::async_read_some(stream_, buffer_, *file_parser_,
+                          [self = shared_from_this()](error_code ec, std::size_t) {
+                            if (ec) {
+                              self->drop_spool();
+                              if (ec == http::error::body_limit)
+                                return self->refuse(std::move(self->spool_over_limit_));
+                              return self->refuse_or_close(ec);
+                            }
+                            if (self->file_parser_->is_done())
+                              return self->dispatch();
+                            self->read_spooled();
+                          });
+  }
+
+  void drop_spool() {
+    if (spool_path_.empty())
+      return;
+    if (file_parser_) {
+      error_code ignored;
+      file_parser_->get().body().file().close(ignored);
+    }
+    ::unlink(spool_path_.c_str());
+    spool_path_.clear();
   }
 
   // A request that cannot be read: the limits and malformed requests get
@@ -155,11 +241,9 @@ private:
     }
   }
 
-  void dispatch_request() {
-    auto msg = parser_->release();
-    keep_alive_ = msg.keep_alive();
-    version_ = msg.version();
-    head_ = msg.method() == http::verb::head;
+  // What the handler sees of a request but its body.
+  template <class Header>
+  static api_request head_of(const Header& msg) {
     api_request req;
     req.method = std::string(msg.method_string());
     auto raw_target = msg.target();
@@ -175,7 +259,28 @@ private:
     }
     auto host = req.header("host");
     req.base_url = "http://" + (host.empty() ? std::string("localhost") : host);
-    req.body = std::move(msg.body());
+    return req;
+  }
+
+  void dispatch_request() {
+    api_request req;
+    if (file_parser_) {
+      auto msg = file_parser_->release();
+      file_parser_.reset();
+      msg.body().close();
+      keep_alive_ = msg.keep_alive();
+      version_ = msg.version();
+      head_ = false;
+      req = head_of(msg);
+      req.body_file = spool_path_;
+    } else {
+      auto msg = parser_->release();
+      keep_alive_ = msg.keep_alive();
+      version_ = msg.version();
+      head_ = msg.method() == http::verb::head;
+      req = head_of(msg);
+      req.body = std::move(msg.body());
+    }
     auto replied = std::make_shared<std::atomic<bool>>(false);
     auto self = shared_from_this();
     auto reply = [self, replied](api_response resp) {
@@ -183,6 +288,7 @@ private:
         return;
       net::post(self->stream_.get_executor(), [self, resp = std::move(resp)]() mutable {
         self->deadline_.cancel();
+        self->drop_spool(); // what the handler did not adopt
         self->write(std::move(resp));
       });
     };
@@ -206,6 +312,8 @@ private:
   }
 
   void write(api_response resp) {
+    if (resp.file)
+      return write_file(std::move(resp));
     auto out = std::make_shared<http::response<http::string_body>>(
       static_cast<http::status>(resp.status), version_);
     try {
@@ -213,7 +321,8 @@ private:
         out->set(k, v);
       bool bodiless = resp.status == 204 || resp.status == 304 || resp.status < 200;
       if (!resp.body.empty() && !bodiless) {
-        out->set(http::field::content_type, "application/json");
+        if (!resp.headers.count("content-type"))
+          out->set(http::field::content_type, "application/json");
         if (!head_)
           out->body() = std::move(resp.body);
       }
@@ -233,6 +342,61 @@ private:
     });
   }
 
+  // A file response (an image download): streamed from the file, the
+  // client_timeout applying to each piece written.
+  void write_file(api_response resp) {
+    using file_response = http::response<file_slice_body>;
+    auto out = std::make_shared<file_response>(static_cast<http::status>(resp.status), version_);
+    error_code ec;
+    out->body().file.open(resp.file->path.c_str(), beast::file_mode::scan, ec);
+    if (ec) { // gone since the handler looked (deleted meanwhile)
+      spdlog::warn("http: cannot open {} to send it: {}", resp.file->path, ec.message());
+      return write(fault_response(404, "The image data is gone."));
+    }
+    out->body().offset = resp.file->offset;
+    out->body().length = resp.file->length;
+    try {
+      for (auto& [k, v] : resp.headers)
+        out->set(k, v);
+      out->keep_alive(keep_alive_);
+      out->prepare_payload();
+    } catch (const std::exception& e) {
+      spdlog::error("http: cannot write a {} response: {}", resp.status, e.what());
+      return close();
+    }
+    if (head_) { // the head alone, its length as the body's
+      auto head = std::make_shared<http::response<http::empty_body>>(out->result(), version_);
+      for (auto& field : *out)
+        head->set(field.name_string(), field.value());
+      head->keep_alive(keep_alive_);
+      stream_.expires_after(limits().client_timeout);
+      http::async_write(stream_, *head,
+                        [self = shared_from_this(), head](error_code ec, std::size_t) {
+                          if (ec || !head->keep_alive())
+                            return self->close();
+                          self->read_header(self->limits().keepalive_timeout);
+                        });
+      return;
+    }
+    auto sr = std::make_shared<http::response_serializer<file_slice_body>>(*out);
+    write_piece(out, sr);
+  }
+
+  template <class Message, class Serializer>
+  void write_piece(std::shared_ptr<Message> out, std::shared_ptr<Serializer> sr) {
+    stream_.expires_after(limits().client_timeout);
+    http::async_write_some(stream_, *sr,
+                           [self = shared_from_this(), out, sr](error_code ec, std::size_t) {
+                             if (ec)
+                               return self->close();
+                             if (!sr->is_done())
+                               return self->write_piece(out, sr);
+                             if (!out->keep_alive())
+                               return self->close();
+                             self->read_header(self->limits().keepalive_timeout);
+                           });
+  }
+
   void close() {
     error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -243,6 +407,9 @@ private:
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::request_parser<http::file_body>> file_parser_; // a spooled body
+  std::string spool_path_; // its file, until the handler has answered
+  api_response spool_over_limit_;
   bool keep_alive_ = true;
   bool head_ = false;
   bool refused_ = false; // the request could not be read: linger, then close
@@ -294,6 +461,8 @@ http_server::http_server(std::string host, int port, http_limits limits, request
 }
 
 http_server::~http_server() { close(); }
+
+void http_server::spool_bodies(spool_policy policy) { impl_->spool = std::move(policy); }
 
 bool http_server::open(std::string* error) {
   try {

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "api/http_types.h"
@@ -22,6 +23,19 @@ namespace nimbus::api {
 /// Takes a request and answers it through the reply_fn, now or later, from
 /// any thread. A second call of the reply_fn is ignored.
 using request_handler = std::function<void(api_request, reply_fn)>;
+
+/// Where a request's body goes instead of memory: a new file of at most
+/// `limit` bytes (more is answered 413).
+struct body_spool {
+  std::string path;
+  std::uint64_t limit = 0;
+  api_response over_limit; // the answer to a longer body
+};
+
+/// Looks at a request's head (no body yet) and says whether its body is
+/// spooled to a file (an image upload); nullopt: it is read into memory,
+/// within max_request_body_size.
+using spool_policy = std::function<std::optional<body_spool>(const api_request& head)>;
 
 /// What one listener allows its clients. Defaults are nimbus.conf's.
 struct http_limits {
@@ -42,6 +56,11 @@ public:
   http_server(const http_server&) = delete;
   http_server& operator=(const http_server&) = delete;
 
+  /// Spools the bodies `policy` chooses to files (before open()). A spooled
+  /// body may take as long as it needs while data keeps coming: the
+  /// client_timeout applies to each read, as it does to each write of a
+  /// file response.
+  void spool_bodies(spool_policy policy);
   /// Binds the port and starts the threads. Returns false with *error set if
   /// it cannot.
   bool open(std::string* error);

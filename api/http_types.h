@@ -1,8 +1,10 @@
 #pragma once
 // An HTTP request and response as the handlers see them: no Beast or Asio
 // types, so only http_server.cpp pays for their headers.
+#include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +27,10 @@ struct api_request {
   bool trailing_slash = false;
   header_map headers;
   std::string body;
+  /// Set instead of `body` when the listener spooled the body to a file (an
+  /// image upload, http_server.h's spool_policy). The handler adopts the
+  /// file or leaves it: the listener removes what is left once answered.
+  std::string body_file;
   std::string base_url; // scheme://host:port as the client addressed us
   std::string request_id;
   microversion version;
@@ -46,10 +52,19 @@ struct api_request {
   bool has_param(const std::string& name) const { return query.count(name) > 0; }
 };
 
+/// A response body read from a file: `length` bytes from `offset`.
+struct file_slice {
+  std::string path;
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
+};
+
 struct api_response {
   int status = 200;
-  std::string body; // JSON text; empty for no body
+  std::string body; // JSON text (unless headers say another content-type); empty for no body
   header_map headers;
+  /// Sent instead of `body` when set (an image download), streamed.
+  std::optional<file_slice> file = std::nullopt;
 };
 
 /// Where a request's response goes; called exactly once, from any thread.

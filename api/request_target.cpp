@@ -1,5 +1,8 @@
 #include "api/request_target.h"
 
+#include <algorithm>
+#include <cctype>
+
 namespace nimbus::api {
 namespace {
 
@@ -65,6 +68,34 @@ request_target parse_request_target(std::string_view target) {
       eq == std::string_view::npos ? std::string{} : percent_decode(pair.substr(eq + 1), true);
     out.query.emplace(std::move(key), std::move(value));
   });
+  return out;
+}
+
+std::string percent_encode(std::string_view text) {
+  static const char* digits = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(digits[c >> 4]);
+      out.push_back(digits[c & 0xf]);
+    }
+  }
+  return out;
+}
+
+std::string query_string(const std::multimap<std::string, std::string>& query,
+                         const std::vector<std::string>& skip) {
+  std::string out;
+  for (auto& [k, v] : query) {
+    if (std::find(skip.begin(), skip.end(), k) != skip.end())
+      continue;
+    if (!out.empty())
+      out.push_back('&');
+    out += percent_encode(k) + "=" + percent_encode(v);
+  }
   return out;
 }
 

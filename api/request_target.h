@@ -21,4 +21,12 @@ std::string percent_decode(std::string_view text, bool plus_is_space);
 
 request_target parse_request_target(std::string_view target);
 
+/// Percent-encodes a query component: everything but RFC 3986's unreserved
+/// characters.
+std::string percent_encode(std::string_view text);
+
+/// "k=v&k2=v2" of `query` (encoded), leaving out the keys in `skip`.
+std::string query_string(const std::multimap<std::string, std::string>& query,
+                         const std::vector<std::string>& skip);
+
 } // namespace nimbus::api

@@ -64,6 +64,21 @@ std::vector<router::entry> router::table() const {
   return out;
 }
 
+// "DELETE /images/": the method's route takes an id, and the id is empty.
+// Nova's and Glance's routers answer 404 there, not 405.
+bool router::names_empty_id(const api_request& req) const {
+  if (!req.trailing_slash)
+    return false;
+  auto with_id = req.path;
+  with_id.emplace_back();
+  params p;
+  for (auto& r : routes_)
+    if (r.method == req.method && !r.segments.empty() && r.segments.back() == "{}"
+        && match(r, with_id, &p))
+      return true;
+  return false;
+}
+
 void router::dispatch(const api_request& req, reply_fn reply) const {
   const route* best = nullptr;
   params best_params, p;
@@ -86,7 +101,7 @@ void router::dispatch(const api_request& req, reply_fn reply) const {
                  : forbidden_by_policy(best->who.rules.front()));
   else if (best)
     best->fn(req, best_params, std::move(reply));
-  else if (path_known)
+  else if (path_known && !names_empty_id(req))
     reply(refusal(405, "The method specified is not allowed for this resource."));
   else
     reply(refusal(404, "The resource could not be found."));

@@ -47,7 +47,8 @@ public:
   void add(std::string method, const std::string& pattern, access who, handler_fn fn);
   void add_async(std::string method, const std::string& pattern, access who, async_handler_fn fn);
   /// 404 when no pattern matches the path, 405 when one matches but not the
-  /// method, 403 when the route's caller rule refuses.
+  /// method (404 when the path ends in '/' where the method takes an id),
+  /// 403 when the route's caller rule refuses.
   void dispatch(const api_request& req, reply_fn reply) const;
   /// Whether some route matches the path (any method).
   bool knows(const std::vector<std::string>& path) const;
@@ -70,6 +71,7 @@ private:
     async_handler_fn fn;
   };
   static bool match(const route& r, const std::vector<std::string>& path, params* out);
+  bool names_empty_id(const api_request& req) const;
   api_response refusal(int status, const std::string& message) const;
   std::vector<route> routes_;
   fault_fn fault_;

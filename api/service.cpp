@@ -1,12 +1,15 @@
 #include "api/service.h"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 
 #include "api/authorization.h"
 #include "api/faults.h"
+#include "api/glance_faults.h"
 #include "api/handlers/handlers.h"
 #include "api/pipeline.h"
+#include "compute/image_catalog.h"
 #include "storage/ids.h"
 
 namespace nimbus::api {
@@ -98,9 +101,43 @@ void compute_service::handle(api_request request, reply_fn reply) const {
   guarded_dispatch(routes_, *req, finish, nova_internal_error);
 }
 
+namespace {
+
+api_response glance_router_error(int status, const std::string& message) {
+  return glance_error(status, message);
+}
+
+bool holds_admin_role(const policy::credentials& creds) {
+  return std::find(creds.roles.begin(), creds.roles.end(), "admin") != creds.roles.end();
+}
+
+} // namespace
+
 image_service::image_service(compute::compute_api& compute, const authenticator& auth)
-    : auth_(auth) {
-  add_glance_routes(routes_, compute);
+    : auth_(auth), catalog_(compute.images_catalog()), routes_(glance_router_error) {
+  add_glance_image_routes(routes_, catalog_);
+  add_glance_data_routes(routes_, catalog_);
+  add_glance_member_routes(routes_, catalog_);
+}
+
+std::optional<body_spool> image_service::spool_for(const api_request& head) const {
+  auto& p = head.path;
+  if (head.method != "PUT" || p.size() != 4 || p[0] != "v2" || p[1] != "images" || p[3] != "file")
+    return std::nullopt;
+  auto creds = auth_.authenticate(head.header("x-auth-token"));
+  if (!creds)
+    return std::nullopt;
+  compute::request_context ctx;
+  ctx.user_id = creds->user_id;
+  ctx.project_id = creds->project_id;
+  ctx.is_admin = holds_admin_role(*creds);
+  auto i = catalog_.find(ctx, p[2]);
+  if (!i || !compute::image_owned(*i, ctx) || i->status != "queued")
+    return std::nullopt; // refused by the handler, on what fits in memory
+  auto cap = catalog_.options().image_size_cap;
+  return body_spool{catalog_.staging_path(), static_cast<std::uint64_t>(cap),
+                    glance_error(413, "The incoming image is too large: The provided image is "
+                                      "too large.")};
 }
 
 void image_service::handle(api_request request, reply_fn reply) const {
@@ -115,17 +152,20 @@ void image_service::handle(api_request request, reply_fn reply) const {
   // Glance's version document is public; images need a token, refused as
   // keystonemiddleware refuses it.
   auto creds = auth_.authenticate(req->header("x-auth-token"));
-  if (!creds && !(req->method == "GET" && req->path.empty()))
-    return finish({401,
-                   R"({"error": {"code": 401, "title": "Unauthorized", "message": )"
-                   R"("The request you have made requires authentication."}})",
-                   {{"www-authenticate", "Keystone uri=\"\""}}});
+  if (!creds && !(req->method == "GET" && req->path.empty())) {
+    auto refusal = glance_error(401, "The request you have made requires authentication.");
+    refusal.headers["www-authenticate"] = "Keystone uri=\"\"";
+    return finish(refusal);
+  }
   if (creds) {
     req->creds = std::move(*creds);
+    req->ctx.request_id = req->request_id;
     req->ctx.user_id = req->creds.user_id;
     req->ctx.project_id = req->creds.project_id;
+    req->ctx.is_admin = holds_admin_role(req->creds); // Glance's context_is_admin: role:admin
   }
-  guarded_dispatch(routes_, *req, finish, nova_internal_error);
+  guarded_dispatch(routes_, *req, finish,
+                   [] { return glance_error(500, "Internal Server Error"); });
 }
 
 } // namespace nimbus::api

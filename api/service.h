@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "api/authenticator.h"
+#include "api/http_server.h"
 #include "api/http_types.h"
 #include "api/router.h"
 #include "policy/rule.h"
@@ -33,9 +34,15 @@ class image_service {
 public:
   image_service(compute::compute_api& compute, const authenticator& auth);
   void handle(api_request req, reply_fn reply) const;
+  /// Where the listener puts a request's body (http_server.h's
+  /// spool_policy): an upload to an image the token's holder may fill goes
+  /// to a staging file of at most [image] image_size_cap bytes; anything
+  /// else stays in memory.
+  std::optional<body_spool> spool_for(const api_request& head) const;
 
 private:
   const authenticator& auth_;
+  compute::image_catalog& catalog_;
   router routes_;
 };
 

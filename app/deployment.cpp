@@ -22,6 +22,7 @@
 #include "compute/context.h"
 #include "compute/flavor_projects.h"
 #include "compute/gateway.h"
+#include "compute/image_catalog.h"
 #include "compute/keypair_book.h"
 #include "compute/quota_book.h"
 #include "compute/server_group_book.h"
@@ -259,22 +260,26 @@ bool deployment::impl::start_api_cell(bool all_in_one, std::string* error) {
       caf::anon_send(links, caf::add_atom_v, m);
     };
   }
-  ctx = std::shared_ptr<context>(
-    new context{*sys,
-                api,
-                directory,
-                super,
-                {opts.call_timeout, opts.list_timeout},
-                opts.control_host.empty() ? local_host_name() : opts.control_host,
-                opts.data_dir,
-                link_cell,
-                std::make_shared<gateway>(*sys, opts.call_timeout),
-                std::make_shared<keypair_book>(api_store),
-                std::make_shared<flavor_projects>(api_store),
-                std::make_shared<quota_book>(api_store, opts.quotas),
-                std::make_shared<aggregate_book>(api_store),
-                std::make_shared<server_group_book>(api_store),
-                aggregate_filters_of(opts.scheduler.enabled_filters)});
+  ctx = std::shared_ptr<context>(new context{
+    *sys,
+    api,
+    directory,
+    super,
+    {opts.call_timeout, opts.list_timeout},
+    opts.control_host.empty() ? local_host_name() : opts.control_host,
+    opts.data_dir,
+    link_cell,
+    std::make_shared<gateway>(*sys, opts.call_timeout),
+    std::make_shared<keypair_book>(api_store),
+    std::make_shared<flavor_projects>(api_store),
+    std::make_shared<quota_book>(api_store, opts.quotas),
+    std::make_shared<aggregate_book>(api_store),
+    std::make_shared<server_group_book>(api_store),
+    std::make_shared<image_catalog>(api,
+                                    std::make_shared<storage::image_files>(
+                                      (std::filesystem::path(opts.data_dir) / "images").string()),
+                                    opts.images),
+    aggregate_filters_of(opts.scheduler.enabled_filters)});
   compute = std::make_unique<compute_api>(ctx);
   return true;
 }

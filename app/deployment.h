@@ -14,6 +14,7 @@
 
 #include "actors/scheduler/scheduler_options.h"
 #include "compute/compute_api.h"
+#include "compute/image_catalog.h"
 #include "storage/store.h"
 #include "transport/tls_options.h"
 
@@ -54,6 +55,8 @@ struct deployment_options {
   std::chrono::seconds deleted_actions_retention{604800}; // 0: gone with the server
   /// [quota] instances, cores, ram, ...: the default limits (Nova's when unset).
   std::map<std::string, std::int64_t> quotas;
+  /// [image]: the image API's limits; its files go under <data_dir>/images.
+  compute::image_options images;
   std::chrono::seconds instance_build_timeout{0}; // 0: host_timeout
   std::int32_t actor_threads = 2;                 // CAF scheduler threads
   std::string scheduler_policy = "sharing";

@@ -357,6 +357,30 @@ void api_cell::put(const storage::image& i, storage::done_fn done) {
   store_->write_async(std::move(b), std::move(done));
 }
 
+std::error_code api_cell::change_image(const std::string& id,
+                                       const std::function<bool(storage::image&)>& change,
+                                       storage::image* out) {
+  auto written = std::make_shared<std::promise<std::error_code>>();
+  auto result = written->get_future();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = images_.find(id);
+    if (it == images_.end())
+      return storage::errc::not_found;
+    auto next = it->second;
+    if (!change(next)) {
+      *out = it->second;
+      return {};
+    }
+    storage::write_batch b;
+    storage::stage(b, key_space::images, keys::image(id), next);
+    it->second = next;
+    *out = std::move(next);
+    store_->write_async(std::move(b), [written](std::error_code ec) { written->set_value(ec); });
+  }
+  return result.get();
+}
+
 std::error_code api_cell::put(const storage::image& i) {
   auto ec = put_one(*store_, key_space::images, keys::image(i.id), i);
   if (!ec) {

@@ -162,6 +162,15 @@ public:
   /// durable (or failed: a restart then shows the image as it was).
   void put(const storage::image& i, storage::done_fn done);
   void erase_image(const std::string& id, storage::done_fn done);
+  /// Changes image `id` as one step among concurrent changes (Glance's
+  /// updates, upload states): `change` runs under the lock on the current
+  /// record and returns false to leave it as it is. Answers the record as it
+  /// is after the call; errc::not_found if there is none. A change is
+  /// durable when this returns (submitted under the lock, so the store sees
+  /// changes in the order they were made).
+  std::error_code change_image(const std::string& id,
+                               const std::function<bool(storage::image&)>& change,
+                               storage::image* out);
 
 private:
   /// Reads the remembered records (build requests, mappings, flavors,

@@ -22,6 +22,7 @@
 #include "compute/flavor_projects.h"
 #include "compute/gateway.h"
 #include "compute/guarded.h"
+#include "compute/image_catalog.h"
 #include "compute/keypair_book.h"
 #include "compute/quota_book.h"
 #include "compute/server_group_book.h"
@@ -137,9 +138,11 @@ void compute_api::create_servers(const request_context& ctx, const create_server
   if (!flavor || flavor->disabled || !flavor_visible(ctx, *flavor))
     return then(result::failure(fault_kind::bad_request,
                                 "Flavor " + req.flavor_ref + " could not be found."));
-  auto image = ctx_->api->image(req.image_ref);
+  auto image = this->image(ctx, req.image_ref);
   if (!image)
     return then(result::failure(fault_kind::bad_request, "Can not find requested image"));
+  if (auto refusal = boot_image_refusal(*image, *flavor); !refusal.empty())
+    return then(result::failure(fault_kind::bad_request, refusal));
   if (!req.key_name.empty() && !ctx_->keypairs->find(ctx.user_id, req.key_name))
     return then(result::failure(fault_kind::bad_request, "Invalid key_name provided."));
   if (auto refusal = instance::metadata_refusal(metadata_limit(ctx), req.metadata.size());
@@ -606,7 +609,7 @@ std::vector<storage::image> compute_api::images() const { return ctx_->api->imag
 std::vector<storage::image> compute_api::images(const request_context& ctx) const {
   std::vector<storage::image> out;
   for (auto& i : ctx_->api->images())
-    if (image_visible(i, ctx.project_id, ctx.is_admin))
+    if (image_visible(i, ctx))
       out.push_back(i);
   return out;
 }
@@ -614,7 +617,7 @@ std::vector<storage::image> compute_api::images(const request_context& ctx) cons
 std::optional<storage::image> compute_api::image(const request_context& ctx,
                                                  const std::string& id) const {
   auto i = ctx_->api->image(id);
-  if (!i || !image_visible(*i, ctx.project_id, ctx.is_admin))
+  if (!i || !image_visible(*i, ctx))
     return std::nullopt;
   return i;
 }
@@ -622,16 +625,13 @@ std::optional<storage::image> compute_api::image(const request_context& ctx,
 void compute_api::delete_image(const request_context& ctx, const std::string& id,
                                reply<done> caller) {
   auto then = guarded(std::move(caller));
-  auto i = image(ctx, id);
-  if (!i)
-    return then(outcome<done>::failure(fault_kind::not_found, "Image not found."));
-  if (!ctx.is_admin && i->owner != ctx.project_id)
-    return then(
-      outcome<done>::failure(fault_kind::forbidden, "You are not permitted to delete this image."));
-  ctx_->api->erase_image(id, [then](std::error_code ec) {
-    then(ec ? outcome<done>::failure(fault_kind::internal, ec.message()) : outcome<done>{});
-  });
+  auto erased = ctx_->images->erase(ctx, id);
+  if (!erased.ok() && erased.error->kind == fault_kind::not_found)
+    erased.error->message = "Image not found."; // Nova's proxy says it its own way
+  then(std::move(erased));
 }
+
+image_catalog& compute_api::images_catalog() const { return *ctx_->images; }
 
 void compute_api::create_image(const request_context& ctx, const std::string& uuid,
                                const std::string& name,

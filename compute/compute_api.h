@@ -32,6 +32,7 @@ class flavor_projects;
 class quota_book;
 class aggregate_book;
 class server_group_book;
+class image_catalog;
 
 /// Where an asynchronous call delivers its outcome.
 template <class T>
@@ -225,7 +226,7 @@ public:
   outcome<done> delete_flavor(const std::string& id);
   std::vector<storage::image> images() const;
   std::optional<storage::image> image(const std::string& id) const;
-  /// The images ctx may see (public ones, and its project's private ones).
+  /// The images ctx may see (image_catalog.h's rule).
   std::vector<storage::image> images(const request_context& ctx) const;
   std::optional<storage::image> image(const request_context& ctx, const std::string& id) const;
   /// createImage: the server's instance checks its state and records the
@@ -239,8 +240,10 @@ public:
                      const std::string& backup_type, std::int64_t rotation,
                      const std::map<std::string, std::string>& metadata,
                      reply<std::optional<storage::image>> then);
-  /// Deletes an image ctx may see and owns (admins: any).
+  /// Deletes an image ctx may see and owns (admins: any), with its data.
   void delete_image(const request_context& ctx, const std::string& id, reply<done> then);
+  /// The Glance v2 subset (compute/image_catalog.h).
+  image_catalog& images_catalog() const;
 
   /// Compute services of every cell that answered, then the control services.
   void services(reply<std::vector<service_view>> then) const;

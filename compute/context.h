@@ -22,6 +22,7 @@ class flavor_projects;
 class quota_book;
 class aggregate_book;
 class server_group_book;
+class image_catalog;
 
 struct timeouts {
   std::chrono::seconds call{30}; // one request to one cell
@@ -45,6 +46,7 @@ struct context {
   std::shared_ptr<quota_book> quotas;               // in the API cell's store
   std::shared_ptr<aggregate_book> aggregates;       // in the API cell's store
   std::shared_ptr<server_group_book> server_groups; // in the API cell's store
+  std::shared_ptr<image_catalog> images;            // records in the API cell, data in files
   /// The aggregate filters of [scheduler] enabled_filters, run here.
   aggregate_filters aggregate_filtering = {};
 };

@@ -14,6 +14,8 @@ enum class fault_kind {
   forbidden,       // 403 forbidden
   unavailable,     // 503: a cell did not answer
   not_implemented, // 501: the hypervisor cannot do it
+  too_large,       // 413: past a size limit or a quota of bytes
+  gone,            // 410: went while the call ran
   internal,        // 500 computeFault
 };
 

@@ -74,8 +74,24 @@ bool is_shelved_image_of(const storage::image& i, const std::string& uuid) {
          && i.name.compare(i.name.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-bool image_visible(const storage::image& i, const std::string& project_id, bool is_admin) {
-  return is_admin || i.visibility != "private" || i.owner == project_id;
+std::string boot_image_refusal(const storage::image& i, const storage::flavor& flavor) {
+  if (i.status != "active")
+    return "Image " + i.id + " is not active.";
+  if (i.min_ram > flavor.memory_mb)
+    return "Flavor's memory is too small for requested image.";
+  if (flavor.root_gb == 0) // a volume-backed boot's flavor: Nova checks nothing more
+    return {};
+  constexpr std::int64_t gib = std::int64_t{1} << 30;
+  if (i.min_disk > flavor.root_gb)
+    return "Flavor's disk is smaller than the minimum size specified in image metadata. Flavor "
+           "disk is "
+           + std::to_string(std::int64_t{flavor.root_gb} * gib) + " bytes, minimum size is "
+           + std::to_string(std::int64_t{i.min_disk} * gib) + " bytes.";
+  if (i.size > std::int64_t{flavor.root_gb} * gib)
+    return "Flavor's disk is too small for requested image. Flavor disk is "
+           + std::to_string(std::int64_t{flavor.root_gb} * gib) + " bytes, image is "
+           + std::to_string(i.size) + " bytes.";
+  return {};
 }
 
 } // namespace nimbus::compute

@@ -37,7 +37,9 @@ storage::image shelved_image_of(const storage::instance_record& r, const storage
 /// Whether `i` is the image a shelve of server `uuid` kept.
 bool is_shelved_image_of(const storage::image& i, const std::string& uuid);
 
-/// Whether a caller of `project_id` (an admin if `is_admin`) sees `i`.
-bool image_visible(const storage::image& i, const std::string& project_id, bool is_admin);
+/// Why a server of `flavor` cannot boot from `i` (Nova's checks of the
+/// image: active, min_ram, min_disk, its size against the root disk), or
+/// "" if it can.
+std::string boot_image_refusal(const storage::image& i, const storage::flavor& flavor);
 
 } // namespace nimbus::compute

@@ -12,7 +12,9 @@
     description, extra_specs, created_us
 #define NIMBUS_FIELDS_IMAGE                                                                        \
   id, name, status, disk_format, container_format, size, min_disk, min_ram, created_us, owner,     \
-    visibility, properties, updated_us
+    visibility, properties, updated_us, checksum, os_hash_algo, os_hash_value, tags, is_protected, \
+    os_hidden, members
+#define NIMBUS_FIELDS_IMAGE_MEMBER member_id, status, created_us, updated_us
 #define NIMBUS_FIELDS_CELL_MAPPING uuid, name, transport_url, database_connection, disabled
 #define NIMBUS_FIELDS_HOST_MAPPING host, cell_uuid
 #define NIMBUS_FIELDS_INSTANCE_MAPPING                                                             \

@@ -36,9 +36,20 @@ struct flavor {
   std::int64_t created_us = 0;
 };
 
+/// A project an image is shared with (Glance's image member): it sees the
+/// image once added, and lists it once it has accepted.
+struct image_member {
+  std::string member_id;          // the project
+  std::string status = "pending"; // pending, accepted or rejected
+  std::int64_t created_us = 0;
+  std::int64_t updated_us = 0;
+};
+
 struct image {
   std::string id;
   std::string name;
+  /// Glance's states: queued (no data yet), saving (an upload runs), active,
+  /// deactivated (data not served), killed (a failed upload).
   std::string status = "active";
   std::string disk_format = "qcow2";
   std::string container_format = "bare";
@@ -46,11 +57,20 @@ struct image {
   std::int32_t min_disk = 0;
   std::int32_t min_ram = 0;
   std::int64_t created_us = 0;
-  std::string owner;                 // the project; empty: the cloud's (seeded images)
-  std::string visibility = "public"; // or "private": the owner's (and admins') only
+  std::string owner; // the project; empty: the cloud's (seeded images)
+  /// public, community, shared (the owner's and its members'), private
+  std::string visibility = "public";
   /// Glance's extra properties: a snapshot's instance_uuid, image_type, ...
   std::map<std::string, std::string> properties;
   std::int64_t updated_us = 0;
+  /// Of the uploaded data (storage/image_files.h), empty until then.
+  std::string checksum;      // md5
+  std::string os_hash_algo;  // sha512 once data is there
+  std::string os_hash_value; // of os_hash_algo
+  std::vector<std::string> tags;
+  bool is_protected = false; // Glance's "protected": no delete
+  bool os_hidden = false;    // left out of lists unless asked for
+  std::vector<image_member> members;
 };
 
 struct cell_mapping {

@@ -240,6 +240,14 @@ bool load_config(const std::string& path, service_config* out, std::string* erro
     }
     d.quotas[resource] = limit;
   }
+  r.integer("image", "image_size_cap", &d.images.image_size_cap);
+  r.integer("image", "user_storage_quota", &d.images.user_storage_quota);
+  r.integer("image", "image_member_quota", &d.images.image_member_quota);
+  r.integer("image", "image_tag_quota", &d.images.image_tag_quota);
+  if (d.images.image_size_cap < 0 || d.images.user_storage_quota < 0) {
+    *error = "[image] image_size_cap and user_storage_quota must be 0 or more";
+    return false;
+  }
   r.seconds("compute", "instance_build_timeout", &d.instance_build_timeout);
   r.str("cell", "name", &d.cell_name);
   r.str("cell", "listen", &d.cell_listen);

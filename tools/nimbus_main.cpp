@@ -161,7 +161,9 @@ int main(int argc, char** argv) {
       spdlog::warn("open files limit {} is below [api] max_connections {} plus room for stores",
                    files, cfg.api.http.max_connections);
     auto image_limits = cfg.api.http;
-    image_limits.threads = 1; // the image API serves lookups, not storms
+    // The image API serves lookups and uploads, not storms; two threads, so
+    // that one upload's hashing does not hold up the lookups.
+    image_limits.threads = 2;
     facade->set_cell_commands({nimbus::manage::run_cell_v2, nimbus::manage::cell_v2_reads_only});
     if (cfg.api.auth_strategy == "keystone") {
       identity = nimbus::tools::identity_stack::start(cfg, deployment->api_store(), *rules, &error);
@@ -186,6 +188,8 @@ int main(int argc, char** argv) {
       [&](nimbus::api::api_request r, nimbus::api::reply_fn reply) {
         images->handle(std::move(r), std::move(reply));
       });
+    image_http->spool_bodies(
+      [&](const nimbus::api::api_request& head) { return images->spool_for(head); });
     if (!compute_http->open(&error) || !image_http->open(&error)) {
       spdlog::critical("cannot listen on {}: {}", cfg.api.listen, error);
       return 1;

@@ -41,7 +41,9 @@ inline api_response not_a_project(const std::string& id) {
 }
 /// Admin: create and delete flavors (os-flavor-manage).
 void add_flavor_manage_routes(router& r, compute::compute_api& compute);
+/// Nova's image proxy (to 2.35) and its metadata (to 2.38).
 void add_image_routes(router& r, compute::compute_api& compute);
+void add_image_metadata_routes(router& r, compute::compute_api& compute);
 void add_hypervisor_routes(router& r, compute::compute_api& compute);
 /// os-migrations and /servers/{id}/migrations.
 void add_migration_routes(router& r, compute::compute_api& compute);
@@ -65,8 +67,10 @@ void add_tenant_usage_routes(router& r, compute::compute_api& compute);
 void add_usage_audit_log_routes(router& r, compute::compute_api& compute);
 /// nimbus-manage's channel to a running API.
 void add_manage_routes(router& r, compute::compute_api& compute);
-/// The Glance v2 subset, served on its own port.
-void add_glance_routes(router& r, compute::compute_api& compute);
+/// The Glance v2 subset, served on its own port: images, their data, members.
+void add_glance_image_routes(router& r, compute::image_catalog& catalog);
+void add_glance_data_routes(router& r, compute::image_catalog& catalog);
+void add_glance_member_routes(router& r, compute::image_catalog& catalog);
 
 inline api_response json_response(int status, const nlohmann::json& body) {
   return {status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};

@@ -3,6 +3,7 @@
 #include "api/formats.h"
 #include "api/handlers/handlers.h"
 #include "api/handlers/server_fields.h"
+#include "api/request_target.h"
 #include "api/validation.h"
 #include <algorithm>
 #include <cctype>
@@ -499,11 +500,8 @@ std::optional<api_response> read_more_filters(const api_request& req,
 
 // The query string of a list, minus limit and marker (kept in next links).
 std::string carried_query(const api_request& req) {
-  std::string out;
-  for (auto& [k, v] : req.query)
-    if (k != "limit" && k != "marker")
-      out.append(1, '&').append(k).append(1, '=').append(v);
-  return out;
+  auto rest = query_string(req.query, {"limit", "marker"});
+  return rest.empty() ? rest : "&" + rest;
 }
 
 void list(compute::compute_api& compute, const api_request& req, bool detail, reply_fn reply) {

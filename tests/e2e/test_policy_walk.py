@@ -132,9 +132,15 @@ class PolicyWalk(unittest.TestCase):
         if pattern.startswith("/v2.1/flavors/{}"):
             return pattern.replace("{}", "1"), None
         if pattern.startswith("/v2.1/images/{}"):
-            if method == "DELETE":  # never the image every other test boots from
-                return pattern.replace("{}", str(uuid.uuid4())), None
-            return pattern.replace("{}", IMAGE_ID), None
+            # Changes go to an image that is not there (never the one every
+            # other test boots from): 404 for everyone.
+            image = IMAGE_ID if method == "GET" else str(uuid.uuid4())
+            path = pattern.replace("{}", image, 1).replace("{}", "walk")
+            if pattern.endswith("/metadata") and method != "GET":
+                return path, {"metadata": {"walk": "2"}}
+            if pattern.endswith("/metadata/{}") and method == "PUT":
+                return path, {"meta": {"walk": "2"}}
+            return path, None
         if pattern in ("/v2.1/os-hypervisors/{}/search", "/v2.1/os-hypervisors/{}/servers"):
             name = self.n.get("/v2.1/os-hypervisors").json["hypervisors"][0]["hypervisor_hostname"]
             return pattern.replace("{}", name), None

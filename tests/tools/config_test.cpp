@@ -35,6 +35,12 @@ TEST_CASE("the shipped etc/nimbus.conf loads and matches the built-in defaults")
   CHECK(from_file.deployment.quotas == defaults.deployment.quotas);
   CHECK(defaults.deployment.quotas.at("instances") == 10);
   CHECK(defaults.deployment.quotas.at("injected_file_path_bytes") == 255);
+  CHECK(from_file.deployment.images.image_size_cap == defaults.deployment.images.image_size_cap);
+  CHECK(from_file.deployment.images.user_storage_quota
+        == defaults.deployment.images.user_storage_quota);
+  CHECK(from_file.deployment.images.image_member_quota
+        == defaults.deployment.images.image_member_quota);
+  CHECK(from_file.deployment.images.image_tag_quota == defaults.deployment.images.image_tag_quota);
 }
 
 TEST_CASE("bad values and unknown keys are reported") {
