@@ -16,6 +16,7 @@ namespace nimbus::api {
 
 enum class patch_dialect { v2_0, v2_1 };
 
+// NOLINTNEXTLINE(bugprone-exception-escape): json's copy may throw (memory), as any string's
 struct patch_op {
   enum class kind { add, replace, remove };
   kind op = kind::replace;

@@ -59,7 +59,7 @@ std::string hex_of(md_ctx& c) {
   EVP_DigestFinal_ex(c.get(), raw.data(), &len);
   static const char* digits = "0123456789abcdef";
   std::string out;
-  out.reserve(len * 2);
+  out.reserve(static_cast<std::size_t>(len) * 2);
   for (unsigned i = 0; i < len; ++i) {
     out.push_back(digits[raw[i] >> 4]);
     out.push_back(digits[raw[i] & 0xf]);
