@@ -91,7 +91,8 @@ std::shared_ptr<hypervisor::driver> make_host_driver(const deployment_options& o
     auto node =
       std::filesystem::absolute(std::filesystem::path(opts.data_dir) / "hosts" / (host + ".xml"));
     if (auto ec =
-          hypervisor::write_test_node_xml(node.string(), opts.host_vcpus, opts.host_memory_mb)) {
+          hypervisor::write_test_node_xml(node.string(), opts.host_vcpus, opts.host_memory_mb,
+                                          hypervisor::fake_pools(opts.host_disk_gb))) {
       *error = "cannot write " + node.string() + ": " + ec.message();
       return nullptr;
     }
@@ -280,6 +281,7 @@ bool deployment::impl::start_api_cell(bool all_in_one, std::string* error) {
                                       (std::filesystem::path(opts.data_dir) / "images").string()),
                                     opts.images),
     aggregate_filters_of(opts.scheduler.enabled_filters)});
+  ctx->default_disk_type = opts.default_disk_type;
   compute = std::make_unique<compute_api>(ctx);
   return true;
 }

@@ -143,6 +143,9 @@ void compute_api::create_servers(const request_context& ctx, const create_server
     return then(result::failure(fault_kind::bad_request, "Can not find requested image"));
   if (auto refusal = boot_image_refusal(*image, *flavor); !refusal.empty())
     return then(result::failure(fault_kind::bad_request, refusal));
+  auto disk_type = disk_type_of(req, *flavor, ctx_->default_disk_type);
+  if (!disk_type.ok())
+    return then(result::failure(*disk_type.error));
   if (!req.key_name.empty() && !ctx_->keypairs->find(ctx.user_id, req.key_name))
     return then(result::failure(fault_kind::bad_request, "Invalid key_name provided."));
   if (auto refusal = instance::metadata_refusal(metadata_limit(ctx), req.metadata.size());
@@ -187,6 +190,7 @@ void compute_api::create_servers(const request_context& ctx, const create_server
     r.pinned_availability_zone = req.availability_zone;
     r.scheduler_hints = req.scheduler_hints;
     r.image_properties = image->properties;
+    r.disk_type = disk_type.value;
     r.admin_pass = req.admin_pass.empty() ? generate_admin_password() : req.admin_pass;
     storage::request_spec spec;
     spec.instance_uuid = r.uuid;
@@ -199,6 +203,7 @@ void compute_api::create_servers(const request_context& ctx, const create_server
     spec.zone_hosts = in_zone;
     spec.same_host = req.same_host;
     spec.different_host = req.different_host;
+    spec.disk_type = disk_type.value;
     for (auto key : {"hw_architecture", "architecture", "img_hv_type", "hypervisor_type",
                      "hw_vm_mode", "vm_mode", "img_hv_requested_version"})
       if (auto it = image->properties.find(key); it != image->properties.end())

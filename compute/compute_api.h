@@ -58,6 +58,10 @@ struct server_owner {
 struct create_server_request {
   std::int32_t min_count = 1; // fewer than `count` servers are made if the quotas allow only those
   std::string name;
+  /// Nimbus's `instance_disk_type`: the tier of the disk; nullopt: the
+  /// flavor's pinned tier (extra spec nimbus:disk_type), else the cloud's
+  /// default ([compute] default_disk_type).
+  std::optional<storage::disk_tier> disk_type;
   std::string image_ref;
   std::string flavor_ref;
   std::map<std::string, std::string> metadata;

@@ -49,6 +49,8 @@ struct context {
   std::shared_ptr<image_catalog> images;            // records in the API cell, data in files
   /// The aggregate filters of [scheduler] enabled_filters, run here.
   aggregate_filters aggregate_filtering = {};
+  /// [compute] default_disk_type: the tier of a server that names none.
+  storage::disk_tier default_disk_type = storage::disk_tier::hdd;
 };
 
 } // namespace nimbus::compute

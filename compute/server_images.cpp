@@ -67,6 +67,28 @@ storage::image shelved_image_of(const storage::instance_record& r, const storage
   return snapshot_of(r, base, r.name + "-shelved", {}, now_us);
 }
 
+outcome<storage::disk_tier> disk_type_of(const create_server_request& req,
+                                         const storage::flavor& flavor,
+                                         storage::disk_tier fallback) {
+  using result = outcome<storage::disk_tier>;
+  result out;
+  out.value = req.disk_type.value_or(fallback);
+  auto pin = flavor.extra_specs.find("nimbus:disk_type");
+  if (pin == flavor.extra_specs.end())
+    return out;
+  auto pinned = storage::disk_tier_named(pin->second);
+  if (!pinned)
+    return result::failure(fault_kind::bad_request, "Flavor " + flavor.id + " pins disk type "
+                                                      + pin->second + ", which is no tier.");
+  if (req.disk_type && *req.disk_type != *pinned)
+    return result::failure(fault_kind::bad_request,
+                           "Flavor " + flavor.id + " pins disk type "
+                             + std::string(storage::nova_name(*pinned)) + "; "
+                             + std::string(storage::nova_name(*req.disk_type)) + " was asked for.");
+  out.value = *pinned;
+  return out;
+}
+
 bool is_shelved_image_of(const storage::image& i, const std::string& uuid) {
   auto it = i.properties.find("instance_uuid");
   auto suffix = std::string("-shelved");

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "compute/compute_api.h"
+#include "compute/outcome.h"
 #include "storage/records.h"
 
 namespace nimbus::compute {
@@ -29,6 +31,13 @@ std::vector<storage::image> backups_to_rotate(const std::vector<storage::image>&
                                               const std::string& uuid,
                                               const std::string& backup_type,
                                               std::int64_t rotation);
+
+/// The tier a new server's disk goes to: the request's, the flavor's pinned
+/// one (extra spec nimbus:disk_type; a request for another is a 400), or
+/// `fallback`. A pin that names no tier is a 400 too.
+outcome<storage::disk_tier> disk_type_of(const create_server_request& req,
+                                         const storage::flavor& flavor,
+                                         storage::disk_tier fallback);
 
 /// The image a shelve of `r` keeps.
 storage::image shelved_image_of(const storage::instance_record& r, const storage::image* base,

@@ -188,7 +188,14 @@ std::error_code fake_driver::get_host_resources(host_resources* out) {
   out->hypervisor_hostname = opts_.hostname;
   out->cpu_model = "Nehalem";
   out->cores = opts_.vcpus;
+  out->pools = opts_.pools.empty() ? fake_pools(opts_.local_gb) : opts_.pools;
   return {};
+}
+
+std::vector<pool_info> fake_pools(std::int64_t local_gb) {
+  return {{"volumes_hdd", local_gb, 0},
+          {"volumes_ssd", local_gb / 2, 0},
+          {"volumes_pcie_ssd", local_gb / 5, 0}};
 }
 
 std::error_code fake_driver::test_set_power_state(const std::string& name, power_state s) {

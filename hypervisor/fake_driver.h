@@ -17,7 +17,14 @@ struct fake_options {
   std::int32_t vcpus = 16;
   std::int64_t memory_mb = 65536;
   std::int64_t local_gb = 1000;
+  /// The storage pools it reports; empty: the three tiers' pools,
+  /// volumes_hdd of local_gb, volumes_ssd of a half and volumes_pcie_ssd of
+  /// a fifth of it (fake_pools()).
+  std::vector<pool_info> pools = {};
 };
+
+/// A simulated host's pools of `local_gb`: every tier, smaller the faster.
+std::vector<pool_info> fake_pools(std::int64_t local_gb);
 
 class fake_driver final : public driver {
 public:

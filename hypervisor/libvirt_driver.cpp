@@ -285,6 +285,7 @@ public:
     unsigned long version = 0;
     if (virConnectGetVersion(conn_.get(), &version) == 0)
       out->hypervisor_version = static_cast<std::int64_t>(version);
+    read_pools(&out->pools);
     if (!opts_.hostname.empty()) {
       out->hypervisor_hostname = opts_.hostname;
     } else if (char* h = virConnectGetHostname(conn_.get())) {
@@ -295,6 +296,24 @@ public:
   }
 
 private:
+  // Every active storage pool's size and allocation (a pool libvirt cannot
+  // size is left out).
+  void read_pools(std::vector<pool_info>* out) {
+    virStoragePoolPtr* pools = nullptr;
+    int n =
+      virConnectListAllStoragePools(conn_.get(), &pools, VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE);
+    constexpr std::uint64_t gib = 1ULL << 30;
+    for (int k = 0; k < n; ++k) {
+      virStoragePoolInfo info{};
+      const char* name = virStoragePoolGetName(pools[k]);
+      if (name && virStoragePoolGetInfo(pools[k], &info) == 0)
+        out->push_back({name, static_cast<std::int64_t>(info.capacity / gib),
+                        static_cast<std::int64_t>(info.allocation / gib)});
+      virStoragePoolFree(pools[k]);
+    }
+    free(pools);
+  }
+
   domain_ptr lookup(const std::string& name) {
     return domain_ptr{virDomainLookupByName(conn_.get(), name.c_str())};
   }
@@ -378,7 +397,7 @@ std::unique_ptr<driver> make_libvirt_driver(const libvirt_options& opts, std::er
 }
 
 std::error_code write_test_node_xml(const std::string& path, std::int32_t vcpus,
-                                    std::int64_t memory_mb) {
+                                    std::int64_t memory_mb, const std::vector<pool_info>& pools) {
   std::error_code fs_ec;
   auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty())
@@ -390,8 +409,14 @@ std::error_code write_test_node_xml(const std::string& path, std::int32_t vcpus,
       << "  <cpu><mhz>2400</mhz><model>x86_64</model><nodes>1</nodes><sockets>1</sockets>"
       << "<cores>" << vcpus << "</cores><threads>1</threads><active>" << vcpus
       << "</active></cpu>\n"
-      << "  <memory>" << memory_mb * 1024 << "</memory>\n"
-      << "</node>\n";
+      << "  <memory>" << memory_mb * 1024 << "</memory>\n";
+  constexpr std::int64_t gib = std::int64_t{1} << 30;
+  for (auto& p : pools) // a dir pool libvirt's test driver sizes as told
+    out << "  <pool type='dir'><name>" << p.name << "</name><capacity>" << p.capacity_gb * gib
+        << "</capacity><allocation>" << p.allocation_gb * gib << "</allocation><available>"
+        << (p.capacity_gb - p.allocation_gb) * gib << "</available><target><path>/pools/" << p.name
+        << "</path></target></pool>\n";
+  out << "</node>\n";
   out.close();
   return out ? std::error_code{} : make_error_code(errc::operation_failed);
 }

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "hypervisor/driver.h"
 
@@ -28,10 +29,12 @@ struct libvirt_options {
 std::unique_ptr<driver> make_libvirt_driver(const libvirt_options& opts, std::error_code* ec);
 
 /// Writes a libvirt test-driver node description for a simulated host with
-/// `vcpus` CPUs and `memory_mb` of memory and no domains. Creates parent
+/// `vcpus` CPUs, `memory_mb` of memory, `pools` as its storage pools and no
+/// domains. Creates parent
 /// directories. Returns errc::operation_failed if the file cannot be written.
 std::error_code write_test_node_xml(const std::string& path, std::int32_t vcpus,
-                                    std::int64_t memory_mb);
+                                    std::int64_t memory_mb,
+                                    const std::vector<pool_info>& pools = {});
 
 /// Routes libvirt's own error printing to our log (debug level) instead of
 /// stderr. Called by make_libvirt_driver; idempotent.

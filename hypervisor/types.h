@@ -2,6 +2,7 @@
 // What drivers speak in: domains, their power states and a host's resources.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace nimbus::hypervisor {
 
@@ -46,6 +47,13 @@ struct domain_info {
   power_state state = power_state::nostate;
 };
 
+/// One storage pool of a host (a libvirt storage pool), in whole GB.
+struct pool_info {
+  std::string name;
+  std::int64_t capacity_gb = 0;
+  std::int64_t allocation_gb = 0;
+};
+
 struct host_resources {
   std::int32_t vcpus = 0;
   std::int64_t memory_mb = 0;
@@ -59,6 +67,8 @@ struct host_resources {
   std::int32_t sockets = 1;
   std::int32_t cores = 1;
   std::int32_t threads = 1;
+  /// The host's storage pools (the tiers' volumes_<tier>, and any other).
+  std::vector<pool_info> pools;
 };
 
 } // namespace nimbus::hypervisor

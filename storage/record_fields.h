@@ -25,7 +25,7 @@
     availability_zone, vm_state, task_state, power_state, created_us, updated_us, launched_us,     \
     terminated_us, instance_name, reservation_id, launch_index, key_name, description, admin_pass, \
     metadata, tags, fault, locked, locked_by, locked_reason, access_ip_v4, access_ip_v6, hostname, \
-    user_data, old_flavor, pinned_availability_zone, scheduler_hints, image_properties
+    user_data, old_flavor, pinned_availability_zone, scheduler_hints, image_properties, disk_type
 #define NIMBUS_FIELDS_MIGRATION                                                                    \
   id, uuid, instance_uuid, migration_type, status, source_compute, source_node, dest_compute,      \
     dest_node, dest_host, old_flavor_id, new_flavor_id, user_id, project_id, old_vm_state,         \
@@ -34,14 +34,16 @@
 #define NIMBUS_FIELDS_REQUEST_SPEC                                                                 \
   instance_uuid, flavor_copy, image_ref, project_id, user_id, availability_zone, ignore_hosts,     \
     force_host, zone_hosts, group_policy, group_max_per_host, group_members, same_host,            \
-    different_host, image_properties
+    different_host, image_properties, disk_type
 #define NIMBUS_FIELDS_ACTION_EVENT event, start_us, finish_us, result, traceback, host
 #define NIMBUS_FIELDS_INSTANCE_ACTION                                                              \
   request_id, instance_uuid, action, user_id, project_id, start_us, updated_us, message, events
 #define NIMBUS_FIELDS_SERVICE_RECORD                                                               \
   uuid, id, host, binary, zone, disabled, disabled_reason, forced_down, updated_us
 #define NIMBUS_FIELDS_COMPUTE_NODE                                                                 \
-  uuid, id, host, hypervisor_type, hypervisor_version, host_ip, vcpus, memory_mb, local_gb, cpu_info
+  uuid, id, host, hypervisor_type, hypervisor_version, host_ip, vcpus, memory_mb, local_gb,        \
+    cpu_info, pools
+#define NIMBUS_FIELDS_TIER_POOL tier, name, capacity_gb, allocation_gb
 #define NIMBUS_FIELDS_DOMAIN id, name, description, enabled, created_us
 #define NIMBUS_FIELDS_PROJECT id, name, domain_id, description, enabled, tags, created_us
 #define NIMBUS_FIELDS_USER                                                                         \

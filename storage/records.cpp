@@ -44,6 +44,8 @@ void from_json(const nlohmann::json& j, migration_type& t) {
 void from_json(const nlohmann::json& j, migration_status& s) {
   enum_from_json(j, s, migration_status_named);
 }
+void from_json(const nlohmann::json& j, disk_tier& t) { enum_from_json(j, t, disk_tier_named); }
+void to_json(nlohmann::json& j, disk_tier t) { j = nova_name(t); }
 void to_json(nlohmann::json& j, migration_type t) { j = nova_name(t); }
 void to_json(nlohmann::json& j, migration_status s) { j = nova_name(s); }
 
@@ -58,6 +60,7 @@ void write_value(json_writer& w, vm_state s) { w.value(nova_name(s)); }
 void write_value(json_writer& w, task_state s) { w.value(nova_name(s)); }
 void write_value(json_writer& w, server_action a) { w.value(nova_name(a)); }
 void write_value(json_writer& w, migration_type t) { w.value(nova_name(t)); }
+void write_value(json_writer& w, disk_tier t) { w.value(nova_name(t)); }
 void write_value(json_writer& w, migration_status s) { w.value(nova_name(s)); }
 
 void write_value(json_writer& w, const std::map<std::string, std::string>& m) {
@@ -107,6 +110,7 @@ NIMBUS_RECORD_FIELDS(action_event, NIMBUS_FIELDS_ACTION_EVENT)
 NIMBUS_RECORD_FIELDS(instance_action, NIMBUS_FIELDS_INSTANCE_ACTION)
 NIMBUS_RECORD_FIELDS(migration, NIMBUS_FIELDS_MIGRATION)
 NIMBUS_RECORD_FIELDS(service_record, NIMBUS_FIELDS_SERVICE_RECORD)
+NIMBUS_RECORD_FIELDS(tier_pool, NIMBUS_FIELDS_TIER_POOL)
 NIMBUS_RECORD_FIELDS(compute_node, NIMBUS_FIELDS_COMPUTE_NODE)
 NIMBUS_RECORD_FIELDS(domain, NIMBUS_FIELDS_DOMAIN)
 NIMBUS_RECORD_FIELDS(project, NIMBUS_FIELDS_PROJECT)

@@ -14,6 +14,7 @@
 #include <system_error>
 #include <vector>
 
+#include "storage/disk_tiers.h"
 #include "storage/instance_states.h"
 
 namespace nimbus::storage {
@@ -151,6 +152,9 @@ struct instance_record {
   std::map<std::string, std::string> scheduler_hints;
   /// The image's properties at boot (2.98), as Nova keeps the image meta.
   std::map<std::string, std::string> image_properties;
+  /// The storage tier its disk lives on (storage/disk_tiers.h); records
+  /// older than tiers read as hdd.
+  disk_tier disk_type = disk_tier::hdd;
 };
 
 /// One move of a server between hosts (or onto the same host, a resize),
@@ -213,6 +217,8 @@ struct request_spec {
   /// The image's properties the cells' ImagePropertiesFilter reads (its
   /// architecture, hypervisor type, vm mode, requested version).
   std::map<std::string, std::string> image_properties;
+  /// The tier whose pool must hold the disk (the scheduler's tier filter).
+  disk_tier disk_type = disk_tier::hdd;
 };
 
 struct action_event {
@@ -248,6 +254,14 @@ struct service_record {
   std::int64_t updated_us = 0;
 };
 
+/// A host's storage pool of one tier, as its compute reports it.
+struct tier_pool {
+  disk_tier tier = disk_tier::hdd;
+  std::string name; // the libvirt pool: volumes_<tier>
+  std::int64_t capacity_gb = 0;
+  std::int64_t allocation_gb = 0;
+};
+
 struct compute_node {
   std::string uuid;
   std::int32_t id = 0;
@@ -259,6 +273,9 @@ struct compute_node {
   std::int32_t memory_mb = 0;
   std::int32_t local_gb = 0;
   std::string cpu_info; // JSON text, as Nova keeps it
+  /// Each tier's pool on the host: its size and what libvirt says is
+  /// allocated in it (the scheduler counts its own claims against the size).
+  std::vector<tier_pool> pools;
 };
 
 // Identity (the Keystone v3 subset, identity/): API cell store only.

@@ -255,6 +255,14 @@ bool load_config(const std::string& path, service_config* out, std::string* erro
   r.str("compute", "host", &d.compute_host);
   r.str("compute", "cell_url", &d.cell_url);
   r.str("compute", "libvirt_uri", &d.libvirt_uri);
+  std::string disk_type(storage::nova_name(d.default_disk_type));
+  r.str("compute", "default_disk_type", &disk_type);
+  if (auto tier = storage::disk_tier_named(disk_type)) {
+    d.default_disk_type = *tier;
+  } else {
+    *error = "[compute] default_disk_type must be hdd, ssd or pcie_ssd, not " + disk_type;
+    return false;
+  }
   r.seconds("cells", "reconnect_interval", &d.reconnect_interval);
   r.seconds("cells", "discover_hosts_interval", &d.discover_hosts_interval);
   std::string tls = d.tls.enabled ? "true" : "false";

@@ -112,7 +112,7 @@ void load(self_ptr self) {
     auto actor = start_instance(self, r);
     if (!r.host.empty())
       ask_scheduler(self, std::make_shared<bounded_call>([](caf::error&) {}), claim_atom_v, r.host,
-                    r.uuid, r.flavor_copy, true)
+                    r.uuid, r.flavor_copy, r.disk_type, true)
         .then([](bool) {}, [](caf::error&) {});
     else if (r.task_state
              != instance::task_state::none) // no host will rejoin for it (cell0): resume it now
@@ -123,7 +123,7 @@ void load(self_ptr self) {
     if (auto* r = st.index.find(m.instance_uuid);
         r && m.status == storage::migration_status::finished && !r->old_flavor.id.empty())
       ask_scheduler(self, std::make_shared<bounded_call>([](caf::error&) {}), claim_atom_v,
-                    m.source_compute, m.uuid, r->old_flavor, true)
+                    m.source_compute, m.uuid, r->old_flavor, r->disk_type, true)
         .then([](bool) {}, [](caf::error&) {});
   spdlog::info("cell {}: loaded {} instances, {} hosts", st.opts.cell_name, records.size(),
                st.hosts.size());
@@ -293,7 +293,7 @@ caf::result<caf::ok_atom> unshelve_offloaded(self_ptr self, const action_request
     rp.deliver(make_error(errc::conflict, "No valid host was found. "));
   };
   if (!req.host.empty()) {
-    ask_scheduler(self, call, claim_atom_v, req.host, r.uuid, r.flavor_copy, false)
+    ask_scheduler(self, call, claim_atom_v, req.host, r.uuid, r.flavor_copy, r.disk_type, false)
       .then(
         [call, on_host, no_host, host = req.host](bool claimed) mutable {
           if (!call->settle())
@@ -313,6 +313,7 @@ caf::result<caf::ok_atom> unshelve_offloaded(self_ptr self, const action_request
   spec.project_id = r.project_id;
   spec.user_id = r.user_id;
   spec.availability_zone = req.availability_zone;
+  spec.disk_type = r.disk_type;
   ask_scheduler(self, call, select_atom_v, spec)
     .then(
       [call, on_host](placement& p) mutable {

@@ -110,6 +110,7 @@ caf::result<caf::ok_atom> move_server(self_ptr self, const action_request& req,
   spec.image_ref = r.image_ref;
   spec.project_id = r.project_id;
   spec.user_id = r.user_id;
+  spec.disk_type = r.disk_type; // a move keeps the server's tier
   bool same_host_ok =
     req.action == instance::server_action::resize && st.opts.allow_resize_to_same_host;
   if (!same_host_ok)

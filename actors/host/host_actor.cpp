@@ -59,6 +59,9 @@ host_report make_report(hypervisor::driver& d, const std::string& host) {
                     + "\"topology\": {\"cores\": " + std::to_string(res.cores)
                     + ", \"threads\": " + std::to_string(res.threads)
                     + ", \"sockets\": " + std::to_string(res.sockets) + "}}";
+  for (auto& pool : res.pools) // the tiers' pools (volumes_<tier>); others are not ours
+    if (auto tier = storage::tier_of_pool(pool.name))
+      r.node.pools.push_back({*tier, pool.name, pool.capacity_gb, pool.allocation_gb});
   std::vector<hypervisor::domain_info> doms;
   if (!d.list_domains(&doms))
     for (auto& dom : doms)

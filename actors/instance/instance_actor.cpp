@@ -135,7 +135,7 @@ void try_next_host(self_ptr self, const std::string& last_error) {
   auto host = st.boot_hosts[st.boot_attempt].name;
   self
     ->request(st.scheduler, st.opts.store_timeout, claim_atom_v, host, st.record.uuid,
-              st.record.flavor_copy, false)
+              st.record.flavor_copy, st.record.disk_type, false)
     .then(
       [self, host, last_error](bool claimed) {
         if (delete_came_first(self))

@@ -23,6 +23,7 @@ namespace nimbus::storage {
 // CAF renders message contents (logs, errors) with to_string(): the enums by
 // Nova's names.
 inline std::string to_string(vm_state s) { return std::string(nova_name(s)); }
+inline std::string to_string(disk_tier t) { return std::string(nova_name(t)); }
 inline std::string to_string(task_state s) { return std::string(nova_name(s)); }
 inline std::string to_string(server_action a) { return std::string(nova_name(a)); }
 inline std::string to_string(migration_type t) { return std::string(nova_name(t)); }
@@ -49,6 +50,7 @@ NIMBUS_INSPECT_RECORD(action_event, NIMBUS_FIELDS_ACTION_EVENT)
 NIMBUS_INSPECT_RECORD(instance_action, NIMBUS_FIELDS_INSTANCE_ACTION)
 NIMBUS_INSPECT_RECORD(migration, NIMBUS_FIELDS_MIGRATION)
 NIMBUS_INSPECT_RECORD(service_record, NIMBUS_FIELDS_SERVICE_RECORD)
+NIMBUS_INSPECT_RECORD(tier_pool, NIMBUS_FIELDS_TIER_POOL)
 NIMBUS_INSPECT_RECORD(compute_node, NIMBUS_FIELDS_COMPUTE_NODE)
 
 #undef NIMBUS_INSPECT_RECORD

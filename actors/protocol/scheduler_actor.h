@@ -11,7 +11,7 @@
 //   (select_atom, request_spec) -> (placement)
 //   // Claims on one given host; `force` records it even over capacity (used
 //   // when a cell reloads its instances). Replies false if it does not fit.
-//   (claim_atom, string host, string uuid, flavor, bool force) -> (bool)
+//   (claim_atom, string host, string uuid, flavor, disk_tier, bool force) -> (bool)
 //   (release_atom, string uuid) -> void
 //   // The spawn of a server select() placed answered (succeeded or not):
 //   // the host's builds in flight and failed builds, for the weighers.
@@ -39,7 +39,8 @@ namespace nimbus {
 
 using scheduler_actor = caf::typed_actor<
   caf::replies_to<select_atom, storage::request_spec>::with<placement>,
-  caf::replies_to<claim_atom, std::string, std::string, storage::flavor, bool>::with<bool>,
+  caf::replies_to<claim_atom, std::string, std::string, storage::flavor, storage::disk_tier,
+                  bool>::with<bool>,
   caf::reacts_to<release_atom, std::string>, caf::reacts_to<built_atom, std::string, bool>,
   caf::replies_to<move_atom, storage::request_spec, std::string, std::string>::with<placement>,
   caf::reacts_to<revert_atom, std::string, std::string>,

@@ -42,6 +42,7 @@ CAF_ADD_TYPE_ID(nimbus, (std::vector<std::string>))
 CAF_ADD_TYPE_ID(nimbus, (nimbus::hypervisor::power_state))
 CAF_ADD_TYPE_ID(nimbus, (nimbus::hypervisor::domain_op))
 CAF_ADD_TYPE_ID(nimbus, (nimbus::server_update))
+CAF_ADD_TYPE_ID(nimbus, (nimbus::storage::disk_tier))
 
 CAF_ADD_ATOM(nimbus, nimbus, boot_atom, "boot")
 CAF_ADD_ATOM(nimbus, nimbus, build_atom, "build")

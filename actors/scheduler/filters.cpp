@@ -49,11 +49,19 @@ std::unique_ptr<host_filter> make_capacity(std::string_view name, double ratio, 
   return std::make_unique<capacity_filter<Total, Used, Requested>>(name, ratio, t, u, r);
 }
 
+class storage_tier_filter final : public host_filter {
+public:
+  std::string_view name() const override { return "StorageTierFilter"; }
+  bool host_passes(const host_state& h, const resources& r) const override {
+    return h.free_tier_gb(r.tier) >= r.disk_gb;
+  }
+};
+
 } // namespace
 
 const std::vector<std::string>& known_filters() {
   static const std::vector<std::string> names{"ComputeFilter", "RamFilter", "CoreFilter",
-                                              "DiskFilter"};
+                                              "DiskFilter", "StorageTierFilter"};
   return names;
 }
 
@@ -74,6 +82,8 @@ std::unique_ptr<host_filter> make_filter(std::string_view name, const allocation
       "DiskFilter", ratios.disk, [](const host_state& h) { return h.disk_gb_total; },
       [](const host_state& h) { return h.disk_gb_used; },
       [](const resources& r) { return r.disk_gb; });
+  if (name == "StorageTierFilter")
+    return std::make_unique<storage_tier_filter>();
   return nullptr;
 }
 

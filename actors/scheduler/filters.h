@@ -6,6 +6,8 @@
 //   RamFilter      memory_mb_total * ram ratio - used >= requested
 //   CoreFilter     vcpus_total * cpu ratio - used >= requested
 //   DiskFilter     disk_gb_total * disk ratio - used >= requested
+//   StorageTierFilter  the pool of the requested tier has the disk free
+//                  (a host that reports no pools passes: DiskFilter decides)
 #include <algorithm>
 #include <memory>
 #include <string>

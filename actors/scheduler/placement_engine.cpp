@@ -79,7 +79,8 @@ void placement_engine::set_enabled(const std::string& host, bool enabled) {
 
 void placement_engine::update_host(const std::string& name, std::int32_t vcpus,
                                    std::int64_t memory_mb, std::int64_t disk_gb,
-                                   std::int64_t now_us, host_capabilities caps) {
+                                   std::int64_t now_us, host_capabilities caps,
+                                   const std::vector<storage::tier_pool>& pools) {
   auto [it, added] = hosts_.try_emplace(name);
   auto& h = it->second;
   h.name = name;
@@ -88,6 +89,9 @@ void placement_engine::update_host(const std::string& name, std::int32_t vcpus,
   h.vcpus_total = vcpus;
   h.memory_mb_total = memory_mb;
   h.disk_gb_total = disk_gb;
+  h.tier_gb_total = {};
+  for (auto& p : pools)
+    h.tier_gb_total[static_cast<std::size_t>(p.tier)] = p.capacity_gb;
   h.caps = std::move(caps);
   h.last_report_us = std::max(h.last_report_us, now_us);
   h.up = true;
@@ -179,11 +183,11 @@ std::optional<choice> placement_engine::best(const resources& r,
     if (opts_.host_subset_size > 1 || opts_.shuffle_best_same_weighed_hosts) {
       std::vector<double> weights;
       rank(candidates, weighers_,
-           std::max(wanted, static_cast<std::size_t>(opts_.host_subset_size)), &weights);
+           std::max(wanted, static_cast<std::size_t>(opts_.host_subset_size)), &weights, r);
       draw_among_best(candidates, weights, static_cast<std::size_t>(opts_.host_subset_size),
                       opts_.shuffle_best_same_weighed_hosts, rng_);
     } else {
-      rank(candidates, weighers_, wanted);
+      rank(candidates, weighers_, wanted, nullptr, r);
     }
     break;
   case driver_kind::random:
@@ -345,6 +349,7 @@ void placement_engine::apply(const std::string& host, const std::string& uuid, c
   h.vcpus_used += r.vcpus;
   h.memory_mb_used += r.memory_mb;
   h.disk_gb_used += r.disk_gb;
+  h.tier_gb_used[static_cast<std::size_t>(r.tier)] += r.disk_gb;
   h.instances += 1;
   allocations_[uuid] = {host, r};
 }
@@ -358,6 +363,7 @@ void placement_engine::release(const std::string& uuid) {
   h.vcpus_used -= it->second.amount.vcpus;
   h.memory_mb_used -= it->second.amount.memory_mb;
   h.disk_gb_used -= it->second.amount.disk_gb;
+  h.tier_gb_used[static_cast<std::size_t>(it->second.amount.tier)] -= it->second.amount.disk_gb;
   h.instances -= 1;
   allocations_.erase(it);
 }

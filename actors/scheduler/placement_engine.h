@@ -68,9 +68,11 @@ public:
   /// Whether `host` takes new servers (unknown hosts: ignored).
   void set_enabled(const std::string& host, bool enabled);
 
-  /// Records a host's size (and what it is) and that it was alive at `now_us`.
+  /// Records a host's size (and what it is, and its tiers' pools) and that
+  /// it was alive at `now_us`.
   void update_host(const std::string& name, std::int32_t vcpus, std::int64_t memory_mb,
-                   std::int64_t disk_gb, std::int64_t now_us, host_capabilities caps = {});
+                   std::int64_t disk_gb, std::int64_t now_us, host_capabilities caps = {},
+                   const std::vector<storage::tier_pool>& pools = {});
 
   /// Filters the hosts and picks one by the driver (the filter driver:
   /// weighs them), claims `uuid`'s resources on it and names alternates.

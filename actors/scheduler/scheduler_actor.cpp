@@ -42,8 +42,8 @@ scheduler_impl(scheduler_actor::stateful_pointer<scheduler_state> self, schedule
     [self](select_atom, const storage::request_spec& spec) -> caf::result<placement> {
       self->state.handled_ram_mb += spec.flavor_copy.memory_mb;
       if (!spec.force_host.empty()) { // an admin's zone:host: that host, if it fits
-        if (self->state.engine->claim(spec.force_host, spec.instance_uuid,
-                                      resources_of(spec.flavor_copy), false, storage::now_us()))
+        if (self->state.engine->claim(spec.force_host, spec.instance_uuid, resources_of(spec),
+                                      false, storage::now_us()))
           return placement{spec.force_host, {}};
         return make_error(errc::no_valid_host, "No valid host was found. ");
       }
@@ -55,15 +55,17 @@ scheduler_impl(scheduler_actor::stateful_pointer<scheduler_state> self, schedule
                             image_needs_of(spec.image_properties)};
       if (auto kind = group_policy_of(spec.group_policy))
         hints.group = group_placement{*kind, spec.group_max_per_host, spec.group_members};
-      auto c = self->state.engine->select(spec.instance_uuid, resources_of(spec.flavor_copy),
-                                          spec.ignore_hosts, storage::now_us(), hints);
+      auto c = self->state.engine->select(spec.instance_uuid, resources_of(spec), spec.ignore_hosts,
+                                          storage::now_us(), hints);
       if (!c)
         return make_error(errc::no_valid_host, "No valid host was found. ");
       return placement{c->host, c->alternates};
     },
     [self](claim_atom, const std::string& host, const std::string& uuid, const storage::flavor& f,
-           bool force) {
-      return self->state.engine->claim(host, uuid, resources_of(f), force, storage::now_us());
+           storage::disk_tier tier, bool force) {
+      auto r = resources_of(f);
+      r.tier = tier;
+      return self->state.engine->claim(host, uuid, r, force, storage::now_us());
     },
     [self](release_atom, const std::string& uuid) { self->state.engine->release(uuid); },
     [self](built_atom, const std::string& uuid, bool succeeded) {
@@ -71,9 +73,8 @@ scheduler_impl(scheduler_actor::stateful_pointer<scheduler_state> self, schedule
     },
     [self](move_atom, const storage::request_spec& spec, const std::string& holder,
            const std::string& host) -> caf::result<placement> {
-      auto c =
-        self->state.engine->claim_move(spec.instance_uuid, holder, resources_of(spec.flavor_copy),
-                                       host, spec.ignore_hosts, storage::now_us());
+      auto c = self->state.engine->claim_move(spec.instance_uuid, holder, resources_of(spec), host,
+                                              spec.ignore_hosts, storage::now_us());
       if (!c)
         return make_error(errc::no_valid_host, "No valid host was found. ");
       return placement{c->host, c->alternates};
@@ -86,7 +87,7 @@ scheduler_impl(scheduler_actor::stateful_pointer<scheduler_state> self, schedule
     },
     [self](report_atom, const host_report& r) {
       self->state.engine->update_host(r.node.host, r.node.vcpus, r.node.memory_mb, r.node.local_gb,
-                                      storage::now_us(), capabilities_of(r.node));
+                                      storage::now_us(), capabilities_of(r.node), r.node.pools);
     },
     [self](usage_atom) -> caf::result<std::vector<host_usage>, cell_summary> {
       auto& engine = *self->state.engine;

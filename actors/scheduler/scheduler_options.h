@@ -33,6 +33,7 @@ struct scheduler_options {
                                            "RamFilter",
                                            "CoreFilter",
                                            "DiskFilter",
+                                           "StorageTierFilter",
                                            "ServerGroupAntiAffinityFilter",
                                            "ServerGroupAffinityFilter",
                                            "SameHostFilter",

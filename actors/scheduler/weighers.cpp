@@ -12,11 +12,11 @@ class free_weigher final : public host_weigher {
 public:
   free_weigher(std::string_view name, double multiplier) : host_weigher(multiplier), name_(name) {}
   std::string_view name() const override { return name_; }
-  double raw_weight(const host_state& h) const override { return Free{}(h); }
-  void raw_weights(const std::vector<const host_state*>& hosts,
-                   std::vector<double>& out) const override {
+  double raw_weight(const host_state& h, const resources& r) const override { return Free{}(h, r); }
+  void raw_weights(const std::vector<const host_state*>& hosts, std::vector<double>& out,
+                   const resources& r) const override {
     for (std::size_t i = 0; i < hosts.size(); ++i)
-      out[i] = Free{}(*hosts[i]);
+      out[i] = Free{}(*hosts[i], r);
   }
 
 private:
@@ -24,22 +24,35 @@ private:
 };
 
 struct free_ram {
-  double operator()(const host_state& h) const { return static_cast<double>(h.free_memory_mb()); }
+  double operator()(const host_state& h, const resources&) const {
+    return static_cast<double>(h.free_memory_mb());
+  }
 };
 struct free_cpu {
-  double operator()(const host_state& h) const { return static_cast<double>(h.free_vcpus()); }
+  double operator()(const host_state& h, const resources&) const {
+    return static_cast<double>(h.free_vcpus());
+  }
 };
+// The free space where the request's disk would go: its tier's pool.
 struct free_disk {
-  double operator()(const host_state& h) const { return static_cast<double>(h.free_disk_gb()); }
+  double operator()(const host_state& h, const resources& r) const {
+    return static_cast<double>(h.free_tier_gb(r.tier));
+  }
 };
 struct io_ops {
-  double operator()(const host_state& h) const { return static_cast<double>(h.io_ops); }
+  double operator()(const host_state& h, const resources&) const {
+    return static_cast<double>(h.io_ops);
+  }
 };
 struct instance_count {
-  double operator()(const host_state& h) const { return static_cast<double>(h.instances); }
+  double operator()(const host_state& h, const resources&) const {
+    return static_cast<double>(h.instances);
+  }
 };
 struct build_failures {
-  double operator()(const host_state& h) const { return -static_cast<double>(h.failed_builds); }
+  double operator()(const host_state& h, const resources&) const {
+    return -static_cast<double>(h.failed_builds);
+  }
 };
 
 } // namespace
@@ -62,11 +75,11 @@ std::unique_ptr<host_weigher> make_weigher(std::string_view name, double multipl
 
 void rank(std::vector<const host_state*>& hosts,
           const std::vector<std::unique_ptr<host_weigher>>& weighers, std::size_t top,
-          std::vector<double>* weights) {
+          std::vector<double>* weights, const resources& request) {
   std::vector<double> total(hosts.size(), 0.0);
   std::vector<double> raw(hosts.size());
   for (auto& w : weighers) {
-    w->raw_weights(hosts, raw);
+    w->raw_weights(hosts, raw, request);
     auto [lo, hi] = std::minmax_element(raw.begin(), raw.end());
     if (lo == raw.end() || *hi == *lo)
       continue; // every host weighs the same: this weigher decides nothing

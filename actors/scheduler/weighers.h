@@ -24,12 +24,12 @@ public:
   explicit host_weigher(double multiplier) : multiplier_(multiplier) {}
   virtual ~host_weigher() = default;
   virtual std::string_view name() const = 0;
-  virtual double raw_weight(const host_state& host) const = 0;
+  virtual double raw_weight(const host_state& host, const resources& request) const = 0;
   /// raw_weight of every host into `out`, in one call per decision.
-  virtual void raw_weights(const std::vector<const host_state*>& hosts,
-                           std::vector<double>& out) const {
+  virtual void raw_weights(const std::vector<const host_state*>& hosts, std::vector<double>& out,
+                           const resources& request) const {
     for (std::size_t i = 0; i < hosts.size(); ++i)
-      out[i] = raw_weight(*hosts[i]);
+      out[i] = raw_weight(*hosts[i], request);
   }
   double multiplier() const { return multiplier_; }
 
@@ -46,8 +46,11 @@ std::unique_ptr<host_weigher> make_weigher(std::string_view name, double multipl
 /// places are sorted (the rest follow in any order): a scheduler needs the
 /// best host and a few alternates, not a full order. With `weights`, it
 /// receives each host's combined weight, in the new order.
+/// Weighers that weigh the request's own share (DiskWeigher: the free space
+/// of the requested tier's pool) read `request`.
 void rank(std::vector<const host_state*>& hosts,
           const std::vector<std::unique_ptr<host_weigher>>& weighers,
-          std::size_t top = static_cast<std::size_t>(-1), std::vector<double>* weights = nullptr);
+          std::size_t top = static_cast<std::size_t>(-1), std::vector<double>* weights = nullptr,
+          const resources& request = {});
 
 } // namespace nimbus::scheduler

@@ -91,12 +91,14 @@ inline std::optional<api_response> refused_on_server(const compute::compute_api&
 
 inline view_context view_of(const api_request& req) {
   auto own = own_target(req);
-  return {req.base_url,
-          req.version,
-          req.ctx.is_admin,
-          allowed(req, "os_compute_api:os-extended-server-attributes", own),
-          allowed(req, "os_compute_api:servers:show:host_status", own),
-          allowed(req, "os_compute_api:os-instance-actions:events", own)};
+  view_context v{req.base_url,
+                 req.version,
+                 req.ctx.is_admin,
+                 allowed(req, "os_compute_api:os-extended-server-attributes", own),
+                 allowed(req, "os_compute_api:servers:show:host_status", own),
+                 allowed(req, "os_compute_api:os-instance-actions:events", own)};
+  v.nimbus_extensions = !req.header("nimbus-extensions").empty();
+  return v;
 }
 
 /// view_of, for one server: with the group it is in (2.71).

@@ -51,7 +51,8 @@ bool create_property_known(const std::string& key, const microversion& v) {
                                             "max_count",
                                             "return_reservation_id",
                                             "security_groups",
-                                            "user_data"};
+                                            "user_data",
+                                            "instance_disk_type"}; // Nimbus's, at every version
   if (always.count(key))
     return true;
   if (key == "personality")
@@ -285,6 +286,14 @@ parse_create(const api_request& req, compute::create_server_request* out, bool* 
     out->description = s["description"].get<std::string>();
   if (s.contains("adminPass") && s["adminPass"].is_string())
     out->admin_pass = s["adminPass"].get<std::string>();
+  if (s.contains("instance_disk_type")) {
+    auto& t = s["instance_disk_type"];
+    auto tier = t.is_string() ? storage::disk_tier_named(t.get<std::string>()) : std::nullopt;
+    if (!tier)
+      return bad_request(invalid_input(
+        "instance_disk_type", t, python_repr(t) + " is not one of ['hdd', 'ssd', 'pcie_ssd']"));
+    out->disk_type = tier;
+  }
   *reservation_only =
     s.contains("return_reservation_id") && nova_boolean(s["return_reservation_id"]) == true;
   return parse_create_extras(req, s, out);

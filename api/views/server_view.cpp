@@ -255,6 +255,8 @@ void write_server_detail(json_writer& w, const storage::instance_record& r, cons
       w.key(k).raw(text);
     w.end_object();
   }
+  if (v.nimbus_extensions)
+    w.key("instance_disk_type").value(std::string(storage::nova_name(r.disk_type)));
   w.end_object();
 }
 

@@ -25,6 +25,10 @@ struct view_context {
   bool update_body = false;
   /// The server group of the one server shown (2.71's server_groups), or "".
   std::string server_group = {};
+  /// The request asked for Nimbus's own attributes (header
+  /// `Nimbus-Extensions`): `instance_disk_type`. Off by default, since
+  /// Nova's clients hold a server to Nova's attributes.
+  bool nimbus_extensions = false;
 };
 
 /// A server in full (GET /servers/{id}), written in Nova's field order.

@@ -54,7 +54,8 @@ scheduler_actor::behavior_type scheduler_stub(scheduler_actor::pointer,
                                               const std::shared_ptr<cell_log>& log) {
   return {
     [](select_atom, const storage::request_spec&) { return placement{}; },
-    [log](claim_atom, const std::string& host, const std::string&, const storage::flavor&, bool) {
+    [log](claim_atom, const std::string& host, const std::string&, const storage::flavor&,
+          storage::disk_tier, bool) {
       log->claims.push_back(host);
       return true;
     },

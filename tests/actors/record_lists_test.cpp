@@ -113,6 +113,7 @@ TEST_CASE("records: every field survives the store codec and CAF's binary format
   survives_caf(sys, filled<storage::instance_fault>());
   survives_caf(sys, filled<storage::action_event>());
   survives_caf(sys, filled<storage::image_member>());
+  survives_caf(sys, filled<storage::tier_pool>());
   auto r = filled<storage::instance_record>();
   CHECK_FALSE(r.fault.message.empty()); // nested records were filled too
   CHECK(r.flavor_copy.vcpus != 0);
