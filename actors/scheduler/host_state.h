@@ -44,6 +44,11 @@ struct host_state {
   std::int32_t vcpus_used = 0;
   std::int64_t memory_mb_used = 0;
   std::int64_t disk_gb_used = 0;
+  /// Each tier's pool (by storage::disk_tier), as reported and as claimed,
+  /// in GB, next to the other sizes (filters read them all, host by host).
+  /// A host that reports no pool at all has its local disk for every tier.
+  std::array<std::int32_t, 3> tier_gb_total{};
+  std::array<std::int32_t, 3> tier_gb_used{};
   std::int32_t instances = 0;
   /// Builds placed here whose spawn has not answered yet (IoOpsWeigher).
   std::int32_t io_ops = 0;
@@ -59,14 +64,10 @@ struct host_state {
   std::int32_t free_vcpus() const { return vcpus_total - vcpus_used; }
   std::int64_t free_disk_gb() const { return disk_gb_total - disk_gb_used; }
 
-  /// Each tier's pool (by storage::disk_tier), as reported and as claimed.
-  /// A host that reports no pool at all has its local disk for every tier.
-  std::array<std::int64_t, 3> tier_gb_total{};
-  std::array<std::int64_t, 3> tier_gb_used{};
   bool has_tiers() const { return tier_gb_total[0] || tier_gb_total[1] || tier_gb_total[2]; }
   std::int64_t free_tier_gb(storage::disk_tier t) const {
     auto k = static_cast<std::size_t>(t);
-    return has_tiers() ? tier_gb_total[k] - tier_gb_used[k] : free_disk_gb();
+    return has_tiers() ? std::int64_t{tier_gb_total[k]} - tier_gb_used[k] : free_disk_gb();
   }
 };
 

@@ -91,7 +91,8 @@ void placement_engine::update_host(const std::string& name, std::int32_t vcpus,
   h.disk_gb_total = disk_gb;
   h.tier_gb_total = {};
   for (auto& p : pools)
-    h.tier_gb_total[static_cast<std::size_t>(p.tier)] = p.capacity_gb;
+    h.tier_gb_total[static_cast<std::size_t>(p.tier)] =
+      static_cast<std::int32_t>(std::min<std::int64_t>(p.capacity_gb, INT32_MAX));
   h.caps = std::move(caps);
   h.last_report_us = std::max(h.last_report_us, now_us);
   h.up = true;
@@ -349,7 +350,7 @@ void placement_engine::apply(const std::string& host, const std::string& uuid, c
   h.vcpus_used += r.vcpus;
   h.memory_mb_used += r.memory_mb;
   h.disk_gb_used += r.disk_gb;
-  h.tier_gb_used[static_cast<std::size_t>(r.tier)] += r.disk_gb;
+  h.tier_gb_used[static_cast<std::size_t>(r.tier)] += static_cast<std::int32_t>(r.disk_gb);
   h.instances += 1;
   allocations_[uuid] = {host, r};
 }
@@ -363,7 +364,8 @@ void placement_engine::release(const std::string& uuid) {
   h.vcpus_used -= it->second.amount.vcpus;
   h.memory_mb_used -= it->second.amount.memory_mb;
   h.disk_gb_used -= it->second.amount.disk_gb;
-  h.tier_gb_used[static_cast<std::size_t>(it->second.amount.tier)] -= it->second.amount.disk_gb;
+  h.tier_gb_used[static_cast<std::size_t>(it->second.amount.tier)] -=
+    static_cast<std::int32_t>(it->second.amount.disk_gb);
   h.instances -= 1;
   allocations_.erase(it);
 }
