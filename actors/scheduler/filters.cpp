@@ -56,9 +56,10 @@ public:
     return h.free_tier_gb(r.tier) >= r.disk_gb;
   }
   void filter(std::vector<const host_state*>& hosts, const resources& r) const override {
-    hosts.erase(std::remove_if(hosts.begin(), hosts.end(),
-                               [&](const host_state* h) { return h->free_tier_gb(r.tier) < r.disk_gb; }),
-                hosts.end());
+    hosts.erase(
+      std::remove_if(hosts.begin(), hosts.end(),
+                     [&](const host_state* h) { return h->free_tier_gb(r.tier) < r.disk_gb; }),
+      hosts.end());
   }
 };
 

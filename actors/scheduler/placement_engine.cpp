@@ -54,6 +54,8 @@ placement_engine::placement_engine(scheduler_options opts)
       capabilities_filter_ = true;
     else if (name == "ImagePropertiesFilter")
       image_filter_ = true;
+    else if (name == "StorageTierFilter")
+      tier_filter_ = make_filter(name, opts_.ratios);
     else if (auto f = make_filter(name, opts_.ratios))
       filters_.push_back(std::move(f));
     else
@@ -89,10 +91,12 @@ void placement_engine::update_host(const std::string& name, std::int32_t vcpus,
   h.vcpus_total = vcpus;
   h.memory_mb_total = memory_mb;
   h.disk_gb_total = disk_gb;
+  tiered_hosts_ -= h.has_tiers() ? 1 : 0;
   h.tier_gb_total = {};
   for (auto& p : pools)
     h.tier_gb_total[static_cast<std::size_t>(p.tier)] =
       static_cast<std::int32_t>(std::min<std::int64_t>(p.capacity_gb, INT32_MAX));
+  tiered_hosts_ += h.has_tiers() ? 1 : 0;
   h.caps = std::move(caps);
   h.last_report_us = std::max(h.last_report_us, now_us);
   h.up = true;
@@ -120,7 +124,8 @@ void placement_engine::refresh_liveness(std::int64_t now_us) {
 
 bool placement_engine::passes(const host_state& h, const resources& r) const {
   return std::all_of(filters_.begin(), filters_.end(),
-                     [&](auto& f) { return f->host_passes(h, r); });
+                     [&](auto& f) { return f->host_passes(h, r); })
+         && (!tier_filter_ || tier_filter_->host_passes(h, r));
 }
 
 std::optional<choice> placement_engine::select(const std::string& uuid, const resources& r,
@@ -175,6 +180,8 @@ std::optional<choice> placement_engine::best(const resources& r,
   }
   for (auto& f : filters_)
     f->filter(candidates, r);
+  if (tier_filter_ && tiered_hosts_ > 0) // hosts without tier pools pass it anyway
+    tier_filter_->filter(candidates, r);
   filter_by_hints(candidates, hints);
   if (candidates.empty())
     return std::nullopt;

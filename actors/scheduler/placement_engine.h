@@ -140,6 +140,10 @@ private:
   bool different_host_filter_ = false;
   bool capabilities_filter_ = false;
   bool image_filter_ = false;
+  /// StorageTierFilter, run only while some host reports tier pools (the
+  /// others pass it anyway: a pass over every candidate saved).
+  std::unique_ptr<host_filter> tier_filter_;
+  std::size_t tiered_hosts_ = 0;
   std::vector<std::unique_ptr<host_weigher>> weighers_;
   std::vector<std::string> unknown_;
   std::map<std::string, host_state> hosts_;
