@@ -87,6 +87,15 @@ std::shared_ptr<hypervisor::driver> make_host_driver(const deployment_options& o
   lv.hostname = host;
   lv.local_gb = opts.host_disk_gb;
   lv.uri = opts.libvirt_uri;
+  lv.virt_type = opts.virt_type;
+  lv.shutdown_timeout_s = opts.shutdown_timeout_s;
+  if (!lv.uri.empty()) { // a real hypervisor: guests get disks from the image store
+    lv.image_dir = (std::filesystem::path(opts.data_dir) / "images").string();
+    lv.state_dir =
+      std::filesystem::absolute(std::filesystem::path(opts.data_dir) / "instances" / host)
+        .lexically_normal()
+        .string();
+  }
   if (lv.uri.empty()) { // a simulated host: libvirt's test driver on a node of our own
     auto node =
       std::filesystem::absolute(std::filesystem::path(opts.data_dir) / "hosts" / (host + ".xml"));

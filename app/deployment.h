@@ -39,6 +39,9 @@ struct deployment_options {
   /// node description under <data_dir>/hosts); "fake": the in-memory driver.
   std::string driver = "libvirt";
   std::string libvirt_uri; // compute role; empty: a simulated test:/// host
+  /// [libvirt] virt_type (kvm or qemu) and shutdown_timeout, for real hosts.
+  std::string virt_type = "kvm";
+  std::int32_t shutdown_timeout_s = 60;
   /// [compute] default_disk_type: the tier of a server that names none.
   storage::disk_tier default_disk_type = storage::disk_tier::hdd;
   /// "rocksdb" or "memory" (nothing survives a restart).

@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "hypervisor/console_log.h"
+#include "hypervisor/image_cache.h"
 
 namespace nimbus::hypervisor {
 namespace {
@@ -22,6 +23,10 @@ struct connection_closer {
 struct domain_freer {
   void operator()(virDomainPtr d) const { virDomainFree(d); }
 };
+struct pool_freer {
+  void operator()(virStoragePoolPtr p) const { virStoragePoolFree(p); }
+};
+using pool_ptr = std::unique_ptr<virStoragePool, pool_freer>;
 using connection_ptr = std::unique_ptr<virConnect, connection_closer>;
 using domain_ptr = std::unique_ptr<virDomain, domain_freer>;
 
@@ -88,19 +93,33 @@ class libvirt_driver final : public driver {
 public:
   libvirt_driver(connection_ptr conn, libvirt_options opts)
       : conn_(std::move(conn)), opts_(std::move(opts)) {
+    bool test = opts_.uri.rfind("test:", 0) == 0;
     if (opts_.domain_type.empty())
-      opts_.domain_type = opts_.uri.rfind("test:", 0) == 0 ? "test" : "kvm";
+      opts_.domain_type = test ? "test" : opts_.virt_type;
     virConnSetErrorFunc(conn_.get(), nullptr, log_libvirt_error);
+    real_ = !test && !opts_.image_dir.empty() && !opts_.state_dir.empty();
+    if (real_) {
+      cache_ = std::make_unique<image_cache>(opts_.image_dir, opts_.state_dir + "/_base");
+      std::filesystem::create_directories(opts_.state_dir + "/console");
+      open_to_hypervisor(opts_.state_dir);
+    }
   }
 
   std::error_code spawn(const domain_spec& spec) override {
     if (lookup(spec.name))
       return errc::already_exists;
-    domain_ptr dom{virDomainDefineXML(conn_.get(), domain_xml(spec).c_str())};
-    if (!dom)
+    guest_files files;
+    if (real_)
+      if (auto ec = prepare(spec, &files))
+        return ec;
+    domain_ptr dom{virDomainDefineXML(conn_.get(), domain_xml(spec, files).c_str())};
+    if (!dom) {
+      remove_files(spec.name, files.disk);
       return errc::operation_failed;
+    }
     if (virDomainCreate(dom.get()) < 0) {
       virDomainUndefine(dom.get()); // leave no partial domain behind
+      remove_files(spec.name, files.disk);
       return errc::operation_failed;
     }
     console_.booted(spec.name, spec.uuid);
@@ -113,10 +132,13 @@ public:
       return errc::not_found;
     if (virDomainIsActive(dom.get()) == 1 && virDomainDestroy(dom.get()) < 0)
       return errc::operation_failed;
+    auto disk = disk_of(dom.get());
     // A suspended domain has a managed save image, which must go with it.
     if (virDomainUndefineFlags(dom.get(), VIR_DOMAIN_UNDEFINE_MANAGED_SAVE) < 0)
       return errc::operation_failed;
     console_.forget(name);
+    if (real_)
+      remove_files(name, disk);
     return {};
   }
 
@@ -231,7 +253,14 @@ public:
   std::error_code get_console_output(const std::string& name, std::string* out) override {
     if (!lookup(name))
       return errc::not_found;
-    *out = console_.text(name);
+    if (!real_) {
+      *out = console_.text(name);
+      return {};
+    }
+    std::ifstream in(console_path(name), std::ios::binary); // what the guest's serial port wrote
+    std::ostringstream text;
+    text << in.rdbuf();
+    *out = text.str();
     return {};
   }
 
@@ -296,6 +325,117 @@ public:
   }
 
 private:
+  struct guest_files {
+    std::string disk;   // the root disk's overlay, in the tier's pool
+    std::string kernel; // a direct kernel boot's kernel and ramdisk
+    std::string initrd;
+  };
+
+  std::string console_path(const std::string& name) const {
+    return opts_.state_dir + "/console/" + name + ".log";
+  }
+
+  // The target folder of a pool, from its XML ("" if it has none).
+  static std::string pool_path(virStoragePoolPtr pool) {
+    char* xml = virStoragePoolGetXMLDesc(pool, 0);
+    if (!xml)
+      return {};
+    std::string desc = xml;
+    free(xml);
+    auto from = desc.find("<path>"), to = desc.find("</path>");
+    if (from == std::string::npos || to == std::string::npos)
+      return {};
+    return desc.substr(from + 6, to - from - 6);
+  }
+
+  // The pool `name`, started, and its folder in *path. An operator's pool of
+  // that name is used as it is; where there is none (or only one whose
+  // folder is gone, left by an earlier data directory), a dir pool under
+  // state_dir/pools is defined.
+  std::error_code pool_dir(const std::string& name, std::string* path) {
+    namespace fs = std::filesystem;
+    pool_ptr pool{virStoragePoolLookupByName(conn_.get(), name.c_str())};
+    std::error_code ec;
+    if (pool && !fs::exists(pool_path(pool.get()), ec)) {
+      if (virStoragePoolIsActive(pool.get()) == 1)
+        virStoragePoolDestroy(pool.get());
+      virStoragePoolUndefine(pool.get());
+      pool.reset();
+    }
+    if (!pool) {
+      auto dir = opts_.state_dir + "/pools/" + name;
+      fs::create_directories(dir, ec);
+      auto xml = "<pool type='dir'><name>" + escape_xml(name) + "</name><target><path>"
+                 + escape_xml(dir) + "</path></target></pool>";
+      pool.reset(virStoragePoolDefineXML(conn_.get(), xml.c_str(), 0));
+      if (!pool)
+        return errc::operation_failed;
+      virStoragePoolSetAutostart(pool.get(), 1);
+    }
+    if (virStoragePoolIsActive(pool.get()) != 1 && virStoragePoolCreate(pool.get(), 0) < 0)
+      return errc::operation_failed;
+    *path = pool_path(pool.get());
+    return path->empty() ? make_error_code(errc::operation_failed) : std::error_code{};
+  }
+
+  // The root disk (an overlay on the cached image, in the tier's pool) and
+  // the kernel and ramdisk of a direct boot, from the image cache.
+  std::error_code prepare(const domain_spec& spec, guest_files* out) {
+    if (!spec.image_id.empty()) {
+      std::string dir;
+      if (auto ec = pool_dir(spec.disk_pool.empty() ? "volumes_hdd" : spec.disk_pool, &dir))
+        return ec;
+      out->disk = dir + "/" + (spec.uuid.empty() ? spec.name : spec.uuid) + ".qcow2";
+      if (auto ec = cache_->create_overlay(spec.image_id, out->disk, spec.disk_gb))
+        return ec;
+      pool_ptr pool{virStoragePoolLookupByName(conn_.get(), spec.disk_pool.c_str())};
+      if (pool)
+        virStoragePoolRefresh(pool.get(), 0); // its allocation, for the next report
+    }
+    if (!spec.kernel_id.empty())
+      if (auto ec = cache_->base_of(spec.kernel_id, &out->kernel))
+        return ec;
+    if (!spec.ramdisk_id.empty())
+      if (auto ec = cache_->base_of(spec.ramdisk_id, &out->initrd))
+        return ec;
+    std::ofstream fresh(console_path(spec.name),
+                        std::ios::trunc); // a new guest's console starts empty
+    return {};
+  }
+
+  // qemu runs as its own user (libvirt-qemu on Debian): the folders of the
+  // host's state must let it through, and the cached bases be readable.
+  static void open_to_hypervisor(const std::string& state_dir) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    for (auto dir = fs::path(state_dir); !dir.empty() && dir != dir.root_path();
+         dir = dir.parent_path())
+      fs::permissions(dir, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
+                      fs::perm_options::add, ec);
+  }
+
+  void remove_files(const std::string& name, const std::string& disk) {
+    std::error_code ec;
+    if (!disk.empty())
+      std::filesystem::remove(disk, ec);
+    if (real_)
+      std::filesystem::remove(console_path(name), ec);
+  }
+
+  // The root disk's file of a defined domain, from its XML ("" for none).
+  static std::string disk_of(virDomainPtr dom) {
+    char* xml = virDomainGetXMLDesc(dom, 0);
+    if (!xml)
+      return {};
+    std::string desc = xml;
+    free(xml);
+    auto at = desc.find("<source file='");
+    if (at == std::string::npos)
+      return {};
+    at += 14;
+    return desc.substr(at, desc.find('\'', at) - at);
+  }
+
   // Every active storage pool's size and allocation (a pool libvirt cannot
   // size is left out).
   void read_pools(std::vector<pool_info>* out) {
@@ -354,21 +494,44 @@ private:
     return {};
   }
 
-  std::string domain_xml(const domain_spec& spec) const {
+  std::string domain_xml(const domain_spec& spec, const guest_files& files) const {
     std::ostringstream x;
     x << "<domain type='" << escape_xml(opts_.domain_type) << "'>"
       << "<name>" << escape_xml(spec.name) << "</name>";
     if (!spec.uuid.empty())
       x << "<uuid>" << escape_xml(spec.uuid) << "</uuid>";
     x << "<memory unit='MiB'>" << spec.memory_mb << "</memory>"
-      << "<vcpu>" << spec.vcpus << "</vcpu>"
-      << "<os><type arch='x86_64'>hvm</type></os>"
+      << "<vcpu>" << spec.vcpus << "</vcpu>";
+    if (!real_) {
+      x << "<os><type arch='x86_64'>hvm</type></os>"
+        << "<on_poweroff>destroy</on_poweroff><on_reboot>restart</on_reboot>"
+        << "</domain>";
+      return x.str();
+    }
+    x << "<os><type arch='x86_64' machine='pc'>hvm</type>";
+    if (!files.kernel.empty()) {
+      x << "<kernel>" << escape_xml(files.kernel) << "</kernel>";
+      if (!files.initrd.empty())
+        x << "<initrd>" << escape_xml(files.initrd) << "</initrd>";
+      x << "<cmdline>console=ttyS0 root=/dev/vda</cmdline>";
+    } else {
+      x << "<boot dev='hd'/>";
+    }
+    x << "</os><features><acpi/></features>"
       << "<on_poweroff>destroy</on_poweroff><on_reboot>restart</on_reboot>"
-      << "</domain>";
+      << "<on_crash>destroy</on_crash><devices>";
+    if (!files.disk.empty())
+      x << "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='"
+        << escape_xml(files.disk) << "'/><target dev='vda' bus='virtio'/></disk>";
+    x << "<serial type='file'><source path='" << escape_xml(console_path(spec.name))
+      << "' append='on'/><target port='0'/></serial>"
+      << "</devices></domain>";
     return x.str();
   }
 
   connection_ptr conn_;
+  bool real_ = false; // a real hypervisor with disks (not libvirt's test driver)
+  std::unique_ptr<image_cache> cache_;
   libvirt_options opts_;
   // libvirt's test driver has no serial port: the lines its guests would
   // print (real guests' serial logs come with the hypervisor issue).

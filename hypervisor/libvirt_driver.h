@@ -23,6 +23,13 @@ struct libvirt_options {
   std::int64_t local_gb = 1000;
   /// How long power_off waits for a clean guest shutdown before pulling the plug.
   std::int32_t shutdown_timeout_s = 60;
+  /// Real hypervisors ([libvirt] virt_type): kvm, or qemu (TCG, no /dev/kvm).
+  std::string virt_type = "kvm";
+  /// Where image data is (<data_dir>/images: the image store's files) and
+  /// where this host keeps its image cache, tier pools and console logs.
+  /// Guests get disks only when both are set (and the URI is not test://).
+  std::string image_dir = {};
+  std::string state_dir = {};
 };
 
 /// Connects; on failure returns null and sets *ec to errc::connection_failed.

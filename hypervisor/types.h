@@ -39,6 +39,15 @@ struct domain_spec {
   std::int32_t vcpus = 1;
   std::int32_t memory_mb = 512;
   std::int32_t disk_gb = 1;
+  /// The image of the root disk (a copy-on-write overlay on the host's
+  /// cached copy of it), and an AMI-style image's kernel and ramdisk images
+  /// (Glance's kernel_id / ramdisk_id) for a direct kernel boot; empty:
+  /// none. Drivers without disks ignore them.
+  std::string image_id = {};
+  std::string kernel_id = {};
+  std::string ramdisk_id = {};
+  /// The storage pool the root disk goes in (volumes_<tier>).
+  std::string disk_pool = {};
 };
 
 struct domain_info {

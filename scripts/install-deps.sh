@@ -9,6 +9,11 @@ packages=(
   libspdlog-dev doctest-dev nlohmann-json3-dev libsodium-dev libyaml-cpp-dev
   clang-format clang-tidy
   python3 python3-openstackclient tempest curl openssl
+  # Real guests (the qemu:///system driver and its end-to-end test): libvirtd
+  # with qemu, qemu-img, and what the test builds its guest from (Debian's
+  # cloud kernel and a static busybox).
+  qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-daemon-driver-qemu
+  linux-image-cloud-amd64 busybox-static cpio
 )
 
 missing=()
@@ -25,4 +30,16 @@ if ((${#missing[@]})); then
   $sudo_cmd apt-get -o DPkg::Lock::Timeout=900 install -y -q --no-install-recommends "${missing[@]}"
 else
   echo "install-deps: everything is installed"
+fi
+
+# libvirtd for the qemu:///system hosts: started by hand where no systemd
+# runs it (containers, CI machines); a running one is left alone.
+if ! virsh -c qemu:///system version >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && command -v libvirtd >/dev/null; then
+    pgrep -x virtlogd >/dev/null || virtlogd -d # qemu's console and log files go through it
+    libvirtd -d && for _ in $(seq 1 50); do
+      virsh -c qemu:///system version >/dev/null 2>&1 && break
+      sleep 0.1
+    done
+  fi
 fi

@@ -255,6 +255,12 @@ bool load_config(const std::string& path, service_config* out, std::string* erro
   r.str("compute", "host", &d.compute_host);
   r.str("compute", "cell_url", &d.cell_url);
   r.str("compute", "libvirt_uri", &d.libvirt_uri);
+  r.str("libvirt", "virt_type", &d.virt_type);
+  if (d.virt_type != "kvm" && d.virt_type != "qemu") {
+    *error = "[libvirt] virt_type must be kvm or qemu, not " + d.virt_type;
+    return false;
+  }
+  r.integer("libvirt", "shutdown_timeout", &d.shutdown_timeout_s);
   std::string disk_type(storage::nova_name(d.default_disk_type));
   r.str("compute", "default_disk_type", &disk_type);
   if (auto tier = storage::disk_tier_named(disk_type)) {

@@ -25,7 +25,17 @@ void go(self_ptr self, phase p) {
 }
 
 hypervisor::domain_spec spec_of(const storage::instance_record& r, const storage::flavor& f) {
-  return {r.instance_name, r.uuid, f.vcpus, f.memory_mb, f.root_gb + f.ephemeral_gb};
+  hypervisor::domain_spec spec{r.instance_name, r.uuid, f.vcpus, f.memory_mb,
+                               f.root_gb + f.ephemeral_gb};
+  spec.image_id = r.image_ref;
+  auto property = [&r](const char* key) {
+    auto it = r.image_properties.find(key);
+    return it == r.image_properties.end() ? std::string{} : it->second;
+  };
+  spec.kernel_id = property("kernel_id");
+  spec.ramdisk_id = property("ramdisk_id");
+  spec.disk_pool = storage::pool_name_of(r.disk_type);
+  return spec;
 }
 hypervisor::domain_spec spec_of(const storage::instance_record& r) {
   return spec_of(r, r.flavor_copy);

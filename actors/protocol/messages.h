@@ -64,7 +64,8 @@ inline std::string to_string(domain_op op) { return describe(op); }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, domain_spec& x) {
-  return f(caf::meta::type_name("domain_spec"), x.name, x.uuid, x.vcpus, x.memory_mb, x.disk_gb);
+  return f(caf::meta::type_name("domain_spec"), x.name, x.uuid, x.vcpus, x.memory_mb, x.disk_gb,
+           x.image_id, x.kernel_id, x.ramdisk_id, x.disk_pool);
 }
 
 } // namespace nimbus::hypervisor

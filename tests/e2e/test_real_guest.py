@@ -1,0 +1,202 @@
+"""A real guest under qemu, through libvirtd (qemu:///system).
+
+The test builds a small bootable image at test time from Debian packages,
+without downloading anything: the cloud kernel of linux-image-cloud-amd64,
+and an initramfs of busybox-static whose init prints a line on the serial
+console. It uploads the three images (kernel, ramdisk, and an empty qcow2
+root disk whose kernel_id / ramdisk_id properties name the other two),
+boots a server on the ssd tier, and reads the console through
+os-getConsoleOutput. It then stops, starts, reboots, pauses and suspends the
+real qemu process, and deletes it. TCG (virt_type = qemu), so no working
+/dev/kvm is needed."""
+
+import glob
+import http.client
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+from harness import Nimbus, wait_until
+
+UP = "nimbus-guest: up"
+
+
+def kernel_path():
+    kernels = sorted(glob.glob("/boot/vmlinuz-*"))
+    return kernels[-1] if kernels else None
+
+
+def have_qemu():
+    return (os.geteuid() == 0 and kernel_path() and shutil.which("qemu-system-x86_64")
+            and shutil.which("qemu-img") and os.path.exists("/bin/busybox")
+            and subprocess.run(["virsh", "-c", "qemu:///system", "version"],
+                               capture_output=True).returncode == 0)
+
+
+def modules_for(kernel, wanted):
+    """The kernel's modules `wanted` needs, dependencies first (modules.dep)."""
+    release = os.path.basename(kernel)[len("vmlinuz-"):]
+    base = os.path.join("/lib/modules", release)
+    deps = {}
+    with open(os.path.join(base, "modules.dep")) as f:
+        for line in f:
+            name, _, rest = line.partition(":")
+            deps[name] = rest.split()
+    order = []
+
+    def visit(module):
+        for dep in deps.get(module, []):
+            visit(dep)
+        if module not in order:
+            order.append(module)
+
+    for module in wanted:
+        visit(module)
+    return [os.path.join(base, m) for m in order]
+
+
+def build_initramfs(folder):
+    root = os.path.join(folder, "root")
+    for d in ("bin", "proc", "sys", "dev", "mods"):
+        os.makedirs(os.path.join(root, d))
+    shutil.copy("/bin/busybox", os.path.join(root, "bin", "busybox"))
+    # Debian's cloud kernel has virtio's PCI and block drivers as modules.
+    loads = ""
+    for k, module in enumerate(modules_for(kernel_path(), ["kernel/drivers/virtio/virtio_pci.ko",
+                                                             "kernel/drivers/block/virtio_blk.ko"])):
+        shutil.copy(module, os.path.join(root, "mods", "%02d.ko" % k))
+        loads += "insmod /mods/%02d.ko\n" % k
+    with open(os.path.join(root, "init"), "w") as f:
+        f.write("#!/bin/busybox sh\n"
+                "/bin/busybox --install -s /bin\n"
+                "mount -t proc proc /proc\n"
+                "mount -t sysfs sys /sys\n"
+                + loads +
+                "[ -e /sys/block/vda ] && echo 'nimbus-guest: root disk vda'\n"
+                "echo '%s'\n"
+                "while true; do sleep 3600; done\n" % UP)
+    os.chmod(os.path.join(root, "init"), 0o755)
+    out = os.path.join(folder, "initrd.img")
+    files = subprocess.run(["find", "."], cwd=root, capture_output=True, check=True).stdout
+    with open(out, "wb") as f:
+        subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=root, input=files, stdout=f,
+                       check=True)
+    return out
+
+
+def virsh(*args):
+    return subprocess.run(["virsh", "-c", "qemu:///system"] + list(args), capture_output=True,
+                          text=True).stdout.strip()
+
+
+@unittest.skipUnless(have_qemu(), "needs root, libvirtd, qemu, a kernel in /boot and busybox")
+class RealGuest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.work = tempfile.mkdtemp(prefix="nimbus-guest-")
+        cls.initrd = build_initramfs(cls.work)
+        cls.disk = os.path.join(cls.work, "disk.qcow2")
+        subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", cls.disk, "64M"], check=True)
+        cls.n = Nimbus(config={"all_in_one": {"cells": 1, "hosts_per_cell": 1},
+                               "compute": {"libvirt_uri": "qemu:///system"},
+                               "libvirt": {"virt_type": "qemu", "shutdown_timeout": 2}}).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.n.close()
+        # What a failed run left in libvirtd: the domains of this data directory.
+        for name in virsh("list", "--all", "--name").split():
+            if cls.n.data_dir in virsh("dumpxml", name):
+                virsh("destroy", name)
+                virsh("undefine", name, "--managed-save")
+        shutil.rmtree(cls.work, ignore_errors=True)
+
+    def image(self, name, path, disk_format, container_format, **properties):
+        body = {"name": name, "disk_format": disk_format, "container_format": container_format,
+                "visibility": "public"}
+        body.update(properties)
+        r = self.n.request("POST", "/v2/images", body, port=self.n.image_port)
+        self.assertEqual(r.status, 201, r.text)
+        with open(path, "rb") as f:
+            data = f.read()
+        conn = http.client.HTTPConnection("127.0.0.1", self.n.image_port, timeout=120)
+        conn.request("PUT", "/v2/images/%s/file" % r.json["id"], body=data,
+                     headers={"X-Auth-Token": self.n.token,
+                              "Content-Type": "application/octet-stream"})
+        self.assertEqual(conn.getresponse().status, 204)
+        conn.close()
+        return r.json["id"]
+
+    def console(self, uuid):
+        r = self.n.post("/v2.1/servers/%s/action" % uuid, {"os-getConsoleOutput": {}})
+        self.assertEqual(r.status, 200, r.text)
+        return r.json["output"]
+
+    def wait_console(self, uuid, text, count=1):
+        wait_until(lambda: self.console(uuid).count(text) >= count,
+                   "the guest's console to say %r %d times" % (text, count), timeout=180)
+
+    def domain_state(self, uuid):
+        name = self.n.server(uuid)["OS-EXT-SRV-ATTR:instance_name"]
+        return virsh("domstate", name)
+
+    def test_a_real_guest_boots_and_its_lifecycle_acts_on_qemu(self):
+        kernel = self.image("kernel", kernel_path(), "aki", "aki")
+        ramdisk = self.image("ramdisk", self.initrd, "ari", "ari")
+        disk = self.image("guest", self.disk, "qcow2", "bare", kernel_id=kernel, ramdisk_id=ramdisk)
+        uuid = self.n.boot("real", instance_disk_type="ssd", imageRef=disk)
+        self.n.wait_status(uuid, "ACTIVE", timeout=120)
+        self.wait_console(uuid, UP)
+        console = self.console(uuid)
+        self.assertIn("Linux version", console)
+        self.assertIn("nimbus-guest: root disk vda", console)
+        self.assertEqual(self.domain_state(uuid), "running")
+
+        # The root disk: a qcow2 overlay in the ssd pool, on the host's cached base.
+        host_dir = os.path.join(self.n.data_dir, "instances", "compute1")
+        pool = virsh("pool-dumpxml", "volumes_ssd")
+        pool_dir = pool[pool.index("<path>") + 6:pool.index("</path>")]
+        overlay = os.path.join(pool_dir, uuid + ".qcow2")
+        self.assertTrue(os.path.exists(overlay), overlay)
+        info = json.loads(subprocess.run(["qemu-img", "info", "-U", "--output=json", overlay],
+                                         capture_output=True, check=True).stdout)
+        self.assertEqual(info["format"], "qcow2")
+        self.assertEqual(info["backing-filename"], os.path.join(host_dir, "_base", disk))
+
+        self.n.act(uuid, {"os-stop": None})
+        self.n.wait_status(uuid, "SHUTOFF", timeout=120)
+        self.assertEqual(self.domain_state(uuid), "shut off")
+        self.n.act(uuid, {"os-start": None})
+        self.n.wait_status(uuid, "ACTIVE", timeout=120)
+        self.wait_console(uuid, UP, count=2)
+
+        self.n.act(uuid, {"reboot": {"type": "HARD"}})
+        self.n.wait_status(uuid, "ACTIVE", timeout=120)
+        self.wait_console(uuid, UP, count=3)
+
+        self.n.act(uuid, {"pause": None})
+        self.n.wait_status(uuid, "PAUSED", timeout=120)
+        self.assertEqual(self.domain_state(uuid), "paused")
+        self.n.act(uuid, {"unpause": None})
+        self.n.wait_status(uuid, "ACTIVE", timeout=120)
+        self.assertEqual(self.domain_state(uuid), "running")
+
+        self.n.act(uuid, {"suspend": None})
+        self.n.wait_status(uuid, "SUSPENDED", timeout=120)
+        self.assertEqual(self.domain_state(uuid), "shut off")  # saved to disk, as Nova's
+        self.n.act(uuid, {"resume": None})
+        self.n.wait_status(uuid, "ACTIVE", timeout=120)
+        self.assertEqual(self.domain_state(uuid), "running")
+
+        name = self.n.server(uuid)["OS-EXT-SRV-ATTR:instance_name"]
+        self.n.delete("/v2.1/servers/" + uuid)
+        self.n.wait_gone(uuid, timeout=120)
+        self.assertNotIn(name, virsh("list", "--all", "--name").split())
+        self.assertFalse(os.path.exists(overlay))
+
+
+if __name__ == "__main__":
+    unittest.main()
