@@ -102,6 +102,13 @@ public:
       cache_ = std::make_unique<image_cache>(opts_.image_dir, opts_.state_dir + "/_base");
       std::filesystem::create_directories(opts_.state_dir + "/console");
       open_to_hypervisor(opts_.state_dir);
+      // Every tier's pool exists from the start, so that the host reports
+      // them all (a tier without a pool would have no room).
+      for (auto pool : {"volumes_hdd", "volumes_ssd", "volumes_pcie_ssd"}) {
+        std::string dir;
+        if (auto ec = pool_dir(pool, &dir))
+          spdlog::warn("libvirt: cannot set up the storage pool {}: {}", pool, ec.message());
+      }
     }
   }
 
