@@ -89,16 +89,24 @@ private:
   void on_header(error_code ec) {
     if (ec)
       return refuse_or_close(ec);
-    auto& msg = parser_->get();
     if (parser_->is_done())
       return dispatch();
-    if (server_->spool && !spool_to(head_of(msg)))
-      return;
+    // Read before spool_to, which moves the parser (and the message) away.
+    auto version = parser_->get().version();
+    bool expects_continue =
+      version >= 11 && beast::iequals(parser_->get()[http::field::expect], "100-continue");
+    try {
+      if (server_->spool && !spool_to(head_of(parser_->get())))
+        return;
+    } catch (const std::exception& e) { // building the head failed (out of memory, ...)
+      spdlog::error("http: cannot take a request: {}", e.what());
+      return close();
+    }
     if (server_->spool && !file_parser_ && !limit_body(limits().max_request_body_size, nullptr))
       return;
-    if (msg.version() >= 11 && beast::iequals(msg[http::field::expect], "100-continue")) {
+    if (expects_continue) {
       auto cont =
-        std::make_shared<http::response<http::empty_body>>(http::status::continue_, msg.version());
+        std::make_shared<http::response<http::empty_body>>(http::status::continue_, version);
       http::async_write(stream_, *cont,
                         [self = shared_from_this(), cont](error_code ec, std::size_t) {
                           if (ec)

@@ -143,6 +143,15 @@ void compute_api::create_servers(const request_context& ctx, const create_server
     return then(result::failure(fault_kind::bad_request, "Can not find requested image"));
   if (auto refusal = boot_image_refusal(*image, *flavor); !refusal.empty())
     return then(result::failure(fault_kind::bad_request, refusal));
+  // An AMI-style image's kernel and ramdisk are images the caller must be
+  // able to use too (as Nova resolves them), never another project's.
+  for (auto key : {"kernel_id", "ramdisk_id"})
+    if (auto it = image->properties.find(key); it != image->properties.end()) {
+      auto part = this->image(ctx, it->second);
+      if (!part || part->status != "active")
+        return then(
+          result::failure(fault_kind::bad_request, "Image " + it->second + " could not be found."));
+    }
   auto disk_type = disk_type_of(req, *flavor, ctx_->default_disk_type);
   if (!disk_type.ok())
     return then(result::failure(*disk_type.error));

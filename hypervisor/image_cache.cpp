@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -34,7 +35,9 @@ bool run_program(const std::vector<std::string>& argv, std::string* output) {
     args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   int pipe_fds[2];
-  if (::pipe(pipe_fds) != 0)
+  // Close-on-exec: a child spawned at the same time must not hold this
+  // pipe's write end (the read below would wait for that child too).
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0)
     return false;
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -104,13 +107,19 @@ std::error_code image_cache::create_overlay(const std::string& id, const std::st
   std::string base;
   if (auto ec = base_of(id, &base))
     return ec;
+  std::error_code ec;
+  if (fs::exists(overlay, ec))
+    return {}; // a guest's disk that is there already (a re-spawn) is kept
   std::string info;
   if (!run_program({"qemu-img", "info", "--output=json", base}, &info))
     return errc::operation_failed;
+  // A user's image must not point qemu at other files (a qcow2 with a
+  // backing file or an external data file could name any file of the host).
+  if (info.find("\"backing-filename\"") != std::string::npos
+      || info.find("\"data-file\"") != std::string::npos)
+    return errc::invalid_state;
   auto format = info.find("\"format\": \"qcow2\"") != std::string::npos ? "qcow2" : "raw";
-  std::error_code ec;
   fs::create_directories(fs::path(overlay).parent_path(), ec);
-  fs::remove(overlay, ec);
   std::vector<std::string> argv{"qemu-img", "create", "-q", "-f",   "qcow2",
                                 "-b",       base,     "-F", format, overlay};
   if (size_gb > 0)

@@ -26,7 +26,9 @@ public:
   std::error_code base_of(const std::string& id, std::string* path);
 
   /// A new qcow2 overlay at `overlay` on image `id`'s cached copy, of at
-  /// least `size_gb` (0: the base's size). Replaces one that is there.
+  /// least `size_gb` (0: the base's size). One that is there already is
+  /// kept (a re-spawn keeps the guest's disk). errc::invalid_state for an
+  /// image that names other files (a backing file, an external data file).
   std::error_code create_overlay(const std::string& id, const std::string& overlay,
                                  std::int32_t size_gb);
 

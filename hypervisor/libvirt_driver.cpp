@@ -100,7 +100,8 @@ public:
     real_ = !test && !opts_.image_dir.empty() && !opts_.state_dir.empty();
     if (real_) {
       cache_ = std::make_unique<image_cache>(opts_.image_dir, opts_.state_dir + "/_base");
-      std::filesystem::create_directories(opts_.state_dir + "/console");
+      std::error_code ec;
+      std::filesystem::create_directories(opts_.state_dir + "/console", ec);
       open_to_hypervisor(opts_.state_dir);
       // Every tier's pool exists from the start, so that the host reports
       // them all (a tier without a pool would have no room).
@@ -117,16 +118,18 @@ public:
       return errc::already_exists;
     guest_files files;
     if (real_)
-      if (auto ec = prepare(spec, &files))
+      if (auto ec = prepare(spec, &files)) {
+        remove_files(spec.name, files.fresh_disk ? files.disk : std::string{});
         return ec;
+      }
     domain_ptr dom{virDomainDefineXML(conn_.get(), domain_xml(spec, files).c_str())};
     if (!dom) {
-      remove_files(spec.name, files.disk);
+      remove_files(spec.name, files.fresh_disk ? files.disk : std::string{});
       return errc::operation_failed;
     }
     if (virDomainCreate(dom.get()) < 0) {
       virDomainUndefine(dom.get()); // leave no partial domain behind
-      remove_files(spec.name, files.disk);
+      remove_files(spec.name, files.fresh_disk ? files.disk : std::string{});
       return errc::operation_failed;
     }
     console_.booted(spec.name, spec.uuid);
@@ -333,8 +336,9 @@ public:
 
 private:
   struct guest_files {
-    std::string disk;   // the root disk's overlay, in the tier's pool
-    std::string kernel; // a direct kernel boot's kernel and ramdisk
+    std::string disk;        // the root disk's overlay, in the tier's pool
+    bool fresh_disk = false; // made by this spawn (not a re-spawn's own disk)
+    std::string kernel;      // a direct kernel boot's kernel and ramdisk
     std::string initrd;
   };
 
@@ -363,7 +367,12 @@ private:
     namespace fs = std::filesystem;
     pool_ptr pool{virStoragePoolLookupByName(conn_.get(), name.c_str())};
     std::error_code ec;
-    if (pool && !fs::exists(pool_path(pool.get()), ec)) {
+    auto old = pool ? pool_path(pool.get()) : std::string{};
+    // Only a pool of Nimbus's own (a dir under some state_dir/pools, left by
+    // an earlier data directory) whose folder is gone is replaced; an
+    // operator's pool is never touched.
+    if (pool && old.find("/instances/") != std::string::npos
+        && old.find("/pools/") != std::string::npos && !fs::exists(old, ec)) {
       if (virStoragePoolIsActive(pool.get()) == 1)
         virStoragePoolDestroy(pool.get());
       virStoragePoolUndefine(pool.get());
@@ -393,6 +402,8 @@ private:
       if (auto ec = pool_dir(spec.disk_pool.empty() ? "volumes_hdd" : spec.disk_pool, &dir))
         return ec;
       out->disk = dir + "/" + (spec.uuid.empty() ? spec.name : spec.uuid) + ".qcow2";
+      std::error_code ignored;
+      out->fresh_disk = !std::filesystem::exists(out->disk, ignored);
       if (auto ec = cache_->create_overlay(spec.image_id, out->disk, spec.disk_gb))
         return ec;
       pool_ptr pool{virStoragePoolLookupByName(conn_.get(), spec.disk_pool.c_str())};

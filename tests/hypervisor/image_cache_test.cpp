@@ -65,3 +65,24 @@ TEST_CASE("bases no guest uses are removed, the others kept") {
   CHECK_FALSE(fs::exists(dir.sub("cache") + "/a"));
   CHECK(fs::exists(dir.sub("store") + "/a")); // the store keeps its own
 }
+
+TEST_CASE("an image that names other files is refused, and a guest's own disk is kept") {
+  REQUIRE(run_program({"qemu-img", "--version"}));
+  nimbus::test::temp_dir dir;
+  fs::create_directories(dir.sub("store"));
+  std::ofstream(dir.sub("secret")) << "not the user's";
+  // A qcow2 whose backing file is a host file: booting it would show that file to the guest.
+  REQUIRE(run_program({"qemu-img", "create", "-q", "-f", "qcow2", "-b", dir.sub("secret"), "-F",
+                       "raw", dir.sub("store") + "/evil"}));
+  REQUIRE(
+    run_program({"qemu-img", "create", "-q", "-f", "raw", dir.sub("store") + "/plain", "1M"}));
+  image_cache cache(dir.sub("store"), dir.sub("cache"));
+  CHECK(cache.create_overlay("evil", dir.sub("pool") + "/a.qcow2", 1) == errc::invalid_state);
+  CHECK_FALSE(fs::exists(dir.sub("pool") + "/a.qcow2"));
+  auto disk = dir.sub("pool") + "/b.qcow2";
+  REQUIRE_FALSE(cache.create_overlay("plain", disk, 1));
+  std::ofstream(disk, std::ios::app) << "written by the guest";
+  auto size = fs::file_size(disk);
+  REQUIRE_FALSE(cache.create_overlay("plain", disk, 1)); // a re-spawn
+  CHECK(fs::file_size(disk) == size);
+}
