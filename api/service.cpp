@@ -8,6 +8,7 @@
 #include "api/faults.h"
 #include "api/glance_faults.h"
 #include "api/handlers/handlers.h"
+#include "api/keystone_faults.h"
 #include "api/pipeline.h"
 #include "compute/image_catalog.h"
 #include "storage/ids.h"
@@ -152,11 +153,9 @@ void image_service::handle(api_request request, reply_fn reply) const {
   // Glance's version document is public; images need a token, refused as
   // keystonemiddleware refuses it.
   auto creds = auth_.authenticate(req->header("x-auth-token"));
-  if (!creds && !(req->method == "GET" && req->path.empty())) {
-    auto refusal = glance_error(401, "The request you have made requires authentication.");
-    refusal.headers["www-authenticate"] = "Keystone uri=\"\"";
-    return finish(refusal);
-  }
+  // keystonemiddleware's refusal, in front of Glance: Keystone's body.
+  if (!creds && !(req->method == "GET" && req->path.empty()))
+    return finish(keystone_unauthorized());
   if (creds) {
     req->creds = std::move(*creds);
     req->ctx.request_id = req->request_id;

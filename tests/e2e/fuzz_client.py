@@ -292,8 +292,17 @@ def exchange(port, data, deadline=DEADLINE, head_request=False):
                     send_error = e
 
 
-def fault_problem(resp, method):
-    """Why a response breaks the Nova fault rules, or None."""
+def glance_error_body(value, status):
+    """Whether `value` is Glance's (WebOb's) JSON error body for `status`:
+    {"message": "...", "code": "404 Not Found", "title": "Not Found"}."""
+    return (isinstance(value, dict) and isinstance(value.get("message"), str)
+            and isinstance(value.get("title"), str) and isinstance(value.get("code"), str)
+            and value["code"].startswith("%d " % status))
+
+
+def fault_problem(resp, method, port="api"):
+    """Why a response breaks the Nova fault rules (on the image port:
+    Glance's error body, or keystonemiddleware's), or None."""
     if resp.status >= 500:
         return "server error %d: %s" % (resp.status, short(resp.body, 300))
     if not 400 <= resp.status < 500:
@@ -304,6 +313,8 @@ def fault_problem(resp, method):
             return "%d with a broken JSON body: %s: %s" % (resp.status, why, short(resp.body, 200))
         if resp.status in (404, 405) and method != b"HEAD":
             return "%d without a Nova fault body (%s): %s" % (resp.status, why, short(resp.body, 200))
+        return None
+    if port == "image" and glance_error_body(value, resp.status):
         return None
     ok = (isinstance(value, dict) and len(value) == 1
           and isinstance(next(iter(value.values())), dict))

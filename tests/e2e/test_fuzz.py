@@ -141,7 +141,7 @@ class Fuzz(unittest.TestCase):
         except NoResponse as e:
             found.append(str(e))
         if resp is not None:
-            p = fault_problem(resp, req.method)
+            p = fault_problem(resp, req.method, req.port)
             if p:
                 found.append(p)
             if expect is not None and resp.status not in expect:
