@@ -189,10 +189,12 @@ int compare(const image& a, const image& b, const std::string& key) {
   auto cmp = [](auto x, auto y) { return x < y ? -1 : y < x ? 1 : 0; };
   if (key == "size")
     return cmp(a.size, b.size);
+  // Full precision: images made within one second (a server's backups)
+  // keep the order they were made in.
   if (key == "created_at")
-    return cmp(a.created_us / 1000000, b.created_us / 1000000);
+    return cmp(a.created_us, b.created_us);
   if (key == "updated_at")
-    return cmp(a.updated_us / 1000000, b.updated_us / 1000000);
+    return cmp(a.updated_us, b.updated_us);
   return cmp(column(a, key), column(b, key));
 }
 

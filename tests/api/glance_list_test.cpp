@@ -98,6 +98,15 @@ TEST_CASE("sort and paging as Glance: keys, directions, marker, limit") {
   CHECK(page.more);
 }
 
+TEST_CASE("images made within one second keep their order in a sort by created_at") {
+  auto first = img("z-first", "p1", "private", 5);
+  auto second = img("a-second", "p1", "private", 5);
+  second.created_us += 1; // a microsecond later, the same second
+  std::vector<storage::image> all{second, first};
+  CHECK(ids(all, {{"sort_key", "created_at"}, {"sort_dir", "asc"}})
+        == std::vector<std::string>{"z-first", "a-second"});
+}
+
 TEST_CASE("a list's refusals") {
   std::vector<storage::image> all{img("a", "p1", "private", 1)};
   CHECK(refusal_of(all, {{"visibility", "everyone"}}) == "Invalid visibility value: everyone");
