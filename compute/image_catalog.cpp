@@ -1,6 +1,7 @@
 #include "compute/image_catalog.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <future>
 
 #include <spdlog/spdlog.h>
@@ -180,23 +181,26 @@ outcome<image> image_catalog::upload(const request_context& ctx, const std::stri
       return std::nullopt;
     });
   };
-  storage::file_digest d;
-  if (auto ec = storage::image_files::digest_of(staged, &d)) {
+  // The quota needs the size only: the data is read (and hashed) once, by adopt().
+  std::error_code size_ec;
+  auto staged_size = static_cast<std::int64_t>(std::filesystem::file_size(staged, size_ec));
+  if (size_ec) {
     back_to_queued();
     return drop(outcome<image>::failure(fault_kind::internal, "Cannot read the upload"));
   }
+  storage::file_digest d;
   if (options_.user_storage_quota > 0) {
     std::int64_t used = 0;
     for (auto& other : api_->images())
       if (other.owner == saving.value.owner && other.id != id)
         used += other.size;
-    if (used + d.size > options_.user_storage_quota) {
+    if (used + staged_size > options_.user_storage_quota) {
       back_to_queued();
-      return drop(outcome<image>::failure(fault_kind::too_large,
-                                          "Image exceeds the storage quota: The size of the data "
-                                            + std::to_string(d.size) + " will exceed the limit. "
-                                            + std::to_string(options_.user_storage_quota - used)
-                                            + " bytes remaining."));
+      return drop(outcome<image>::failure(
+        fault_kind::too_large, "Image exceeds the storage quota: The size of the data "
+                                 + std::to_string(staged_size) + " will exceed the limit. "
+                                 + std::to_string(options_.user_storage_quota - used)
+                                 + " bytes remaining."));
     }
   }
   if (auto ec = files_->adopt(id, staged, &d)) {
