@@ -65,6 +65,32 @@ public:
   /// and libvirt's test driver write the lines a booting guest would).
   virtual std::error_code get_console_output(const std::string& name, std::string* out) = 0;
   virtual std::error_code get_power_state(const std::string& name, power_state* out) = 0;
+
+  // The root disk's snapshot chain (docs/SNAPSHOTS.md): points named by the
+  // caller's ids, oldest first, each a frozen copy-on-write layer holding
+  // what changed since the point before it. errc::not_found for a domain or
+  // point that is not; drivers without disks keep the chain in memory.
+
+  /// The disk as it is now becomes point `point`; later writes go to a new
+  /// layer above it. Works on a running domain. errc::already_exists for an
+  /// id in use.
+  virtual std::error_code create_point(const std::string& name, const std::string& point) = 0;
+  /// The disk reads again as it did when `point` was made; what was written
+  /// since, and every later point, is gone (as ZFS's rollback -r). A running
+  /// domain is stopped for it and started again.
+  virtual std::error_code revert_to_point(const std::string& name, const std::string& point) = 0;
+  /// Merges `point` into the layer above it (the next point, or the disk as
+  /// it is now): that layer reads the same, the point's own layer goes.
+  /// errc::invalid_state on a running domain where the driver cannot merge
+  /// live.
+  virtual std::error_code remove_point(const std::string& name, const std::string& point) = 0;
+  /// Every point with the size of its layer on disk.
+  virtual std::error_code list_points(const std::string& name, std::vector<chain_point>* out) = 0;
+  /// Writes the disk (`point` empty: as it is now; else as it was at that
+  /// point) to `path` as one standalone qcow2. A running domain is saved
+  /// and restored around it (Nova's cold snapshot).
+  virtual std::error_code export_disk(const std::string& name, const std::string& point,
+                                      const std::string& path) = 0;
   /// Every domain defined on this host.
   virtual std::error_code list_domains(std::vector<domain_info>* out) = 0;
   virtual std::error_code get_host_resources(host_resources* out) = 0;

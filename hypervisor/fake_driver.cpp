@@ -41,6 +41,7 @@ std::error_code fake_driver::destroy(const std::string& name) {
     return ec;
   std::lock_guard<std::mutex> lock(mutex_);
   console_.forget(name);
+  chains_.forget(name);
   return domains_.erase(name) ? std::error_code{} : make_error_code(errc::not_found);
 }
 
@@ -196,6 +197,37 @@ std::vector<pool_info> fake_pools(std::int64_t local_gb) {
   return {{"volumes_hdd", local_gb, 0},
           {"volumes_ssd", local_gb / 2, 0},
           {"volumes_pcie_ssd", local_gb / 5, 0}};
+}
+
+std::error_code fake_driver::create_point(const std::string& name, const std::string& point) {
+  return on_domain(faults_, operation::create_point, mutex_, domains_, name,
+                   [&](domain_info&) { return chains_.create(name, point); });
+}
+
+std::error_code fake_driver::revert_to_point(const std::string& name, const std::string& point) {
+  return on_domain(faults_, operation::revert_to_point, mutex_, domains_, name,
+                   [&](domain_info&) { return chains_.revert(name, point); });
+}
+
+std::error_code fake_driver::remove_point(const std::string& name, const std::string& point) {
+  return on_domain(faults_, operation::remove_point, mutex_, domains_, name,
+                   [&](domain_info&) { return chains_.remove(name, point); });
+}
+
+std::error_code fake_driver::list_points(const std::string& name, std::vector<chain_point>* out) {
+  return on_domain(faults_, operation::list_points, mutex_, domains_, name, [&](domain_info&) {
+    *out = chains_.list(name);
+    return std::error_code{};
+  });
+}
+
+std::error_code fake_driver::export_disk(const std::string& name, const std::string& point,
+                                         const std::string&) {
+  return on_domain(faults_, operation::export_disk, mutex_, domains_, name, [&](domain_info&) {
+    if (auto ec = chains_.find(name, point))
+      return ec;
+    return make_error_code(errc::unsupported);
+  });
 }
 
 std::error_code fake_driver::test_set_power_state(const std::string& name, power_state s) {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 
+#include "hypervisor/chain_book.h"
 #include "hypervisor/console_log.h"
 #include "hypervisor/driver.h"
 #include "hypervisor/fault_plan.h"
@@ -47,6 +48,13 @@ public:
   std::error_code get_console_output(const std::string& name, std::string* out) override;
   std::error_code get_power_state(const std::string& name, power_state* out) override;
   std::error_code list_domains(std::vector<domain_info>* out) override;
+  std::error_code create_point(const std::string& name, const std::string& point) override;
+  std::error_code revert_to_point(const std::string& name, const std::string& point) override;
+  std::error_code remove_point(const std::string& name, const std::string& point) override;
+  std::error_code list_points(const std::string& name, std::vector<chain_point>* out) override;
+  /// errc::unsupported: the fake has no disk to write out.
+  std::error_code export_disk(const std::string& name, const std::string& point,
+                              const std::string& path) override;
   std::error_code get_host_resources(host_resources* out) override;
 
   fault_plan& faults() { return faults_; }
@@ -60,6 +68,7 @@ private:
   std::mutex mutex_;
   std::map<std::string, domain_info> domains_;
   console_log console_;
+  chain_book chains_;
 };
 
 std::unique_ptr<fake_driver> make_fake_driver(fake_options opts = {});

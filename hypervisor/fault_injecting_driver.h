@@ -64,6 +64,23 @@ public:
   std::error_code get_power_state(const std::string& name, power_state* out) override {
     return forward(operation::get_power_state, [&] { return inner_->get_power_state(name, out); });
   }
+  std::error_code create_point(const std::string& name, const std::string& point) override {
+    return forward(operation::create_point, [&] { return inner_->create_point(name, point); });
+  }
+  std::error_code revert_to_point(const std::string& name, const std::string& point) override {
+    return forward(operation::revert_to_point,
+                   [&] { return inner_->revert_to_point(name, point); });
+  }
+  std::error_code remove_point(const std::string& name, const std::string& point) override {
+    return forward(operation::remove_point, [&] { return inner_->remove_point(name, point); });
+  }
+  std::error_code list_points(const std::string& name, std::vector<chain_point>* out) override {
+    return forward(operation::list_points, [&] { return inner_->list_points(name, out); });
+  }
+  std::error_code export_disk(const std::string& name, const std::string& point,
+                              const std::string& path) override {
+    return forward(operation::export_disk, [&] { return inner_->export_disk(name, point, path); });
+  }
   std::error_code list_domains(std::vector<domain_info>* out) override {
     return forward(operation::list_domains, [&] { return inner_->list_domains(out); });
   }

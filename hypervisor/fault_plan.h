@@ -31,6 +31,11 @@ enum class operation {
   inject_nmi,
   set_admin_password,
   get_console_output,
+  create_point,
+  revert_to_point,
+  remove_point,
+  list_points,
+  export_disk,
 };
 
 class fault_plan {

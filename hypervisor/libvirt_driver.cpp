@@ -11,8 +11,11 @@
 #include <libvirt/virterror.h>
 #include <spdlog/spdlog.h>
 
+#include "hypervisor/chain_book.h"
 #include "hypervisor/console_log.h"
 #include "hypervisor/image_cache.h"
+#include "hypervisor/libvirt_chain.h"
+#include "hypervisor/libvirt_common.h"
 
 namespace nimbus::hypervisor {
 namespace {
@@ -20,15 +23,11 @@ namespace {
 struct connection_closer {
   void operator()(virConnectPtr c) const { virConnectClose(c); }
 };
-struct domain_freer {
-  void operator()(virDomainPtr d) const { virDomainFree(d); }
-};
 struct pool_freer {
   void operator()(virStoragePoolPtr p) const { virStoragePoolFree(p); }
 };
 using pool_ptr = std::unique_ptr<virStoragePool, pool_freer>;
 using connection_ptr = std::unique_ptr<virConnect, connection_closer>;
-using domain_ptr = std::unique_ptr<virDomain, domain_freer>;
 
 void log_libvirt_error(void*, virErrorPtr err) {
   if (err && err->message)
@@ -54,45 +53,10 @@ power_state to_power_state(int libvirt_state) {
   }
 }
 
-std::string escape_xml(const std::string& in) {
-  std::string out;
-  for (char c : in) {
-    switch (c) {
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '&':
-      out += "&amp;";
-      break;
-    case '\'':
-      out += "&apos;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    default:
-      out += c;
-    }
-  }
-  return out;
-}
-
-// What a failed libvirt call means for the contract: "not supported" is
-// errc::unsupported, anything else a failure.
-std::error_code last_failure() {
-  virErrorPtr err = virGetLastError();
-  if (err && (err->code == VIR_ERR_NO_SUPPORT || err->code == VIR_ERR_ARGUMENT_UNSUPPORTED))
-    return errc::unsupported;
-  return errc::operation_failed;
-}
-
 class libvirt_driver final : public driver {
 public:
   libvirt_driver(connection_ptr conn, libvirt_options opts)
-      : conn_(std::move(conn)), opts_(std::move(opts)) {
+      : conn_(std::move(conn)), opts_(std::move(opts)), chain_(conn_.get(), opts_.state_dir) {
     bool test = opts_.uri.rfind("test:", 0) == 0;
     if (opts_.domain_type.empty())
       opts_.domain_type = test ? "test" : opts_.virt_type;
@@ -147,9 +111,55 @@ public:
     if (virDomainUndefineFlags(dom.get(), VIR_DOMAIN_UNDEFINE_MANAGED_SAVE) < 0)
       return errc::operation_failed;
     console_.forget(name);
-    if (real_)
+    chains_.forget(name);
+    if (real_) {
       remove_files(name, disk);
+      chain_.forget(name);
+    }
     return {};
+  }
+
+  // --- the snapshot chain: in memory on the test driver, libvirt_chain's
+  // layers on a real one --------------------------------------------------
+
+  std::error_code create_point(const std::string& name, const std::string& point) override {
+    auto dom = lookup(name);
+    if (!dom)
+      return errc::not_found;
+    return real_ ? chain_.create(dom.get(), name, point) : chains_.create(name, point);
+  }
+
+  std::error_code revert_to_point(const std::string& name, const std::string& point) override {
+    auto dom = lookup(name);
+    if (!dom)
+      return errc::not_found;
+    return real_ ? chain_.revert(dom.get(), name, point) : chains_.revert(name, point);
+  }
+
+  std::error_code remove_point(const std::string& name, const std::string& point) override {
+    auto dom = lookup(name);
+    if (!dom)
+      return errc::not_found;
+    return real_ ? chain_.remove(dom.get(), name, point) : chains_.remove(name, point);
+  }
+
+  std::error_code list_points(const std::string& name, std::vector<chain_point>* out) override {
+    if (!lookup(name))
+      return errc::not_found;
+    *out = real_ ? chain_.list(name) : chains_.list(name);
+    return {};
+  }
+
+  std::error_code export_disk(const std::string& name, const std::string& point,
+                              const std::string& path) override {
+    auto dom = lookup(name);
+    if (!dom)
+      return errc::not_found;
+    if (real_)
+      return chain_.export_disk(dom.get(), name, point, path);
+    if (auto ec = chains_.find(name, point))
+      return ec;
+    return errc::unsupported; // the test driver's domains have no disk to write out
   }
 
   std::error_code power_off(const std::string& name) override {
@@ -402,7 +412,12 @@ private:
       if (auto ec = pool_dir(spec.disk_pool.empty() ? "volumes_hdd" : spec.disk_pool, &dir))
         return ec;
       out->disk = dir + "/" + (spec.uuid.empty() ? spec.name : spec.uuid) + ".qcow2";
+      // A guest with snapshot points writes to the newest layer, not to its
+      // first disk (frozen under the first point).
+      auto active = chain_.active_disk(spec.name);
       std::error_code ignored;
+      if (!active.empty() && std::filesystem::exists(active, ignored))
+        out->disk = active;
       out->fresh_disk = !std::filesystem::exists(out->disk, ignored);
       if (auto ec = cache_->create_overlay(spec.image_id, out->disk, spec.disk_gb))
         return ec;
@@ -438,20 +453,6 @@ private:
       std::filesystem::remove(disk, ec);
     if (real_)
       std::filesystem::remove(console_path(name), ec);
-  }
-
-  // The root disk's file of a defined domain, from its XML ("" for none).
-  static std::string disk_of(virDomainPtr dom) {
-    char* xml = virDomainGetXMLDesc(dom, 0);
-    if (!xml)
-      return {};
-    std::string desc = xml;
-    free(xml);
-    auto at = desc.find("<source file='");
-    if (at == std::string::npos)
-      return {};
-    at += 14;
-    return desc.substr(at, desc.find('\'', at) - at);
   }
 
   // Every active storage pool's size and allocation (a pool libvirt cannot
@@ -554,6 +555,8 @@ private:
   // libvirt's test driver has no serial port: the lines its guests would
   // print (real guests' serial logs come with the hypervisor issue).
   console_log console_;
+  chain_book chains_; // the test driver's chains (its domains have no disks)
+  libvirt_chain chain_;
 };
 
 } // namespace

@@ -32,6 +32,22 @@ enum class domain_op : std::uint8_t {
   inject_nmi,
 };
 
+/// The calls on a domain's root-disk snapshot chain (docs/SNAPSHOTS.md), as
+/// a value (a host actor takes them in one message).
+enum class chain_op : std::uint8_t {
+  list,         // the points and their sizes
+  create,       // freeze the disk as a new point
+  revert,       // the disk goes back to a point (the domain keeps its power state)
+  remove,       // merge a point into its neighbour
+  export_image, // a standalone qcow2 of the disk (or of a point) at a path
+};
+
+/// One point of a chain as the host has it: its layer's size on disk.
+struct chain_point {
+  std::string id;
+  std::int64_t size_bytes = 0;
+};
+
 /// A domain to create: the driver's view of an instance.
 struct domain_spec {
   std::string name; // unique on the host, e.g. instance-0000002a

@@ -166,6 +166,56 @@ TEST_CASE("driver contract: calls on unknown domains answer not_found") {
   }
 }
 
+namespace {
+
+std::vector<std::string> point_ids(driver& d, const std::string& name) {
+  std::vector<chain_point> chain;
+  REQUIRE_FALSE(d.list_points(name, &chain));
+  std::vector<std::string> ids;
+  ids.reserve(chain.size());
+  for (auto& p : chain)
+    ids.push_back(p.id);
+  return ids;
+}
+
+} // namespace
+
+TEST_CASE("driver contract: the snapshot chain") {
+  using ids = std::vector<std::string>;
+  for (auto& f : factories) {
+    CAPTURE(f.name);
+    nimbus::test::temp_dir dir;
+    auto d = f.make(dir);
+    REQUIRE_FALSE(d->spawn(spec("instance-1")));
+    CHECK(point_ids(*d, "instance-1").empty());
+    REQUIRE_FALSE(d->create_point("instance-1", "p1"));
+    REQUIRE_FALSE(d->create_point("instance-1", "p2"));
+    REQUIRE_FALSE(d->create_point("instance-1", "p3"));
+    CHECK(d->create_point("instance-1", "p2") == errc::already_exists);
+    CHECK(point_ids(*d, "instance-1") == ids{"p1", "p2", "p3"});
+
+    REQUIRE_FALSE(d->power_off("instance-1"));
+    REQUIRE_FALSE(d->remove_point("instance-1", "p2")); // merged into p3
+    CHECK(point_ids(*d, "instance-1") == ids{"p1", "p3"});
+    CHECK(d->remove_point("instance-1", "p2") == errc::not_found);
+
+    REQUIRE_FALSE(d->power_on("instance-1"));
+    REQUIRE_FALSE(d->revert_to_point("instance-1", "p1")); // the later points go
+    CHECK(point_ids(*d, "instance-1") == ids{"p1"});
+    CHECK(state_of(*d, "instance-1") == power_state::running); // keeps its power state
+    CHECK(d->revert_to_point("instance-1", "p3") == errc::not_found);
+    // No disk to write out here; a point that is not there is still not found.
+    CHECK(d->export_disk("instance-1", "p9", dir.sub("out.qcow2")) == errc::not_found);
+
+    std::vector<chain_point> chain;
+    CHECK(d->list_points("nope", &chain) == errc::not_found);
+    CHECK(d->create_point("nope", "p1") == errc::not_found);
+    REQUIRE_FALSE(d->destroy("instance-1")); // its chain goes with it
+    REQUIRE_FALSE(d->spawn(spec("instance-1")));
+    CHECK(point_ids(*d, "instance-1").empty());
+  }
+}
+
 TEST_CASE("fault injection around the real libvirt driver") {
   nimbus::test::temp_dir dir;
   fault_injecting_driver d(make_libvirt(dir));

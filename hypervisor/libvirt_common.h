@@ -1,0 +1,28 @@
+#pragma once
+// What the libvirt driver's files share: handles that free themselves, XML
+// text escaping, and the meaning of a failed call. Includes libvirt's
+// headers: only hypervisor/libvirt_*.cpp include it.
+#include <memory>
+#include <string>
+#include <system_error>
+
+#include <libvirt/libvirt.h>
+
+namespace nimbus::hypervisor {
+
+struct domain_freer {
+  void operator()(virDomainPtr d) const { virDomainFree(d); }
+};
+using domain_ptr = std::unique_ptr<virDomain, domain_freer>;
+
+/// `in` with XML's special characters as entities.
+std::string escape_xml(const std::string& in);
+
+/// What the last failed libvirt call means for the driver contract:
+/// errc::unsupported for "not supported", errc::operation_failed otherwise.
+std::error_code last_failure();
+
+/// The root disk's file of a defined domain, from its XML ("" for none).
+std::string disk_of(virDomainPtr dom);
+
+} // namespace nimbus::hypervisor
