@@ -40,6 +40,7 @@ compute_service::compute_service(compute::compute_api& compute, const authentica
   add_server_update_routes(routes_, compute);
   add_server_metadata_routes(routes_, compute);
   add_server_tag_routes(routes_, compute);
+  add_server_snapshot_routes(routes_, compute);
   add_server_detail_routes(routes_, compute);
   add_flavor_routes(routes_, compute);
   add_flavor_extra_spec_routes(routes_, compute);

@@ -252,7 +252,8 @@ bool deployment::impl::start_api_cell(bool all_in_one, std::string* error) {
         return false;
       // Only a driver that blocks (libvirt) needs a thread of its own; the
       // fake driver never does, and 200 idle threads cost context switches.
-      c->add_host(drv, {h.host, opts.report_interval, opts.driver != "fake"});
+      c->add_host(
+        drv, {h.host, opts.report_interval, opts.driver != "fake", opts.sync_power_state_interval});
     }
     directory->add({mapping, c->conductor()});
     spdlog::info("cell {} ({}) is up", mapping.name, mapping.uuid);
@@ -338,7 +339,8 @@ bool deployment::impl::start_compute(std::string* error) {
   auto drv = make_host_driver(opts, opts.compute_host, error);
   if (!drv)
     return false;
-  auto host = host::spawn_host(*sys, drv, {opts.compute_host, opts.report_interval, true}, {});
+  auto host = host::spawn_host(
+    *sys, drv, {opts.compute_host, opts.report_interval, true, opts.sync_power_state_interval}, {});
   lone_hosts.push_back(host);
   auto uplink = spawn_compute_uplink(
     *sys, host, {*ep, opts.tls.enabled, std::chrono::seconds(5), opts.reconnect_interval});

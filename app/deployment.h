@@ -48,6 +48,9 @@ struct deployment_options {
   std::string store = "rocksdb";
   scheduler::scheduler_options scheduler;
   std::chrono::milliseconds report_interval{10'000};
+  /// [DEFAULT] sync_power_state_interval: how often hosts report their
+  /// domains' power states for the records to follow; zero or less: never.
+  std::chrono::milliseconds sync_power_state_interval{600'000};
   std::chrono::seconds build_timeout{60};
   std::chrono::seconds call_timeout{30};
   std::chrono::seconds list_timeout{10};

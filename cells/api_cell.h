@@ -142,7 +142,8 @@ public:
                        const update_done& done);
 
   /// Drops the mapping, request spec and any build request of a server its
-  /// cell has deleted.
+  /// cell has deleted: gone from memory when the call returns, from the
+  /// store when `done` runs.
   void forget_instance(const std::string& uuid, storage::done_fn done);
 
   /// Maps hosts to cells without blocking (for actor threads).

@@ -9,7 +9,7 @@
 //   (schedule_atom, string uuid) -> void      // a build request was accepted
 //   // As the cells' cell_listener:
 //   (summary_atom, cell_summary) -> void      // a cell's capacity
-//   (deleted_atom, string uuid) -> void       // a cell deleted an instance
+//   (deleted_atom, string uuid) -> (ok)       // a cell deleted an instance
 // }
 // ~~~
 // On start it re-drives every build request still in the API store, so

@@ -233,6 +233,16 @@ const std::vector<default_rule>& nova_defaults() {
     {"os_compute_api:extensions", "@", "GET /extensions, GET /extensions/{alias}"},
     {"os_compute_api:limits:other_project", "rule:context_is_admin", "GET /limits?tenant_id"},
     // Nimbus's own.
+    {"nimbus:servers:snapshots:index", "rule:project_reader_or_admin",
+     "GET /servers/{id}/snapshots"},
+    {"nimbus:servers:snapshots:show", "rule:project_reader_or_admin",
+     "GET /servers/{id}/snapshots/{snapshot_id}"},
+    {"nimbus:servers:snapshots:create", "rule:project_member_or_admin",
+     "POST /servers/{id}/snapshots"},
+    {"nimbus:servers:snapshots:revert", "rule:project_member_or_admin",
+     "POST /servers/{id}/snapshots/{snapshot_id}/revert"},
+    {"nimbus:servers:snapshots:delete", "rule:project_member_or_admin",
+     "DELETE /servers/{id}/snapshots/{snapshot_id}"},
     {"nimbus:manage:cell_v2", "rule:context_is_admin",
      "POST /nimbus-manage/cell_v2/{command} (nimbus-manage on a running API)"},
   };

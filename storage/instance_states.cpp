@@ -10,7 +10,7 @@ namespace {
 constexpr std::array<std::string_view, 12> vm_state_names{
   "building", "active",  "stopped",           "error",       "unknown", "paused", "suspended",
   "rescued",  "shelved", "shelved_offloaded", "soft-delete", "resized"};
-constexpr std::array<std::string_view, 28> task_state_names{"",
+constexpr std::array<std::string_view, 31> task_state_names{"",
                                                             "scheduling",
                                                             "spawning",
                                                             "powering-off",
@@ -37,8 +37,11 @@ constexpr std::array<std::string_view, 28> task_state_names{"",
                                                             "resize_finish",
                                                             "resize_reverting",
                                                             "resize_confirming",
-                                                            "migrating"};
-constexpr std::array<std::string_view, 30> server_action_names{
+                                                            "migrating",
+                                                            "snapshotting",
+                                                            "reverting_snapshot",
+                                                            "deleting_snapshot"};
+constexpr std::array<std::string_view, 33> server_action_names{
   "create",         "stop",           "start",
   "reboot",         "delete",         "pause",
   "unpause",        "suspend",        "resume",
@@ -48,7 +51,8 @@ constexpr std::array<std::string_view, 30> server_action_names{
   "resetState",     "rebuild",        "createImage",
   "delete",         "restore",        "resize",
   "confirmResize",  "revertResize",   "migrate",
-  "live-migration", "evacuate",       "createBackup"};
+  "live-migration", "evacuate",       "createBackup",
+  "createSnapshot", "revertSnapshot", "deleteSnapshot"};
 constexpr std::array<std::string_view, 4> migration_type_names{"migration", "resize",
                                                                "live-migration", "evacuation"};
 constexpr std::array<std::string_view, 17> migration_status_names{
@@ -57,9 +61,10 @@ constexpr std::array<std::string_view, 17> migration_status_names{
   "completed",      "done",     "error",      "failed",    "cancelled"};
 // A value added to an enum needs its name here.
 static_assert(vm_state_names.size() == static_cast<std::size_t>(vm_state::resized) + 1);
-static_assert(task_state_names.size() == static_cast<std::size_t>(task_state::migrating) + 1);
+static_assert(task_state_names.size()
+              == static_cast<std::size_t>(task_state::deleting_snapshot) + 1);
 static_assert(server_action_names.size()
-              == static_cast<std::size_t>(server_action::create_backup) + 1);
+              == static_cast<std::size_t>(server_action::delete_snapshot) + 1);
 static_assert(migration_type_names.size()
               == static_cast<std::size_t>(migration_type::evacuation) + 1);
 static_assert(migration_status_names.size()

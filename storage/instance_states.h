@@ -63,6 +63,11 @@ enum class task_state : std::uint8_t {
   resize_reverting,
   resize_confirming,
   migrating, // live migration
+  /// Nimbus's snapshot chain (docs/SNAPSHOTS.md): a point being made,
+  /// the disk going back to one, a point being merged into its neighbour.
+  snapshotting,
+  reverting_snapshot,
+  deleting_snapshot,
 };
 
 /// An action on a server, as instance actions record it.
@@ -99,6 +104,10 @@ enum class server_action : std::uint8_t {
   live_migration,
   evacuate,
   create_backup,
+  /// Nimbus's snapshot chain (docs/SNAPSHOTS.md).
+  create_snapshot,
+  revert_snapshot,
+  delete_snapshot,
 };
 
 /// How a server moves between hosts (Nova's migration_type).

@@ -25,7 +25,9 @@
     availability_zone, vm_state, task_state, power_state, created_us, updated_us, launched_us,     \
     terminated_us, instance_name, reservation_id, launch_index, key_name, description, admin_pass, \
     metadata, tags, fault, locked, locked_by, locked_reason, access_ip_v4, access_ip_v6, hostname, \
-    user_data, old_flavor, pinned_availability_zone, scheduler_hints, image_properties, disk_type
+    user_data, old_flavor, pinned_availability_zone, scheduler_hints, image_properties, disk_type, \
+    snapshots
+#define NIMBUS_FIELDS_SNAPSHOT_POINT id, name, created_us, size_bytes
 #define NIMBUS_FIELDS_MIGRATION                                                                    \
   id, uuid, instance_uuid, migration_type, status, source_compute, source_node, dest_compute,      \
     dest_node, dest_host, old_flavor_id, new_flavor_id, user_id, project_id, old_vm_state,         \

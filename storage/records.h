@@ -108,6 +108,16 @@ struct instance_fault {
   std::int64_t created_us = 0;
 };
 
+/// One point of a server's incremental snapshot chain: a frozen copy-on-write
+/// layer of its root disk on its host, holding what changed since the point
+/// before it (docs/SNAPSHOTS.md).
+struct snapshot_point {
+  std::string id;
+  std::string name;
+  std::int64_t created_us = 0;
+  std::int64_t size_bytes = 0; // the layer's own size on disk, as the host last measured it
+};
+
 struct instance_record {
   std::string uuid;
   std::string name;
@@ -155,6 +165,8 @@ struct instance_record {
   /// The storage tier its disk lives on (storage/disk_tiers.h); records
   /// older than tiers read as hdd.
   disk_tier disk_type = disk_tier::hdd;
+  /// The snapshot chain of its root disk, oldest point first.
+  std::vector<snapshot_point> snapshots = {};
 };
 
 /// One move of a server between hosts (or onto the same host, a resize),

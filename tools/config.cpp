@@ -210,6 +210,7 @@ bool load_config(const std::string& path, service_config* out, std::string* erro
   r.real("scheduler", "disk_allocation_ratio", &s.ratios.disk);
   r.integer("scheduler", "max_attempts", &s.max_attempts);
   r.seconds("DEFAULT", "report_interval", &d.report_interval);
+  r.seconds("DEFAULT", "sync_power_state_interval", &d.sync_power_state_interval);
   r.integer("DEFAULT", "service_down_time", &s.service_down_time_s);
   r.seconds("conductor", "build_timeout", &d.build_timeout);
   r.seconds("cells", "call_timeout", &d.call_timeout);

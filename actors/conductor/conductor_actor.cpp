@@ -1,6 +1,8 @@
 #include "actors/conductor/conductor_actor.h"
 
+#include <memory>
 #include <optional>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <caf/actor_system.hpp>
@@ -185,6 +187,32 @@ void push_summary(self_ptr self) {
       [call](caf::error& err) { call->fail(err); });
 }
 
+// A host's power-state sync: each of its instances whose domain is not in
+// the state its record says hears what the host saw (its actor decides).
+void sync_power_states(self_ptr self, const host_report& report, const host_actor& actor) {
+  auto& st = self->state;
+  std::unordered_map<std::string, hypervisor::power_state> seen;
+  for (auto& d : report.domains)
+    seen[d.name] = d.state;
+  std::size_t told = 0;
+  st.index.for_each([&](const storage::instance_record& r) {
+    if (r.host != report.node.host || r.instance_name.empty())
+      return;
+    auto it = seen.find(r.instance_name);
+    auto state = it == seen.end() ? hypervisor::power_state::nostate : it->second;
+    auto plan = instance::plan_power_sync(r, state);
+    if (!plan.record && !plan.stop)
+      return;
+    if (auto a = st.actors.find(r.uuid); a != st.actors.end()) {
+      self->send(a->second, power_sync_atom_v, state, report.listed_us, actor);
+      ++told;
+    }
+  });
+  if (told)
+    spdlog::info("cell {}: power-state sync of host {}: {} instances to align", st.opts.cell_name,
+                 report.node.host, told);
+}
+
 void on_report(self_ptr self, const host_report& report) {
   auto& st = self->state;
   auto actor = caf::actor_cast<host_actor>(self->current_sender());
@@ -205,6 +233,8 @@ void on_report(self_ptr self, const host_report& report) {
     spdlog::info("cell {}: host {} joined", st.opts.cell_name, report.node.host);
     reconcile_host(self, report.node.host, actor);
     push_summary(self); // the API cell must not place by a summary without this host
+  } else if (report.power_sync && actor) { // a host that just joined is reconciled instead
+    sync_power_states(self, report, actor);
   }
 }
 
@@ -471,10 +501,34 @@ void purge_deleted_actions(self_ptr self, std::int64_t now_us) {
   });
 }
 
+// Once the listeners let go of a deleted instance (or could not be told),
+// the cell stops showing it: a client that sees its 404 finds nothing of it
+// in the API cell either.
+void told_listeners(self_ptr self, const std::string& uuid,
+                    caf::typed_response_promise<caf::ok_atom> rp) {
+  auto& st = self->state;
+  auto left = std::make_shared<std::size_t>(st.listeners.size());
+  auto finish = [self, uuid, rp, left]() mutable {
+    if (*left > 0 && --*left > 0)
+      return;
+    self->state.index.erase(uuid);
+    rp.deliver(caf::ok_atom_v);
+  };
+  if (st.listeners.empty())
+    return finish();
+  for (auto& l : st.listeners)
+    self->request(l, st.opts.instance.host_timeout, deleted_atom_v, uuid)
+      .then([finish](caf::ok_atom) mutable { finish(); },
+            [self, finish, uuid](caf::error& err) mutable {
+              spdlog::warn("instance {}: a listener did not take its deletion: {}", uuid,
+                           self->system().render(err));
+              finish();
+            });
+}
+
 caf::result<caf::ok_atom> forget(self_ptr self, const std::string& uuid) {
   auto& st = self->state;
-  st.index.erase(uuid);
-  st.actors.erase(uuid);
+  st.actors.erase(uuid); // no more actions; it shows (deleting) until told_listeners
   storage::write_batch batch;
   batch.erase(key_space::instances, storage::keys::instance(uuid));
   if (auto open = st.migrations.forget(uuid, *st.store, batch)) // its source's claim too
@@ -486,12 +540,11 @@ caf::result<caf::ok_atom> forget(self_ptr self, const std::string& uuid) {
   auto rp = self->make_response_promise<caf::ok_atom>();
   commit_within(self, std::move(batch), [self, rp, uuid](std::error_code ec) mutable {
     if (ec) {
+      self->state.index.erase(uuid);
       rp.deliver(store_error(ec));
       return;
     }
-    for (auto& l : self->state.listeners)
-      caf::anon_send(l, deleted_atom_v, uuid);
-    rp.deliver(caf::ok_atom_v);
+    told_listeners(self, uuid, rp);
   });
   return rp;
 }

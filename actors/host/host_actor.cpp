@@ -8,6 +8,7 @@
 
 #include "actors/protocol/errors.h"
 #include "hypervisor/domain_op.h"
+#include "storage/clock.h"
 
 namespace nimbus::host {
 namespace {
@@ -69,6 +70,49 @@ host_report make_report(hypervisor::driver& d, const std::string& host) {
   return r;
 }
 
+// The heartbeat with every domain's power state (sync_power_state_interval).
+host_report power_report(hypervisor::driver& d, const std::string& host) {
+  auto r = make_report(d, host);
+  if (auto ec = d.list_domains(&r.domains)) {
+    spdlog::warn("host {}: cannot list its domains for the power-state sync: {}", host,
+                 ec.message());
+    r.domains.clear();
+    return r;
+  }
+  r.power_sync = true;
+  r.listed_us = storage::now_us();
+  return r;
+}
+
+// One call on a domain's snapshot chain, answered with the chain after it.
+caf::result<std::vector<hypervisor::chain_point>>
+on_chain(hypervisor::driver& d, hypervisor::chain_op op, const std::string& name,
+         const std::string& point, const std::string& path) {
+  std::error_code ec;
+  switch (op) {
+  case hypervisor::chain_op::list:
+    break;
+  case hypervisor::chain_op::create:
+    ec = d.create_point(name, point);
+    break;
+  case hypervisor::chain_op::revert:
+    ec = d.revert_to_point(name, point);
+    break;
+  case hypervisor::chain_op::remove:
+    ec = d.remove_point(name, point);
+    break;
+  case hypervisor::chain_op::export_image:
+    ec = d.export_disk(name, point, path);
+    break;
+  }
+  if (ec)
+    return to_error(ec, "snapshot chain of " + name);
+  std::vector<hypervisor::chain_point> chain;
+  if (auto e = d.list_points(name, &chain))
+    return to_error(e, "snapshot chain of " + name);
+  return chain;
+}
+
 // Re-creates missing domains in their recorded power state (Nova's
 // resume_guests_state_on_host_boot) and aligns the power state of the rest.
 void reconcile(hypervisor::driver& d, const std::string& host,
@@ -103,7 +147,8 @@ void reconcile(hypervisor::driver& d, const std::string& host,
 }
 
 // The public interface plus the heartbeat tick its ticker sends.
-using host_impl_actor = host_actor::extend<caf::reacts_to<heartbeat_atom>>;
+using host_impl_actor =
+  host_actor::extend<caf::reacts_to<heartbeat_atom>, caf::reacts_to<power_sync_atom>>;
 
 host_impl_actor::behavior_type host_impl(host_impl_actor::stateful_pointer<host_state> self,
                                          std::shared_ptr<hypervisor::driver> drv, host_options opts,
@@ -140,6 +185,8 @@ host_impl_actor::behavior_type host_impl(host_impl_actor::stateful_pointer<host_
         return to_error(ec, "destroy " + name);
       return caf::ok_atom_v;
     },
+    [&d](snapshot_atom, hypervisor::chain_op op, const std::string& name, const std::string& point,
+         const std::string& path) { return on_chain(d, op, name, point, path); },
     [self, &d](reconcile_atom, const std::vector<domain_target>& targets) {
       reconcile(d, self->state.opts.name, targets);
       return caf::ok_atom_v;
@@ -148,6 +195,10 @@ host_impl_actor::behavior_type host_impl(host_impl_actor::stateful_pointer<host_
       if (self->state.sink)
         self->send(self->state.sink, report_atom_v, make_report(d, self->state.opts.name));
     },
+    [self, &d](power_sync_atom) {
+      if (self->state.sink)
+        self->send(self->state.sink, report_atom_v, power_report(d, self->state.opts.name));
+    },
     [self, &d](subscribe_atom, host_report_sink sink) {
       self->state.sink = std::move(sink);
       self->send(self->state.sink, report_atom_v, make_report(d, self->state.opts.name));
@@ -155,26 +206,35 @@ host_impl_actor::behavior_type host_impl(host_impl_actor::stateful_pointer<host_
   };
 }
 
-// The heartbeat timer of a host. It lives on the shared scheduler, not on
-// the host's own thread: a message waiting in CAF's clock keeps its sender
-// alive, and a detached host pinned that way makes ~actor_system wait
-// forever. Linked to the host, it ends with it and drops its handle then.
+// A timer of a host (its heartbeat, its power-state sync). It lives on the
+// shared scheduler, not on the host's own thread: a message waiting in
+// CAF's clock keeps its sender alive, and a detached host pinned that way
+// makes ~actor_system wait forever. Linked to the host, it ends with it and
+// drops its handle then.
 struct ticker_state {
   host_impl_actor host;
   static inline const char* name = "host_ticker";
 };
 
-using ticker_actor = caf::typed_actor<caf::reacts_to<heartbeat_atom>>;
+template <class Tick>
+using ticker_actor = caf::typed_actor<caf::reacts_to<Tick>>;
 
-ticker_actor::behavior_type ticker_impl(ticker_actor::stateful_pointer<ticker_state> self,
-                                        host_impl_actor host, std::chrono::milliseconds interval) {
-  self->state.host = std::move(host);
+// Sends `Tick` to the host every `interval`, the first at once (`now`) or
+// after one interval.
+template <class Tick>
+typename ticker_actor<Tick>::behavior_type
+ticker_impl(typename ticker_actor<Tick>::template stateful_pointer<ticker_state> self,
+            const host_impl_actor& host, std::chrono::milliseconds interval, bool now) {
+  self->state.host = host;
   self->link_to(self->state.host);
-  self->send(self, heartbeat_atom_v);
+  if (now)
+    self->send(self, Tick{});
+  else
+    self->delayed_send(self, interval, Tick{});
   return {
-    [self, interval](heartbeat_atom) {
-      self->send(self->state.host, heartbeat_atom_v);
-      self->delayed_send(self, interval, heartbeat_atom_v);
+    [self, interval](Tick) {
+      self->send(self->state.host, Tick{});
+      self->delayed_send(self, interval, Tick{});
     },
   };
 }
@@ -184,11 +244,14 @@ ticker_actor::behavior_type ticker_impl(ticker_actor::stateful_pointer<ticker_st
 host_actor spawn_host(caf::actor_system& sys, std::shared_ptr<hypervisor::driver> drv,
                       host_options opts, host_report_sink sink) {
   auto interval = opts.report_interval;
+  auto sync = opts.sync_power_state_interval;
   auto host =
     opts.detached
       ? sys.spawn<caf::detached>(host_impl, std::move(drv), std::move(opts), std::move(sink))
       : sys.spawn(host_impl, std::move(drv), std::move(opts), std::move(sink));
-  sys.spawn(ticker_impl, host, interval);
+  sys.spawn(ticker_impl<heartbeat_atom>, host, interval, true);
+  if (sync.count() > 0)
+    sys.spawn(ticker_impl<power_sync_atom>, host, sync, false);
   return host;
 }
 

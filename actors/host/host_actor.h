@@ -17,10 +17,14 @@ struct host_options {
   /// Run on a thread of its own, so blocking driver calls never stall the
   /// shared scheduler threads. Tests on the deterministic scheduler turn it off.
   bool detached = true;
+  /// How often it reports every domain's power state (Nova's
+  /// sync_power_state_interval); zero or less: never.
+  std::chrono::milliseconds sync_power_state_interval{600'000};
 };
 
 /// The host actor owns `drv` and reports to `sink` at once and then every
-/// report_interval.
+/// report_interval, with its domains' power states every
+/// sync_power_state_interval.
 host_actor spawn_host(caf::actor_system& sys, std::shared_ptr<hypervisor::driver> drv,
                       host_options opts, host_report_sink sink);
 

@@ -7,6 +7,7 @@
 #include "actors/instance/instance_core.h"
 #include "actors/instance/server_update.h"
 #include "actors/protocol/errors.h"
+#include "storage/ids.h"
 
 namespace nimbus::instance {
 
@@ -320,6 +321,38 @@ void rebuild_on(self_ptr self, const host_actor& host, bool stay_off, Done done,
       fail);
 }
 
+hypervisor::chain_op chain_op_for(server_action action) {
+  switch (action) {
+  case server_action::revert_snapshot:
+    return hypervisor::chain_op::revert;
+  case server_action::delete_snapshot:
+    return hypervisor::chain_op::remove;
+  default:
+    return hypervisor::chain_op::create;
+  }
+}
+
+// A call on the snapshot chain: the record takes the chain the host answers.
+template <class Done, class Fail>
+void run_chain_call(self_ptr self, const action_request& req, const host_actor& host, Done done,
+                    Fail fail) {
+  auto& r = self->state.record;
+  auto timeout = self->state.opts.build_timeout.count() > 0 ? self->state.opts.build_timeout
+                                                            : self->state.opts.host_timeout;
+  storage::snapshot_point made{req.snapshot_id, req.snapshot_name, storage::now_us(), 0};
+  self
+    ->request(host, timeout, snapshot_atom_v, chain_op_for(req.action), r.instance_name,
+              req.snapshot_id, std::string{})
+    .then(
+      [self, made, done](std::vector<hypervisor::chain_point>& chain) {
+        auto& r = self->state.record;
+        r.snapshots = chain_after(r.snapshots, chain, made);
+        // A revert of a running guest restarts it: it runs again.
+        done(static_cast<hypervisor::power_state>(r.power_state));
+      },
+      fail);
+}
+
 void run_action(self_ptr self, const action_request& req, const host_actor& host) {
   auto& st = self->state;
   auto& rule = action_rule_for(req.action, req.hard);
@@ -346,6 +379,9 @@ void run_action(self_ptr self, const action_request& req, const host_actor& host
     return;
   case host_call::rebuild:
     rebuild_on(self, host, st.record.vm_state == vm_state::stopped, done, fail);
+    return;
+  case host_call::chain:
+    run_chain_call(self, req, host, done, fail);
     return;
   case host_call::spawn:
   case host_call::none:
@@ -435,6 +471,40 @@ action_request soft_if_deferred(const instance_state& st, const action_request& 
   return soft;
 }
 
+// Records the action as begun and, once that is durable, answers (`answer`)
+// and does the work. `before` is the record to go back to if the save fails.
+template <class Answer>
+void start_action(self_ptr self, const action_request& req, const host_actor& host,
+                  const storage::instance_record& before, Answer answer) {
+  begin(self, req);
+  go(self, req.action == server_action::delete_server ? phase::deleting : phase::acting);
+  persist(self, [self, answer, req, host, before](const caf::error& err) mutable {
+    auto& st = self->state;
+    answer(err);
+    if (delete_came_first(self)) // a delete arrived while this was saved
+      return;
+    if (err) { // nothing was started: as if it had not been asked
+      st.record = before;
+      st.current = {};
+      return go(self, phase::at_rest);
+    }
+    if (req.action == server_action::delete_server)
+      run_delete(self, host);
+    else
+      run_action(self, req, host);
+  });
+}
+
+// A revert or a merge names a point the server has.
+caf::error refused_point(const action_request& req, const storage::instance_record& r) {
+  if (req.action != server_action::revert_snapshot && req.action != server_action::delete_snapshot)
+    return {};
+  for (auto& p : r.snapshots)
+    if (p.id == req.snapshot_id)
+      return {};
+  return make_error(errc::not_found, "Snapshot " + req.snapshot_id + " could not be found.");
+}
+
 caf::result<caf::ok_atom> accept_at_rest(self_ptr self, const action_request& asked,
                                          const host_actor& host) {
   auto& st = self->state;
@@ -448,6 +518,8 @@ caf::result<caf::ok_atom> accept_at_rest(self_ptr self, const action_request& as
     run_delete(self, host);
     return caf::ok_atom_v;
   }
+  if (auto err = refused_point(req, st.record)) // a point that is not: 404 before any 409
+    return err;
   if (auto refusal = check_action(req.action, req.hard, st.record); !refusal.empty())
     return make_error(errc::conflict, refusal);
   if (action_rule_for(req.action, req.hard).call == host_call::none)
@@ -469,25 +541,41 @@ caf::result<caf::ok_atom> accept_at_rest(self_ptr self, const action_request& as
     if (!req.admin_pass.empty())
       st.record.admin_pass = req.admin_pass;
   }
-  begin(self, req);
-  go(self, is_delete ? phase::deleting : phase::acting);
   auto rp = self->make_response_promise<caf::ok_atom>();
-  persist(self, [self, rp, req, host, before](const caf::error& err) mutable {
-    auto& st = self->state;
-    reply(rp, err);
-    if (delete_came_first(self)) // a delete arrived while this was saved
-      return;
-    if (err) { // nothing was started: as if it had not been asked
-      st.record = before;
-      st.current = {};
-      return go(self, phase::at_rest);
-    }
-    if (req.action == server_action::delete_server)
-      run_delete(self, host);
-    else
-      run_action(self, req, host);
-  });
+  start_action(self, req, host, before, [rp](const caf::error& err) mutable { reply(rp, err); });
   return rp;
+}
+
+// A stop the power-state sync asks for itself (Nova's sync calls its stop
+// API): recorded as a stop action of the server's owner, with no one to
+// answer.
+void stop_for_sync(self_ptr self, const host_actor& host, const storage::instance_record& before) {
+  auto& r = self->state.record;
+  auto req = make_action(r.uuid, server_action::stop, false, "req-" + storage::random_uuid(),
+                         r.user_id, r.project_id);
+  req.is_admin = true;
+  start_action(self, req, host, before, [](const caf::error&) {});
+}
+
+// The power state the instance's host saw (sync_power_state_interval).
+void power_sync(self_ptr self, hypervisor::power_state seen, std::int64_t seen_us,
+                const host_actor& host) {
+  auto& st = self->state;
+  // Read before the record last changed (an action that ended meanwhile):
+  // the host's word is older than the record's.
+  if (seen_us < st.record.updated_us)
+    return;
+  auto plan = plan_power_sync(st.record, seen);
+  if (!plan.record && !plan.stop)
+    return;
+  auto before = st.record;
+  spdlog::info("instance {}: its host sees power state {} (the record says {}){}", st.record.uuid,
+               power_number(seen), st.record.power_state,
+               plan.stop ? ": stopping it, as the record has it now" : "");
+  st.record.power_state = power_number(seen);
+  if (plan.stop && host)
+    return stop_for_sync(self, host, before);
+  persist(self);
 }
 
 // Spawning or acting: a delete is made durable now and runs when the host
@@ -588,9 +676,9 @@ caf::result<caf::ok_atom> refuse_move(self_ptr self, const action_request& req,
 }
 
 // The behavior of one phase, from what it does with each message.
-template <class Boot, class Accept, class Move, class Reconcile>
+template <class Boot, class Accept, class Move, class Reconcile, class Sync>
 behavior make_phase(self_ptr self, Boot on_boot, Accept on_action, Move on_move,
-                    Reconcile on_reconcile) {
+                    Reconcile on_reconcile, Sync on_power_sync) {
   return {
     [self](caf::get_atom) { return self->state.record; },
     [on_boot](boot_atom, placement& p, std::vector<host_actor>& hosts,
@@ -604,6 +692,8 @@ behavior make_phase(self_ptr self, Boot on_boot, Accept on_action, Move on_move,
                     const host_actor& source,
                     const host_actor& dest) { return on_move(self, req, m, source, dest); },
     [on_reconcile](reconcile_atom, const host_actor& host) { on_reconcile(host); },
+    [on_power_sync](power_sync_atom, hypervisor::power_state seen, std::int64_t seen_us,
+                    const host_actor& host) { on_power_sync(seen, seen_us, host); },
     [self](update_atom, const server_update& u) { return update(self, u); },
   };
 }
@@ -625,11 +715,17 @@ behavior instance_impl(self_ptr self, storage::instance_record record, instance_
   };
   // Busy phases have a host call out; it ends, or times out, on its own.
   auto busy = [](const host_actor&) {};
-  st.at_rest = make_phase(self, boot, accept_at_rest, accept_move,
-                          [self](const host_actor& host) { reconcile(self, host); });
-  st.spawning = make_phase(self, ignore_boot, accept_while_busy, refuse_move, busy);
-  st.acting = make_phase(self, ignore_boot, accept_while_busy, refuse_move, busy);
-  st.deleting = make_phase(self, ignore_boot, accept_while_deleting, refuse_move, busy);
+  // A sync seen while a task is out would race the task's own result.
+  auto sync_later = [](hypervisor::power_state, std::int64_t, const host_actor&) {};
+  st.at_rest = make_phase(
+    self, boot, accept_at_rest, accept_move,
+    [self](const host_actor& host) { reconcile(self, host); },
+    [self](hypervisor::power_state seen, std::int64_t seen_us, const host_actor& host) {
+      power_sync(self, seen, seen_us, host);
+    });
+  st.spawning = make_phase(self, ignore_boot, accept_while_busy, refuse_move, busy, sync_later);
+  st.acting = make_phase(self, ignore_boot, accept_while_busy, refuse_move, busy, sync_later);
+  st.deleting = make_phase(self, ignore_boot, accept_while_deleting, refuse_move, busy, sync_later);
   return st.at_rest;
 }
 

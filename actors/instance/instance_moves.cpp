@@ -199,6 +199,7 @@ void run_evacuate(self_ptr self, bool stay_stopped) {
         return;
       auto& st = self->state;
       self->send(st.scheduler, release_atom_v, st.migration.uuid);
+      st.record.snapshots.clear(); // they were on the dead host's disk
       settle(self, st.migration.dest_compute, stay_stopped ? vm_state::stopped : vm_state::active,
              power, migration_status::done);
     },

@@ -139,6 +139,26 @@ struct rule_book {
                        host_call::move,
                        domain_op::power_off,
                        true};
+  // The snapshot chain (docs/SNAPSHOTS.md). A point is made live; a revert
+  // restarts a running guest on the point's disk; a merge rewrites layers
+  // no running qemu may hold, so the server is stopped for it.
+  action_rule create_snapshot{{vm_state::active, vm_state::stopped, vm_state::paused},
+                              idle,
+                              task_state::snapshotting,
+                              std::nullopt,
+                              host_call::chain,
+                              domain_op::power_off,
+                              true};
+  action_rule revert_snapshot{{vm_state::active, vm_state::stopped},
+                              idle,
+                              task_state::reverting_snapshot,
+                              std::nullopt,
+                              host_call::chain,
+                              domain_op::power_off,
+                              true};
+  action_rule delete_snapshot{
+    {vm_state::stopped},  idle, task_state::deleting_snapshot, std::nullopt, host_call::chain,
+    domain_op::power_off, true};
   // Record-only: any state, any task, placed or not.
   action_rule record_only{
     {}, {}, task_state::none, std::nullopt, host_call::none, domain_op::power_off, false};
@@ -152,6 +172,23 @@ struct rule_book {
 const rule_book& rules() {
   static const rule_book book;
   return book;
+}
+
+// Actions that make the domain anew, elsewhere or from another image: its
+// disk, and the snapshot chain on it, would not follow. (An evacuation has
+// lost them already: its host is down.)
+bool drops_the_disk(server_action action) {
+  switch (action) {
+  case server_action::rebuild:
+  case server_action::shelve:
+  case server_action::shelve_offload:
+  case server_action::resize:
+  case server_action::migrate:
+  case server_action::live_migration:
+    return true;
+  default:
+    return false;
+  }
 }
 
 std::string refusal(server_action action, const std::string& uuid, const char* attribute,
@@ -217,6 +254,12 @@ const action_rule& action_rule_for(server_action action, bool hard) {
     return b.live_migration;
   case server_action::evacuate:
     return b.evacuate;
+  case server_action::create_snapshot:
+    return b.create_snapshot;
+  case server_action::revert_snapshot:
+    return b.revert_snapshot;
+  case server_action::delete_snapshot:
+    return b.delete_snapshot;
   case server_action::lock:
   case server_action::unlock:
   case server_action::reset_state:
@@ -238,6 +281,9 @@ std::string check_action(server_action action, bool hard, const storage::instanc
   bool placed = !r.host.empty() || r.vm_state == vm_state::shelved_offloaded;
   if (rule.needs_host && !placed)
     return refusal(action, r.uuid, "vm_state", storage::nova_name(r.vm_state));
+  if (!r.snapshots.empty() && drops_the_disk(action))
+    return "Cannot '" + std::string(storage::nova_name(action)) + "' instance " + r.uuid
+           + " while it has snapshot points: delete them first";
   return {};
 }
 
@@ -280,6 +326,12 @@ std::string event_for(server_action action) {
     return "compute_live_migration";
   case server_action::evacuate:
     return "compute_rebuild_instance";
+  case server_action::create_snapshot:
+    return "compute_snapshot_point";
+  case server_action::revert_snapshot:
+    return "compute_revert_to_point";
+  case server_action::delete_snapshot:
+    return "compute_merge_point";
   default:
     return "compute_" + std::string(storage::nova_name(action)) + "_instance";
   }
@@ -345,6 +397,45 @@ vm_state vm_state_after_restart(task_state task, vm_state now) {
   default:
     return now;
   }
+}
+
+power_sync_plan plan_power_sync(const storage::instance_record& r, hypervisor::power_state seen) {
+  using hypervisor::power_state;
+  power_sync_plan plan;
+  if (r.task_state != task_state::none || r.host.empty())
+    return plan; // a task in flight settles the power state itself
+  plan.record = power_number(seen) != r.power_state;
+  bool off = seen == power_state::shutdown || seen == power_state::crashed;
+  switch (r.vm_state) {
+  case vm_state::active:
+  case vm_state::paused:
+    plan.stop = off; // it shut down (or died) by itself: stopped, as Nova's stop API
+    break;
+  case vm_state::stopped:
+    // Started behind Nimbus's back: off again, as the record says.
+    plan.stop = !off && seen != power_state::nostate;
+    break;
+  default: // building, rescued, resized, suspended, shelved, soft-deleted (a stop
+           // would make it stopped, no longer restorable), error: the record follows
+    break;
+  }
+  return plan;
+}
+
+std::vector<storage::snapshot_point> chain_after(const std::vector<storage::snapshot_point>& known,
+                                                 const std::vector<hypervisor::chain_point>& chain,
+                                                 const storage::snapshot_point& made) {
+  std::vector<storage::snapshot_point> out;
+  for (auto& c : chain) {
+    auto it = std::find_if(known.begin(), known.end(), [&](auto& p) { return p.id == c.id; });
+    storage::snapshot_point p = it != known.end() ? *it : made;
+    if (it == known.end() && c.id != made.id) { // made by a call a restart cut short
+      p.id = p.name = c.id;
+    }
+    p.size_bytes = c.size_bytes;
+    out.push_back(std::move(p));
+  }
+  return out;
 }
 
 hypervisor::power_state power_state_at_rest(vm_state s) {

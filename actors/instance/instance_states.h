@@ -42,6 +42,7 @@ enum class host_call : std::uint8_t {
   spawn,        // unshelve of a shelved_offloaded server, on the host claimed for it
   rebuild,      // the domain goes and comes back on the same host (its claim stays)
   move,         // to another host or flavor, or the end of a move (instance_moves.cpp)
+  chain,        // a call on the root disk's snapshot chain (chain_op_for)
 };
 
 struct action_rule {
@@ -89,6 +90,25 @@ vm_state vm_state_after(server_action action, vm_state before);
 /// so a 202 is never lost. An offload cut short stays shelved (the domain may
 /// still be there); an unshelve of an offloaded server is re-run instead.
 vm_state vm_state_after_restart(task_state task, vm_state now);
+
+/// What a power-state sync does for `r`, whose domain its host saw in `seen`
+/// (Nova's _sync_instance_power_state): record the power state seen, and
+/// stop the server where the guest went off by itself (the record: stopped)
+/// or came on behind Nimbus's back (off again). Nothing while a task is in
+/// flight. A domain that is not there (nostate) is recorded, not acted on.
+struct power_sync_plan {
+  bool record = false;
+  bool stop = false;
+};
+power_sync_plan plan_power_sync(const storage::instance_record& r, hypervisor::power_state seen);
+
+/// The record's snapshot chain once the host answered with `chain`: the
+/// host's points in its order, with their sizes; names and times from
+/// `known`, or from `made` for the point just made. A point the record
+/// does not know (made by a call a restart cut short) is adopted under its id.
+std::vector<storage::snapshot_point> chain_after(const std::vector<storage::snapshot_point>& known,
+                                                 const std::vector<hypervisor::chain_point>& chain,
+                                                 const storage::snapshot_point& made);
 
 /// The power state an instance at rest in `s` has (stopped: shut down).
 hypervisor::power_state power_state_at_rest(vm_state s);

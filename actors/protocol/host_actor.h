@@ -13,6 +13,11 @@
 //   (console_atom, string name) -> (string)
 //   // Removes the domain; a domain that is already gone is not an error.
 //   (destroy_atom, string name) -> (ok)
+//   // The domain's snapshot chain (chain_op): `point` names the point made,
+//   // reverted to, removed or exported ("" for export: the disk as it is
+//   // now), `path` where an export goes. Replies with the chain after it.
+//   (snapshot_atom, chain_op, string name, string point, string path)
+//     -> (vector<chain_point>)
 //   // After a restart: re-creates missing domains in their recorded state.
 //   (reconcile_atom, vector<domain_target>) -> (ok)
 //   // Report to another cell conductor from now on (a compute process that
@@ -20,7 +25,8 @@
 //   (subscribe_atom, host_report_sink) -> void
 // }
 // ~~~
-// It reports every report_interval on its own (an internal tick).
+// It reports every report_interval on its own (an internal tick), and every
+// sync_power_state_interval a report with every domain's power state.
 // Errors: errc::not_found for unknown domains, errc::conflict for a domain
 // whose state does not allow the call, errc::unsupported where the
 // hypervisor cannot do it, errc::internal with the driver's message otherwise.
@@ -40,6 +46,8 @@ using host_actor = caf::typed_actor<
   caf::replies_to<password_atom, std::string, std::string, std::string>::with<caf::ok_atom>,
   caf::replies_to<console_atom, std::string>::with<std::string>,
   caf::replies_to<destroy_atom, std::string>::with<caf::ok_atom>,
+  caf::replies_to<snapshot_atom, hypervisor::chain_op, std::string, std::string,
+                  std::string>::with<std::vector<hypervisor::chain_point>>,
   caf::replies_to<reconcile_atom, std::vector<domain_target>>::with<caf::ok_atom>,
   caf::reacts_to<subscribe_atom, host_report_sink>>;
 

@@ -27,6 +27,11 @@
 //   (migrate_atom, action_request, migration, host_actor source, host_actor dest) -> (ok)
 //   // After a restart: finish what was in flight.
 //   (reconcile_atom, host_actor host) -> void
+//   // The power state its host saw its domain in (sync_power_state_interval):
+//   // the record follows, or the domain is stopped, as Nova's
+//   // _sync_instance_power_state. Ignored while a task is in flight.
+//   // `seen_us`: when the host read it; a record saved since then ignores it.
+//   (power_sync_atom, power_state seen, int64 seen_us, host_actor host) -> void
 // }
 // ~~~
 #include <caf/typed_actor.hpp>
@@ -43,6 +48,7 @@ using instance_actor = caf::typed_actor<
   caf::replies_to<migrate_atom, action_request, storage::migration, host_actor,
                   host_actor>::with<caf::ok_atom>,
   caf::reacts_to<reconcile_atom, host_actor>,
+  caf::reacts_to<power_sync_atom, hypervisor::power_state, std::int64_t, host_actor>,
   caf::replies_to<update_atom, server_update>::with<storage::instance_record>>;
 
 /// What an instance asks of its cell: keep its records (with its actions

@@ -101,6 +101,10 @@ struct action_request {
   storage::flavor flavor;
   /// evacuate (2.95): the server ends stopped on its new host.
   bool stay_stopped = false;
+  /// createSnapshot: the new point's id and name; revertSnapshot and
+  /// deleteSnapshot: the point's id.
+  std::string snapshot_id = {};
+  std::string snapshot_name = {};
 };
 
 /// An action_request of `action` by a caller, without arguments.
@@ -133,6 +137,12 @@ struct service_change {
 struct host_report {
   storage::compute_node node;
   std::int32_t running_vms = 0;
+  /// Set every sync_power_state_interval: the power state of every domain on
+  /// the host, for the cell to align its records with (Nova's
+  /// _sync_power_states).
+  bool power_sync = false;
+  std::vector<hypervisor::domain_info> domains = {};
+  std::int64_t listed_us = 0; // when the host read them (a record changed since knows better)
 };
 
 /// The claims on one host, as the cell scheduler's ledger has them.

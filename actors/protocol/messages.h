@@ -43,6 +43,7 @@ NIMBUS_INSPECT_RECORD(cell_mapping, NIMBUS_FIELDS_CELL_MAPPING)
 NIMBUS_INSPECT_RECORD(host_mapping, NIMBUS_FIELDS_HOST_MAPPING)
 NIMBUS_INSPECT_RECORD(instance_mapping, NIMBUS_FIELDS_INSTANCE_MAPPING)
 NIMBUS_INSPECT_RECORD(instance_fault, NIMBUS_FIELDS_INSTANCE_FAULT)
+NIMBUS_INSPECT_RECORD(snapshot_point, NIMBUS_FIELDS_SNAPSHOT_POINT)
 NIMBUS_INSPECT_RECORD(instance_record, NIMBUS_FIELDS_INSTANCE_RECORD)
 NIMBUS_INSPECT_RECORD(build_request, NIMBUS_FIELDS_BUILD_REQUEST)
 NIMBUS_INSPECT_RECORD(request_spec, NIMBUS_FIELDS_REQUEST_SPEC)
@@ -61,6 +62,16 @@ namespace nimbus::hypervisor {
 
 inline std::string to_string(power_state s) { return std::to_string(static_cast<std::int32_t>(s)); }
 inline std::string to_string(domain_op op) { return describe(op); }
+inline std::string to_string(chain_op op) { return std::to_string(static_cast<int>(op)); }
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, domain_info& x) {
+  return f(caf::meta::type_name("domain_info"), x.name, x.uuid, x.state);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, chain_point& x) {
+  return f(caf::meta::type_name("chain_point"), x.id, x.size_bytes);
+}
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, domain_spec& x) {
@@ -97,7 +108,8 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, action_request& x) {
   return f(caf::meta::type_name("action_request"), x.uuid, x.action, x.hard, x.request_id,
            x.user_id, x.project_id, x.is_admin, x.admin_pass, x.locked_reason, x.image_ref,
-           x.reset_to, x.host, x.availability_zone, x.fields, x.flavor, x.stay_stopped);
+           x.reset_to, x.host, x.availability_zone, x.fields, x.flavor, x.stay_stopped,
+           x.snapshot_id, x.snapshot_name);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, service_change& x) {
@@ -106,7 +118,8 @@ typename Inspector::result_type inspect(Inspector& f, service_change& x) {
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, host_report& x) {
-  return f(caf::meta::type_name("host_report"), x.node, x.running_vms);
+  return f(caf::meta::type_name("host_report"), x.node, x.running_vms, x.power_sync, x.domains,
+           x.listed_us);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, host_usage& x) {

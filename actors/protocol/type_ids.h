@@ -43,6 +43,8 @@ CAF_ADD_TYPE_ID(nimbus, (nimbus::hypervisor::power_state))
 CAF_ADD_TYPE_ID(nimbus, (nimbus::hypervisor::domain_op))
 CAF_ADD_TYPE_ID(nimbus, (nimbus::server_update))
 CAF_ADD_TYPE_ID(nimbus, (nimbus::storage::disk_tier))
+CAF_ADD_TYPE_ID(nimbus, (nimbus::hypervisor::chain_op))
+CAF_ADD_TYPE_ID(nimbus, (std::vector<nimbus::hypervisor::chain_point>))
 
 CAF_ADD_ATOM(nimbus, nimbus, boot_atom, "boot")
 CAF_ADD_ATOM(nimbus, nimbus, build_atom, "build")
@@ -78,6 +80,8 @@ CAF_ADD_ATOM(nimbus, nimbus, schedule_atom, "schedule")
 CAF_ADD_ATOM(nimbus, nimbus, redrive_atom, "redrive")
 CAF_ADD_ATOM(nimbus, nimbus, run_atom, "run")
 CAF_ADD_ATOM(nimbus, nimbus, migrate_atom, "migrate")
+CAF_ADD_ATOM(nimbus, nimbus, power_sync_atom, "power_sync")
+CAF_ADD_ATOM(nimbus, nimbus, snapshot_atom, "snapshot")
 CAF_ADD_ATOM(nimbus, nimbus, move_atom, "move")
 CAF_ADD_ATOM(nimbus, nimbus, revert_atom, "revert")
 CAF_ADD_ATOM(nimbus, nimbus, migrations_atom, "migrations")
@@ -87,9 +91,13 @@ CAF_ADD_ATOM(nimbus, nimbus, service_atom, "service")
 // the block, because they name the atoms above.
 namespace nimbus {
 /// Who hears what a cell reports: its capacity summaries and the instances
-/// it deleted (the API cell's super conductor).
-using cell_listener = caf::typed_actor<caf::reacts_to<summary_atom, cell_summary>,
-                                       caf::reacts_to<deleted_atom, std::string>>;
+/// it deleted (the API cell's super conductor). A deleted instance is
+/// answered once the listener has let go of it: the cell keeps showing it
+/// until then, so a client that sees the 404 finds no trace of the server
+/// in the API cell either (its group membership, its quota usage).
+using cell_listener =
+  caf::typed_actor<caf::reacts_to<summary_atom, cell_summary>,
+                   caf::replies_to<deleted_atom, std::string>::with<caf::ok_atom>>;
 } // namespace nimbus
 CAF_ADD_TYPE_ID(nimbus, (nimbus::cell_listener))
 

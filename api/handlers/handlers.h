@@ -21,6 +21,8 @@ void add_server_update_routes(router& r, compute::compute_api& compute);
 void add_server_metadata_routes(router& r, compute::compute_api& compute);
 /// /servers/{id}/tags (2.26).
 void add_server_tag_routes(router& r, compute::compute_api& compute);
+/// /servers/{id}/snapshots: Nimbus's snapshot chain (docs/SNAPSHOTS.md).
+void add_server_snapshot_routes(router& r, compute::compute_api& compute);
 /// /servers/{id}/ips, /os-server-password, /diagnostics.
 void add_server_detail_routes(router& r, compute::compute_api& compute);
 void add_flavor_routes(router& r, compute::compute_api& compute);

@@ -29,6 +29,7 @@ struct cell_fixture : test::actor_fixture {
   scheduler_actor scheduler;
   conductor_actor conductor;
   host_actor host;
+  std::shared_ptr<hypervisor::fake_driver> driver{hypervisor::make_fake_driver({"h1"})};
 
   explicit cell_fixture(bool silent_to_lists = false,
                         const std::shared_ptr<storage::store>& cell_store = nullptr,
@@ -39,7 +40,7 @@ struct cell_fixture : test::actor_fixture {
     opts.silent_to_lists = silent_to_lists;
     opts.instance.store_timeout = store_timeout;
     conductor = conductor::spawn_conductor(sys, cell_store ? cell_store : store, scheduler, opts);
-    host = host::spawn_host(sys, hypervisor::make_fake_driver({"h1"}), {"h1", 1h, false},
+    host = host::spawn_host(sys, driver, {"h1", 1h, false},
                             caf::actor_cast<host_report_sink>(conductor));
     run(); // the host's first heartbeat: it joins
   }
@@ -137,7 +138,10 @@ TEST_CASE_FIXTURE(cell_fixture, "conductor: a delete removes the server and tell
     [](cell_listener::pointer,
        const std::shared_ptr<std::vector<std::string>>& log) -> cell_listener::behavior_type {
       return {[](summary_atom, const cell_summary&) {},
-              [log](deleted_atom, const std::string& uuid) { log->push_back(uuid); }};
+              [log](deleted_atom, const std::string& uuid) {
+                log->push_back(uuid);
+                return caf::ok_atom_v;
+              }};
     },
     deleted);
   self->send(conductor, subscribe_atom_v, listener, std::string("cell-t"));
@@ -412,4 +416,93 @@ TEST_CASE_FIXTURE(dead_host_cell, "conductor: an evacuation rebuilds the server 
   CHECK(domains_on(dest) == std::vector<std::string>{r.instance_name});
   CHECK(migrations("u1").back().status == storage::migration_status::completed);
   CHECK(server("u1").host == dest);
+}
+
+TEST_CASE_FIXTURE(cell_fixture, "conductor: the power-state sync stops a server whose guest went "
+                                "off by itself, and powers off one started behind its back") {
+  auto [br, spec] = boot_of("u9");
+  REQUIRE(value(ask<std::string>(build_atom_v, br, spec)) == "h1");
+  auto name =
+    value(ask<storage::instance_record>(caf::get_atom_v, std::string("u9"))).instance_name;
+  auto sync = [&] { // what the host's sync_power_state_interval tick does
+    caf::anon_send(caf::actor_cast<caf::actor>(host), power_sync_atom_v);
+    run();
+  };
+  sync(); // in step: nothing changes
+  auto r = value(ask<storage::instance_record>(caf::get_atom_v, std::string("u9")));
+  CHECK(r.vm_state == storage::vm_state::active);
+  CHECK(value(ask<std::vector<storage::instance_action>>(actions_atom_v, std::string("u9"), false))
+          .size()
+        == 1);
+
+  REQUIRE_FALSE(driver->test_set_power_state(name, hypervisor::power_state::shutdown));
+  sync();
+  r = value(ask<storage::instance_record>(caf::get_atom_v, std::string("u9")));
+  CHECK(r.vm_state == storage::vm_state::stopped);
+  CHECK(r.task_state == storage::task_state::none);
+  CHECK(r.power_state == static_cast<std::int32_t>(hypervisor::power_state::shutdown));
+  auto actions =
+    value(ask<std::vector<storage::instance_action>>(actions_atom_v, std::string("u9"), false));
+  REQUIRE(actions.size() == 2);
+  CHECK(actions[1].action == storage::server_action::stop); // as Nova's sync calls its stop API
+
+  REQUIRE_FALSE(driver->test_set_power_state(name, hypervisor::power_state::running));
+  sync();
+  hypervisor::power_state now = hypervisor::power_state::running;
+  REQUIRE_FALSE(driver->get_power_state(name, &now));
+  CHECK(now == hypervisor::power_state::shutdown); // off again, as the record says
+  r = value(ask<storage::instance_record>(caf::get_atom_v, std::string("u9")));
+  CHECK(r.vm_state == storage::vm_state::stopped);
+}
+
+TEST_CASE_FIXTURE(cell_fixture, "conductor: a snapshot chain is made, merged and reverted on the "
+                                "host, and the record follows it") {
+  auto [br, spec] = boot_of("u8");
+  REQUIRE(value(ask<std::string>(build_atom_v, br, spec)) == "h1");
+  auto chain_action = [&](storage::server_action action, const std::string& point) {
+    auto a = make_action("u8", action, false, "req-" + point, "u", "p");
+    a.snapshot_id = point;
+    a.snapshot_name = "name-" + point;
+    return ask<caf::ok_atom>(action_atom_v, a);
+  };
+  auto points = [&] {
+    std::vector<std::string> ids;
+    auto answer = ask<storage::instance_record>(caf::get_atom_v, std::string("u8"));
+    for (auto& p : value(answer).snapshots)
+      ids.push_back(p.id);
+    return ids;
+  };
+  using ids = std::vector<std::string>;
+  for (auto p : {"a", "b", "c"})
+    REQUIRE(std::holds_alternative<caf::ok_atom>(
+      chain_action(storage::server_action::create_snapshot, p)));
+  CHECK(points() == ids{"a", "b", "c"});
+  auto r = value(ask<storage::instance_record>(caf::get_atom_v, std::string("u8")));
+  CHECK(r.snapshots[1].name == "name-b");
+  CHECK(r.snapshots[1].created_us > 0);
+  // A merge rewrites layers: the server must be stopped for it.
+  CHECK(std::get<errc>(chain_action(storage::server_action::delete_snapshot, "b"))
+        == errc::conflict);
+  REQUIRE(std::holds_alternative<caf::ok_atom>(ask<caf::ok_atom>(
+    action_atom_v, make_action("u8", storage::server_action::stop, false, "req-s", "u", "p"))));
+  REQUIRE(std::holds_alternative<caf::ok_atom>(
+    chain_action(storage::server_action::delete_snapshot, "b")));
+  CHECK(points() == ids{"a", "c"});
+  CHECK(std::get<errc>(chain_action(storage::server_action::revert_snapshot, "b"))
+        == errc::not_found);
+  REQUIRE(std::holds_alternative<caf::ok_atom>(
+    chain_action(storage::server_action::revert_snapshot, "a")));
+  CHECK(points() == ids{"a"});
+  std::vector<hypervisor::chain_point> on_host;
+  REQUIRE_FALSE(driver->list_points(r.instance_name, &on_host));
+  REQUIRE(on_host.size() == 1);
+  CHECK(on_host[0].id == "a");
+  r = value(ask<storage::instance_record>(caf::get_atom_v, std::string("u8")));
+  CHECK(r.vm_state == storage::vm_state::stopped); // a revert keeps the power state
+  auto actions =
+    value(ask<std::vector<storage::instance_action>>(actions_atom_v, std::string("u8"), false));
+  CHECK(actions.back().action == storage::server_action::revert_snapshot);
+  REQUIRE_FALSE(actions.back().events.empty());
+  CHECK(actions.back().events[0].event == "compute_revert_to_point");
+  CHECK(actions.back().events[0].result == "Success");
 }

@@ -331,6 +331,8 @@ held_host_actor::behavior_type held_host(held_host_actor::pointer self,
       calls->destroyed.push_back(name);
       return caf::ok_atom_v;
     },
+    [](snapshot_atom, hypervisor::chain_op, const std::string&, const std::string&,
+       const std::string&) { return std::vector<hypervisor::chain_point>{}; },
     [](reconcile_atom, const std::vector<domain_target>&) { return caf::ok_atom_v; },
     [calls](caf::ok_atom) {
       for (auto& rp : calls->power_offs)

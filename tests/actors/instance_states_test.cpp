@@ -149,3 +149,59 @@ TEST_CASE("a task a restart cut short counts as done: no accepted action is lost
   CHECK(vm_state_after_restart(task_state::restoring, vm_state::soft_deleted) == vm_state::active);
   CHECK(vm_state_after_restart(task_state::none, vm_state::paused) == vm_state::paused);
 }
+
+TEST_CASE("the power-state sync follows Nova's _sync_instance_power_state") {
+  using nimbus::hypervisor::power_state;
+  auto at = [](vm_state vm, power_state recorded, task_state task = task_state::none) {
+    auto r = rec(vm, task);
+    r.power_state = power_number(recorded);
+    return r;
+  };
+  // In step: nothing to do.
+  auto p = plan_power_sync(at(vm_state::active, power_state::running), power_state::running);
+  CHECK_FALSE(p.record);
+  CHECK_FALSE(p.stop);
+  // Off or crashed by itself: recorded, and stopped.
+  p = plan_power_sync(at(vm_state::active, power_state::running), power_state::shutdown);
+  CHECK(p.record);
+  CHECK(p.stop);
+  CHECK(plan_power_sync(at(vm_state::paused, power_state::paused), power_state::crashed).stop);
+  // Started behind Nimbus's back: off again.
+  CHECK(plan_power_sync(at(vm_state::stopped, power_state::shutdown), power_state::running).stop);
+  // Gone, soft-deleted, suspended, or a task in flight: the record follows at most.
+  p = plan_power_sync(at(vm_state::active, power_state::running), power_state::nostate);
+  CHECK(p.record);
+  CHECK_FALSE(p.stop);
+  CHECK_FALSE(
+    plan_power_sync(at(vm_state::soft_deleted, power_state::shutdown), power_state::running).stop);
+  CHECK_FALSE(
+    plan_power_sync(at(vm_state::suspended, power_state::shutdown), power_state::running).stop);
+  p = plan_power_sync(at(vm_state::active, power_state::running, task_state::powering_off),
+                      power_state::shutdown);
+  CHECK_FALSE(p.record);
+  CHECK_FALSE(p.stop);
+}
+
+TEST_CASE("the snapshot chain's rules, and actions that would lose it") {
+  CHECK(check_action(server_action::create_snapshot, false, rec(vm_state::active)).empty());
+  CHECK(check_action(server_action::revert_snapshot, false, rec(vm_state::stopped)).empty());
+  CHECK(check_action(server_action::delete_snapshot, false, rec(vm_state::active))
+        == "Cannot 'deleteSnapshot' instance u while it is in vm_state active");
+  CHECK(task_for(server_action::create_snapshot, false) == task_state::snapshotting);
+  CHECK(event_for(server_action::revert_snapshot) == "compute_revert_to_point");
+  auto r = rec(vm_state::active);
+  r.snapshots.push_back({"p1", "one", 1, 0});
+  CHECK(check_action(server_action::resize, false, r)
+        == "Cannot 'resize' instance u while it has snapshot points: delete them first");
+  CHECK_FALSE(check_action(server_action::rebuild, false, r).empty());
+  CHECK(check_action(server_action::stop, false, r).empty());
+  // The record takes the host's chain: its order and sizes, the names it knows.
+  nimbus::storage::snapshot_point made{"p2", "two", 5, 0};
+  auto after = chain_after(r.snapshots, {{"p1", 10}, {"p2", 20}, {"px", 30}}, made);
+  REQUIRE(after.size() == 3);
+  CHECK(after[0].name == "one");
+  CHECK(after[0].size_bytes == 10);
+  CHECK(after[1].name == "two");
+  CHECK(after[1].created_us == 5);
+  CHECK(after[2].name == "px"); // made by a call a restart cut short: adopted
+}

@@ -12,7 +12,7 @@ import struct
 import unittest
 import uuid
 
-from harness import IMAGE_ID, Nimbus
+from harness import IMAGE_ID, Nimbus, wait_until
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROUTES = os.path.join(HERE, "..", "api", "route_access.json")
@@ -70,6 +70,20 @@ class PolicyWalk(unittest.TestCase):
         self.assertEqual(r.status, 201, r.text)
         return sid
 
+    def snapshot_point(self, sid, stopped):
+        """A point of the server's snapshot chain (made by the admin); the
+        server stopped first if `stopped` (a point merges on a stopped one)."""
+        if stopped:
+            self.n.act(sid, {"os-stop": None})
+            self.n.wait_status(sid, "SHUTOFF")
+        r = self.n.post("/v2.1/servers/%s/snapshots" % sid, {"snapshot": {"name": "walk"}})
+        self.assertEqual(r.status, 202, r.text)
+        point = r.json["snapshot"]["id"]
+        wait_until(lambda: any(p["id"] == point for p in
+                               self.n.get("/v2.1/servers/%s/snapshots" % sid).json["snapshots"]),
+                   "snapshot point %s" % point)
+        return point
+
     def walk_flavor(self, is_public):
         """A new flavor (the admin's), for the routes that change one."""
         r = self.n.post("/v2.1/flavors", {"flavor": {"name": "walk-" + uuid.uuid4().hex[:8], "ram": 64,
@@ -98,6 +112,10 @@ class PolicyWalk(unittest.TestCase):
                 path = path.replace("{}", "walk" if method != "PUT" else "new-tag")
             elif pattern.endswith("/tags") and method == "PUT":
                 body = {"tags": ["a", "b"]}
+            elif "/snapshots/{}" in pattern:
+                path = path.replace("{}", self.snapshot_point(sid, stopped=method == "DELETE"))
+            elif pattern.endswith("/snapshots") and method == "POST":
+                body = {"snapshot": {"name": "walk"}}
             elif pattern.endswith("/ips/{}"):
                 path = path.replace("{}", "private")
             elif pattern == "/v2.1/servers/{}" and method == "PUT":

@@ -74,8 +74,16 @@ def build_initramfs(folder):
                 "/bin/busybox --install -s /bin\n"
                 "mount -t proc proc /proc\n"
                 "mount -t sysfs sys /sys\n"
+                "mount -t devtmpfs dev /dev\n"
                 + loads +
                 "[ -e /sys/block/vda ] && echo 'nimbus-guest: root disk vda'\n"
+                # The disk's first bytes count the boots: what this boot read,
+                # then one more, written through to the disk.
+                "v=$(head -c 16 /dev/vda | tr -dc 0-9)\n"
+                "echo \"nimbus-guest: disk counter ${v:-0}\"\n"
+                "printf '%%-15s\\n' $(( ${v:-0} + 1 )) | dd of=/dev/vda bs=16 count=1 conv=fsync "
+                "2>/dev/null\n"
+                "sync\n"
                 "echo '%s'\n"
                 "while true; do sleep 3600; done\n" % UP)
     os.chmod(os.path.join(root, "init"), 0o755)
@@ -102,7 +110,8 @@ class RealGuest(unittest.TestCase):
         subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", cls.disk, "64M"], check=True)
         cls.n = Nimbus(config={"all_in_one": {"cells": 1, "hosts_per_cell": 1},
                                "compute": {"libvirt_uri": "qemu:///system"},
-                               "libvirt": {"virt_type": "qemu", "shutdown_timeout": 2}}).start()
+                               "libvirt": {"virt_type": "qemu", "shutdown_timeout": 2},
+                               "DEFAULT": {"sync_power_state_interval": 1}}).start()
 
     @classmethod
     def tearDownClass(cls):
@@ -196,6 +205,85 @@ class RealGuest(unittest.TestCase):
         self.n.wait_gone(uuid, timeout=120)
         self.assertNotIn(name, virsh("list", "--all", "--name").split())
         self.assertFalse(os.path.exists(overlay))
+
+
+    def points(self, uuid):
+        r = self.n.get("/v2.1/servers/%s/snapshots" % uuid)
+        self.assertEqual(r.status, 200, r.text)
+        return r.json["snapshots"]
+
+    def snapshot(self, uuid, name):
+        r = self.n.post("/v2.1/servers/%s/snapshots" % uuid, {"snapshot": {"name": name}})
+        self.assertEqual(r.status, 202, r.text)
+        point = r.json["snapshot"]["id"]
+        wait_until(lambda: any(p["id"] == point for p in self.points(uuid)),
+                   "snapshot point %s" % name, timeout=120)
+        self.n.wait_status(uuid, self.n.server(uuid)["status"], timeout=120)
+        return point
+
+    def stop(self, uuid):
+        self.n.act(uuid, {"os-stop": None})
+        self.n.wait_status(uuid, "SHUTOFF", timeout=120)
+
+    def start(self, uuid, counter, times, boots):
+        """Starts the server: its `boots`-th boot, which reads `counter` for the
+        `times`-th time (and has written counter + 1 once it is up)."""
+        self.n.act(uuid, {"os-start": None})
+        self.n.wait_status(uuid, "ACTIVE", timeout=120)
+        self.wait_console(uuid, "nimbus-guest: disk counter %d" % counter, count=times)
+        self.wait_console(uuid, UP, count=boots)
+
+    def test_power_sync_and_the_snapshot_chain_on_a_real_disk(self):
+        kernel = self.image("kernel", kernel_path(), "aki", "aki")
+        ramdisk = self.image("ramdisk", self.initrd, "ari", "ari")
+        disk = self.image("guest", self.disk, "qcow2", "bare", kernel_id=kernel, ramdisk_id=ramdisk)
+        uuid = self.n.boot("chain", imageRef=disk)
+        self.n.wait_status(uuid, "ACTIVE", timeout=120)
+        self.wait_console(uuid, UP)
+        self.assertIn("nimbus-guest: disk counter 0", self.console(uuid))
+        name = self.n.server(uuid)["OS-EXT-SRV-ATTR:instance_name"]
+
+        # The guest dies outside Nimbus: the power-state sync sees it and the
+        # server is stopped, as Nova's _sync_power_states does.
+        virsh("destroy", name)
+        self.n.wait_status(uuid, "SHUTOFF", timeout=60)
+        actions = self.n.get("/v2.1/servers/%s/os-instance-actions" % uuid).json["instanceActions"]
+        self.assertIn("stop", [a["action"] for a in actions])
+
+        one = self.snapshot(uuid, "one")  # made while stopped: the disk holds 1
+        self.start(uuid, 1, 1, 2)         # reads 1, writes 2
+        self.snapshot(uuid, "two")        # made while it runs: the disk holds 2
+        self.stop(uuid)
+        self.start(uuid, 2, 1, 3)         # reads 2, writes 3
+        points = self.points(uuid)
+        self.assertEqual([p["name"] for p in points], ["one", "two"])
+        self.assertTrue(all(p["size"] > 0 for p in points), points)
+
+        pool = virsh("pool-dumpxml", "volumes_hdd")
+        pool_dir = pool[pool.index("<path>") + 6:pool.index("</path>")]
+        files = sorted(os.listdir(pool_dir))
+        self.assertEqual(len([f for f in files if f.startswith(uuid)]), 3, files)
+
+        # Back to "one": the guest reads what it wrote before that point, and
+        # "two" (made after it) is gone.
+        r = self.n.post("/v2.1/servers/%s/snapshots/%s/revert" % (uuid, one), None)
+        self.assertEqual(r.status, 202, r.text)
+        self.n.wait_status(uuid, "ACTIVE", timeout=120)
+        self.wait_console(uuid, "nimbus-guest: disk counter 1", count=2)
+        self.wait_console(uuid, UP, count=4)  # it wrote 2
+        self.assertEqual([p["name"] for p in self.points(uuid)], ["one"])
+
+        # "one" merged into the disk above it: the disk reads the same.
+        self.stop(uuid)
+        r = self.n.delete("/v2.1/servers/%s/snapshots/%s" % (uuid, one))
+        self.assertEqual(r.status, 202, r.text)
+        wait_until(lambda: not self.points(uuid), "the point merged", timeout=120)
+        self.assertEqual(len([f for f in os.listdir(pool_dir) if f.startswith(uuid)]), 1)
+        self.start(uuid, 2, 2, 5)
+
+        self.n.delete("/v2.1/servers/" + uuid)
+        self.n.wait_gone(uuid, timeout=120)
+        self.assertEqual([f for f in os.listdir(pool_dir) if f.startswith(uuid)], [])
 
 
 if __name__ == "__main__":

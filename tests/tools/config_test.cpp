@@ -32,6 +32,9 @@ TEST_CASE("the shipped etc/nimbus.conf loads and matches the built-in defaults")
         == defaults.deployment.scheduler.enabled_filters);
   CHECK(from_file.deployment.scheduler.ratios.cpu == defaults.deployment.scheduler.ratios.cpu);
   CHECK(from_file.deployment.report_interval == defaults.deployment.report_interval);
+  CHECK(from_file.deployment.sync_power_state_interval
+        == defaults.deployment.sync_power_state_interval);
+  CHECK(defaults.deployment.sync_power_state_interval == std::chrono::minutes(10));
   CHECK(from_file.deployment.quotas == defaults.deployment.quotas);
   CHECK(defaults.deployment.quotas.at("instances") == 10);
   CHECK(defaults.deployment.quotas.at("injected_file_path_bytes") == 255);
