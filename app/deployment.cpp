@@ -54,6 +54,16 @@ bool parse_role(const std::string& text, role* out) {
 
 namespace {
 
+// A host's options, from the deployment's.
+host::host_options host_options_of(const deployment_options& opts, const std::string& name,
+                                   bool detached) {
+  host::host_options h{name, opts.report_interval, detached, opts.sync_power_state_interval};
+  h.image_cache_manager_interval = opts.image_cache_manager_interval;
+  h.remove_unused_base_images = opts.remove_unused_base_images;
+  h.remove_unused_minimum_age = opts.remove_unused_minimum_age;
+  return h;
+}
+
 class nimbus_config : public caf::actor_system_config {
 public:
   explicit nimbus_config(const deployment_options& o) {
@@ -252,8 +262,7 @@ bool deployment::impl::start_api_cell(bool all_in_one, std::string* error) {
         return false;
       // Only a driver that blocks (libvirt) needs a thread of its own; the
       // fake driver never does, and 200 idle threads cost context switches.
-      c->add_host(
-        drv, {h.host, opts.report_interval, opts.driver != "fake", opts.sync_power_state_interval});
+      c->add_host(drv, host_options_of(opts, h.host, opts.driver != "fake"));
     }
     directory->add({mapping, c->conductor()});
     spdlog::info("cell {} ({}) is up", mapping.name, mapping.uuid);
@@ -339,8 +348,7 @@ bool deployment::impl::start_compute(std::string* error) {
   auto drv = make_host_driver(opts, opts.compute_host, error);
   if (!drv)
     return false;
-  auto host = host::spawn_host(
-    *sys, drv, {opts.compute_host, opts.report_interval, true, opts.sync_power_state_interval}, {});
+  auto host = host::spawn_host(*sys, drv, host_options_of(opts, opts.compute_host, true), {});
   lone_hosts.push_back(host);
   auto uplink = spawn_compute_uplink(
     *sys, host, {*ep, opts.tls.enabled, std::chrono::seconds(5), opts.reconnect_interval});

@@ -51,6 +51,11 @@ struct deployment_options {
   /// [DEFAULT] sync_power_state_interval: how often hosts report their
   /// domains' power states for the records to follow; zero or less: never.
   std::chrono::milliseconds sync_power_state_interval{600'000};
+  /// [image_cache] manager_interval, remove_unused_base_images and
+  /// remove_unused_original_minimum_age_seconds (host::host_options).
+  std::chrono::milliseconds image_cache_manager_interval{2'400'000};
+  bool remove_unused_base_images = true;
+  std::chrono::seconds remove_unused_minimum_age{86'400};
   std::chrono::seconds build_timeout{60};
   std::chrono::seconds call_timeout{30};
   std::chrono::seconds list_timeout{10};

@@ -7,6 +7,7 @@
 // - Calls block until the hypervisor has done the work; callers keep them off
 //   shared scheduler threads.
 // - No exceptions escape: every call returns a std::error_code (errc.h).
+#include <chrono>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -94,6 +95,10 @@ public:
   /// Every domain defined on this host.
   virtual std::error_code list_domains(std::vector<domain_info>* out) = 0;
   virtual std::error_code get_host_resources(host_resources* out) = 0;
+  /// Removes the host's cached images that no domain uses and none has used
+  /// for `min_age` (Nova's remove_unused_base_images); returns their ids.
+  /// Drivers without an image cache remove nothing.
+  virtual std::vector<std::string> remove_unused_images(std::chrono::seconds min_age) = 0;
 
 protected:
   driver() = default;

@@ -56,6 +56,8 @@ public:
   std::error_code export_disk(const std::string& name, const std::string& point,
                               const std::string& path) override;
   std::error_code get_host_resources(host_resources* out) override;
+  /// Nothing: the fake has no image cache.
+  std::vector<std::string> remove_unused_images(std::chrono::seconds) override { return {}; }
 
   fault_plan& faults() { return faults_; }
   /// Changes a domain's state behind the controller's back (a guest crash, an

@@ -84,6 +84,9 @@ public:
   std::error_code list_domains(std::vector<domain_info>* out) override {
     return forward(operation::list_domains, [&] { return inner_->list_domains(out); });
   }
+  std::vector<std::string> remove_unused_images(std::chrono::seconds min_age) override {
+    return inner_->remove_unused_images(min_age);
+  }
   std::error_code get_host_resources(host_resources* out) override {
     return forward(operation::get_host_resources, [&] { return inner_->get_host_resources(out); });
   }

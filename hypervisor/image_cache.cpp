@@ -76,6 +76,7 @@ std::error_code image_cache::base_of(const std::string& id, std::string* path) {
   auto base = fs::path(cache_dir_) / id;
   std::error_code ec;
   if (fs::exists(base, ec)) {
+    fs::last_write_time(base, fs::file_time_type::clock::now(), ec); // its last use
     *path = base.string();
     return {};
   }
@@ -136,12 +137,18 @@ std::error_code image_cache::create_overlay(const std::string& id, const std::st
   return errc::operation_failed;
 }
 
-std::vector<std::string> image_cache::remove_unused(const std::vector<std::string>& in_use) {
+std::vector<std::string> image_cache::remove_unused(const std::vector<std::string>& in_use,
+                                                    std::chrono::seconds min_age) {
   std::vector<std::string> removed;
   std::error_code ec;
+  auto now = fs::file_time_type::clock::now();
   for (auto& entry : fs::directory_iterator(cache_dir_, ec)) {
     auto id = entry.path().filename().string();
     if (std::find(in_use.begin(), in_use.end(), id) != in_use.end())
+      continue;
+    std::error_code time_ec;
+    auto used = fs::last_write_time(entry.path(), time_ec);
+    if (time_ec || now - used < min_age)
       continue;
     if (fs::remove(entry.path(), ec))
       removed.push_back(id);

@@ -7,6 +7,7 @@
 //
 // Thread-safe for distinct images; calls block (file copies, qemu-img).
 // Nothing throws: calls return a std::error_code of hypervisor::errc.
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <system_error>
@@ -32,9 +33,15 @@ public:
   std::error_code create_overlay(const std::string& id, const std::string& overlay,
                                  std::int32_t size_gb);
 
-  /// Removes the cached copies of images not in `in_use` (Nova's
-  /// remove_unused_base_images); returns their ids.
-  std::vector<std::string> remove_unused(const std::vector<std::string>& in_use);
+  /// Removes the cached copies of images not in `in_use` and not used for
+  /// at least `min_age` (Nova's remove_unused_base_images and
+  /// remove_unused_original_minimum_age_seconds; a base's last use is its
+  /// modification time, set as a guest is given it); returns their ids.
+  std::vector<std::string> remove_unused(const std::vector<std::string>& in_use,
+                                         std::chrono::seconds min_age = std::chrono::seconds(0));
+
+  /// The folder of the cached copies.
+  const std::string& cache_dir() const { return cache_dir_; }
 
 private:
   std::string source_dir_;

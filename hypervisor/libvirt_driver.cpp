@@ -13,6 +13,7 @@
 
 #include "hypervisor/chain_book.h"
 #include "hypervisor/console_log.h"
+#include "hypervisor/disk_chain.h"
 #include "hypervisor/image_cache.h"
 #include "hypervisor/libvirt_chain.h"
 #include "hypervisor/libvirt_common.h"
@@ -318,6 +319,32 @@ public:
     return {};
   }
 
+  std::vector<std::string> remove_unused_images(std::chrono::seconds min_age) override {
+    if (!real_)
+      return {};
+    // What every defined domain uses: its kernel, ramdisk, and the bases at
+    // the bottom of its disks' backing chains. A chain that cannot be read
+    // stops the cleanup: a base in use must never go.
+    std::vector<std::string> in_use;
+    virDomainPtr* doms = nullptr;
+    int n = virConnectListAllDomains(conn_.get(), &doms, 0);
+    if (n < 0)
+      return {};
+    bool known = true;
+    for (int i = 0; i < n; ++i) {
+      domain_ptr dom{doms[i]};
+      for (auto& file : files_of(dom.get()))
+        known = known && bases_under(file, &in_use);
+    }
+    free(doms);
+    if (!known)
+      return {};
+    auto removed = cache_->remove_unused(in_use, min_age);
+    if (!removed.empty())
+      spdlog::info("libvirt: removed {} unused cached images", removed.size());
+    return removed;
+  }
+
   std::error_code get_host_resources(host_resources* out) override {
     virNodeInfo info;
     if (virNodeGetInfo(conn_.get(), &info) < 0)
@@ -471,6 +498,44 @@ private:
       virStoragePoolFree(pools[k]);
     }
     free(pools);
+  }
+
+  // The files a defined domain's definition names: disks, kernel, ramdisk.
+  static std::vector<std::string> files_of(virDomainPtr dom) {
+    std::vector<std::string> out;
+    char* xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
+    if (!xml)
+      return out;
+    std::string desc = xml;
+    free(xml);
+    auto collect = [&](const std::string& open, const std::string& close) {
+      for (auto at = desc.find(open); at != std::string::npos; at = desc.find(open, at)) {
+        at += open.size();
+        out.push_back(desc.substr(at, desc.find(close, at) - at));
+      }
+    };
+    collect("<source file='", "'");
+    collect("<kernel>", "<");
+    collect("<initrd>", "<");
+    return out;
+  }
+
+  // Adds to *ids the cached images in `file`'s backing chain (`file`
+  // included); false if the chain cannot be read.
+  bool bases_under(const std::string& file, std::vector<std::string>* ids) {
+    auto dir = cache_->cache_dir() + "/";
+    auto current = file;
+    for (int depth = 0; depth < 256 && !current.empty(); ++depth) {
+      if (current.compare(0, dir.size(), dir) == 0) {
+        ids->push_back(current.substr(dir.size()));
+        return true; // a base stands alone (the cache refuses images with backing files)
+      }
+      std::string backing, format;
+      if (backing_of(current, &backing, &format))
+        return false;
+      current = backing;
+    }
+    return current.empty();
   }
 
   domain_ptr lookup(const std::string& name) {

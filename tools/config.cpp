@@ -211,6 +211,10 @@ bool load_config(const std::string& path, service_config* out, std::string* erro
   r.integer("scheduler", "max_attempts", &s.max_attempts);
   r.seconds("DEFAULT", "report_interval", &d.report_interval);
   r.seconds("DEFAULT", "sync_power_state_interval", &d.sync_power_state_interval);
+  r.seconds("image_cache", "manager_interval", &d.image_cache_manager_interval);
+  r.boolean("image_cache", "remove_unused_base_images", &d.remove_unused_base_images);
+  r.seconds("image_cache", "remove_unused_original_minimum_age_seconds",
+            &d.remove_unused_minimum_age);
   r.integer("DEFAULT", "service_down_time", &s.service_down_time_s);
   r.seconds("conductor", "build_timeout", &d.build_timeout);
   r.seconds("cells", "call_timeout", &d.call_timeout);

@@ -147,8 +147,10 @@ void reconcile(hypervisor::driver& d, const std::string& host,
 }
 
 // The public interface plus the heartbeat tick its ticker sends.
+// (tick_atom: the image cache manager's)
 using host_impl_actor =
-  host_actor::extend<caf::reacts_to<heartbeat_atom>, caf::reacts_to<power_sync_atom>>;
+  host_actor::extend<caf::reacts_to<heartbeat_atom>, caf::reacts_to<power_sync_atom>,
+                     caf::reacts_to<caf::tick_atom>>;
 
 host_impl_actor::behavior_type host_impl(host_impl_actor::stateful_pointer<host_state> self,
                                          std::shared_ptr<hypervisor::driver> drv, host_options opts,
@@ -194,6 +196,11 @@ host_impl_actor::behavior_type host_impl(host_impl_actor::stateful_pointer<host_
     [self, &d](heartbeat_atom) {
       if (self->state.sink)
         self->send(self->state.sink, report_atom_v, make_report(d, self->state.opts.name));
+    },
+    [self, &d](caf::tick_atom) {
+      auto removed = d.remove_unused_images(self->state.opts.remove_unused_minimum_age);
+      for (auto& id : removed)
+        spdlog::info("host {}: removed the unused cached image {}", self->state.opts.name, id);
     },
     [self, &d](power_sync_atom) {
       if (self->state.sink)
@@ -245,6 +252,8 @@ host_actor spawn_host(caf::actor_system& sys, std::shared_ptr<hypervisor::driver
                       host_options opts, host_report_sink sink) {
   auto interval = opts.report_interval;
   auto sync = opts.sync_power_state_interval;
+  auto cache = opts.remove_unused_base_images ? opts.image_cache_manager_interval
+                                              : std::chrono::milliseconds(0);
   auto host =
     opts.detached
       ? sys.spawn<caf::detached>(host_impl, std::move(drv), std::move(opts), std::move(sink))
@@ -252,6 +261,8 @@ host_actor spawn_host(caf::actor_system& sys, std::shared_ptr<hypervisor::driver
   sys.spawn(ticker_impl<heartbeat_atom>, host, interval, true);
   if (sync.count() > 0)
     sys.spawn(ticker_impl<power_sync_atom>, host, sync, false);
+  if (cache.count() > 0)
+    sys.spawn(ticker_impl<caf::tick_atom>, host, cache, false);
   return host;
 }
 

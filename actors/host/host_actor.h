@@ -20,6 +20,13 @@ struct host_options {
   /// How often it reports every domain's power state (Nova's
   /// sync_power_state_interval); zero or less: never.
   std::chrono::milliseconds sync_power_state_interval{600'000};
+  /// Nova's [image_cache]: how often the host removes the cached images no
+  /// guest uses (manager_interval; zero or less: never), whether it does
+  /// (remove_unused_base_images), and how long unused a base must have been
+  /// (remove_unused_original_minimum_age_seconds).
+  std::chrono::milliseconds image_cache_manager_interval{2'400'000};
+  bool remove_unused_base_images = true;
+  std::chrono::seconds remove_unused_minimum_age{86'400};
 };
 
 /// The host actor owns `drv` and reports to `sink` at once and then every

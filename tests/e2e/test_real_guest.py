@@ -111,7 +111,10 @@ class RealGuest(unittest.TestCase):
         cls.n = Nimbus(config={"all_in_one": {"cells": 1, "hosts_per_cell": 1},
                                "compute": {"libvirt_uri": "qemu:///system"},
                                "libvirt": {"virt_type": "qemu", "shutdown_timeout": 2},
-                               "DEFAULT": {"sync_power_state_interval": 1}}).start()
+                               "DEFAULT": {"sync_power_state_interval": 1},
+                               "image_cache": {"manager_interval": 1,
+                                               "remove_unused_original_minimum_age_seconds": 0}
+                               }).start()
 
     @classmethod
     def tearDownClass(cls):
@@ -281,9 +284,14 @@ class RealGuest(unittest.TestCase):
         self.assertEqual(len([f for f in os.listdir(pool_dir) if f.startswith(uuid)]), 1)
         self.start(uuid, 2, 2, 5)
 
+        base_dir = os.path.join(self.n.data_dir, "instances", "compute1", "_base")
+        self.assertIn(disk, os.listdir(base_dir))  # in use: kept by the cache's cleanup
         self.n.delete("/v2.1/servers/" + uuid)
         self.n.wait_gone(uuid, timeout=120)
         self.assertEqual([f for f in os.listdir(pool_dir) if f.startswith(uuid)], [])
+        # No guest uses its images any more: the cleanup removes their cached copies.
+        wait_until(lambda: not {disk, kernel, ramdisk} & set(os.listdir(base_dir)),
+                   "the cache's cleanup of unused bases", timeout=60)
 
 
 if __name__ == "__main__":

@@ -66,6 +66,24 @@ TEST_CASE("bases no guest uses are removed, the others kept") {
   CHECK(fs::exists(dir.sub("store") + "/a")); // the store keeps its own
 }
 
+TEST_CASE("a base used recently stays until it has been unused for the minimum age") {
+  nimbus::test::temp_dir dir;
+  fs::create_directories(dir.sub("store"));
+  for (auto id : {"old", "new"})
+    std::ofstream(dir.sub("store") + "/" + id) << id;
+  image_cache cache(dir.sub("store"), dir.sub("cache"));
+  std::string base;
+  REQUIRE_FALSE(cache.base_of("old", &base));
+  fs::last_write_time(base, fs::file_time_type::clock::now() - std::chrono::hours(48));
+  REQUIRE_FALSE(cache.base_of("new", &base));
+  CHECK(cache.remove_unused({}, std::chrono::hours(24)) == std::vector<std::string>{"old"});
+  CHECK(fs::exists(dir.sub("cache") + "/new"));
+  // Given to a guest again, a base is used now.
+  fs::last_write_time(base, fs::file_time_type::clock::now() - std::chrono::hours(48));
+  REQUIRE_FALSE(cache.base_of("new", &base));
+  CHECK(cache.remove_unused({}, std::chrono::hours(24)).empty());
+}
+
 TEST_CASE("an image that names other files is refused, and a guest's own disk is kept") {
   REQUIRE(run_program({"qemu-img", "--version"}));
   nimbus::test::temp_dir dir;

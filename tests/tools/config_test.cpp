@@ -35,6 +35,10 @@ TEST_CASE("the shipped etc/nimbus.conf loads and matches the built-in defaults")
   CHECK(from_file.deployment.sync_power_state_interval
         == defaults.deployment.sync_power_state_interval);
   CHECK(defaults.deployment.sync_power_state_interval == std::chrono::minutes(10));
+  CHECK(from_file.deployment.image_cache_manager_interval
+        == defaults.deployment.image_cache_manager_interval);
+  CHECK(from_file.deployment.remove_unused_base_images);
+  CHECK(from_file.deployment.remove_unused_minimum_age == std::chrono::hours(24));
   CHECK(from_file.deployment.quotas == defaults.deployment.quotas);
   CHECK(defaults.deployment.quotas.at("instances") == 10);
   CHECK(defaults.deployment.quotas.at("injected_file_path_bytes") == 255);
