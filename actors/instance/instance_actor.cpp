@@ -337,8 +337,10 @@ template <class Done, class Fail>
 void run_chain_call(self_ptr self, const action_request& req, const host_actor& host, Done done,
                     Fail fail) {
   auto& r = self->state.record;
-  auto timeout = self->state.opts.build_timeout.count() > 0 ? self->state.opts.build_timeout
-                                                            : self->state.opts.host_timeout;
+  // A merge rewrites a whole layer (qemu-img): minutes for a large disk.
+  auto timeout = std::max<caf::timespan>(
+    std::max<caf::timespan>(self->state.opts.build_timeout, self->state.opts.host_timeout),
+    std::chrono::minutes(10));
   storage::snapshot_point made{req.snapshot_id, req.snapshot_name, storage::now_us(), 0};
   self
     ->request(host, timeout, snapshot_atom_v, chain_op_for(req.action), r.instance_name,
@@ -350,7 +352,20 @@ void run_chain_call(self_ptr self, const action_request& req, const host_actor& 
         // A revert of a running guest restarts it: it runs again.
         done(static_cast<hypervisor::power_state>(r.power_state));
       },
-      fail);
+      [self, host, made, timeout, fail](caf::error& err) {
+        // The call may have done part of its work (or all of it, unanswered):
+        // the record takes the chain the host has now, then the fault.
+        self
+          ->request(host, timeout, snapshot_atom_v, hypervisor::chain_op::list,
+                    self->state.record.instance_name, std::string{}, std::string{})
+          .then(
+            [self, made, err, fail](std::vector<hypervisor::chain_point>& chain) mutable {
+              auto& r = self->state.record;
+              r.snapshots = chain_after(r.snapshots, chain, made);
+              fail(err);
+            },
+            [err, fail](caf::error&) mutable { fail(err); });
+      });
 }
 
 void run_action(self_ptr self, const action_request& req, const host_actor& host) {

@@ -505,4 +505,16 @@ TEST_CASE_FIXTURE(cell_fixture, "conductor: a snapshot chain is made, merged and
   REQUIRE_FALSE(actions.back().events.empty());
   CHECK(actions.back().events[0].event == "compute_revert_to_point");
   CHECK(actions.back().events[0].result == "Success");
+
+  // A host call that fails: the fault, and the record keeps the host's chain.
+  driver->faults().fail_next(hypervisor::operation::create_point);
+  REQUIRE(std::holds_alternative<caf::ok_atom>(
+    chain_action(storage::server_action::create_snapshot, "d"))); // accepted, then failed
+  r = value(ask<storage::instance_record>(caf::get_atom_v, std::string("u8")));
+  CHECK(points() == ids{"a"});
+  CHECK(r.task_state == storage::task_state::none);
+  CHECK(r.fault.code == 500);
+  actions =
+    value(ask<std::vector<storage::instance_action>>(actions_atom_v, std::string("u8"), false));
+  CHECK(actions.back().events[0].result == "Error");
 }
