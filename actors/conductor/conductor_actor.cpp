@@ -1,5 +1,6 @@
 #include "actors/conductor/conductor_actor.h"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -501,34 +502,10 @@ void purge_deleted_actions(self_ptr self, std::int64_t now_us) {
   });
 }
 
-// Once the listeners let go of a deleted instance (or could not be told),
-// the cell stops showing it: a client that sees its 404 finds nothing of it
-// in the API cell either.
-void told_listeners(self_ptr self, const std::string& uuid,
-                    caf::typed_response_promise<caf::ok_atom> rp) {
-  auto& st = self->state;
-  auto left = std::make_shared<std::size_t>(st.listeners.size());
-  auto finish = [self, uuid, rp, left]() mutable {
-    if (*left > 0 && --*left > 0)
-      return;
-    self->state.index.erase(uuid);
-    rp.deliver(caf::ok_atom_v);
-  };
-  if (st.listeners.empty())
-    return finish();
-  for (auto& l : st.listeners)
-    self->request(l, st.opts.instance.host_timeout, deleted_atom_v, uuid)
-      .then([finish](caf::ok_atom) mutable { finish(); },
-            [self, finish, uuid](caf::error& err) mutable {
-              spdlog::warn("instance {}: a listener did not take its deletion: {}", uuid,
-                           self->system().render(err));
-              finish();
-            });
-}
-
 caf::result<caf::ok_atom> forget(self_ptr self, const std::string& uuid) {
   auto& st = self->state;
-  st.actors.erase(uuid); // no more actions; it shows (deleting) until told_listeners
+  st.index.erase(uuid);
+  st.actors.erase(uuid);
   storage::write_batch batch;
   batch.erase(key_space::instances, storage::keys::instance(uuid));
   if (auto open = st.migrations.forget(uuid, *st.store, batch)) // its source's claim too
@@ -540,11 +517,14 @@ caf::result<caf::ok_atom> forget(self_ptr self, const std::string& uuid) {
   auto rp = self->make_response_promise<caf::ok_atom>();
   commit_within(self, std::move(batch), [self, rp, uuid](std::error_code ec) mutable {
     if (ec) {
-      self->state.index.erase(uuid);
       rp.deliver(store_error(ec));
       return;
     }
-    told_listeners(self, uuid, rp);
+    // Told without waiting: a listener of an API process that is gone must
+    // not hold the cell (its answer goes nowhere).
+    for (auto& l : self->state.listeners)
+      caf::anon_send(l, deleted_atom_v, uuid);
+    rp.deliver(caf::ok_atom_v);
   });
   return rp;
 }

@@ -91,10 +91,8 @@ CAF_ADD_ATOM(nimbus, nimbus, service_atom, "service")
 // the block, because they name the atoms above.
 namespace nimbus {
 /// Who hears what a cell reports: its capacity summaries and the instances
-/// it deleted (the API cell's super conductor). A deleted instance is
-/// answered once the listener has let go of it: the cell keeps showing it
-/// until then, so a client that sees the 404 finds no trace of the server
-/// in the API cell either (its group membership, its quota usage).
+/// it deleted (the API cell's super conductor). The cell tells a deletion
+/// without waiting for the answer (see conductor_actor.cpp forget()).
 using cell_listener =
   caf::typed_actor<caf::reacts_to<summary_atom, cell_summary>,
                    caf::replies_to<deleted_atom, std::string>::with<caf::ok_atom>>;
