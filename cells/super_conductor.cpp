@@ -379,8 +379,8 @@ super_impl_actor::behavior_type super_conductor_impl(self_ptr self, std::shared_
       if (self->state.deadlines->expire_due())
         self->delayed_send(self, deadline_tick, caf::tick_atom_v);
     },
-    // The mapping leaves memory at once (the write follows): the answer
-    // lets the cell stop showing the instance.
+    // The mapping leaves memory at once (the write follows). Cells tell
+    // this without waiting, so the answer goes nowhere.
     [self](deleted_atom, const std::string& uuid) {
       self->state.api->forget_instance(uuid, [uuid](std::error_code ec) {
         if (ec)
