@@ -96,9 +96,8 @@ std::error_code libvirt_chain::create(virDomainPtr dom, const std::string& name,
     return errc::operation_failed;
   disk_chain chain(manifest(name));
   auto layers = chain.load();
-  for (auto& l : layers)
-    if (l.point == point)
-      return errc::already_exists;
+  if (find_layer(layers, point) != layers.size())
+    return errc::already_exists;
   auto active = disk_of(dom);
   if (active.empty())
     return errc::unsupported;
