@@ -267,7 +267,9 @@ bool deployment::impl::start_api_cell(bool all_in_one, std::string* error) {
     directory->add({mapping, c->conductor()});
     spdlog::info("cell {} ({}) is up", mapping.name, mapping.uuid);
   }
-  auto super = spawn_super_conductor(*sys, api, directory, {opts.build_timeout});
+  auto image_files = std::make_shared<storage::image_files>(
+    (std::filesystem::path(opts.data_dir) / "images").string());
+  auto super = spawn_super_conductor(*sys, api, directory, {opts.build_timeout, image_files});
   helpers.push_back(caf::actor_cast<caf::actor>(super));
   watchdog->watch(helpers.back(), "the super conductor");
   std::function<void(const storage::cell_mapping&)> link_cell;
@@ -280,26 +282,23 @@ bool deployment::impl::start_api_cell(bool all_in_one, std::string* error) {
       caf::anon_send(links, caf::add_atom_v, m);
     };
   }
-  ctx = std::shared_ptr<context>(new context{
-    *sys,
-    api,
-    directory,
-    super,
-    {opts.call_timeout, opts.list_timeout},
-    opts.control_host.empty() ? local_host_name() : opts.control_host,
-    opts.data_dir,
-    link_cell,
-    std::make_shared<gateway>(*sys, opts.call_timeout),
-    std::make_shared<keypair_book>(api_store),
-    std::make_shared<flavor_projects>(api_store),
-    std::make_shared<quota_book>(api_store, opts.quotas),
-    std::make_shared<aggregate_book>(api_store),
-    std::make_shared<server_group_book>(api_store),
-    std::make_shared<image_catalog>(api,
-                                    std::make_shared<storage::image_files>(
-                                      (std::filesystem::path(opts.data_dir) / "images").string()),
-                                    opts.images),
-    aggregate_filters_of(opts.scheduler.enabled_filters)});
+  ctx = std::shared_ptr<context>(
+    new context{*sys,
+                api,
+                directory,
+                super,
+                {opts.call_timeout, opts.list_timeout},
+                opts.control_host.empty() ? local_host_name() : opts.control_host,
+                opts.data_dir,
+                link_cell,
+                std::make_shared<gateway>(*sys, opts.call_timeout),
+                std::make_shared<keypair_book>(api_store),
+                std::make_shared<flavor_projects>(api_store),
+                std::make_shared<quota_book>(api_store, opts.quotas),
+                std::make_shared<aggregate_book>(api_store),
+                std::make_shared<server_group_book>(api_store),
+                std::make_shared<image_catalog>(api, image_files, opts.images),
+                aggregate_filters_of(opts.scheduler.enabled_filters)});
   ctx->default_disk_type = opts.default_disk_type;
   compute = std::make_unique<compute_api>(ctx);
   return true;

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
@@ -15,11 +16,21 @@
 #include "actors/protocol/errors.h"
 #include "cells/cell_mapping.h"
 #include "cells/cell_selector.h"
+#include "cells/image_exports.h"
 #include "cells/scatter.h"
 #include "storage/clock.h"
 
 namespace nimbus::cells {
 namespace {
+
+// One export's settlement, on a thread of its own (a detached actor that
+// ends when this returns).
+void settle_export_worker(const std::shared_ptr<api_cell>& api,
+                          const std::shared_ptr<storage::image_files>& files,
+                          const std::string& image, const std::string& path,
+                          const std::string& error) {
+  settle_export(*api, files.get(), image, path, error);
+}
 
 struct super_state {
   std::shared_ptr<api_cell> api;
@@ -379,14 +390,22 @@ super_impl_actor::behavior_type super_conductor_impl(self_ptr self, std::shared_
       if (self->state.deadlines->expire_due())
         self->delayed_send(self, deadline_tick, caf::tick_atom_v);
     },
-    // The mapping leaves memory at once (the write follows). Cells tell
-    // this without waiting, so the answer goes nowhere.
+    // The mapping leaves memory at once (the write follows), and the
+    // answer says so: the cell keeps the server in its index until it
+    // hears it (or a short wait ends), so no reader sees it gone there
+    // while it is still mapped here.
     [self](deleted_atom, const std::string& uuid) {
       self->state.api->forget_instance(uuid, [uuid](std::error_code ec) {
         if (ec)
           spdlog::error("instance {}: cannot drop its mapping: {}", uuid, ec.message());
       });
       return caf::ok_atom_v;
+    },
+    [self](image_saved_atom, const std::string& image, const std::string& path,
+           const std::string& error) {
+      // Hashing a disk takes seconds a build must not wait for.
+      self->system().spawn<caf::detached>(settle_export_worker, self->state.api,
+                                          self->state.opts.image_files, image, path, error);
     },
   };
 }

@@ -10,6 +10,8 @@
 //   // As the cells' cell_listener:
 //   (summary_atom, cell_summary) -> void      // a cell's capacity
 //   (deleted_atom, string uuid) -> (ok)       // a cell deleted an instance
+//   (image_saved_atom, string image, string path, string error) -> void
+//                                             // a createImage's export ended
 // }
 // ~~~
 // On start it re-drives every build request still in the API store, so
@@ -25,12 +27,16 @@
 
 #include "cells/api_cell.h"
 #include "cells/cell_directory.h"
+#include "storage/image_files.h"
 
 namespace nimbus::cells {
 
 struct super_conductor_options {
   /// How long one cell may take to accept a build before the next is tried.
   std::chrono::seconds build_timeout{60};
+  /// The image store a createImage's export lands in (image_exports.h);
+  /// null: snapshots get no data.
+  std::shared_ptr<storage::image_files> image_files = nullptr;
 };
 
 using super_conductor_actor = cell_listener::extend<caf::reacts_to<schedule_atom, std::string>>;

@@ -647,36 +647,58 @@ void compute_api::delete_image(const request_context& ctx, const std::string& id
 
 image_catalog& compute_api::images_catalog() const { return *ctx_->images; }
 
+// createImage and createBackup: the image is recorded "saving" first, so a
+// host that writes the disk out fast finds it; the server's action then
+// holds its task until the API cell settles the export (image_exports.h).
+// A refused action takes the image back.
+void compute_api::export_image(const request_context& ctx, action_request req,
+                               const storage::image& image, reply<storage::image> caller) {
+  auto then = guarded(std::move(caller));
+  using result = outcome<storage::image>;
+  ctx_->api->put(image, [this, ctx, req, image, then](std::error_code ec) mutable {
+    if (ec)
+      return then(result::failure(fault_kind::internal, ec.message()));
+    req.image_ref = image.id;
+    req.export_path = ctx_->images->staging_path();
+    server_action(ctx, req, [this, image, then](outcome<done> accepted) {
+      if (!accepted.ok()) {
+        ctx_->api->erase_image(image.id, [id = image.id](std::error_code ec) {
+          if (ec)
+            spdlog::error("image {}: cannot delete the refused snapshot: {}", id, ec.message());
+        });
+        return then(result::failure(*accepted.error));
+      }
+      result out;
+      out.value = image;
+      then(std::move(out));
+    });
+  });
+}
+
 void compute_api::create_image(const request_context& ctx, const std::string& uuid,
                                const std::string& name,
                                const std::map<std::string, std::string>& metadata,
-                               reply<storage::image> caller) {
+                               const std::string& point, reply<storage::image> caller) {
   auto then = guarded(std::move(caller));
   using result = outcome<storage::image>;
   if (!instance::metadata_refusal(metadata_limit(ctx), metadata.size()).empty())
     return then(result::failure(fault_kind::forbidden, "Image metadata limit exceeded"));
-  action_request req;
-  req.uuid = uuid;
-  req.action = storage::server_action::create_image;
-  server_action(ctx, req, [this, ctx, uuid, name, metadata, then](outcome<done> accepted) {
-    if (!accepted.ok())
-      return then(result::failure(*accepted.error));
-    get_server(ctx, uuid, [this, name, metadata, then](outcome<storage::instance_record> r) {
-      if (!r.ok())
-        return then(result::failure(*r.error));
-      auto base = ctx_->api->image(r.value.image_ref);
-      auto snapshot =
-        snapshot_of(r.value, base ? &*base : nullptr, name, metadata, storage::now_us());
-      ctx_->api->put(snapshot, [snapshot, then](std::error_code ec) {
-        if (ec)
-          return then(result::failure(fault_kind::internal, ec.message()));
-        result out;
-        out.value = snapshot;
-        then(std::move(out));
-      });
-    });
-  });
+  get_server(ctx, uuid,
+             [this, ctx, uuid, name, metadata, point, then](outcome<storage::instance_record> r) {
+               if (!r.ok())
+                 return then(result::failure(*r.error));
+               auto base = ctx_->api->image(r.value.image_ref);
+               auto snapshot =
+                 snapshot_of(r.value, base ? &*base : nullptr, name, metadata, storage::now_us());
+               snapshot.status = "saving";
+               action_request req;
+               req.uuid = uuid;
+               req.action = storage::server_action::create_image;
+               req.snapshot_id = point;
+               export_image(ctx, req, snapshot, then);
+             });
 }
+
 void compute_api::create_backup(const request_context& ctx, const std::string& uuid,
                                 const std::string& name, const std::string& backup_type,
                                 std::int64_t rotation,
@@ -689,6 +711,8 @@ void compute_api::create_backup(const request_context& ctx, const std::string& u
   action_request req;
   req.uuid = uuid;
   req.action = storage::server_action::create_backup;
+  // Nova rotates once the new backup is made; here once it is accepted (it
+  // counts among the newest `rotation`).
   auto rotate = [this, uuid, backup_type, rotation] {
     for (auto& old : backups_to_rotate(ctx_->api->images(), uuid, backup_type, rotation))
       ctx_->api->erase_image(old.id, [id = old.id](std::error_code ec) {
@@ -696,33 +720,31 @@ void compute_api::create_backup(const request_context& ctx, const std::string& u
           spdlog::error("image {}: cannot delete the rotated backup: {}", id, ec.message());
       });
   };
-  server_action(
-    ctx, req,
-    [this, ctx, uuid, name, backup_type, rotation, metadata, rotate, then](outcome<done> accepted) {
+  if (rotation == 0) // Nova's rotation 0: no new backup, the old ones go
+    return server_action(ctx, req, [rotate, then](outcome<done> accepted) {
       if (!accepted.ok())
         return then(result::failure(*accepted.error));
-      if (rotation == 0) { // Nova's rotation 0: no new backup, the old ones go
-        rotate();
-        return then(result{});
-      }
-      get_server(
-        ctx, uuid,
-        [this, name, backup_type, metadata, rotate, then](outcome<storage::instance_record> r) {
-          if (!r.ok())
-            return then(result::failure(*r.error));
-          auto base = ctx_->api->image(r.value.image_ref);
-          auto backup = backup_of(r.value, base ? &*base : nullptr, name, backup_type, metadata,
-                                  storage::now_us());
-          ctx_->api->put(backup, [backup, rotate, then](std::error_code ec) {
-            if (ec)
-              return then(result::failure(fault_kind::internal, ec.message()));
-            rotate();
-            result out;
-            out.value = backup;
-            then(std::move(out));
-          });
-        });
+      rotate();
+      then(result{});
     });
+  get_server(ctx, uuid,
+             [this, ctx, req, name, backup_type, metadata, rotate,
+              then](outcome<storage::instance_record> r) {
+               if (!r.ok())
+                 return then(result::failure(*r.error));
+               auto base = ctx_->api->image(r.value.image_ref);
+               auto backup = backup_of(r.value, base ? &*base : nullptr, name, backup_type,
+                                       metadata, storage::now_us());
+               backup.status = "saving";
+               export_image(ctx, req, backup, [rotate, then](outcome<storage::image> made) {
+                 if (!made.ok())
+                   return then(result::failure(*made.error));
+                 rotate();
+                 result out;
+                 out.value = made.value;
+                 then(std::move(out));
+               });
+             });
 }
 
 keypair_book& compute_api::keypairs() const { return *ctx_->keypairs; }

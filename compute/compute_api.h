@@ -233,10 +233,14 @@ public:
   /// The images ctx may see (image_catalog.h's rule).
   std::vector<storage::image> images(const request_context& ctx) const;
   std::optional<storage::image> image(const request_context& ctx, const std::string& id) const;
-  /// createImage: the server's instance checks its state and records the
-  /// action, then the snapshot's image record is added; answers with it.
+  /// createImage: the snapshot's image record is added (status saving),
+  /// then the server's instance checks its state and records the action
+  /// (a refusal takes the image back); answers with the image. The host
+  /// writes the disk (as it is, or at snapshot point `point` if not empty)
+  /// into the image store, and the image becomes active once it has.
   void create_image(const request_context& ctx, const std::string& uuid, const std::string& name,
-                    const std::map<std::string, std::string>& metadata, reply<storage::image> then);
+                    const std::map<std::string, std::string>& metadata, const std::string& point,
+                    reply<storage::image> then);
   /// createBackup: as create_image, the image a backup of `backup_type`;
   /// then the server's backups of that type beyond the newest `rotation`
   /// are deleted. Rotation 0 makes no image (nullopt) and deletes them all.
@@ -276,6 +280,10 @@ public:
   void set_cell_commands(cell_commands commands) { commands_ = std::move(commands); }
 
 private:
+  /// create_image's and create_backup's common part: records `image`, then
+  /// asks `req` with the image and a staging path of the image store.
+  void export_image(const request_context& ctx, action_request req, const storage::image& image,
+                    reply<storage::image> then);
   /// server_action past its quota hooks: to the server's cell.
   void send_action(const request_context& ctx, const action_request& req, reply<done> then);
   /// server_action of the actions that change what a server counts against

@@ -243,6 +243,8 @@ const std::vector<default_rule>& nova_defaults() {
      "POST /servers/{id}/snapshots/{snapshot_id}/revert"},
     {"nimbus:servers:snapshots:delete", "rule:project_member_or_admin",
      "DELETE /servers/{id}/snapshots/{snapshot_id}"},
+    {"nimbus:servers:snapshots:image", "rule:project_member_or_admin",
+     "POST /servers/{id}/snapshots/{snapshot_id}/image"},
     {"nimbus:manage:cell_v2", "rule:context_is_admin",
      "POST /nimbus-manage/cell_v2/{command} (nimbus-manage on a running API)"},
   };

@@ -129,6 +129,14 @@ std::string image_files::staging_path() {
   return staging_ + "/" + random_uuid() + "." + std::to_string(++counter);
 }
 
+bool image_files::is_staged(const std::string& path) const {
+  auto prefix = staging_ + "/";
+  if (path.size() <= prefix.size() || path.compare(0, prefix.size(), prefix) != 0)
+    return false;
+  auto name = path.substr(prefix.size());
+  return name.find('/') == std::string::npos && name != "." && name != "..";
+}
+
 std::error_code image_files::digest_of(const std::string& path, file_digest* out) {
   fd_guard f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
   if (f.fd < 0)

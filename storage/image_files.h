@@ -41,6 +41,9 @@ public:
   /// A fresh path in the staging folder, not created yet. The caller writes
   /// the data there, then calls adopt() or discard().
   std::string staging_path();
+  /// Whether `path` names a file directly in the staging folder (what a
+  /// peer asks to adopt must be there, not anywhere on the machine).
+  bool is_staged(const std::string& path) const;
 
   /// Makes the staged file durable, hashes it, and moves it into place as
   /// image `id`'s data (replacing what `id` had). `out` gets the digest.

@@ -10,7 +10,7 @@ namespace {
 constexpr std::array<std::string_view, 12> vm_state_names{
   "building", "active",  "stopped",           "error",       "unknown", "paused", "suspended",
   "rescued",  "shelved", "shelved_offloaded", "soft-delete", "resized"};
-constexpr std::array<std::string_view, 31> task_state_names{"",
+constexpr std::array<std::string_view, 33> task_state_names{"",
                                                             "scheduling",
                                                             "spawning",
                                                             "powering-off",
@@ -40,7 +40,9 @@ constexpr std::array<std::string_view, 31> task_state_names{"",
                                                             "migrating",
                                                             "snapshotting",
                                                             "reverting_snapshot",
-                                                            "deleting_snapshot"};
+                                                            "deleting_snapshot",
+                                                            "image_snapshot",
+                                                            "image_backup"};
 constexpr std::array<std::string_view, 33> server_action_names{
   "create",         "stop",           "start",
   "reboot",         "delete",         "pause",
@@ -61,8 +63,7 @@ constexpr std::array<std::string_view, 17> migration_status_names{
   "completed",      "done",     "error",      "failed",    "cancelled"};
 // A value added to an enum needs its name here.
 static_assert(vm_state_names.size() == static_cast<std::size_t>(vm_state::resized) + 1);
-static_assert(task_state_names.size()
-              == static_cast<std::size_t>(task_state::deleting_snapshot) + 1);
+static_assert(task_state_names.size() == static_cast<std::size_t>(task_state::image_backup) + 1);
 static_assert(server_action_names.size()
               == static_cast<std::size_t>(server_action::delete_snapshot) + 1);
 static_assert(migration_type_names.size()

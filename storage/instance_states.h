@@ -68,6 +68,8 @@ enum class task_state : std::uint8_t {
   snapshotting,
   reverting_snapshot,
   deleting_snapshot,
+  image_snapshot, // createImage: the disk is being written out
+  image_backup,   // createBackup: the same
 };
 
 /// An action on a server, as instance actions record it.

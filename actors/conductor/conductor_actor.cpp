@@ -1,10 +1,12 @@
 #include "actors/conductor/conductor_actor.h"
 
 #include <algorithm>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
@@ -170,22 +172,6 @@ void reconcile_host(self_ptr self, const std::string& host, const host_actor& ac
         spdlog::error("cell {}: reconcile of host {} failed: {}", self->state.opts.cell_name, host,
                       self->system().render(err));
       });
-}
-
-void push_summary(self_ptr self) {
-  if (self->state.listeners.empty())
-    return;
-  auto call = std::make_shared<bounded_call>([](caf::error&) {}); // the next tick sends one
-  ask_scheduler(self, call, usage_atom_v)
-    .then(
-      [self, call](std::vector<host_usage>&, cell_summary& s) {
-        if (!call->settle())
-          return;
-        s.cell_uuid = self->state.opts.cell_uuid;
-        for (auto& l : self->state.listeners)
-          caf::anon_send(l, summary_atom_v, s);
-      },
-      [call](caf::error& err) { call->fail(err); });
 }
 
 // A host's power-state sync: each of its instances whose domain is not in
@@ -504,8 +490,6 @@ void purge_deleted_actions(self_ptr self, std::int64_t now_us) {
 
 caf::result<caf::ok_atom> forget(self_ptr self, const std::string& uuid) {
   auto& st = self->state;
-  st.index.erase(uuid);
-  st.actors.erase(uuid);
   storage::write_batch batch;
   batch.erase(key_space::instances, storage::keys::instance(uuid));
   if (auto open = st.migrations.forget(uuid, *st.store, batch)) // its source's claim too
@@ -515,16 +499,22 @@ caf::result<caf::ok_atom> forget(self_ptr self, const std::string& uuid) {
   else
     erase_actions(*st.store, uuid, batch);
   auto rp = self->make_response_promise<caf::ok_atom>();
-  commit_within(self, std::move(batch), [self, rp, uuid](std::error_code ec) mutable {
+  auto leave_index = [self, uuid] {
+    self->state.index.erase(uuid);
+    self->state.actors.erase(uuid);
+  };
+  commit_within(self, std::move(batch), [self, rp, uuid, leave_index](std::error_code ec) mutable {
     if (ec) {
+      leave_index();
       rp.deliver(store_error(ec));
       return;
     }
-    // Told without waiting: a listener of an API process that is gone must
-    // not hold the cell (its answer goes nowhere).
-    for (auto& l : self->state.listeners)
-      caf::anon_send(l, deleted_atom_v, uuid);
-    rp.deliver(caf::ok_atom_v);
+    // The server leaves this cell's index once the API cell has dropped
+    // its mapping: from then on every reader finds it gone.
+    tell_deleted(self, uuid, [rp, leave_index]() mutable {
+      leave_index();
+      rp.deliver(caf::ok_atom_v);
+    });
   });
   return rp;
 }
@@ -705,6 +695,8 @@ conductor_impl_actor::behavior_type conductor_impl(self_ptr self,
            const std::vector<storage::instance_action>& actions,
            const std::vector<storage::migration>& moves) { return save(self, r, actions, moves); },
     [self](forget_atom, const std::string& uuid) { return forget(self, uuid); },
+    [self](image_saved_atom, const std::string& image, const std::string& path,
+           const std::string& error) { tell_image_saved(self, image, path, error); },
     [self](committed_atom, std::uint64_t token, std::int32_t code) {
       auto it = self->state.pending_commits.find(token);
       if (it == self->state.pending_commits.end())
@@ -717,8 +709,7 @@ conductor_impl_actor::behavior_type conductor_impl(self_ptr self,
     [self](subscribe_atom, cell_listener listener, const std::string& cell_uuid) {
       if (self->state.opts.cell_uuid.empty())
         self->state.opts.cell_uuid = cell_uuid;
-      self->state.listeners.push_back(std::move(listener));
-      push_summary(self);
+      add_listener(self, std::move(listener));
     },
     [self](heartbeat_atom) {
       self->state.deadlines->expire_due();

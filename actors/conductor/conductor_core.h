@@ -70,6 +70,21 @@ auto ask_scheduler(self_ptr self, const std::shared_ptr<bounded_call>& call, Ts&
   return self->request(st.scheduler, limit, std::forward<Ts>(xs)...);
 }
 
+// Listeners (conductor_listeners.cpp).
+
+/// Adds a listener (once, however often it subscribes) and sends it the
+/// cell's summary.
+void add_listener(self_ptr self, cell_listener listener);
+/// Sends every listener the cell's capacity summary.
+void push_summary(self_ptr self);
+/// Tells every listener that `uuid` is gone; `then` runs once: when the
+/// first one answers, or when every one has failed or run out of time.
+void tell_deleted(self_ptr self, const std::string& uuid, std::function<void()> then);
+/// Passes the end of a createImage's export on to every listener (no answer:
+/// an API cell that does not listen leaves the image saving).
+void tell_image_saved(self_ptr self, const std::string& image, const std::string& path,
+                      const std::string& error);
+
 // Moves (conductor_moves.cpp), as actors/protocol/conductor_actor.h says.
 
 /// resize, migrate, os-migrateLive, evacuate.

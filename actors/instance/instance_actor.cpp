@@ -327,6 +327,9 @@ hypervisor::chain_op chain_op_for(server_action action) {
     return hypervisor::chain_op::revert;
   case server_action::delete_snapshot:
     return hypervisor::chain_op::remove;
+  case server_action::create_image:
+  case server_action::create_backup:
+    return hypervisor::chain_op::export_image;
   default:
     return hypervisor::chain_op::create;
   }
@@ -334,8 +337,8 @@ hypervisor::chain_op chain_op_for(server_action action) {
 
 // A call on the snapshot chain: the record takes the chain the host answers.
 template <class Done, class Fail>
-void run_chain_call(self_ptr self, const action_request& req, const host_actor& host, Done done,
-                    Fail fail) {
+void run_chain_call_on(self_ptr self, const action_request& req, const host_actor& host, Done done,
+                       Fail fail) {
   auto& r = self->state.record;
   // A merge rewrites a whole layer (qemu-img): minutes for a large disk.
   auto timeout = std::max<caf::timespan>(
@@ -344,7 +347,7 @@ void run_chain_call(self_ptr self, const action_request& req, const host_actor& 
   storage::snapshot_point made{req.snapshot_id, req.snapshot_name, storage::now_us(), 0};
   self
     ->request(host, timeout, snapshot_atom_v, chain_op_for(req.action), r.instance_name,
-              req.snapshot_id, std::string{})
+              req.snapshot_id, req.export_path)
     .then(
       [self, made, done](std::vector<hypervisor::chain_point>& chain) {
         auto& r = self->state.record;
@@ -368,6 +371,31 @@ void run_chain_call(self_ptr self, const action_request& req, const host_actor& 
       });
 }
 
+// The same, and an export (createImage) tells the API cell how it ended; a host with no
+// disk to write (errc::unsupported) makes an image without data.
+template <class Done, class Fail>
+void run_chain_call(self_ptr self, const action_request& req, const host_actor& host, Done done,
+                    Fail fail) {
+  if (chain_op_for(req.action) == hypervisor::chain_op::export_image) {
+    auto tell = [self, req](const std::string& path, const std::string& error) {
+      self->send(self->state.keeper, image_saved_atom_v, req.image_ref, path, error);
+    };
+    auto exported = [tell, path = req.export_path, done](hypervisor::power_state power) {
+      tell(path, "");
+      done(power);
+    };
+    auto failed = [self, tell, fail, done](caf::error& err) mutable {
+      if (code_of(err) == errc::unsupported) {
+        tell("", "");
+        return done(static_cast<hypervisor::power_state>(self->state.record.power_state));
+      }
+      tell("", self->system().render(err));
+      fail(err);
+    };
+    return run_chain_call_on(self, req, host, exported, failed);
+  }
+  run_chain_call_on(self, req, host, done, fail);
+}
 void run_action(self_ptr self, const action_request& req, const host_actor& host) {
   auto& st = self->state;
   auto& rule = action_rule_for(req.action, req.hard);
@@ -510,9 +538,19 @@ void start_action(self_ptr self, const action_request& req, const host_actor& ho
   });
 }
 
-// A revert or a merge names a point the server has.
+// A createBackup of rotation 0 makes no image (the old ones go): it is
+// recorded, nothing runs on the host.
+bool without_image(const action_request& req) {
+  return (req.action == server_action::create_image || req.action == server_action::create_backup)
+         && req.export_path.empty();
+}
+
+// A revert, a merge or an image of a point names a point the server has.
 caf::error refused_point(const action_request& req, const storage::instance_record& r) {
-  if (req.action != server_action::revert_snapshot && req.action != server_action::delete_snapshot)
+  bool names_one = req.action == server_action::revert_snapshot
+                   || req.action == server_action::delete_snapshot
+                   || (req.action == server_action::create_image && !req.snapshot_id.empty());
+  if (!names_one)
     return {};
   for (auto& p : r.snapshots)
     if (p.id == req.snapshot_id)
@@ -537,7 +575,7 @@ caf::result<caf::ok_atom> accept_at_rest(self_ptr self, const action_request& as
     return err;
   if (auto refusal = check_action(req.action, req.hard, st.record); !refusal.empty())
     return make_error(errc::conflict, refusal);
-  if (action_rule_for(req.action, req.hard).call == host_call::none)
+  if (action_rule_for(req.action, req.hard).call == host_call::none || without_image(req))
     return change_record(self, req);
   if (action_rule_for(req.action, req.hard).call == host_call::move)
     return make_error(errc::internal, "a move comes with its migration (migrate_atom)");

@@ -88,14 +88,23 @@ struct rule_book {
                       host_call::rebuild,
                       domain_op::power_off,
                       true};
-  // The image record is the API cell's; the instance checks the state and
-  // records the action (a disk copy comes with the hypervisor issue).
+  // The image record is the API cell's; the host writes the disk out to
+  // the API cell's image store (chain_op::export_image), the task held
+  // until it has (Nova's 409 for a second createImage meanwhile).
   action_rule create_image{
     {vm_state::active, vm_state::stopped, vm_state::paused, vm_state::suspended},
     idle,
-    task_state::none,
+    task_state::image_snapshot,
     std::nullopt,
-    host_call::none,
+    host_call::chain,
+    domain_op::power_off,
+    true};
+  action_rule create_backup{
+    {vm_state::active, vm_state::stopped, vm_state::paused, vm_state::suspended},
+    idle,
+    task_state::image_backup,
+    std::nullopt,
+    host_call::chain,
     domain_op::power_off,
     true};
   // A delete while reclaim_instance_interval is set: off, restorable.
@@ -237,8 +246,9 @@ const action_rule& action_rule_for(server_action action, bool hard) {
   case server_action::rebuild:
     return b.rebuild;
   case server_action::create_image:
-  case server_action::create_backup:
     return b.create_image;
+  case server_action::create_backup:
+    return b.create_backup;
   case server_action::soft_delete:
     return b.soft_delete;
   case server_action::restore:
@@ -326,6 +336,10 @@ std::string event_for(server_action action) {
     return "compute_live_migration";
   case server_action::evacuate:
     return "compute_rebuild_instance";
+  case server_action::create_image:
+    return "compute_snapshot_instance";
+  case server_action::create_backup:
+    return "compute_backup_instance";
   case server_action::create_snapshot:
     return "compute_snapshot_point";
   case server_action::revert_snapshot:

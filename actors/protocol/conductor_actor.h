@@ -40,6 +40,7 @@
 //   (report_atom, host_report) -> void                     // host heartbeats
 //   (save_atom, instance_record, vector<instance_action>, vector<migration>) -> (ok) // keeper
 //   (forget_atom, string uuid) -> (ok)                               // instance_keeper
+//   (image_saved_atom, string image, string path, string error) -> void // to the listeners
 //   // The API cell listens here (cell_listener, actors/protocol/type_ids.h)
 //   // for capacity summaries and deleted instances. It names the cell's uuid
 //   // as its cell mapping has it: a cell in its own process need not know it.
@@ -73,6 +74,7 @@ using conductor_actor = caf::typed_actor<
                   std::vector<storage::migration>>::with<caf::ok_atom>,
   caf::replies_to<migrations_atom, std::string>::with<std::vector<storage::migration>>,
   caf::replies_to<forget_atom, std::string>::with<caf::ok_atom>,
+  caf::reacts_to<image_saved_atom, std::string, std::string, std::string>,
   caf::reacts_to<subscribe_atom, cell_listener, std::string>>;
 
 } // namespace nimbus

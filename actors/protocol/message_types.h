@@ -88,7 +88,8 @@ struct action_request {
   /// changePassword: the new password; rescue: the rescue system's password.
   std::string admin_pass;
   std::string locked_reason; // lock (2.73)
-  std::string image_ref;     // rescue: the rescue image
+  /// rescue: the rescue image; createImage / createBackup: the new image.
+  std::string image_ref;
   /// os-resetState: the vm_state to force (active or error).
   storage::vm_state reset_to = storage::vm_state::active;
   /// unshelve: the host asked for (2.91, admin); then, from the conductor to
@@ -102,9 +103,14 @@ struct action_request {
   /// evacuate (2.95): the server ends stopped on its new host.
   bool stay_stopped = false;
   /// createSnapshot: the new point's id and name; revertSnapshot and
-  /// deleteSnapshot: the point's id.
+  /// deleteSnapshot: the point's id; createImage: the point to export (""
+  /// for the disk as it is).
   std::string snapshot_id = {};
   std::string snapshot_name = {};
+  /// createImage / createBackup: where the host writes the disk (a staging
+  /// file of the API cell's image store); "": no image is made (a backup
+  /// of rotation 0).
+  std::string export_path = {};
 };
 
 /// An action_request of `action` by a caller, without arguments.

@@ -109,7 +109,7 @@ typename Inspector::result_type inspect(Inspector& f, action_request& x) {
   return f(caf::meta::type_name("action_request"), x.uuid, x.action, x.hard, x.request_id,
            x.user_id, x.project_id, x.is_admin, x.admin_pass, x.locked_reason, x.image_ref,
            x.reset_to, x.host, x.availability_zone, x.fields, x.flavor, x.stay_stopped,
-           x.snapshot_id, x.snapshot_name);
+           x.snapshot_id, x.snapshot_name, x.export_path);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, service_change& x) {

@@ -86,16 +86,22 @@ CAF_ADD_ATOM(nimbus, nimbus, move_atom, "move")
 CAF_ADD_ATOM(nimbus, nimbus, revert_atom, "revert")
 CAF_ADD_ATOM(nimbus, nimbus, migrations_atom, "migrations")
 CAF_ADD_ATOM(nimbus, nimbus, service_atom, "service")
+CAF_ADD_ATOM(nimbus, nimbus, image_saved_atom, "img_saved")
 
 // Actor handles that cross process boundaries in messages. Declared here, in
 // the block, because they name the atoms above.
 namespace nimbus {
 /// Who hears what a cell reports: its capacity summaries and the instances
-/// it deleted (the API cell's super conductor). The cell tells a deletion
-/// without waiting for the answer (see conductor_actor.cpp forget()).
+/// it deleted (the API cell's super conductor). The cell keeps a deleted
+/// instance in its index until the first listener answered (or a short wait
+/// ended; see conductor_actor.cpp forget()). image_saved: a createImage's
+/// (createBackup's) disk export ended: (image id, the file written, "" or
+/// why it failed); an empty file name with no error: the host has no disk
+/// to write (the image has no data).
 using cell_listener =
   caf::typed_actor<caf::reacts_to<summary_atom, cell_summary>,
-                   caf::replies_to<deleted_atom, std::string>::with<caf::ok_atom>>;
+                   caf::replies_to<deleted_atom, std::string>::with<caf::ok_atom>,
+                   caf::reacts_to<image_saved_atom, std::string, std::string, std::string>>;
 } // namespace nimbus
 CAF_ADD_TYPE_ID(nimbus, (nimbus::cell_listener))
 

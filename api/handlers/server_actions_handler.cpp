@@ -108,7 +108,7 @@ void act(compute::compute_api& compute, const api_request& req, const std::strin
       true);
   if (request.action == storage::server_action::create_image)
     return compute.create_image(
-      req.ctx, uuid, request.fields.name, request.fields.metadata,
+      req.ctx, uuid, request.fields.name, request.fields.metadata, std::string{},
       [&req, reply = std::move(reply)](auto result) {
         if (!result.ok())
           return reply(fault_response(*result.error));

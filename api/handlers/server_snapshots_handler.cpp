@@ -1,7 +1,8 @@
 // /v2.1/servers/{id}/snapshots: Nimbus's incremental snapshot chain of a
 // server's root disk (docs/SNAPSHOTS.md), at every microversion. List and
 // show read the server's record; create, revert and delete are server
-// actions (answered 202 once durable, done by the server's host).
+// actions (answered 202 once durable, done by the server's host), and so is
+// the image of a point (a createImage of that point).
 #include "api/formats.h"
 #include "api/handlers/handlers.h"
 #include "api/validation.h"
@@ -18,6 +19,7 @@ const std::string show_rule = "nimbus:servers:snapshots:show";
 const std::string create_rule = "nimbus:servers:snapshots:create";
 const std::string revert_rule = "nimbus:servers:snapshots:revert";
 const std::string delete_rule = "nimbus:servers:snapshots:delete";
+const std::string image_rule = "nimbus:servers:snapshots:image";
 
 json point_view(const std::string& server, const storage::snapshot_point& p,
                 const std::string& status) {
@@ -49,19 +51,21 @@ void act(compute::compute_api& compute, const api_request& req, action_request a
     });
 }
 
-// The create body: {"snapshot": {"name": "..."}}, the name optional.
-std::optional<api_response> read_create(const api_request& req, std::string* name) {
+// The create body: {"snapshot": {"name": "..."}}, the name optional; the
+// image body the same under "image".
+std::optional<api_response> read_create(const api_request& req, std::string* name,
+                                        const std::string& root = "snapshot") {
   auto body = parse_body(req.body);
   if (!body)
     return malformed_body();
-  if (!body->is_object() || !body->contains("snapshot"))
-    return bad_request("'snapshot' is a required property");
+  if (!body->is_object() || !body->contains(root))
+    return bad_request("'" + root + "' is a required property");
   for (auto& [key, value] : body->items())
-    if (key != "snapshot")
+    if (key != root)
       return bad_request(unexpected_property(key));
-  auto& s = (*body)["snapshot"];
+  auto& s = (*body)[root];
   if (!s.is_object())
-    return bad_request(invalid_input("snapshot", s, python_repr(s) + " is not of type 'object'"));
+    return bad_request(invalid_input(root, s, python_repr(s) + " is not of type 'object'"));
   for (auto& [key, value] : s.items())
     if (key != "name")
       return bad_request(unexpected_property(key));
@@ -138,6 +142,21 @@ void add_server_snapshot_routes(router& r, compute::compute_api& compute) {
            storage::server_action::revert_snapshot);
   on_point("DELETE", "/v2.1/servers/{}/snapshots/{}", delete_rule,
            storage::server_action::delete_snapshot);
+  // A point written out as an image (createImage of the point): boot it.
+  r.add_async("POST", "/v2.1/servers/{}/snapshots/{}/image", access::owner({image_rule}),
+              [&](const api_request& req, const params& p, reply_fn reply) {
+                if (auto refusal = refused_on_server(compute, req, p[0], image_rule))
+                  return reply(*refusal);
+                std::string name;
+                if (auto refusal = read_create(req, &name, "image"))
+                  return reply(*refusal);
+                compute.create_image(req.ctx, p[0], name.empty() ? p[1] : name, {}, p[1],
+                                     [reply = std::move(reply)](auto result) {
+                                       if (!result.ok())
+                                         return reply(fault_response(*result.error));
+                                       reply(json_response(202, {{"image_id", result.value.id}}));
+                                     });
+              });
 }
 
 } // namespace nimbus::api

@@ -16,6 +16,7 @@
 #include "tests/support/actor_fixture.h"
 #include "tests/support/inline_store.h"
 
+#include <caf/event_based_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 using namespace nimbus;
@@ -141,7 +142,8 @@ TEST_CASE_FIXTURE(cell_fixture, "conductor: a delete removes the server and tell
               [log](deleted_atom, const std::string& uuid) {
                 log->push_back(uuid);
                 return caf::ok_atom_v;
-              }};
+              },
+              [](image_saved_atom, const std::string&, const std::string&, const std::string&) {}};
     },
     deleted);
   self->send(conductor, subscribe_atom_v, listener, std::string("cell-t"));
@@ -162,6 +164,58 @@ TEST_CASE_FIXTURE(cell_fixture, "conductor: a delete removes the server and tell
   CHECK(std::get<errc>(ask<std::vector<storage::instance_action>>(actions_atom_v, "never"s, true))
         == errc::not_found);
   self->send_exit(listener, caf::exit_reason::user_shutdown);
+  run();
+}
+
+TEST_CASE_FIXTURE(cell_fixture,
+                  "conductor: a deleted server stays in the index until a listener heard it") {
+  auto [br, spec] = boot_of("u9");
+  REQUIRE(value(ask<std::string>(build_atom_v, br, spec)) == "h1");
+  // One listener that never answers (an API process that is gone) and one
+  // that answers when the test tells it to (with an ok_atom).
+  auto heard = std::make_shared<int>(0);
+  auto holding = [](caf::event_based_actor* self, std::shared_ptr<int> heard) -> caf::behavior {
+    auto held = std::make_shared<std::vector<caf::response_promise>>();
+    return {[](summary_atom, const cell_summary&) {},
+            [self, held, heard](deleted_atom, const std::string&) {
+              ++*heard;
+              held->push_back(self->make_response_promise());
+              return held->back();
+            },
+            [held](caf::ok_atom) {
+              for (auto& rp : *held)
+                rp.deliver(caf::ok_atom_v);
+              held->clear();
+            }};
+  };
+  auto silent = sys.spawn(holding, std::make_shared<int>(0));
+  auto answering = sys.spawn(holding, heard);
+  self->send(conductor, subscribe_atom_v, caf::actor_cast<cell_listener>(silent), "cell-t"s);
+  self->send(conductor, subscribe_atom_v, caf::actor_cast<cell_listener>(answering), "cell-t"s);
+  self->send(conductor, subscribe_atom_v, caf::actor_cast<cell_listener>(answering),
+             "cell-t"s); // told once
+  run();
+  auto del = make_action("u9", storage::server_action::delete_server, false, "req-d", "u", "p");
+  CHECK(std::holds_alternative<caf::ok_atom>(ask<caf::ok_atom>(action_atom_v, del)));
+  CHECK(*heard == 1);
+  CHECK(std::holds_alternative<storage::instance_record>(
+    ask<storage::instance_record>(caf::get_atom_v, "u9"s))); // not heard yet
+  self->send(answering, caf::ok_atom_v);
+  run();
+  CHECK(std::get<errc>(ask<storage::instance_record>(caf::get_atom_v, "u9"s)) == errc::not_found);
+  // With only the silent one left, the short wait ends it.
+  self->send_exit(answering, caf::exit_reason::user_shutdown);
+  run();
+  auto [br2, spec2] = boot_of("u10");
+  REQUIRE(value(ask<std::string>(build_atom_v, br2, spec2)) == "h1");
+  auto del2 = make_action("u10", storage::server_action::delete_server, false, "req-e", "u", "p");
+  CHECK(std::holds_alternative<caf::ok_atom>(ask<caf::ok_atom>(action_atom_v, del2)));
+  CHECK(std::holds_alternative<storage::instance_record>(
+    ask<storage::instance_record>(caf::get_atom_v, "u10"s)));
+  sched.trigger_timeouts();
+  run();
+  CHECK(std::get<errc>(ask<storage::instance_record>(caf::get_atom_v, "u10"s)) == errc::not_found);
+  self->send_exit(silent, caf::exit_reason::user_shutdown);
   run();
 }
 

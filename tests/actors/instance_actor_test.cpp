@@ -2,6 +2,8 @@
 // real host actor over the fake driver and small stand-ins for the cell.
 #include <doctest/doctest.h>
 
+#include <array>
+
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
@@ -23,6 +25,7 @@ struct cell_log {
   std::vector<storage::instance_record> saves;
   std::vector<storage::instance_action> actions;
   std::vector<std::string> forgotten;
+  std::vector<std::array<std::string, 3>> images_saved; // image, path, error
   std::vector<std::string> released;
   std::vector<std::string> claims;
   std::vector<storage::migration> moves;   // as saved
@@ -46,6 +49,10 @@ instance_keeper::behavior_type keeper_impl(instance_keeper::pointer,
     [log](forget_atom, const std::string& uuid) {
       log->forgotten.push_back(uuid);
       return caf::ok_atom_v;
+    },
+    [log](image_saved_atom, const std::string& image, const std::string& path,
+          const std::string& error) {
+      log->images_saved.push_back({image, path, error});
     },
   };
 }

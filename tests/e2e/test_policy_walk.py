@@ -114,6 +114,8 @@ class PolicyWalk(unittest.TestCase):
                 body = {"tags": ["a", "b"]}
             elif "/snapshots/{}" in pattern:
                 path = path.replace("{}", self.snapshot_point(sid, stopped=method == "DELETE"))
+                if pattern.endswith("/image"):
+                    body = {"image": {"name": "walk"}}
             elif pattern.endswith("/snapshots") and method == "POST":
                 body = {"snapshot": {"name": "walk"}}
             elif pattern.endswith("/ips/{}"):

@@ -293,6 +293,62 @@ class RealGuest(unittest.TestCase):
         wait_until(lambda: not {disk, kernel, ramdisk} & set(os.listdir(base_dir)),
                    "the cache's cleanup of unused bases", timeout=60)
 
+    def saved_image(self, r):
+        """The image a createImage (or a point's image) made, once active."""
+        self.assertEqual(r.status, 202, r.text)
+        image_id = r.json["image_id"]
+
+        def shown():
+            return self.n.get("/v2/images/" + image_id, port=self.n.image_port).json
+        wait_until(lambda: shown()["status"] == "active", "image %s active" % image_id,
+                   timeout=180)
+        return shown()
+
+    def test_create_image_and_boot_from_a_point_on_a_real_disk(self):
+        kernel = self.image("kernel", kernel_path(), "aki", "aki")
+        ramdisk = self.image("ramdisk", self.initrd, "ari", "ari")
+        disk = self.image("guest", self.disk, "qcow2", "bare", kernel_id=kernel, ramdisk_id=ramdisk)
+        uuid = self.n.boot("imaged", imageRef=disk)
+        self.n.wait_status(uuid, "ACTIVE", timeout=120)
+        self.wait_console(uuid, UP)  # it read 0, wrote 1
+        self.stop(uuid)
+        one = self.snapshot(uuid, "one")  # the disk holds 1
+        self.start(uuid, 1, 1, 2)         # reads 1, writes 2
+
+        # createImage of the running guest: the whole disk as it is now, one
+        # standalone qcow2 in the image store; the guest runs on after it.
+        now = self.saved_image(self.n.post("/v2.1/servers/%s/action" % uuid,
+                                           {"createImage": {"name": "now"}}, version="2.45"))
+        self.assertEqual((now["disk_format"], now["container_format"]), ("qcow2", "bare"))
+        self.assertGreater(now["size"], 0)
+        self.assertEqual(len(now["checksum"]), 32)
+        self.assertEqual(now["os_hash_algo"], "sha512")
+        conn = http.client.HTTPConnection("127.0.0.1", self.n.image_port, timeout=120)
+        conn.request("GET", "/v2/images/%s/file" % now["id"],
+                     headers={"X-Auth-Token": self.n.token, "Range": "bytes=0-3"})
+        self.assertEqual(conn.getresponse().read(), b"QFI\xfb")  # qcow2's magic
+        conn.close()
+        wait_until(lambda: self.n.server(uuid)["OS-EXT-STS:task_state"] is None, "the export")
+        self.assertEqual(self.n.server(uuid)["status"], "ACTIVE")
+        self.assertEqual(self.domain_state(uuid), "running")
+        actions = self.n.get("/v2.1/servers/%s/os-instance-actions" % uuid).json["instanceActions"]
+        self.assertEqual(actions[0]["action"], "createImage")
+
+        # An image of point "one", and servers booted from both images: each
+        # reads the counter its image holds.
+        at_one = self.saved_image(self.n.post("/v2.1/servers/%s/snapshots/%s/image" % (uuid, one),
+                                              {"image": {"name": "at-one"}}))
+        from_one = self.n.boot("from-one", imageRef=at_one["id"])
+        from_now = self.n.boot("from-now", imageRef=now["id"])
+        for booted in (from_one, from_now):
+            self.n.wait_status(booted, "ACTIVE", timeout=120)
+        self.wait_console(from_one, "nimbus-guest: disk counter 1")
+        self.wait_console(from_now, "nimbus-guest: disk counter 2")
+        for server in (uuid, from_one, from_now):
+            self.n.delete("/v2.1/servers/" + server)
+        for server in (uuid, from_one, from_now):
+            self.n.wait_gone(server, timeout=120)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -121,6 +121,13 @@ class ServerResources(unittest.TestCase):
         shown = self.n.get("/v2/images/" + image_id, port=self.n.image_port).json
         self.assertEqual((shown["name"], shown["visibility"], shown["k"]), ("snap", "private", "v"))
         self.assertEqual(shown["instance_uuid"], sid)
+        # Saving while the host writes the disk out (none here: no data), then
+        # active; the server's task is image_snapshot until then.
+        self.assertIn(shown["status"], ("saving", "active"))
+        wait_until(lambda: self.n.get("/v2/images/" + image_id,
+                                      port=self.n.image_port).json["status"] == "active",
+                   "the snapshot to be active")
+        wait_until(lambda: self.n.server(sid)["OS-EXT-STS:task_state"] is None, "the task to end")
         r = self.n.act(sid, {"createImage": {"name": ""}})
         self.assertEqual(r.status, 400, r.text)
         self.assertIn("badRequest", r.json)

@@ -79,6 +79,44 @@ class ServerSnapshots(unittest.TestCase):
         r = self.n.get("/v2.1/servers/%s/snapshots" % uuid)
         self.assertEqual(r.status, 404, r.text)
 
+    def test_a_point_becomes_an_image_a_server_boots_from(self):
+        uuid = self.n.boot("chain-image")
+        self.n.wait_status(uuid, "ACTIVE")
+        point = self.make(uuid, "golden")
+        r = self.n.post("/v2.1/servers/%s/snapshots/%s/image" % (uuid, point),
+                        {"image": {"name": "from-golden"}})
+        self.assertEqual(r.status, 202, r.text)
+        image_id = r.json["image_id"]
+
+        def image():
+            return self.n.get("/v2/images/" + image_id, port=self.n.image_port).json
+        wait_until(lambda: image()["status"] == "active", "the point's image")
+        self.assertEqual(image()["name"], "from-golden")
+        self.assertEqual(image()["instance_uuid"], uuid)
+        wait_until(lambda: self.n.server(uuid)["OS-EXT-STS:task_state"] is None, "the export")
+        actions = self.n.get("/v2.1/servers/%s/os-instance-actions" % uuid).json["instanceActions"]
+        self.assertEqual(actions[0]["action"], "createImage")
+        booted = self.n.boot("from-point", imageRef=image_id)
+        self.assertEqual(self.n.wait_status(booted, "ACTIVE")["image"]["id"], image_id)
+        # Without a name the image is named by the point.
+        r = self.n.post("/v2.1/servers/%s/snapshots/%s/image" % (uuid, point), {"image": {}})
+        self.assertEqual(r.status, 202, r.text)
+        wait_until(lambda: self.n.get("/v2/images/" + r.json["image_id"],
+                                      port=self.n.image_port).json.get("name") == point,
+                   "the unnamed image")
+        # A point that is not there: 404, and no image is left behind.
+        before = len(self.n.get("/v2/images", port=self.n.image_port).json["images"])
+        missing = "00000000-0000-4000-8000-000000000000"
+        r = self.n.post("/v2.1/servers/%s/snapshots/%s/image" % (uuid, missing),
+                        {"image": {"name": "nothing"}})
+        self.assertEqual(r.status, 404, r.text)
+        self.assertIn("could not be found", r.json["itemNotFound"]["message"])
+        self.assertEqual(len(self.n.get("/v2/images", port=self.n.image_port).json["images"]),
+                         before)
+        for body in ({}, {"image": "x"}, {"image": {"name": ""}}, {"image": {"bogus": 1}}):
+            r = self.n.post("/v2.1/servers/%s/snapshots/%s/image" % (uuid, point), body)
+            self.assertEqual(r.status, 400, (body, r.text))
+
     def test_bad_input_and_unknown_points(self):
         uuid = self.n.boot("chain-bad")
         self.n.wait_status(uuid, "ACTIVE")
