@@ -29,7 +29,9 @@ storage::instance_mapping unplaced(const storage::instance_record& inst) {
           inst.user_id,
           inst.created_us,
           inst.flavor_copy.vcpus,
-          inst.flavor_copy.memory_mb};
+          inst.flavor_copy.memory_mb,
+          inst.flavor_copy.root_gb,
+          inst.disk_type};
 }
 
 // Every value of one of the remembered maps in key order, as a scan of the
@@ -228,21 +230,26 @@ usage api_cell::user_usage(const std::string& project_id, const std::string& use
   return usage_.of_user(project_id, user_id);
 }
 
-api_cell::charge_step api_cell::recharge(const std::string& uuid, std::int32_t vcpus,
-                                         std::int32_t memory_mb, const charge_check& admit,
-                                         storage::done_fn done) {
+api_cell::charge_step api_cell::recharge(const std::string& uuid, const server_charge& charge,
+                                         const charge_check& admit, storage::done_fn done) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = mappings_.find(uuid);
   if (it == mappings_.end())
     return charge_step::not_found;
   auto& m = it->second;
-  usage delta{0, vcpus - m.vcpus, std::int64_t{memory_mb} - m.memory_mb};
-  if (admit && (delta.cores > 0 || delta.ram_mb > 0)
+  auto delta = usage_of(charge, 0);
+  delta -= usage_of(charge_in(m), 0);
+  bool grows = delta.cores > 0 || delta.ram_mb > 0;
+  for (auto d : delta.disk_gb)
+    grows = grows || d > 0;
+  if (admit && grows
       && !admit(usage_.of_project(m.project_id), usage_.of_user(m.project_id, m.user_id), delta))
     return charge_step::refused;
   usage_.subtract(m);
-  m.vcpus = vcpus;
-  m.memory_mb = memory_mb;
+  m.vcpus = charge.vcpus;
+  m.memory_mb = charge.memory_mb;
+  m.disk_gb = charge.disk_gb;
+  m.disk_type = charge.tier;
   usage_.add(m);
   storage::write_batch b;
   storage::stage(b, key_space::instance_mappings, keys::mapping(uuid), m);

@@ -84,11 +84,10 @@ public:
   using charge_check =
     std::function<bool(const usage& project, const usage& user, const usage& delta)>;
   enum class charge_step { changed, refused, not_found };
-  /// Makes server `uuid` count `vcpus` cores and `memory_mb` ram, after
-  /// `admit` (when given) allowed an increase, under the same lock as every
-  /// charge. `done` runs once the mapping's write is durable, unless the
-  /// step is not `changed`.
-  charge_step recharge(const std::string& uuid, std::int32_t vcpus, std::int32_t memory_mb,
+  /// Makes server `uuid` count `charge`, after `admit` (when given)
+  /// allowed an increase, under the same lock as every charge. `done` runs
+  /// once the mapping's write is durable, unless the step is not `changed`.
+  charge_step recharge(const std::string& uuid, const server_charge& charge,
                        const charge_check& admit, storage::done_fn done);
   // The fate of a server not yet in a cell. The super conductor places it,
   // a client may delete it at any moment, and both go through here: each

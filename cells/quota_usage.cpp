@@ -9,7 +9,7 @@ void take(std::unordered_map<std::string, usage>& totals, const std::string& key
   if (it == totals.end())
     return;
   it->second -= u;
-  if (it->second.instances <= 0 && it->second.cores <= 0 && it->second.ram_mb <= 0)
+  if (it->second.empty())
     totals.erase(it);
 }
 

@@ -242,7 +242,8 @@ void compute_api::create_servers(const request_context& ctx, const create_server
   auto* c = ctx_.get();
   std::string refusal;
   auto admitted = std::make_shared<std::size_t>(created.size());
-  auto gate = boot_gate(*ctx_->quotas, ctx, *flavor, req.min_count, admitted, &refusal);
+  auto gate =
+    boot_gate(*ctx_->quotas, ctx, *flavor, disk_type.value, req.min_count, admitted, &refusal);
   auto accepted = ctx_->api->accept_builds(
     std::move(builds), std::move(specs),
     [c, admitted, created = std::move(created), then](std::error_code ec) mutable {

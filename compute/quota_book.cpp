@@ -25,8 +25,20 @@ const std::vector<std::string>& quota_resources() {
   return names;
 }
 
+std::string disk_quota_name(storage::disk_tier t) {
+  return "disk_gb_" + std::string(storage::nova_name(t));
+}
+
+const std::vector<std::string>& tier_quota_resources() {
+  static const std::vector<std::string> names{"disk_gb_hdd", "disk_gb_pcie_ssd", "disk_gb_ssd"};
+  return names;
+}
+
 quota_values nova_quota_defaults() {
   return {{"cores", 20},
+          {"disk_gb_hdd", -1},
+          {"disk_gb_pcie_ssd", -1},
+          {"disk_gb_ssd", -1},
           {"fixed_ips", -1},
           {"floating_ips", -1},
           {"injected_file_content_bytes", 10240},

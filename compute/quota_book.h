@@ -17,14 +17,22 @@
 #include <vector>
 
 #include "compute/outcome.h"
+#include "storage/disk_tiers.h"
 #include "storage/store.h"
 
 namespace nimbus::compute {
 
 /// Every quota resource, sorted (Nova's QUOTAS.resources).
 const std::vector<std::string>& quota_resources();
+/// Nimbus's own: the root disks of each storage tier, in GiB
+/// (disk_gb_hdd, disk_gb_pcie_ssd, disk_gb_ssd; docs/STORAGE_TIERS.md),
+/// sorted. Unlimited (-1) unless configured; shown only to requests with a
+/// Nimbus-Extensions header.
+const std::vector<std::string>& tier_quota_resources();
+/// The quota resource of tier `t`'s root disks.
+std::string disk_quota_name(storage::disk_tier t);
 /// The [quota] options' defaults (Nova's): instances 10, cores 20, ram
-/// 51200, metadata_items 128, ..., the network ones -1.
+/// 51200, metadata_items 128, ..., the network ones -1; the tier ones -1.
 std::map<std::string, std::int64_t> nova_quota_defaults();
 
 using quota_values = std::map<std::string, std::int64_t>; // resource -> limit

@@ -4,6 +4,8 @@
 #include <limits>
 #include <vector>
 
+#include "compute/quota_book.h"
+
 namespace nimbus::compute {
 
 namespace {
@@ -11,7 +13,7 @@ namespace {
 constexpr auto unlimited = std::numeric_limits<std::int64_t>::max();
 
 struct line {
-  const char* name;
+  std::string name;
   std::int64_t limit;
   std::int64_t used;
   std::int64_t asked;
@@ -22,6 +24,17 @@ bool over(const line& l) { return l.limit >= 0 && l.used + l.asked > l.limit; }
 
 std::int64_t headroom(std::int64_t limit, std::int64_t used) {
   return limit < 0 ? unlimited : std::max<std::int64_t>(0, limit - used);
+}
+
+// `u` for `n` servers.
+cells::usage scaled(const cells::usage& u, std::int64_t n) {
+  auto out = u;
+  out.instances *= n;
+  out.cores *= n;
+  out.ram_mb *= n;
+  for (auto& d : out.disk_gb)
+    d *= n;
+  return out;
 }
 
 std::string join(const std::vector<std::string>& parts) {
@@ -48,46 +61,61 @@ std::string exceeded(const std::vector<line>& lines) {
          + join(used) + " of " + join(limits) + " " + join(names);
 }
 
+// Every counted line of taking `asked` more, in Nova's name order (cores,
+// the disks, instances, ram); `instances_text` is how the instances asked
+// are written ("2", or "1-3" for a multi-create).
+std::vector<line> lines_of(const counted_limits& limits, const cells::usage& used,
+                           const cells::usage& asked, const std::string& instances_text) {
+  std::vector<line> lines{
+    {"cores", limits.cores, used.cores, asked.cores, std::to_string(asked.cores)}};
+  std::vector<std::pair<std::string, storage::disk_tier>> disks;
+  for (auto t : storage::all_disk_tiers)
+    disks.emplace_back(disk_quota_name(t), t);
+  std::sort(disks.begin(), disks.end());
+  for (auto& [name, t] : disks) {
+    auto i = static_cast<std::size_t>(t);
+    lines.push_back({name, limits.disk_gb[i], used.disk_gb[i], asked.disk_gb[i],
+                     std::to_string(asked.disk_gb[i])});
+  }
+  lines.push_back({"instances", limits.instances, used.instances, asked.instances, instances_text});
+  lines.push_back({"ram", limits.ram_mb, used.ram_mb, asked.ram_mb, std::to_string(asked.ram_mb)});
+  return lines;
+}
+
 } // namespace
 
 boot_admission admit_boot(const counted_limits& limits, const cells::usage& used,
-                          std::int32_t vcpus, std::int32_t memory_mb, std::int64_t min_count,
+                          const cells::server_charge& each, std::int64_t min_count,
                           std::int64_t max_count) {
   auto fits = [&](std::int64_t n) {
-    return !over({"", limits.instances, used.instances, n, {}})
-           && !over({"", limits.cores, used.cores, n * vcpus, {}})
-           && !over({"", limits.ram_mb, used.ram_mb, n * memory_mb, {}});
+    for (auto& l : lines_of(limits, used, scaled(cells::usage_of(each, 1), n), ""))
+      if (over(l))
+        return false;
+    return true;
   };
   if (fits(max_count))
     return {max_count, {}};
   auto allowed = headroom(limits.instances, used.instances);
-  if (vcpus > 0)
-    allowed = std::min(allowed, headroom(limits.cores, used.cores) / vcpus);
-  if (memory_mb > 0)
-    allowed = std::min(allowed, headroom(limits.ram_mb, used.ram_mb) / memory_mb);
+  if (each.vcpus > 0)
+    allowed = std::min(allowed, headroom(limits.cores, used.cores) / each.vcpus);
+  if (each.memory_mb > 0)
+    allowed = std::min(allowed, headroom(limits.ram_mb, used.ram_mb) / each.memory_mb);
+  auto tier = static_cast<std::size_t>(each.tier);
+  if (each.disk_gb > 0)
+    allowed = std::min(allowed, headroom(limits.disk_gb[tier], used.disk_gb[tier]) / each.disk_gb);
   if (allowed >= min_count && allowed <= max_count && fits(allowed))
     return {allowed, {}};
   auto count = min_count == max_count ? std::to_string(min_count)
                                       : std::to_string(min_count) + "-" + std::to_string(max_count);
-  std::vector<line> lines{
-    {"cores", limits.cores, used.cores, max_count * vcpus, std::to_string(max_count * vcpus)},
-    {"instances", limits.instances, used.instances, max_count, count},
-    {"ram", limits.ram_mb, used.ram_mb, max_count * memory_mb,
-     std::to_string(max_count * memory_mb)}};
-  return {0, exceeded(lines)};
+  return {0, exceeded(lines_of(limits, used, scaled(cells::usage_of(each, 1), max_count), count))};
 }
 
 std::string refuse_growth(const counted_limits& limits, const cells::usage& used,
                           const cells::usage& delta) {
   std::vector<line> lines;
-  if (delta.cores > 0)
-    lines.push_back({"cores", limits.cores, used.cores, delta.cores, std::to_string(delta.cores)});
-  if (delta.instances > 0)
-    lines.push_back({"instances", limits.instances, used.instances, delta.instances,
-                     std::to_string(delta.instances)});
-  if (delta.ram_mb > 0)
-    lines.push_back(
-      {"ram", limits.ram_mb, used.ram_mb, delta.ram_mb, std::to_string(delta.ram_mb)});
+  for (auto& l : lines_of(limits, used, delta, std::to_string(delta.instances)))
+    if (l.asked > 0)
+      lines.push_back(l);
   return exceeded(lines);
 }
 

@@ -2,6 +2,7 @@
 // Nova's quota checks of servers (nova/compute/utils.py
 // check_num_instances_quota and the resize upsize check), as pure functions
 // over limits and usage, and their 403 wording. CAF-free.
+#include <array>
 #include <cstdint>
 #include <string>
 
@@ -9,12 +10,13 @@
 
 namespace nimbus::compute {
 
-/// The instances, cores and ram limits of one scope (a project, or a user
-/// with rows of its own); -1 is unlimited.
+/// The instances, cores, ram and per-tier disk limits of one scope (a
+/// project, or a user with rows of its own); -1 is unlimited.
 struct counted_limits {
   std::int64_t instances = -1;
   std::int64_t cores = -1;
   std::int64_t ram_mb = -1;
+  std::array<std::int64_t, storage::all_disk_tiers.size()> disk_gb{-1, -1, -1}; // by disk_tier
 };
 
 /// How many servers of a boot may be made: max_count when they fit, else
@@ -25,7 +27,7 @@ struct boot_admission {
   std::string refusal;
 };
 boot_admission admit_boot(const counted_limits& limits, const cells::usage& used,
-                          std::int32_t vcpus, std::int32_t memory_mb, std::int64_t min_count,
+                          const cells::server_charge& each, std::int64_t min_count,
                           std::int64_t max_count);
 
 /// Whether `delta` (a resize's growth, an unshelve's cores and ram) fits;

@@ -22,21 +22,25 @@ namespace nimbus::compute {
 
 class quota_book;
 
-/// The instances, cores and ram limits of a project, and of a user with rows
-/// of its own (else nullopt: only the project's are checked, as Nova).
+/// The instances, cores, ram and tier disk limits of a project, and of a
+/// user with rows of its own (else nullopt: only the project's are checked,
+/// as Nova).
 counted_limits project_limits(const quota_book& q, const std::string& project_id);
 std::optional<counted_limits> user_limits(const quota_book& q, const std::string& project_id,
                                           const std::string& user_id);
 
 /// The admission of a boot of `*admitted` servers (at least min_count) of
-/// flavor `f` by ctx: sets *admitted to how many may be made, and *refusal
-/// to Nova's message when none may. `refusal` must outlive accept_builds().
+/// flavor `f` with their disks in `tier` by ctx: sets *admitted to how many
+/// may be made, and *refusal to Nova's message when none may. `refusal`
+/// must outlive accept_builds().
 cells::api_cell::admission boot_gate(const quota_book& q, const request_context& ctx,
-                                     const storage::flavor& f, std::int64_t min_count,
+                                     const storage::flavor& f, storage::disk_tier tier,
+                                     std::int64_t min_count,
                                      const std::shared_ptr<std::size_t>& admitted,
                                      std::string* refusal);
 
-/// What a server's record says it counts of cores and ram (see above).
-std::pair<std::int32_t, std::int32_t> charge_of(const storage::instance_record& r);
+/// What a server's record says it counts of cores, ram and its tier's disk
+/// (see above).
+cells::server_charge charge_of(const storage::instance_record& r);
 
 } // namespace nimbus::compute

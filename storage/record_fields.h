@@ -18,7 +18,7 @@
 #define NIMBUS_FIELDS_CELL_MAPPING uuid, name, transport_url, database_connection, disabled
 #define NIMBUS_FIELDS_HOST_MAPPING host, cell_uuid
 #define NIMBUS_FIELDS_INSTANCE_MAPPING                                                             \
-  instance_uuid, cell_uuid, project_id, user_id, created_us, vcpus, memory_mb
+  instance_uuid, cell_uuid, project_id, user_id, created_us, vcpus, memory_mb, disk_gb, disk_type
 #define NIMBUS_FIELDS_INSTANCE_FAULT code, message, details, created_us
 #define NIMBUS_FIELDS_INSTANCE_RECORD                                                              \
   uuid, name, project_id, user_id, request_id, flavor_copy, image_ref, host, node,                 \

@@ -98,6 +98,10 @@ struct instance_mapping {
   /// waits, none while shelved offloaded. Absent in older records: 0.
   std::int32_t vcpus = 0;
   std::int32_t memory_mb = 0;
+  /// Its root disk, counted against the quota of its tier (disk_gb_<tier>);
+  /// as vcpus, the larger of two while a resize waits, none while shelved.
+  std::int32_t disk_gb = 0;
+  disk_tier disk_type = disk_tier::hdd;
 };
 
 /// A failure recorded on an instance (Nova's instance_fault).

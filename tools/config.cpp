@@ -236,7 +236,10 @@ bool load_config(const std::string& path, service_config* out, std::string* erro
          {"injected_file_path_length", "injected_file_path_bytes"},
          {"key_pairs", "key_pairs"},
          {"server_groups", "server_groups"},
-         {"server_group_members", "server_group_members"}}) {
+         {"server_group_members", "server_group_members"},
+         {"disk_gb_hdd", "disk_gb_hdd"},
+         {"disk_gb_ssd", "disk_gb_ssd"},
+         {"disk_gb_pcie_ssd", "disk_gb_pcie_ssd"}}) {
     long long limit = compute::nova_quota_defaults()[resource];
     r.integer("quota", option, &limit);
     if (limit < -1) {

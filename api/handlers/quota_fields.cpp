@@ -59,17 +59,28 @@ std::optional<api_response> read_limit_value(const std::string& name, const orde
 
 } // namespace
 
-std::vector<std::string> quota_set_fields(const microversion& v) {
-  return v.at_least(2, 36) ? later_fields(v) : compute::quota_resources();
+std::vector<std::string> with_tiers(std::vector<std::string> names, bool extensions) {
+  if (extensions)
+    for (auto& t : compute::tier_quota_resources())
+      names.push_back(t);
+  return names;
 }
 
-std::vector<std::string> quota_class_fields(const microversion& v) {
-  return v.at_least(2, 50) ? later_fields(v) : without(compute::quota_resources(), group_fields);
+std::vector<std::string> quota_set_fields(const microversion& v, bool extensions) {
+  return with_tiers(v.at_least(2, 36) ? later_fields(v) : compute::quota_resources(), extensions);
 }
 
-std::vector<std::string> quota_class_accepted(const microversion& v) {
-  return v.at_least(2, 50) ? later_fields(v) : compute::quota_resources();
+std::vector<std::string> quota_class_fields(const microversion& v, bool extensions) {
+  return with_tiers(v.at_least(2, 50) ? later_fields(v)
+                                      : without(compute::quota_resources(), group_fields),
+                    extensions);
 }
+
+std::vector<std::string> quota_class_accepted(const microversion& v, bool extensions) {
+  return with_tiers(v.at_least(2, 50) ? later_fields(v) : compute::quota_resources(), extensions);
+}
+
+bool asks_extensions(const api_request& req) { return !req.header("nimbus-extensions").empty(); }
 
 std::optional<api_response> read_quota_body(const api_request& req, const std::string& root,
                                             const std::vector<std::string>& allowed,

@@ -14,13 +14,16 @@ namespace nimbus::api {
 
 /// os-quota-sets: every resource before 2.36; without the network ones
 /// (fixed_ips, floating_ips, security_groups, security_group_rules) from
-/// it; also without the injected_file ones from 2.57.
-std::vector<std::string> quota_set_fields(const microversion& v);
+/// it; also without the injected_file ones from 2.57. `extensions` (the
+/// request's Nimbus-Extensions header): with the tier disk ones too.
+std::vector<std::string> quota_set_fields(const microversion& v, bool extensions);
 /// os-quota-class-sets' answers: before 2.50 without the server group
 /// ones (Nova's bug 1693168) but with the network ones; then as quota sets.
-std::vector<std::string> quota_class_fields(const microversion& v);
+std::vector<std::string> quota_class_fields(const microversion& v, bool extensions);
 /// What a quota class update may name: every resource before 2.50.
-std::vector<std::string> quota_class_accepted(const microversion& v);
+std::vector<std::string> quota_class_accepted(const microversion& v, bool extensions);
+/// Whether `req` asks for Nimbus's extensions (a Nimbus-Extensions header).
+bool asks_extensions(const api_request& req);
 
 /// Reads {"<root>": {"<resource>": limit, ...}} (integers or numeric text,
 /// -1 to 2147483647; `force` too when `allow_force`), every resource one of

@@ -41,6 +41,9 @@ std::int64_t in_use(const cells::usage& u, const std::string& resource) {
     return u.cores;
   if (resource == "ram")
     return u.ram_mb;
+  for (auto t : storage::all_disk_tiers)
+    if (resource == compute::disk_quota_name(t))
+      return u.disk_of(t);
   return 0;
 }
 
@@ -54,9 +57,9 @@ std::int64_t limit_of(const compute::quota_book& q, const scope& s, const std::s
                            : q.user_limit(s.project_id, s.user_id, r);
 }
 
-json limits_body(const compute::quota_book& q, const scope& s, const microversion& v) {
+json limits_body(const compute::quota_book& q, const scope& s, const api_request& req) {
   json out = json::object();
-  for (auto& r : quota_set_fields(v))
+  for (auto& r : quota_set_fields(req.version, asks_extensions(req)))
     out[r] = limit_of(q, s, r);
   return out;
 }
@@ -119,14 +122,14 @@ api_response show(compute::compute_api& compute, const api_request& req, const s
   if (detail) {
     auto used = usage_of(compute, s);
     body = json::object();
-    for (auto& r : quota_set_fields(req.version))
+    for (auto& r : quota_set_fields(req.version, asks_extensions(req)))
       body[r] = {{"in_use", in_use(used, r)}, {"limit", limit_of(q, s, r)}, {"reserved", 0}};
     std::int64_t groups = 0; // the project's server groups (the user's, with ?user_id=)
     for (auto& g : compute.server_groups().list(id))
       groups += s.user_id.empty() || g.user_id == s.user_id;
     body["server_groups"]["in_use"] = groups;
   } else {
-    body = limits_body(q, s, req.version);
+    body = limits_body(q, s, req);
   }
   body["id"] = id;
   return json_response(200, {{"quota_set", body}});
@@ -137,7 +140,7 @@ api_response defaults(compute::compute_api& compute, const api_request& req,
   if (auto refusal = refused(req, "os_compute_api:os-quota-sets:defaults", id))
     return *refusal;
   json body = json::object();
-  for (auto& r : quota_set_fields(req.version))
+  for (auto& r : quota_set_fields(req.version, asks_extensions(req)))
     body[r] = compute.quotas().default_limit(r);
   body["id"] = id;
   return json_response(200, {{"quota_set", body}});
@@ -154,7 +157,8 @@ api_response update(compute::compute_api& compute, const authenticator& auth,
   compute::quota_values limits;
   bool force = false;
   if (auto bad =
-        read_quota_body(req, "quota_set", quota_set_fields(req.version), true, &limits, &force))
+        read_quota_body(req, "quota_set", quota_set_fields(req.version, asks_extensions(req)), true,
+                        &limits, &force))
     return *bad;
   scope s{id, req.param("user_id")};
   auto& q = compute.quotas();
@@ -164,7 +168,7 @@ api_response update(compute::compute_api& compute, const authenticator& auth,
   auto stored = s.user_id.empty() ? q.set_project(id, limits) : q.set_user(id, s.user_id, limits);
   if (!stored.ok())
     return fault_response(*stored.error);
-  return json_response(200, {{"quota_set", limits_body(q, s, req.version)}});
+  return json_response(200, {{"quota_set", limits_body(q, s, req)}});
 }
 
 api_response erase(compute::compute_api& compute, const api_request& req, const std::string& id) {
@@ -180,9 +184,9 @@ api_response erase(compute::compute_api& compute, const api_request& req, const 
   return {202, "", {}};
 }
 
-json class_body(const compute::quota_book& q, const std::string& name, const microversion& v) {
+json class_body(const compute::quota_book& q, const std::string& name, const api_request& req) {
   json out = json::object();
-  for (auto& r : quota_class_fields(v))
+  for (auto& r : quota_class_fields(req.version, asks_extensions(req)))
     out[r] = q.class_limit(name, r);
   return out;
 }
@@ -192,7 +196,7 @@ api_response show_class(compute::compute_api& compute, const api_request& req,
   if (req.version.at_least(2, 102))
     if (auto bad = refuse_unknown_query(req, {}))
       return *bad;
-  auto body = class_body(compute.quotas(), name, req.version);
+  auto body = class_body(compute.quotas(), name, req);
   body["id"] = name;
   return json_response(200, {{"quota_class_set", body}});
 }
@@ -200,7 +204,8 @@ api_response show_class(compute::compute_api& compute, const api_request& req,
 api_response update_class(compute::compute_api& compute, const api_request& req,
                           const std::string& name) {
   compute::quota_values limits;
-  if (auto bad = read_quota_body(req, "quota_class_set", quota_class_accepted(req.version), false,
+  if (auto bad = read_quota_body(req, "quota_class_set",
+                                 quota_class_accepted(req.version, asks_extensions(req)), false,
                                  &limits, nullptr))
     return *bad;
   if (name.size() > 255)
@@ -209,7 +214,7 @@ api_response update_class(compute::compute_api& compute, const api_request& req,
   auto stored = compute.quotas().set_class(name, limits);
   if (!stored.ok())
     return fault_response(*stored.error);
-  return json_response(200, {{"quota_class_set", class_body(compute.quotas(), name, req.version)}});
+  return json_response(200, {{"quota_class_set", class_body(compute.quotas(), name, req)}});
 }
 
 } // namespace

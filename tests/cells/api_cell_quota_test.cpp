@@ -95,16 +95,16 @@ TEST_CASE("api cell quotas: charges follow forget, recharge and a restart, per u
     auto never = [](const cells::usage&, const cells::usage&, const cells::usage&) {
       return false;
     };
-    CHECK(api.recharge("a1", 8, 512, never, [](std::error_code) {})
+    CHECK(api.recharge("a1", {8, 512}, never, [](std::error_code) {})
           == cells::api_cell::charge_step::refused);
     CHECK(api.project_usage("demo").cores == 6);
     std::promise<std::error_code> written;
-    REQUIRE(api.recharge("a1", 8, 4096, {}, [&](std::error_code ec) { written.set_value(ec); })
+    REQUIRE(api.recharge("a1", {8, 4096}, {}, [&](std::error_code ec) { written.set_value(ec); })
             == cells::api_cell::charge_step::changed);
     REQUIRE_FALSE(test::bounded_get(written.get_future()));
     CHECK(api.project_usage("demo").cores == 12);
     CHECK(api.user_usage("demo", "alice").ram_mb == 4096 + 512);
-    CHECK(api.recharge("nope", 1, 1, {}, [](std::error_code) {})
+    CHECK(api.recharge("nope", {1, 1}, {}, [](std::error_code) {})
           == cells::api_cell::charge_step::not_found);
 
     std::promise<std::error_code> forgot;

@@ -45,25 +45,48 @@ TEST_CASE("quota limits resolve user row, project row, default class, option; an
 TEST_CASE("quota checks: a boot fits, shrinks to what fits, or is refused in Nova's words") {
   compute::counted_limits limits{10, 20, 51200};
   cells::usage used{9, 18, 1024};
-  auto a = compute::admit_boot(limits, used, 1, 512, 1, 1);
+  auto a = compute::admit_boot(limits, used, {1, 512}, 1, 1);
   CHECK(a.allowed == 1);
   CHECK(a.refusal.empty());
-  a = compute::admit_boot(limits, used, 1, 512, 1, 5); // only one more fits: one is made
+  a = compute::admit_boot(limits, used, {1, 512}, 1, 5); // only one more fits: one is made
   CHECK(a.allowed == 1);
-  a = compute::admit_boot(limits, used, 2, 512, 2, 3);
+  a = compute::admit_boot(limits, used, {2, 512}, 2, 3);
   CHECK(a.allowed == 0);
   CHECK(a.refusal
         == "Quota exceeded for cores, instances: Requested 6, 2-3, but already used 18, "
            "9 of 20, 10 cores, instances");
-  a = compute::admit_boot(limits, {0, 19, 0}, 2, 512, 1, 1);
+  a = compute::admit_boot(limits, {0, 19, 0}, {2, 512}, 1, 1);
   CHECK(a.refusal == "Quota exceeded for cores: Requested 2, but already used 19 of 20 cores");
-  a = compute::admit_boot({-1, -1, -1}, {1000, 1000, 1000000}, 64, 65536, 100, 100);
+  a = compute::admit_boot({-1, -1, -1}, {1000, 1000, 1000000}, {64, 65536, 1000}, 100, 100);
   CHECK(a.allowed == 100); // unlimited
-  a = compute::admit_boot({0, 20, 51200}, {}, 1, 512, 1, 1);
+  a = compute::admit_boot({0, 20, 51200}, {}, {1, 512}, 1, 1);
   CHECK(a.refusal
         == "Quota exceeded for instances: Requested 1, but already used 0 of 0 instances");
 
   CHECK(compute::refuse_growth(limits, used, {0, 2, 0}).empty());
   CHECK(compute::refuse_growth({-1, -1, 4000}, {0, 0, 2560}, {0, 1, 1536})
         == "Quota exceeded for ram: Requested 1536, but already used 2560 of 4000 ram");
+}
+
+TEST_CASE("quota checks: a tier's root disks count against its own quota") {
+  using storage::disk_tier;
+  compute::counted_limits tiered{-1, -1, -1, {-1, 100, -1}}; // 100 GiB of ssd
+  cells::usage used;
+  used.disk_of(disk_tier::ssd) = 80;
+  auto a = compute::admit_boot(tiered, used, {1, 512, 20, disk_tier::ssd}, 1, 3);
+  CHECK(a.allowed == 1); // one more 20 GiB ssd disk fits
+  a = compute::admit_boot(tiered, used, {1, 512, 40, disk_tier::ssd}, 1, 1);
+  CHECK(a.refusal
+        == "Quota exceeded for disk_gb_ssd: Requested 40, but already used 80 of 100 "
+           "disk_gb_ssd");
+  a = compute::admit_boot(tiered, used, {1, 512, 40, disk_tier::hdd}, 2, 2);
+  CHECK(a.allowed == 2); // another tier: unlimited
+  cells::usage grows;
+  grows.disk_of(disk_tier::ssd) = 30;
+  CHECK(compute::refuse_growth(tiered, used, grows)
+        == "Quota exceeded for disk_gb_ssd: Requested 30, but already used 80 of 100 "
+           "disk_gb_ssd");
+  grows.disk_of(disk_tier::ssd) = 20;
+  CHECK(compute::refuse_growth(tiered, used, grows).empty());
+  CHECK(compute::disk_quota_name(disk_tier::pcie_ssd) == "disk_gb_pcie_ssd");
 }

@@ -96,6 +96,44 @@ class StorageTiers(unittest.TestCase):
         self.n.wait_status(moved, "ACTIVE")
         self.assertEqual(self.tier_of(moved), "pcie_ssd")
 
+    def test_each_tier_has_a_quota_of_its_own(self):
+        # A project may hold 100 GB of ssd root disks, any hdd.
+        project, token = "tierproj", "tieruser:tierproj"
+        path = "/v2.1/os-quota-sets/" + project
+        # Without the header, Nova's resources only (and an update naming a
+        # tier one is Nova's 400 for an unknown resource).
+        self.assertNotIn("disk_gb_ssd", self.n.get(path).json["quota_set"])
+        r = self.n.request("PUT", path, {"quota_set": {"disk_gb_ssd": 100}})
+        self.assertEqual(r.status, 400, r.text)
+        r = self.n.request("PUT", path, {"quota_set": {"disk_gb_ssd": 100}}, headers=EXT)
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual((r.json["quota_set"]["disk_gb_ssd"], r.json["quota_set"]["disk_gb_hdd"]),
+                         (100, -1))
+        first = self.n.boot("q1", flavor="d80", instance_disk_type="ssd", token=token)
+        self.n.wait_status(first, "ACTIVE")
+        r = self.n.post("/v2.1/servers", {"server": {"name": "q2", "imageRef": self.image(),
+                                                     "flavorRef": "d80",
+                                                     "instance_disk_type": "ssd"}}, token=token)
+        self.assertEqual(r.status, 403, r.text)
+        self.assertEqual(r.json["forbidden"]["message"],
+                         "Quota exceeded for disk_gb_ssd: Requested 80, but already used 80 of "
+                         "100 disk_gb_ssd")
+        on_hdd = self.n.boot("q3", flavor="d80", instance_disk_type="hdd", token=token)
+        self.n.wait_status(on_hdd, "ACTIVE")
+        detail = self.n.get(path + "/detail", headers=EXT).json["quota_set"]
+        self.assertEqual(detail["disk_gb_ssd"]["in_use"], 80)
+        self.assertEqual(detail["disk_gb_hdd"]["in_use"], 80)
+        self.assertEqual(detail["disk_gb_pcie_ssd"]["in_use"], 0)
+        # Not below what is used; a delete gives the disk back.
+        r = self.n.request("PUT", path, {"quota_set": {"disk_gb_ssd": 50}}, headers=EXT)
+        self.assertEqual(r.status, 400, r.text)
+        self.n.delete("/v2.1/servers/" + first, token=token)
+        self.n.wait_gone(first)
+        detail = self.n.get(path + "/detail", headers=EXT).json["quota_set"]
+        self.assertEqual(detail["disk_gb_ssd"]["in_use"], 0)
+        self.n.delete("/v2.1/servers/" + on_hdd, token=token)
+        self.n.wait_gone(on_hdd)
+
     def image(self):
         return self.n.get("/v2.1/images").json["images"][0]["id"]
 
