@@ -182,6 +182,7 @@ struct deployment::impl {
     co.conductor.resize_confirm_window = opts.resize_confirm_window;
     co.conductor.deleted_actions_retention = opts.deleted_actions_retention;
     co.conductor.instance.build_timeout = opts.instance_build_timeout;
+    co.conductor.instance.move_dir = (std::filesystem::path(opts.data_dir) / "moves").string();
     co.conductor.silent_to_lists =
       std::find(opts.silent_cells.begin(), opts.silent_cells.end(), mapping.name)
       != opts.silent_cells.end();

@@ -446,6 +446,11 @@ private:
       if (!active.empty() && std::filesystem::exists(active, ignored))
         out->disk = active;
       out->fresh_disk = !std::filesystem::exists(out->disk, ignored);
+      if (!spec.root_from.empty()) {
+        if (auto ec = take_moved_disk(spec, out->disk))
+          return ec;
+        out->fresh_disk = false; // a failed spawn must not lose it
+      }
       if (auto ec = cache_->create_overlay(spec.image_id, out->disk, spec.disk_gb))
         return ec;
       pool_ptr pool{virStoragePoolLookupByName(conn_.get(), spec.disk_pool.c_str())};
@@ -460,6 +465,25 @@ private:
         return ec;
     std::ofstream fresh(console_path(spec.name),
                         std::ios::trunc); // a new guest's console starts empty
+    return {};
+  }
+
+  // A moved server's disk becomes `disk` (create_overlay then keeps it),
+  // grown to the flavor's size (qemu-img refuses to shrink: a smaller
+  // flavor keeps the disk's size).
+  static std::error_code take_moved_disk(const domain_spec& spec, const std::string& disk) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::create_directories(fs::path(disk).parent_path(), ec);
+    fs::rename(spec.root_from, disk, ec);
+    if (ec) { // another filesystem
+      fs::copy_file(spec.root_from, disk, fs::copy_options::overwrite_existing, ec);
+      if (ec)
+        return errc::operation_failed;
+      fs::remove(spec.root_from, ec);
+    }
+    if (spec.disk_gb > 0)
+      run_program({"qemu-img", "resize", "-q", disk, std::to_string(spec.disk_gb) + "G"});
     return {};
   }
 

@@ -64,6 +64,10 @@ struct domain_spec {
   std::string ramdisk_id = {};
   /// The storage pool the root disk goes in (volumes_<tier>).
   std::string disk_pool = {};
+  /// A moved server's disk: a standalone qcow2 (written by the source host's
+  /// export_disk) that becomes the root disk, moved into the pool and grown
+  /// to disk_gb, instead of a new overlay on the image. Empty: none.
+  std::string root_from = {};
 };
 
 struct domain_info {

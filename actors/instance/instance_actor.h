@@ -50,6 +50,10 @@ struct instance_options {
   /// [compute] instance_build_timeout: how long a spawn may take before the
   /// build fails (0: host_timeout).
   std::chrono::seconds build_timeout{0};
+  /// Where a host writes a server's disk for a move to another domain
+  /// (resize, migrate, live migration): `<data_dir>/moves`. The hosts must
+  /// see the same folder (one machine). Empty: disks do not follow moves.
+  std::string move_dir = {};
 };
 
 /// `record` is the instance as its cell stored it. The actor saves every

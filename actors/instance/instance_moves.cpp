@@ -8,10 +8,15 @@
 // migration's claim when the source is let go (confirm, live migration,
 // evacuation), revert_atom when the move is undone or fails.
 //
-// Until disks exist (the hypervisor issue) a cold move destroys the domain on
-// its source and defines it anew on its destination (on the same host too, a
-// same-host resize); a revert does the reverse with the old flavor. A live
-// migration starts the domain on its destination before the source's goes.
+// A cold move writes the disk out on its source (carry_disk: one standalone
+// qcow2 in the move folder), destroys the domain there and defines it anew
+// on its destination with that disk (on the same host too, a same-host
+// resize); a revert does the reverse with the old flavor. A live migration
+// does the same, the guest restarted rather than moved live (it starts on
+// its destination before the source's domain goes). Hosts without disks
+// skip the copy.
+#include <filesystem>
+
 #include <spdlog/spdlog.h>
 
 #include "actors/instance/instance_core.h"
@@ -71,15 +76,58 @@ void spawn_on(self_ptr self, const host_actor& host, const hypervisor::domain_sp
       fail);
 }
 
-// resize, migrate: off the source, onto the destination (with the new
-// flavor), then resized until confirmed or reverted.
-void run_cold_move(self_ptr self, const storage::flavor& flavor) {
+// The disk follows the move: `from` writes it out (one standalone qcow2 in
+// the move folder) for the next domain to take as its root disk
+// (spec.root_from); then `then(spec)`. A host without disks (errc::
+// unsupported), or no move folder: the spec as it is. Any other failure:
+// `fail`, with the domain still where it was.
+template <class Then, class Fail>
+void carry_disk(self_ptr self, const host_actor& from, hypervisor::domain_spec spec, Then then,
+                Fail fail) {
+  auto& st = self->state;
+  if (st.opts.move_dir.empty())
+    return then(spec);
+  std::error_code ec;
+  std::filesystem::create_directories(st.opts.move_dir, ec);
+  auto path = st.opts.move_dir + "/" + st.record.uuid + "." + st.migration.uuid + ".qcow2";
+  // The guest is shut off first, as Nova's migrate_disk_and_power_off: what
+  // it writes after the copy would be lost. Writing a whole disk out takes
+  // minutes for a large one.
+  auto name = st.record.instance_name;
+  auto timeout = std::max<caf::timespan>(st.opts.host_timeout, std::chrono::minutes(10));
+  auto write_out = [self, from, name, timeout, spec, path, then, fail](hypervisor::power_state) {
+    self
+      ->request(from, timeout, snapshot_atom_v, hypervisor::chain_op::export_image, name,
+                std::string{}, path)
+      .then(
+        [spec, path, then](std::vector<hypervisor::chain_point>&) mutable {
+          spec.root_from = path;
+          then(spec);
+        },
+        [self, from, name, spec, then, fail](caf::error& err) mutable {
+          if (code_of(err) == errc::unsupported)
+            return then(spec);
+          // The guest runs again where it was, as it did before the move.
+          if (self->state.migration.old_vm_state == vm_state::stopped)
+            return fail(err);
+          self
+            ->request(from, self->state.opts.host_timeout, domain_op_atom_v,
+                      hypervisor::domain_op::power_on, name)
+            .then([err, fail](hypervisor::power_state) mutable { fail(err); },
+                  [err, fail](caf::error&) mutable { fail(err); });
+        });
+  };
+  self
+    ->request(from, st.opts.host_timeout, domain_op_atom_v, hypervisor::domain_op::power_off, name)
+    .then(write_out, fail);
+}
+
+// A cold move's second half: off the source, onto the destination.
+void leave_source(self_ptr self, const storage::flavor& flavor,
+                  const hypervisor::domain_spec& spec) {
   auto& st = self->state;
   bool stay_off = st.migration.old_vm_state == vm_state::stopped;
-  auto spec = spec_of(st.record, flavor);
   auto dest = st.move_dest;
-  st.record.task_state = task_state::resize_migrating;
-  st.migration.status = migration_status::migrating;
   auto lost = [self](caf::error& err) { fail_move(self, err, true); };
   self->request(st.move_source, st.opts.host_timeout, destroy_atom_v, st.record.instance_name)
     .then(
@@ -102,6 +150,19 @@ void run_cold_move(self_ptr self, const storage::flavor& flavor) {
           lost);
       },
       [self](caf::error& err) { fail_move(self, err, false); });
+}
+
+// resize, migrate: the disk written out, off the source, onto the
+// destination (with the new flavor and the disk), then resized until
+// confirmed or reverted.
+void run_cold_move(self_ptr self, const storage::flavor& flavor) {
+  auto& st = self->state;
+  st.record.task_state = task_state::resize_migrating;
+  st.migration.status = migration_status::migrating;
+  carry_disk(
+    self, st.move_source, spec_of(st.record, flavor),
+    [self, flavor](const hypervisor::domain_spec& spec) { leave_source(self, flavor, spec); },
+    [self](caf::error& err) { fail_move(self, err, false); });
 }
 
 vm_state before_the_move(const storage::migration& m) {
@@ -131,26 +192,30 @@ void run_revert(self_ptr self) {
     self->state.record.vm_state = vm_state::error;
     fail_action(self, err);
   };
-  self->request(st.move_dest, st.opts.host_timeout, destroy_atom_v, st.record.instance_name)
-    .then(
-      [self, spec, source, stay_off, failed](caf::ok_atom) {
-        if (delete_came_first(self))
-          return;
-        spawn_on(
-          self, source, spec, stay_off,
-          [self](hypervisor::power_state power) {
-            if (delete_came_first(self))
-              return;
-            auto& st = self->state;
-            self->send(st.scheduler, revert_atom_v, st.record.uuid, st.migration.uuid);
-            st.record.flavor_copy = st.record.old_flavor;
-            st.record.old_flavor = {};
-            settle(self, st.migration.source_compute, before_the_move(st.migration), power,
-                   migration_status::reverted);
-          },
-          failed);
-      },
-      failed);
+  auto back = [self, source, stay_off, failed](const hypervisor::domain_spec& spec) {
+    auto& st = self->state;
+    self->request(st.move_dest, st.opts.host_timeout, destroy_atom_v, st.record.instance_name)
+      .then(
+        [self, spec, source, stay_off, failed](caf::ok_atom) {
+          if (delete_came_first(self))
+            return;
+          spawn_on(
+            self, source, spec, stay_off,
+            [self](hypervisor::power_state power) {
+              if (delete_came_first(self))
+                return;
+              auto& st = self->state;
+              self->send(st.scheduler, revert_atom_v, st.record.uuid, st.migration.uuid);
+              st.record.flavor_copy = st.record.old_flavor;
+              st.record.old_flavor = {};
+              settle(self, st.migration.source_compute, before_the_move(st.migration), power,
+                     migration_status::reverted);
+            },
+            failed);
+        },
+        failed);
+  };
+  carry_disk(self, st.move_dest, spec, back, failed);
 }
 
 // os-migrateLive: the domain starts on the destination (paused again if it
@@ -177,15 +242,19 @@ void run_live(self_ptr self) {
         },
         fail);
   };
-  self->request(dest, timeout, spawn_dom_atom_v, spec_of(st.record))
-    .then(
-      [self, dest, timeout, name, paused, leave_source, fail](hypervisor::power_state power) {
-        if (!paused)
-          return leave_source(power);
-        self->request(dest, timeout, domain_op_atom_v, hypervisor::domain_op::pause, name)
-          .then(leave_source, fail);
-      },
-      fail);
+  auto start_on_dest = [self, dest, timeout, name, paused, leave_source,
+                        fail](const hypervisor::domain_spec& spec) {
+    self->request(dest, timeout, spawn_dom_atom_v, spec)
+      .then(
+        [self, dest, timeout, name, paused, leave_source, fail](hypervisor::power_state power) {
+          if (!paused)
+            return leave_source(power);
+          self->request(dest, timeout, domain_op_atom_v, hypervisor::domain_op::pause, name)
+            .then(leave_source, fail);
+        },
+        fail);
+  };
+  carry_disk(self, source, spec_of(st.record), start_on_dest, fail);
 }
 
 // evacuate: its host is down, so the domain is made anew on the

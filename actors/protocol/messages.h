@@ -76,7 +76,7 @@ typename Inspector::result_type inspect(Inspector& f, chain_point& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, domain_spec& x) {
   return f(caf::meta::type_name("domain_spec"), x.name, x.uuid, x.vcpus, x.memory_mb, x.disk_gb,
-           x.image_id, x.kernel_id, x.ramdisk_id, x.disk_pool);
+           x.image_id, x.kernel_id, x.ramdisk_id, x.disk_pool, x.root_from);
 }
 
 } // namespace nimbus::hypervisor

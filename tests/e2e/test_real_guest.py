@@ -111,7 +111,8 @@ class RealGuest(unittest.TestCase):
         cls.n = Nimbus(config={"all_in_one": {"cells": 1, "hosts_per_cell": 1},
                                "compute": {"libvirt_uri": "qemu:///system"},
                                "libvirt": {"virt_type": "qemu", "shutdown_timeout": 2},
-                               "DEFAULT": {"sync_power_state_interval": 1},
+                               "DEFAULT": {"sync_power_state_interval": 1,
+                                           "allow_resize_to_same_host": "true"},
                                "image_cache": {"manager_interval": 1,
                                                "remove_unused_original_minimum_age_seconds": 0}
                                }).start()
@@ -344,6 +345,26 @@ class RealGuest(unittest.TestCase):
             self.n.wait_status(booted, "ACTIVE", timeout=120)
         self.wait_console(from_one, "nimbus-guest: disk counter 1")
         self.wait_console(from_now, "nimbus-guest: disk counter 2")
+
+        # A resize (to the same host: the only one) carries the disk over to
+        # the new domain, grown to the new flavor's: the guest reads on.
+        # (from_now: the server with points may not move; it read 2, wrote 3.)
+        r = self.n.act(from_now, {"resize": {"flavorRef": "2"}})
+        self.assertEqual(r.status, 202, r.text)
+        self.n.wait_status(from_now, "VERIFY_RESIZE", timeout=180)
+        self.wait_console(from_now, "nimbus-guest: disk counter 3")
+        self.wait_console(from_now, UP)
+        pool = virsh("pool-dumpxml", "volumes_hdd")
+        disk_file = os.path.join(pool[pool.index("<path>") + 6:pool.index("</path>")],
+                                 from_now + ".qcow2")
+        info = json.loads(subprocess.run(["qemu-img", "info", "-U", "--output=json", disk_file],
+                                         capture_output=True, check=True).stdout)
+        flavor = self.n.get("/v2.1/flavors/2").json["flavor"]
+        self.assertEqual(info["virtual-size"], flavor["disk"] * 1024 ** 3)
+        self.assertNotIn("backing-filename", info)  # standalone: the whole disk moved
+        self.assertEqual(self.n.act(from_now, {"confirmResize": None}).status, 204)
+        self.n.wait_status(from_now, "ACTIVE", timeout=120)
+        self.assertEqual(os.listdir(os.path.join(self.n.data_dir, "moves")), [])
         for server in (uuid, from_one, from_now):
             self.n.delete("/v2.1/servers/" + server)
         for server in (uuid, from_one, from_now):

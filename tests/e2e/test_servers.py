@@ -90,8 +90,13 @@ class ServerLifecycle(unittest.TestCase):
         n.wait_status(uuid, "ACTIVE")
         actions = n.get("/v2.1/servers/%s/os-instance-actions" % uuid).json["instanceActions"]
         self.assertEqual([a["action"] for a in actions], ["reboot", "reboot", "start", "stop", "create"])
+        # An event ends just after its task (as in Nova, whose event wrapper
+        # finishes once the task's instance.save() is done).
         for a in actions:
-            ev = n.get("/v2.1/servers/%s/os-instance-actions/%s" % (uuid, a["request_id"]))
+            path = "/v2.1/servers/%s/os-instance-actions/%s" % (uuid, a["request_id"])
+            wait_until(lambda: n.get(path).json["instanceAction"]["events"][0]["result"]
+                       is not None, "the event of %s to end" % a["action"])
+            ev = n.get(path)
             self.assertEqual(ev.json["instanceAction"]["events"][0]["result"], "Success")
         self.assertEqual(n.delete("/v2.1/servers/" + uuid).status, 204)
         n.wait_gone(uuid)
