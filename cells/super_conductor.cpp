@@ -364,7 +364,7 @@ void redrive(self_ptr self, const std::string& uuid) {
 
 super_impl_actor::behavior_type super_conductor_impl(self_ptr self, std::shared_ptr<api_cell> api,
                                                      std::shared_ptr<const cell_directory> cells,
-                                                     super_conductor_options opts) {
+                                                     const super_conductor_options& opts) {
   self->state.api = std::move(api);
   self->state.cells = std::move(cells);
   self->state.opts = opts;

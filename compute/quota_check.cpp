@@ -69,6 +69,7 @@ std::vector<line> lines_of(const counted_limits& limits, const cells::usage& use
   std::vector<line> lines{
     {"cores", limits.cores, used.cores, asked.cores, std::to_string(asked.cores)}};
   std::vector<std::pair<std::string, storage::disk_tier>> disks;
+  disks.reserve(storage::all_disk_tiers.size());
   for (auto t : storage::all_disk_tiers)
     disks.emplace_back(disk_quota_name(t), t);
   std::sort(disks.begin(), disks.end());

@@ -757,7 +757,7 @@ behavior instance_impl(self_ptr self, storage::instance_record record, instance_
   st.record = std::move(record);
   st.keeper = std::move(keeper);
   st.scheduler = std::move(scheduler);
-  st.opts = opts;
+  st.opts = std::move(opts);
   auto boot = [self](const placement& p, std::vector<host_actor> hosts,
                      storage::instance_action create) {
     start_boot(self, p, std::move(hosts), std::move(create));

@@ -174,7 +174,8 @@ TEST_CASE_FIXTURE(cell_fixture,
   // One listener that never answers (an API process that is gone) and one
   // that answers when the test tells it to (with an ok_atom).
   auto heard = std::make_shared<int>(0);
-  auto holding = [](caf::event_based_actor* self, std::shared_ptr<int> heard) -> caf::behavior {
+  auto holding = [](caf::event_based_actor* self,
+                    const std::shared_ptr<int>& heard) -> caf::behavior {
     auto held = std::make_shared<std::vector<caf::response_promise>>();
     return {[](summary_atom, const cell_summary&) {},
             [self, held, heard](deleted_atom, const std::string&) {
