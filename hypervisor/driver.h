@@ -81,9 +81,9 @@ public:
   /// domain is stopped for it and started again.
   virtual std::error_code revert_to_point(const std::string& name, const std::string& point) = 0;
   /// Merges `point` into the layer above it (the next point, or the disk as
-  /// it is now): that layer reads the same, the point's own layer goes.
-  /// errc::invalid_state on a running domain where the driver cannot merge
-  /// live.
+  /// it is now): that layer reads the same, the point's own layer goes. A
+  /// running domain keeps running: libvirt saves its memory and restores it
+  /// around the merge (the guest pauses meanwhile, it does not reboot).
   virtual std::error_code remove_point(const std::string& name, const std::string& point) = 0;
   /// Every point with the size of its layer on disk.
   virtual std::error_code list_points(const std::string& name, std::vector<chain_point>* out) = 0;

@@ -90,6 +90,22 @@ std::error_code libvirt_chain::point_disk_at(virDomainPtr dom, const std::string
   return redefined ? std::error_code{} : make_error_code(errc::operation_failed);
 }
 
+// A managed save (a suspended guest, or one saved around a merge) keeps the
+// definition of its time, with the disk's old <backingStore> chain, and a
+// restore trusts it: it is rewritten without them.
+std::error_code libvirt_chain::saved_state_follows(virDomainPtr dom) {
+  if (virDomainHasManagedSaveImage(dom, 0) != 1)
+    return {};
+  char* xml = virDomainManagedSaveGetXMLDesc(dom, VIR_DOMAIN_SAVE_IMAGE_XML_SECURE);
+  if (!xml)
+    return last_failure();
+  std::string desc = xml;
+  free(xml);
+  drop_backing_stores(&desc);
+  return virDomainManagedSaveDefineXML(dom, desc.c_str(), 0) < 0 ? last_failure()
+                                                                 : std::error_code{};
+}
+
 std::error_code libvirt_chain::create(virDomainPtr dom, const std::string& name,
                                       const std::string& point) {
   if (!plain_point_id(point))
@@ -181,18 +197,31 @@ std::error_code libvirt_chain::remove(virDomainPtr dom, const std::string& name,
   auto at = find_layer(layers, point);
   if (at == layers.size())
     return errc::not_found;
-  // qemu-img may not touch a layer a running qemu reads.
-  if (virDomainIsActive(dom) == 1 || virDomainHasManagedSaveImage(dom, 0) == 1)
-    return errc::invalid_state;
+  // qemu-img may not touch a layer a running qemu reads: a running guest is
+  // saved (its memory to disk, qemu gone) and restored after the merge, as
+  // for an export; it goes on where it was, not rebooted.
+  bool was_on = virDomainIsActive(dom) == 1;
+  if (was_on && virDomainManagedSave(dom, 0) < 0)
+    return last_failure();
+  auto restore = [&](std::error_code ec) {
+    if (was_on && virDomainCreate(dom) < 0 && !ec)
+      return make_error_code(errc::operation_failed);
+    return ec;
+  };
   auto active = disk_of(dom);
   auto above = at + 1 < layers.size() ? layers[at + 1].file : active;
   std::string backing, format;
   if (auto ec = backing_of(layers[at].file, &backing, &format))
-    return ec;
+    return restore(ec);
   if (auto ec = pull_into(above, backing, format))
-    return ec;
-  // The definition may still name the merged layer as a backing file.
+    return restore(ec);
+  // The definition, and a managed save's copy of it, may still name the
+  // merged layer as a backing file.
   if (auto ec = point_disk_at(dom, active, active))
+    return restore(ec);
+  if (auto ec = saved_state_follows(dom))
+    return restore(ec);
+  if (auto ec = restore({}))
     return ec;
   auto merged = layers[at].file;
   layers.erase(layers.begin() + static_cast<std::ptrdiff_t>(at));

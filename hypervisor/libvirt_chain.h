@@ -38,6 +38,7 @@ public:
 private:
   std::string manifest(const std::string& name) const;
   std::error_code point_disk_at(virDomainPtr dom, const std::string& from, const std::string& to);
+  std::error_code saved_state_follows(virDomainPtr dom);
 
   virConnectPtr conn_;
   std::string state_dir_;

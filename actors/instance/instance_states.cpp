@@ -150,7 +150,8 @@ struct rule_book {
                        true};
   // The snapshot chain (docs/SNAPSHOTS.md). A point is made live; a revert
   // restarts a running guest on the point's disk; a merge rewrites layers
-  // no running qemu may hold, so the server is stopped for it.
+  // no running qemu may hold, so a running guest is saved and restored
+  // around it (the host's business).
   action_rule create_snapshot{{vm_state::active, vm_state::stopped, vm_state::paused},
                               idle,
                               task_state::snapshotting,
@@ -165,9 +166,13 @@ struct rule_book {
                               host_call::chain,
                               domain_op::power_off,
                               true};
-  action_rule delete_snapshot{
-    {vm_state::stopped},  idle, task_state::deleting_snapshot, std::nullopt, host_call::chain,
-    domain_op::power_off, true};
+  action_rule delete_snapshot{{vm_state::active, vm_state::stopped},
+                              idle,
+                              task_state::deleting_snapshot,
+                              std::nullopt,
+                              host_call::chain,
+                              domain_op::power_off,
+                              true};
   // Record-only: any state, any task, placed or not.
   action_rule record_only{
     {}, {}, task_state::none, std::nullopt, host_call::none, domain_op::power_off, false};

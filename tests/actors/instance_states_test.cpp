@@ -185,8 +185,9 @@ TEST_CASE("the power-state sync follows Nova's _sync_instance_power_state") {
 TEST_CASE("the snapshot chain's rules, and actions that would lose it") {
   CHECK(check_action(server_action::create_snapshot, false, rec(vm_state::active)).empty());
   CHECK(check_action(server_action::revert_snapshot, false, rec(vm_state::stopped)).empty());
-  CHECK(check_action(server_action::delete_snapshot, false, rec(vm_state::active))
-        == "Cannot 'deleteSnapshot' instance u while it is in vm_state active");
+  CHECK(check_action(server_action::delete_snapshot, false, rec(vm_state::active)).empty());
+  CHECK(check_action(server_action::delete_snapshot, false, rec(vm_state::paused))
+        == "Cannot 'deleteSnapshot' instance u while it is in vm_state paused");
   CHECK(task_for(server_action::create_snapshot, false) == task_state::snapshotting);
   CHECK(event_for(server_action::revert_snapshot) == "compute_revert_to_point");
   auto r = rec(vm_state::active);

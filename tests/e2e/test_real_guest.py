@@ -346,6 +346,17 @@ class RealGuest(unittest.TestCase):
         self.wait_console(from_one, "nimbus-guest: disk counter 1")
         self.wait_console(from_now, "nimbus-guest: disk counter 2")
 
+        # A point merged while its guest runs: the guest is saved and
+        # restored around the merge (not rebooted), and its disk reads the same.
+        r = self.n.delete("/v2.1/servers/%s/snapshots/%s" % (uuid, one))
+        self.assertEqual(r.status, 202, r.text)
+        wait_until(lambda: not self.points(uuid), "the live merge", timeout=120)
+        self.n.wait_status(uuid, "ACTIVE", timeout=120)
+        self.assertEqual(self.domain_state(uuid), "running")
+        self.assertEqual(self.console(uuid).count(UP), 2)  # booted twice, no more
+        self.stop(uuid)
+        self.start(uuid, 2, 1, 3)  # its third boot reads what the second wrote
+
         # A resize (to the same host: the only one) carries the disk over to
         # the new domain, grown to the new flavor's: the guest reads on.
         # (from_now: the server with points may not move; it read 2, wrote 3.)

@@ -49,15 +49,21 @@ class ServerSnapshots(unittest.TestCase):
         self.assertEqual(r.json["snapshot"]["name"], "b")
         self.assertEqual(r.json["snapshot"]["status"], "available")
 
-        # A merge needs the server stopped: 409 in Nova's words while it runs.
-        r = self.n.delete("/v2.1/servers/%s/snapshots/%s" % (uuid, b))
-        self.assertEqual(r.status, 409, r.text)
-        self.assertIn("vm_state active", r.json["conflictingRequest"]["message"])
-        self.n.act(uuid, {"os-stop": None})
-        self.n.wait_status(uuid, "SHUTOFF")
+        # A merge runs while the server runs; it stays ACTIVE.
         r = self.n.delete("/v2.1/servers/%s/snapshots/%s" % (uuid, b))
         self.assertEqual(r.status, 202, r.text)
         wait_until(lambda: [p["id"] for p in self.points(uuid)] == [a, c], "b merged")
+        self.n.wait_status(uuid, "ACTIVE")
+        # Not while paused: 409 in Nova's words.
+        self.n.act(uuid, {"pause": None})
+        self.n.wait_status(uuid, "PAUSED")
+        r = self.n.delete("/v2.1/servers/%s/snapshots/%s" % (uuid, c))
+        self.assertEqual(r.status, 409, r.text)
+        self.assertIn("vm_state paused", r.json["conflictingRequest"]["message"])
+        self.n.act(uuid, {"unpause": None})
+        self.n.wait_status(uuid, "ACTIVE")
+        self.n.act(uuid, {"os-stop": None})
+        self.n.wait_status(uuid, "SHUTOFF")
 
         r = self.n.post("/v2.1/servers/%s/snapshots/%s/revert" % (uuid, a), None)
         self.assertEqual(r.status, 202, r.text)
