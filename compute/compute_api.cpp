@@ -650,8 +650,10 @@ image_catalog& compute_api::images_catalog() const { return *ctx_->images; }
 
 // createImage and createBackup: the image is recorded "saving" first, so a
 // host that writes the disk out fast finds it; the server's action then
-// holds its task until the API cell settles the export (image_exports.h).
-// A refused action takes the image back.
+// holds its task while the host writes the disk out, and the API cell
+// settles the image once told (image_exports.h: it may still be saving,
+// hashing, for a moment after the task ended). A refused action takes the
+// image back.
 void compute_api::export_image(const request_context& ctx, action_request req,
                                const storage::image& image, reply<storage::image> caller) {
   auto then = guarded(std::move(caller));
@@ -714,12 +716,15 @@ void compute_api::create_backup(const request_context& ctx, const std::string& u
   req.action = storage::server_action::create_backup;
   // Nova rotates once the new backup is made; here once it is accepted (it
   // counts among the newest `rotation`).
-  auto rotate = [this, uuid, backup_type, rotation] {
-    for (auto& old : backups_to_rotate(ctx_->api->images(), uuid, backup_type, rotation))
-      ctx_->api->erase_image(old.id, [id = old.id](std::error_code ec) {
-        if (ec)
-          spdlog::error("image {}: cannot delete the rotated backup: {}", id, ec.message());
-      });
+  // The record and its data go (image_catalog::erase), as the server's
+  // project asks.
+  auto rotate = [this, ctx, uuid, backup_type, rotation] {
+    for (auto& old : backups_to_rotate(ctx_->api->images(), uuid, backup_type, rotation)) {
+      auto gone = ctx_->images->erase(ctx, old.id);
+      if (!gone.ok())
+        spdlog::error("image {}: cannot delete the rotated backup: {}", old.id,
+                      gone.error->message);
+    }
   };
   if (rotation == 0) // Nova's rotation 0: no new backup, the old ones go
     return server_action(ctx, req, [rotate, then](outcome<done> accepted) {

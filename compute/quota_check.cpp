@@ -88,9 +88,11 @@ std::vector<line> lines_of(const counted_limits& limits, const cells::usage& use
 boot_admission admit_boot(const counted_limits& limits, const cells::usage& used,
                           const cells::server_charge& each, std::int64_t min_count,
                           std::int64_t max_count) {
+  // Only what the boot asks for counts: a tier it does not use may be over
+  // its limit (a limit lowered below what is used) without refusing it.
   auto fits = [&](std::int64_t n) {
     for (auto& l : lines_of(limits, used, scaled(cells::usage_of(each, 1), n), ""))
-      if (over(l))
+      if (l.asked > 0 && over(l))
         return false;
     return true;
   };
@@ -108,7 +110,11 @@ boot_admission admit_boot(const counted_limits& limits, const cells::usage& used
     return {allowed, {}};
   auto count = min_count == max_count ? std::to_string(min_count)
                                       : std::to_string(min_count) + "-" + std::to_string(max_count);
-  return {0, exceeded(lines_of(limits, used, scaled(cells::usage_of(each, 1), max_count), count))};
+  std::vector<line> asked;
+  for (auto& l : lines_of(limits, used, scaled(cells::usage_of(each, 1), max_count), count))
+    if (l.asked > 0)
+      asked.push_back(l);
+  return {0, exceeded(asked)};
 }
 
 std::string refuse_growth(const counted_limits& limits, const cells::usage& used,

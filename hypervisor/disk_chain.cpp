@@ -131,8 +131,10 @@ std::error_code flatten_to(const std::string& file, const std::string& dest) {
   std::string out;
   std::error_code ec;
   fs::create_directories(fs::path(dest).parent_path(), ec);
-  if (!run_program({"qemu-img", "convert", "-U", "-q", "-O", "qcow2", file, dest}, &out))
+  if (!run_program({"qemu-img", "convert", "-U", "-q", "-O", "qcow2", file, dest}, &out)) {
+    fs::remove(dest, ec); // no half-written disk left behind
     return errc::operation_failed;
+  }
   return {};
 }
 

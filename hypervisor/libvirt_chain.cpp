@@ -221,15 +221,15 @@ std::error_code libvirt_chain::remove(virDomainPtr dom, const std::string& name,
     return restore(ec);
   if (auto ec = saved_state_follows(dom))
     return restore(ec);
-  if (auto ec = restore({}))
-    return ec;
+  // The manifest follows the merged files before the guest runs again: a
+  // failed restore must not leave it naming a layer the disk no longer uses.
   auto merged = layers[at].file;
   layers.erase(layers.begin() + static_cast<std::ptrdiff_t>(at));
   if (auto ec = chain.save(layers, active))
-    return ec;
+    return restore(ec);
   std::error_code ignored;
   std::filesystem::remove(merged, ignored);
-  return {};
+  return restore({});
 }
 
 std::vector<chain_point> libvirt_chain::list(const std::string& name) const {

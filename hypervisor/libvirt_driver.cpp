@@ -446,13 +446,13 @@ private:
       if (!active.empty() && std::filesystem::exists(active, ignored))
         out->disk = active;
       out->fresh_disk = !std::filesystem::exists(out->disk, ignored);
-      if (!spec.root_from.empty()) {
+      if (!spec.root_from.empty()) { // standalone: no base needed (its image may be gone)
         if (auto ec = take_moved_disk(spec, out->disk))
           return ec;
         out->fresh_disk = false; // a failed spawn must not lose it
-      }
-      if (auto ec = cache_->create_overlay(spec.image_id, out->disk, spec.disk_gb))
+      } else if (auto ec = cache_->create_overlay(spec.image_id, out->disk, spec.disk_gb)) {
         return ec;
+      }
       pool_ptr pool{virStoragePoolLookupByName(conn_.get(), spec.disk_pool.c_str())};
       if (pool)
         virStoragePoolRefresh(pool.get(), 0); // its allocation, for the next report

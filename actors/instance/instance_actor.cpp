@@ -384,12 +384,12 @@ void run_chain_call(self_ptr self, const action_request& req, const host_actor& 
       tell(path, "");
       done(power);
     };
-    auto failed = [self, tell, fail, done](caf::error& err) mutable {
+    auto failed = [self, tell, path = req.export_path, fail, done](caf::error& err) mutable {
       if (code_of(err) == errc::unsupported) {
         tell("", "");
         return done(static_cast<hypervisor::power_state>(self->state.record.power_state));
       }
-      tell("", self->system().render(err));
+      tell(path, self->system().render(err)); // whatever the host left there goes
       fail(err);
     };
     return run_chain_call_on(self, req, host, exported, failed);

@@ -51,8 +51,9 @@ struct instance_options {
   /// build fails (0: host_timeout).
   std::chrono::seconds build_timeout{0};
   /// Where a host writes a server's disk for a move to another domain
-  /// (resize, migrate, live migration): `<data_dir>/moves`. The hosts must
-  /// see the same folder (one machine). Empty: disks do not follow moves.
+  /// (resize, migrate, live migration, and a revert back): `<data_dir>/moves`.
+  /// The hosts must see the same folder (one machine). Empty: disks do not
+  /// follow moves.
   std::string move_dir = {};
 };
 

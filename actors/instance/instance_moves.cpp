@@ -229,6 +229,21 @@ void run_live(self_ptr self) {
   auto timeout = st.opts.host_timeout;
   auto name = st.record.instance_name;
   auto fail = [self](caf::error& err) { fail_move(self, err, false); };
+  // After the copy the source is off: a failure on the destination starts
+  // it again where it was (paused again if it was), then fails the move.
+  auto back_on_source = [self, source, timeout, name, paused](caf::error& err) {
+    auto failed = [self, err](auto&&...) { fail_move(self, err, false); };
+    self->request(source, timeout, domain_op_atom_v, hypervisor::domain_op::power_on, name)
+      .then(
+        [self, source, timeout, name, paused, failed](hypervisor::power_state) {
+          if (!paused)
+            return failed();
+          self->request(source, timeout, domain_op_atom_v, hypervisor::domain_op::pause, name)
+            .then([failed](hypervisor::power_state) { failed(); },
+                  [failed](caf::error&) { failed(); });
+        },
+        [failed](caf::error&) { failed(); });
+  };
   auto leave_source = [self, source, timeout, name, fail](hypervisor::power_state power) {
     self->request(source, timeout, destroy_atom_v, name)
       .then(
@@ -243,16 +258,17 @@ void run_live(self_ptr self) {
         fail);
   };
   auto start_on_dest = [self, dest, timeout, name, paused, leave_source,
-                        fail](const hypervisor::domain_spec& spec) {
+                        back_on_source](const hypervisor::domain_spec& spec) {
     self->request(dest, timeout, spawn_dom_atom_v, spec)
       .then(
-        [self, dest, timeout, name, paused, leave_source, fail](hypervisor::power_state power) {
+        [self, dest, timeout, name, paused, leave_source,
+         back_on_source](hypervisor::power_state power) {
           if (!paused)
             return leave_source(power);
           self->request(dest, timeout, domain_op_atom_v, hypervisor::domain_op::pause, name)
-            .then(leave_source, fail);
+            .then(leave_source, back_on_source);
         },
-        fail);
+        back_on_source);
   };
   carry_disk(self, source, spec_of(st.record), start_on_dest, fail);
 }

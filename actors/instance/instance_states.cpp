@@ -99,14 +99,14 @@ struct rule_book {
     host_call::chain,
     domain_op::power_off,
     true};
-  action_rule create_backup{
-    {vm_state::active, vm_state::stopped, vm_state::paused, vm_state::suspended},
-    idle,
-    task_state::image_backup,
-    std::nullopt,
-    host_call::chain,
-    domain_op::power_off,
-    true};
+  // Nova's backup takes active and stopped servers only.
+  action_rule create_backup{{vm_state::active, vm_state::stopped},
+                            idle,
+                            task_state::image_backup,
+                            std::nullopt,
+                            host_call::chain,
+                            domain_op::power_off,
+                            true};
   // A delete while reclaim_instance_interval is set: off, restorable.
   action_rule soft_delete{{vm_state::active, vm_state::stopped, vm_state::paused,
                            vm_state::suspended, vm_state::rescued, vm_state::shelved,

@@ -53,9 +53,11 @@ using instance_actor = caf::typed_actor<
 
 /// What an instance asks of its cell: keep its records (with its actions
 /// and its moves), forget it once deleted, and pass the end of an image
-/// export on to the API cell (cell_listener's image_saved, no answer). Both reply once the change
-/// is durable, or with an error once the cell's store_timeout has passed (the write may still
-/// land). The keeper is in the instance's process and bounds the wait itself, so an instance asks
+/// export on to the API cell (cell_listener's image_saved, no answer). Save
+/// and forget reply once the change is durable (forget also once the API
+/// cell heard it, or after 2 s), or with an error once the cell's
+/// store_timeout has passed (the write may still land). The keeper is in the
+/// instance's process and bounds the wait itself, so an instance asks
 /// without a timer of its own.
 using instance_keeper = caf::typed_actor<
   caf::replies_to<save_atom, storage::instance_record, std::vector<storage::instance_action>,

@@ -128,3 +128,15 @@ TEST_CASE_FIXTURE(fixture, "a move whose destination fails ends in error with th
   CHECK(log->reverted_moves == std::vector<std::string>{"mig-1"});
   CHECK(last().fault.code == 500);
 }
+
+TEST_CASE_FIXTURE(moving_fixture,
+                  "a live migration that fails on its destination runs on its source again") {
+  boot(placement{"h1", {}}, std::vector<host_actor>{h1});
+  run();
+  drv2->faults().fail_next(hypervisor::operation::spawn);
+  CHECK(move(storage::server_action::live_migration, h1, h2, "h2") == ""); // accepted
+  CHECK(last().host == "h1");
+  CHECK(last().vm_state == storage::vm_state::active);
+  CHECK(domain_state(*drv1) == hypervisor::power_state::running); // off for the copy, on again
+  CHECK(log->moves.back().status == storage::migration_status::error);
+}

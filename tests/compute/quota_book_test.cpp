@@ -89,4 +89,9 @@ TEST_CASE("quota checks: a tier's root disks count against its own quota") {
   grows.disk_of(disk_tier::ssd) = 20;
   CHECK(compute::refuse_growth(tiered, used, grows).empty());
   CHECK(compute::disk_quota_name(disk_tier::pcie_ssd) == "disk_gb_pcie_ssd");
+  // A tier over its limit (lowered below what is used) refuses only boots on it.
+  used.disk_of(disk_tier::ssd) = 120;
+  CHECK(compute::admit_boot(tiered, used, {1, 512, 40, disk_tier::hdd}, 1, 1).allowed == 1);
+  CHECK(compute::admit_boot(tiered, used, {1, 512, 0, disk_tier::ssd}, 1, 1).allowed == 1);
+  CHECK(compute::admit_boot(tiered, used, {1, 512, 1, disk_tier::ssd}, 1, 1).allowed == 0);
 }
