@@ -8,6 +8,7 @@ boots of flavors with extra specs and of isolated projects."""
 import unittest
 
 import osc
+from harness import wait_until
 
 IMAGE = "cirros-0.6.2-x86_64-disk"
 
@@ -148,7 +149,14 @@ class CapabilityFiltersHttp(osc.CliTestCase):
                             {"createImage": {"name": name, "metadata": {
                                 "hypervisor_type": hypervisor_type}}}, version="2.45")
             self.assertEqual(r.status, 202, r.text)
-            return r.json["image_id"]
+            # Saving while the host writes the disk out; a boot needs it active
+            # (Nova's 400 "Image ... is not active" before), and the server's
+            # next createImage its task ended.
+            image_id = r.json["image_id"]
+            wait_until(lambda: self.n.get("/v2.1/images/" + image_id).json["image"]["status"]
+                       == "ACTIVE", "snapshot %s active" % name)
+            self.n.wait_status(found["id"], "ACTIVE")
+            return image_id
         lost = self.n.wait_status(self.boot_ok("xen-image", snapshot("xen-snap", "xen"), "1"),
                                   "ERROR", "ACTIVE")
         self.assertEqual(lost["status"], "ERROR")
