@@ -716,15 +716,10 @@ void compute_api::create_backup(const request_context& ctx, const std::string& u
   req.action = storage::server_action::create_backup;
   // Nova rotates once the new backup is made; here once it is accepted (it
   // counts among the newest `rotation`).
-  // The record and its data go (image_catalog::erase), as the server's
-  // project asks.
-  auto rotate = [this, ctx, uuid, backup_type, rotation] {
-    for (auto& old : backups_to_rotate(ctx_->api->images(), uuid, backup_type, rotation)) {
-      auto gone = ctx_->images->erase(ctx, old.id);
-      if (!gone.ok())
-        spdlog::error("image {}: cannot delete the rotated backup: {}", old.id,
-                      gone.error->message);
-    }
+  // The record and its data go, without blocking this (gateway) thread.
+  auto rotate = [this, uuid, backup_type, rotation] {
+    for (auto& old : backups_to_rotate(ctx_->api->images(), uuid, backup_type, rotation))
+      ctx_->images->drop(old.id);
   };
   if (rotation == 0) // Nova's rotation 0: no new backup, the old ones go
     return server_action(ctx, req, [rotate, then](outcome<done> accepted) {

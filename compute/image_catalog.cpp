@@ -147,6 +147,15 @@ outcome<done> image_catalog::erase(const request_context& ctx, const std::string
   return {};
 }
 
+void image_catalog::drop(const std::string& id) {
+  api_->erase_image(id, [files = files_, id](std::error_code ec) {
+    if (ec)
+      return spdlog::error("image {}: cannot delete it: {}", id, ec.message());
+    if (auto gone = files->remove(id)) // the record first, as erase()
+      spdlog::warn("image {}: its data stays on disk: {}", id, gone.message());
+  });
+}
+
 std::string image_catalog::staging_path() { return files_->staging_path(); }
 
 outcome<image> image_catalog::upload(const request_context& ctx, const std::string& id,

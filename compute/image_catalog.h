@@ -60,6 +60,10 @@ public:
                                  const image_edit& edit);
   /// Deletes the record and the data; 403 while protected.
   outcome<done> erase(const request_context& ctx, const std::string& id);
+  /// The same without checks and without waiting (a server action's own
+  /// images: rotated backups): the data goes once the record's removal is
+  /// durable, on the store's thread; failures are logged.
+  void drop(const std::string& id);
 
   /// A fresh staging path for an upload's body (the HTTP layer writes it).
   std::string staging_path();

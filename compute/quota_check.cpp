@@ -68,11 +68,16 @@ std::vector<line> lines_of(const counted_limits& limits, const cells::usage& use
                            const cells::usage& asked, const std::string& instances_text) {
   std::vector<line> lines{
     {"cores", limits.cores, used.cores, asked.cores, std::to_string(asked.cores)}};
-  std::vector<std::pair<std::string, storage::disk_tier>> disks;
-  disks.reserve(storage::all_disk_tiers.size());
-  for (auto t : storage::all_disk_tiers)
-    disks.emplace_back(disk_quota_name(t), t);
-  std::sort(disks.begin(), disks.end());
+  // The tiers' resources in name order, made once (this runs under the API
+  // cell's lock for every boot).
+  static const auto disks = [] {
+    std::vector<std::pair<std::string, storage::disk_tier>> out;
+    out.reserve(storage::all_disk_tiers.size());
+    for (auto t : storage::all_disk_tiers)
+      out.emplace_back(disk_quota_name(t), t);
+    std::sort(out.begin(), out.end());
+    return out;
+  }();
   for (auto& [name, t] : disks) {
     auto i = static_cast<std::size_t>(t);
     lines.push_back({name, limits.disk_gb[i], used.disk_gb[i], asked.disk_gb[i],

@@ -76,6 +76,28 @@ void spawn_on(self_ptr self, const host_actor& host, const hypervisor::domain_sp
       fail);
 }
 
+// The guest on `host` as it was before a move that shut it off (carry_disk)
+// and then failed: started again, paused again if it was; a stopped one
+// stays off. Then `then()`, whatever the host answers.
+template <class Then>
+void restore_guest(self_ptr self, const host_actor& host, Then then) {
+  auto& st = self->state;
+  if (st.record.vm_state == vm_state::stopped)
+    return then();
+  bool paused = st.record.vm_state == vm_state::paused;
+  auto name = st.record.instance_name;
+  auto timeout = st.opts.host_timeout;
+  self->request(host, timeout, domain_op_atom_v, hypervisor::domain_op::power_on, name)
+    .then(
+      [self, host, timeout, name, paused, then](hypervisor::power_state) {
+        if (!paused)
+          return then();
+        self->request(host, timeout, domain_op_atom_v, hypervisor::domain_op::pause, name)
+          .then([then](hypervisor::power_state) { then(); }, [then](caf::error&) { then(); });
+      },
+      [then](caf::error&) { then(); });
+}
+
 // The disk follows the move: `from` writes it out (one standalone qcow2 in
 // the move folder) for the next domain to take as its root disk
 // (spec.root_from); then `then(spec)`. A host without disks (errc::
@@ -104,17 +126,13 @@ void carry_disk(self_ptr self, const host_actor& from, hypervisor::domain_spec s
           spec.root_from = path;
           then(spec);
         },
-        [self, from, name, spec, then, fail](caf::error& err) mutable {
+        [self, from, spec, then, fail](caf::error& err) mutable {
           if (code_of(err) == errc::unsupported)
             return then(spec);
-          // The guest runs again where it was, as it did before the move.
-          if (self->state.migration.old_vm_state == vm_state::stopped)
-            return fail(err);
-          self
-            ->request(from, self->state.opts.host_timeout, domain_op_atom_v,
-                      hypervisor::domain_op::power_on, name)
-            .then([err, fail](hypervisor::power_state) mutable { fail(err); },
-                  [err, fail](caf::error&) mutable { fail(err); });
+          restore_guest(self, from, [err, fail] {
+            auto e = err;
+            fail(e);
+          });
         });
   };
   self
@@ -230,19 +248,9 @@ void run_live(self_ptr self) {
   auto name = st.record.instance_name;
   auto fail = [self](caf::error& err) { fail_move(self, err, false); };
   // After the copy the source is off: a failure on the destination starts
-  // it again where it was (paused again if it was), then fails the move.
-  auto back_on_source = [self, source, timeout, name, paused](caf::error& err) {
-    auto failed = [self, err](auto&&...) { fail_move(self, err, false); };
-    self->request(source, timeout, domain_op_atom_v, hypervisor::domain_op::power_on, name)
-      .then(
-        [self, source, timeout, name, paused, failed](hypervisor::power_state) {
-          if (!paused)
-            return failed();
-          self->request(source, timeout, domain_op_atom_v, hypervisor::domain_op::pause, name)
-            .then([failed](hypervisor::power_state) { failed(); },
-                  [failed](caf::error&) { failed(); });
-        },
-        [failed](caf::error&) { failed(); });
+  // it again where it was, then fails the move.
+  auto back_on_source = [self, source](caf::error& err) {
+    restore_guest(self, source, [self, err] { fail_move(self, err, false); });
   };
   auto leave_source = [self, source, timeout, name, fail](hypervisor::power_state power) {
     self->request(source, timeout, destroy_atom_v, name)

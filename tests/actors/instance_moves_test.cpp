@@ -140,3 +140,15 @@ TEST_CASE_FIXTURE(moving_fixture,
   CHECK(domain_state(*drv1) == hypervisor::power_state::running); // off for the copy, on again
   CHECK(log->moves.back().status == storage::migration_status::error);
 }
+
+TEST_CASE_FIXTURE(moving_fixture, "a paused server whose disk cannot be written out stays paused") {
+  boot(placement{"h1", {}}, std::vector<host_actor>{h1});
+  run();
+  REQUIRE(act("pause") == "");
+  drv1->faults().fail_next(hypervisor::operation::export_disk);
+  CHECK(move(storage::server_action::live_migration, h1, h2, "h2") == ""); // accepted
+  CHECK(last().host == "h1");
+  CHECK(last().vm_state == storage::vm_state::paused);
+  CHECK(domain_state(*drv1) == hypervisor::power_state::paused); // off for the copy, back
+  CHECK_FALSE(has_domain(*drv2));
+}
