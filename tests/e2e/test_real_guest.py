@@ -143,6 +143,14 @@ class RealGuest(unittest.TestCase):
         conn.close()
         return r.json["id"]
 
+    def guest_images(self):
+        """The built guest's kernel, ramdisk and root disk, uploaded (the
+        disk's kernel_id / ramdisk_id name the other two)."""
+        kernel = self.image("kernel", kernel_path(), "aki", "aki")
+        ramdisk = self.image("ramdisk", self.initrd, "ari", "ari")
+        disk = self.image("guest", self.disk, "qcow2", "bare", kernel_id=kernel, ramdisk_id=ramdisk)
+        return kernel, ramdisk, disk
+
     def console(self, uuid):
         r = self.n.post("/v2.1/servers/%s/action" % uuid, {"os-getConsoleOutput": {}})
         self.assertEqual(r.status, 200, r.text)
@@ -157,9 +165,7 @@ class RealGuest(unittest.TestCase):
         return virsh("domstate", name)
 
     def test_a_real_guest_boots_and_its_lifecycle_acts_on_qemu(self):
-        kernel = self.image("kernel", kernel_path(), "aki", "aki")
-        ramdisk = self.image("ramdisk", self.initrd, "ari", "ari")
-        disk = self.image("guest", self.disk, "qcow2", "bare", kernel_id=kernel, ramdisk_id=ramdisk)
+        kernel, ramdisk, disk = self.guest_images()
         uuid = self.n.boot("real", instance_disk_type="ssd", imageRef=disk)
         self.n.wait_status(uuid, "ACTIVE", timeout=120)
         self.wait_console(uuid, UP)
@@ -238,9 +244,7 @@ class RealGuest(unittest.TestCase):
         self.wait_console(uuid, UP, count=boots)
 
     def test_power_sync_and_the_snapshot_chain_on_a_real_disk(self):
-        kernel = self.image("kernel", kernel_path(), "aki", "aki")
-        ramdisk = self.image("ramdisk", self.initrd, "ari", "ari")
-        disk = self.image("guest", self.disk, "qcow2", "bare", kernel_id=kernel, ramdisk_id=ramdisk)
+        kernel, ramdisk, disk = self.guest_images()
         uuid = self.n.boot("chain", imageRef=disk)
         self.n.wait_status(uuid, "ACTIVE", timeout=120)
         self.wait_console(uuid, UP)
@@ -306,9 +310,7 @@ class RealGuest(unittest.TestCase):
         return shown()
 
     def test_create_image_and_boot_from_a_point_on_a_real_disk(self):
-        kernel = self.image("kernel", kernel_path(), "aki", "aki")
-        ramdisk = self.image("ramdisk", self.initrd, "ari", "ari")
-        disk = self.image("guest", self.disk, "qcow2", "bare", kernel_id=kernel, ramdisk_id=ramdisk)
+        kernel, ramdisk, disk = self.guest_images()
         uuid = self.n.boot("imaged", imageRef=disk)
         self.n.wait_status(uuid, "ACTIVE", timeout=120)
         self.wait_console(uuid, UP)  # it read 0, wrote 1
