@@ -19,4 +19,8 @@ policy::target own_target(const api_request& req);
 /// The target of a rule about a server: its project and user.
 policy::target owner_target(const compute::server_owner& owner);
 
+/// Whether the token's holder has the admin role: the whole of Glance's and
+/// Neutron's default context_is_admin (`role:admin`).
+bool holds_admin_role(const policy::credentials& creds);
+
 } // namespace nimbus::api

@@ -8,6 +8,7 @@
 #include "api/faults.h"
 #include "api/glance_faults.h"
 #include "api/handlers/handlers.h"
+#include "api/handlers/neutron_common.h"
 #include "api/keystone_faults.h"
 #include "api/pipeline.h"
 #include "compute/image_catalog.h"
@@ -109,8 +110,31 @@ api_response glance_router_error(int status, const std::string& message) {
   return glance_error(status, message);
 }
 
-bool holds_admin_role(const policy::credentials& creds) {
-  return std::find(creds.roles.begin(), creds.roles.end(), "admin") != creds.roles.end();
+// A service behind keystonemiddleware (Glance's, Neutron's): a request id,
+// the token's holder as the context (admin: role:admin, their default
+// context_is_admin), Keystone's 401 for anything but the version document
+// without a valid token, and a log line.
+void serve_behind_keystone(const router& routes, const authenticator& auth, api_request request,
+                           reply_fn reply, api_response (*internal_error)()) {
+  auto start = std::chrono::steady_clock::now();
+  auto req = std::make_shared<api_request>(std::move(request));
+  req->request_id = "req-" + storage::random_uuid();
+  auto finish = [req, start, reply = std::move(reply)](api_response resp) {
+    resp.headers["x-openstack-request-id"] = req->request_id;
+    log_request(*req, resp, start);
+    reply(std::move(resp));
+  };
+  auto creds = auth.authenticate(req->header("x-auth-token"));
+  if (!creds && !(req->method == "GET" && req->path.empty()))
+    return finish(keystone_unauthorized());
+  if (creds) {
+    req->creds = std::move(*creds);
+    req->ctx.request_id = req->request_id;
+    req->ctx.user_id = req->creds.user_id;
+    req->ctx.project_id = req->creds.project_id;
+    req->ctx.is_admin = holds_admin_role(req->creds);
+  }
+  guarded_dispatch(routes, *req, finish, internal_error);
 }
 
 } // namespace
@@ -143,29 +167,25 @@ std::optional<body_spool> image_service::spool_for(const api_request& head) cons
 }
 
 void image_service::handle(api_request request, reply_fn reply) const {
-  auto start = std::chrono::steady_clock::now();
-  auto req = std::make_shared<api_request>(std::move(request));
-  req->request_id = "req-" + storage::random_uuid();
-  auto finish = [req, start, reply = std::move(reply)](api_response resp) {
-    resp.headers["x-openstack-request-id"] = req->request_id;
-    log_request(*req, resp, start);
-    reply(std::move(resp));
-  };
-  // Glance's version document is public; images need a token, refused as
-  // keystonemiddleware refuses it.
-  auto creds = auth_.authenticate(req->header("x-auth-token"));
-  // keystonemiddleware's refusal, in front of Glance: Keystone's body.
-  if (!creds && !(req->method == "GET" && req->path.empty()))
-    return finish(keystone_unauthorized());
-  if (creds) {
-    req->creds = std::move(*creds);
-    req->ctx.request_id = req->request_id;
-    req->ctx.user_id = req->creds.user_id;
-    req->ctx.project_id = req->creds.project_id;
-    req->ctx.is_admin = holds_admin_role(req->creds); // Glance's context_is_admin: role:admin
-  }
-  guarded_dispatch(routes_, *req, finish,
-                   [] { return glance_error(500, "Internal Server Error"); });
+  serve_behind_keystone(routes_, auth_, std::move(request), std::move(reply),
+                        [] { return glance_error(500, "Internal Server Error"); });
+}
+
+network_service::network_service(network::network_book& book, const authenticator& auth)
+    : auth_(auth), routes_(neutron_router_error) {
+  add_neutron_meta_routes(routes_);
+  add_neutron_network_routes(routes_, book);
+  add_neutron_subnet_routes(routes_, book);
+  add_neutron_port_routes(routes_, book);
+  add_neutron_security_group_routes(routes_, book);
+  add_neutron_quota_routes(routes_, book);
+}
+
+void network_service::handle(api_request request, reply_fn reply) const {
+  serve_behind_keystone(routes_, auth_, std::move(request), std::move(reply), [] {
+    return neutron_error(500, "HTTPInternalServerError",
+                         "Request Failed: internal server error while processing your request.");
+  });
 }
 
 } // namespace nimbus::api

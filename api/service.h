@@ -12,6 +12,10 @@
 #include "api/router.h"
 #include "policy/rule.h"
 
+namespace nimbus::network {
+class network_book;
+} // namespace nimbus::network
+
 namespace nimbus::api {
 
 // Both keep references to what they are given: it must outlive them.
@@ -43,6 +47,17 @@ public:
 private:
   const authenticator& auth_;
   compute::image_catalog& catalog_;
+  router routes_;
+};
+
+/// The Neutron v2.0 subset (docs/NETWORKS.md), on its own port.
+class network_service {
+public:
+  network_service(network::network_book& book, const authenticator& auth);
+  void handle(api_request req, reply_fn reply) const;
+
+private:
+  const authenticator& auth_;
   router routes_;
 };
 

@@ -28,6 +28,7 @@
 #include "compute/server_group_book.h"
 #include "hypervisor/fake_driver.h"
 #include "hypervisor/libvirt_driver.h"
+#include "network/network_book.h"
 #include "transport/cell_links.h"
 #include "transport/compute_uplink.h"
 #include "transport/transport.h"
@@ -270,6 +271,13 @@ bool deployment::impl::start_api_cell(bool all_in_one, std::string* error) {
   }
   auto image_files = std::make_shared<storage::image_files>(
     (std::filesystem::path(opts.data_dir) / "images").string());
+  // Before the super conductor: the builds it re-drives may be deleted, and
+  // a forgotten server's ports go back to the network service.
+  auto networks = std::make_shared<network::network_book>(api_store, opts.networks);
+  api->on_forget([networks](const std::string& uuid) { networks->release_for_server(uuid); });
+  if (auto n = networks->release_unknown_servers(
+        [this](const std::string& uuid) { return api->instance_mapping(uuid).has_value(); }))
+    spdlog::info("network: released the ports of {} servers that no longer exist", n);
   auto super = spawn_super_conductor(*sys, api, directory, {opts.build_timeout, image_files});
   helpers.push_back(caf::actor_cast<caf::actor>(super));
   watchdog->watch(helpers.back(), "the super conductor");
@@ -299,6 +307,7 @@ bool deployment::impl::start_api_cell(bool all_in_one, std::string* error) {
                 std::make_shared<aggregate_book>(api_store),
                 std::make_shared<server_group_book>(api_store),
                 std::make_shared<image_catalog>(api, image_files, opts.images),
+                networks,
                 aggregate_filters_of(opts.scheduler.enabled_filters)});
   ctx->default_disk_type = opts.default_disk_type;
   compute = std::make_unique<compute_api>(ctx);

@@ -15,6 +15,7 @@
 #include "actors/scheduler/scheduler_options.h"
 #include "compute/compute_api.h"
 #include "compute/image_catalog.h"
+#include "network/network_options.h"
 #include "storage/store.h"
 #include "transport/tls_options.h"
 
@@ -70,6 +71,8 @@ struct deployment_options {
   std::map<std::string, std::int64_t> quotas;
   /// [image]: the image API's limits; its files go under <data_dir>/images.
   compute::image_options images;
+  /// [network]: the network service's segments and automatic networks.
+  network::network_options networks;
   std::chrono::seconds instance_build_timeout{0}; // 0: host_timeout
   std::int32_t actor_threads = 2;                 // CAF scheduler threads
   std::string scheduler_policy = "sharing";

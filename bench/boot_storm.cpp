@@ -8,6 +8,7 @@
 //   boot_storm --port 8774 --servers 1000 --clients 64 [--flavor 1]
 //              [--server-pid PID] [--host 127.0.0.1] [--poll-ms 20] [--keep 1]
 //              [--token T (X-Auth-Token; default admin:admin, for noauth2)]
+//              [--networks auto|none (sent at microversion 2.37; default: no key)]
 #include <atomic>
 #include <barrier>
 #include <cstring>
@@ -35,7 +36,8 @@ struct options {
   int server_pid = 0;
   int poll_ms = 20; // pause between two polling rounds of one client
   std::string token = "admin:admin";
-  bool keep = false; // leave the servers in place (to measure lists at scale)
+  bool keep = false;    // leave the servers in place (to measure lists at scale)
+  std::string networks; // the create's `networks` keyword; empty: none sent
 };
 
 struct server_state {
@@ -106,6 +108,8 @@ bool parse(int argc, char** argv, options* o) {
       o->token = v;
     else if (k == "--poll-ms")
       o->poll_ms = std::stoi(v);
+    else if (k == "--networks")
+      o->networks = v;
     else if (k == "--keep")
       o->keep = v == "1" || v == "true";
     else
@@ -145,18 +149,21 @@ int main(int argc, char** argv) {
       if (conn.request("GET", "/v2.1/").status != 200)
         ++failures;
       sync.arrive_and_wait();
+      std::string microversion =
+        o.networks.empty() ? std::string{} : "OpenStack-API-Version: compute 2.37\r\n";
       for (auto i : mine) {
         auto& s = servers[i];
         std::string body =
           "{\"server\": {\"name\": \"storm-" + std::to_string(i)
           + "\", \"imageRef\": \"155d900f-4e14-4e4c-a73d-069cbf4541e6\", \"flavorRef\": \""
-          + o.flavor + "\"}}";
+          + o.flavor + "\""
+          + (o.networks.empty() ? std::string{} : ", \"networks\": \"" + o.networks + "\"") + "}}";
         s.posted = clock_type::now();
         {
           std::lock_guard<std::mutex> lock(mu);
           first_post = std::min(first_post, s.posted);
         }
-        auto r = conn.request("POST", "/v2.1/servers", body);
+        auto r = conn.request("POST", "/v2.1/servers", body, microversion);
         s.post_ms = bench::seconds_since(s.posted) * 1e3;
         if (r.status != 202) {
           ++failures;

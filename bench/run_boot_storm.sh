@@ -6,7 +6,9 @@
 #
 # WORKERS=N sets [api] workers (default: nimbus.conf's default, 4).
 # AUTH=keystone (default: the clients sign in and send Keystone tokens) or
-# AUTH=noauth2 (they send "admin:admin").
+# AUTH=noauth2 (they send "admin:admin"). NETWORKS=auto (or none) boots with
+# that `networks` keyword at microversion 2.37: a port each, on the network
+# made for the project.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 servers=${1:-1000} clients=${2:-64} driver=${3:-fake} cells=${4:-2} hosts=${5:-100}
@@ -16,4 +18,4 @@ want_hosts=$((cells * hosts))
 source bench/start_nimbus.sh
 echo "auth: ${AUTH:-keystone}" >&2
 build/bench/boot_storm --port "$port" --servers "$servers" --clients "$clients" --server-pid "$pid" \
-  --token "$token"
+  --token "$token" ${NETWORKS:+--networks "$NETWORKS"}

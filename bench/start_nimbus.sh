@@ -9,6 +9,10 @@ iport=$(free_port)
 while [ "$iport" = "$port" ]; do iport=$(free_port); done # the kernel may offer the same port twice
 kport=$(free_port)
 while [ "$kport" = "$port" ] || [ "$kport" = "$iport" ]; do kport=$(free_port); done
+nport=$(free_port)
+while [ "$nport" = "$port" ] || [ "$nport" = "$iport" ] || [ "$nport" = "$kport" ]; do
+  nport=$(free_port)
+done
 # AUTH=keystone (default): Nimbus's identity service, signed in to as admin;
 # AUTH=noauth2: the "admin:admin" token of Nova's testing mode.
 auth=${AUTH:-keystone}
@@ -16,9 +20,9 @@ printf '%s\n' "$conf_text" > "$dir/nimbus.conf"
 printf '[api]\nauth_strategy = %s\n[identity]\nbootstrap_admin_password = bench-secret\n' "$auth" \
   >> "$dir/nimbus.conf"
 # The benches boot thousands of servers in one project.
-printf '[quota]\ninstances = -1\ncores = -1\nram = -1\n' >> "$dir/nimbus.conf"
+printf '[quota]\ninstances = -1\ncores = -1\nram = -1\n[network]\nquota_port = -1\n' >> "$dir/nimbus.conf"
 build/tools/nimbus --config-file "$dir/nimbus.conf" --data-dir "$dir" --port "$port" --image-port "$iport" \
-  --identity-port "$kport" > "$dir/nimbus.log" 2>&1 &
+  --network-port "$nport" --identity-port "$kport" > "$dir/nimbus.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 1 1200); do curl -sf "http://127.0.0.1:$port/v2.1" >/dev/null && break; sleep 0.1; done

@@ -145,6 +145,12 @@ public:
   /// store when `done` runs.
   void forget_instance(const std::string& uuid, storage::done_fn done);
 
+  /// Runs `hook(uuid)` whenever a server is forgotten for good (its delete
+  /// is complete), under this class's lock: it must not call back into
+  /// it. The network service releases the server's ports there. Set once,
+  /// before any request.
+  void on_forget(std::function<void(const std::string&)> hook) { forgotten_ = std::move(hook); }
+
   /// Maps hosts to cells without blocking (for actor threads).
   void map_hosts(const std::vector<storage::host_mapping>& hosts, storage::done_fn done);
 
@@ -185,12 +191,16 @@ private:
   usage_ledger usage_; // the sum of mappings_' charges and of builds being accepted
   std::unordered_map<std::string, storage::flavor> flavors_; // by id
   std::unordered_map<std::string, storage::image> images_;   // by id
-  std::unordered_set<std::string> placing_; // builds out to a cell, not answered yet
+  std::unordered_set<std::string> placing_;           // builds out to a cell, not answered yet
+  std::function<void(const std::string&)> forgotten_; // see on_forget
   // Updates waiting for a placement's answer, by uuid (see update_unplaced).
   std::unordered_map<std::string, std::vector<std::function<void()>>> after_placement_;
 
   /// Erases a mapping and takes back its charge (the caller locks).
   void drop_mapping(const std::string& uuid);
+  /// Stages the erasure of everything the API cell keeps of a deleted
+  /// server and tells the forget hook (the caller locks).
+  void forget(storage::write_batch& b, const std::string& uuid);
   /// The updates waiting on `uuid`'s placement, to run once mutex_ is released.
   std::vector<std::function<void()>> take_waiters(const std::string& uuid);
 };

@@ -33,6 +33,12 @@ void stage_forget(storage::write_batch& b, const std::string& uuid) {
 
 } // namespace
 
+void api_cell::forget(storage::write_batch& b, const std::string& uuid) {
+  stage_forget(b, uuid);
+  if (forgotten_)
+    forgotten_(uuid);
+}
+
 std::vector<std::function<void()>> api_cell::take_waiters(const std::string& uuid) {
   auto it = after_placement_.find(uuid);
   if (it == after_placement_.end())
@@ -58,7 +64,7 @@ bool api_cell::begin_placement(const std::string& uuid) {
     return false;
   if (it->second.delete_requested) { // deleted while out, and in no cell: done
     storage::write_batch b;
-    stage_forget(b, uuid);
+    forget(b, uuid);
     pending_.erase(it);
     pending_specs_.erase(uuid);
     drop_mapping(uuid);
@@ -157,7 +163,7 @@ void api_cell::delete_unplaced(const std::string& uuid,
   storage::write_batch b;
   auto step = delete_step::dropped;
   if (build == pending_.end() || !placing_.count(uuid)) {
-    stage_forget(b, uuid);
+    forget(b, uuid);
     if (build != pending_.end())
       pending_.erase(build);
     pending_specs_.erase(uuid);
@@ -175,7 +181,7 @@ void api_cell::delete_unplaced(const std::string& uuid,
 void api_cell::forget_instance(const std::string& uuid, storage::done_fn done) {
   std::unique_lock<std::mutex> lock(mutex_);
   storage::write_batch b;
-  stage_forget(b, uuid);
+  forget(b, uuid);
   drop_mapping(uuid);
   pending_.erase(uuid);
   pending_specs_.erase(uuid);

@@ -28,7 +28,9 @@
 #include "compute/server_group_book.h"
 #include "compute/server_images.h"
 #include "compute/server_list.h"
+#include "compute/server_ports.h"
 #include "compute/server_quotas.h"
+#include "network/network_book.h"
 #include "storage/clock.h"
 #include "storage/errc.h"
 #include "storage/ids.h"
@@ -237,6 +239,15 @@ void compute_api::create_servers(const request_context& ctx, const create_server
       spec.group_members.insert(spec.group_members.end(), uuids.begin(),
                                 std::next(uuids.begin(), static_cast<std::ptrdiff_t>(i)));
     }
+  // Ports, before the builds: their write is queued ahead of the builds'
+  // in the same store (network_book's contract).
+  auto& net = *ctx_->networks;
+  auto ports = allocate_ports(net, ctx, req, builds, created);
+  if (!ports.ok()) {
+    if (group.value)
+      ctx_->server_groups->leave(group.value->uuid, uuids);
+    return then(result::failure(*ports.error));
+  }
   // No HTTP thread waits for the fsync; and the committer thread only hands
   // the answer over, so the next commit does not wait for this response.
   auto* c = ctx_.get();
@@ -248,6 +259,9 @@ void compute_api::create_servers(const request_context& ctx, const create_server
     std::move(builds), std::move(specs),
     [c, admitted, created = std::move(created), then](std::error_code ec) mutable {
       created.resize(*admitted); // the gate's count: as many as the quotas let
+      if (ec)
+        for (auto& r : created)
+          c->networks->release_for_server(r.uuid);
       c->gw->run([c, ec, created = std::move(created),
                   then = std::move(then)](gateway::self_ptr self) mutable {
         if (ec)
@@ -261,6 +275,8 @@ void compute_api::create_servers(const request_context& ctx, const create_server
       });
     },
     gate);
+  for (auto i = accepted; i < uuids.size(); ++i) // the quotas refused these: their ports go
+    net.release_for_server(uuids[i]);
   if (group.value && accepted < uuids.size()) // the quotas refused these: out of the group again
     ctx_->server_groups->leave(
       group.value->uuid,
@@ -647,6 +663,7 @@ void compute_api::delete_image(const request_context& ctx, const std::string& id
 }
 
 image_catalog& compute_api::images_catalog() const { return *ctx_->images; }
+network::network_book& compute_api::networks() const { return *ctx_->networks; }
 
 // createImage and createBackup: the image is recorded "saving" first, so a
 // host that writes the disk out fast finds it; the server's action then

@@ -18,6 +18,7 @@
 #include "cells/quota_usage.h"
 #include "compute/outcome.h"
 #include "compute/server_sort.h"
+#include "network/server_networks.h"
 
 namespace nimbus::cells {
 class api_cell;
@@ -33,6 +34,11 @@ class quota_book;
 class aggregate_book;
 class server_group_book;
 class image_catalog;
+} // namespace nimbus::compute
+namespace nimbus::network {
+class network_book;
+} // namespace nimbus::network
+namespace nimbus::compute {
 
 /// Where an asynchronous call delivers its outcome.
 template <class T>
@@ -81,6 +87,12 @@ struct create_server_request {
   /// The same_host / different_host hints' servers.
   std::vector<std::string> same_host;
   std::vector<std::string> different_host;
+  /// `networks`: what ports the servers get (network/server_networks.h).
+  network::server_networks networks = network::server_networks::omitted;
+  std::vector<network::requested_network> requested_networks;
+  /// `security_groups`: names (or ids) of the caller's groups for the ports
+  /// made for the servers; empty: the project's default group.
+  std::vector<std::string> security_groups;
 };
 
 struct server_page_request {
@@ -252,6 +264,8 @@ public:
   void delete_image(const request_context& ctx, const std::string& id, reply<done> then);
   /// The Glance v2 subset (compute/image_catalog.h).
   image_catalog& images_catalog() const;
+  /// The Neutron v2.0 subset (network/network_book.h).
+  network::network_book& networks() const;
 
   /// Compute services of every cell that answered, then the control services.
   void services(reply<std::vector<service_view>> then) const;

@@ -23,6 +23,11 @@ class quota_book;
 class aggregate_book;
 class server_group_book;
 class image_catalog;
+} // namespace nimbus::compute
+namespace nimbus::network {
+class network_book;
+} // namespace nimbus::network
+namespace nimbus::compute {
 
 struct timeouts {
   std::chrono::seconds call{30}; // one request to one cell
@@ -47,6 +52,7 @@ struct context {
   std::shared_ptr<aggregate_book> aggregates;       // in the API cell's store
   std::shared_ptr<server_group_book> server_groups; // in the API cell's store
   std::shared_ptr<image_catalog> images;            // records in the API cell, data in files
+  std::shared_ptr<network::network_book> networks;  // in the API cell's store
   /// The aggregate filters of [scheduler] enabled_filters, run here.
   aggregate_filters aggregate_filtering = {};
   /// [compute] default_disk_type: the tier of a server that names none.

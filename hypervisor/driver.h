@@ -94,6 +94,10 @@ public:
                                       const std::string& path) = 0;
   /// Every domain defined on this host.
   virtual std::error_code list_domains(std::vector<domain_info>* out) = 0;
+  /// The network interfaces the domain has, as its definition says (for
+  /// libvirt: the <interface> elements of its XML), in order.
+  virtual std::error_code list_interfaces(const std::string& name,
+                                          std::vector<interface_spec>* out) = 0;
   virtual std::error_code get_host_resources(host_resources* out) = 0;
   /// Removes the host's cached images that no domain uses and none has used
   /// for `min_age` (Nova's remove_unused_base_images); returns their ids.

@@ -32,6 +32,7 @@ std::error_code fake_driver::spawn(const domain_spec& spec) {
   if (domains_.count(spec.name))
     return errc::already_exists;
   domains_[spec.name] = {spec.name, spec.uuid, power_state::running};
+  interfaces_[spec.name] = spec.interfaces;
   console_.booted(spec.name, spec.uuid);
   return {};
 }
@@ -42,6 +43,7 @@ std::error_code fake_driver::destroy(const std::string& name) {
   std::lock_guard<std::mutex> lock(mutex_);
   console_.forget(name);
   chains_.forget(name);
+  interfaces_.erase(name);
   return domains_.erase(name) ? std::error_code{} : make_error_code(errc::not_found);
 }
 
@@ -158,6 +160,14 @@ std::error_code fake_driver::get_console_output(const std::string& name, std::st
                      *out = console_.text(name);
                      return std::error_code{};
                    });
+}
+
+std::error_code fake_driver::list_interfaces(const std::string& name,
+                                             std::vector<interface_spec>* out) {
+  return on_domain(faults_, operation::list_interfaces, mutex_, domains_, name, [&](domain_info&) {
+    *out = interfaces_[name];
+    return std::error_code{};
+  });
 }
 
 std::error_code fake_driver::get_power_state(const std::string& name, power_state* out) {

@@ -48,6 +48,8 @@ public:
   std::error_code get_console_output(const std::string& name, std::string* out) override;
   std::error_code get_power_state(const std::string& name, power_state* out) override;
   std::error_code list_domains(std::vector<domain_info>* out) override;
+  std::error_code list_interfaces(const std::string& name,
+                                  std::vector<interface_spec>* out) override;
   std::error_code create_point(const std::string& name, const std::string& point) override;
   std::error_code revert_to_point(const std::string& name, const std::string& point) override;
   std::error_code remove_point(const std::string& name, const std::string& point) override;
@@ -69,6 +71,7 @@ private:
   fault_plan faults_;
   std::mutex mutex_;
   std::map<std::string, domain_info> domains_;
+  std::map<std::string, std::vector<interface_spec>> interfaces_; // of each domain, as spawned
   console_log console_;
   chain_book chains_;
 };

@@ -74,6 +74,10 @@ public:
   std::error_code remove_point(const std::string& name, const std::string& point) override {
     return forward(operation::remove_point, [&] { return inner_->remove_point(name, point); });
   }
+  std::error_code list_interfaces(const std::string& name,
+                                  std::vector<interface_spec>* out) override {
+    return forward(operation::list_interfaces, [&] { return inner_->list_interfaces(name, out); });
+  }
   std::error_code list_points(const std::string& name, std::vector<chain_point>* out) override {
     return forward(operation::list_points, [&] { return inner_->list_points(name, out); });
   }

@@ -36,6 +36,7 @@ enum class operation {
   remove_point,
   list_points,
   export_disk,
+  list_interfaces,
 };
 
 class fault_plan {

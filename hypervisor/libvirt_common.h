@@ -8,6 +8,8 @@
 
 #include <libvirt/libvirt.h>
 
+#include "hypervisor/types.h"
+
 namespace nimbus::hypervisor {
 
 struct domain_freer {
@@ -17,6 +19,16 @@ using domain_ptr = std::unique_ptr<virDomain, domain_freer>;
 
 /// `in` with XML's special characters as entities.
 std::string escape_xml(const std::string& in);
+
+/// The <interface> elements of a domain's ports: each on its network's
+/// bridge, tagged with its VLAN. With `only_existing_bridges` (a real
+/// hypervisor, which refuses to start a domain on a missing bridge), ports
+/// whose bridge the host does not have are left out, and logged.
+std::string interfaces_xml(const domain_spec& spec, bool only_existing_bridges);
+
+/// The interfaces a domain XML describes: each <interface>'s MAC, source
+/// bridge and the port id its target device names (tap + 11 characters).
+std::vector<interface_spec> interfaces_of(const std::string& domain_xml);
 
 /// What the last failed libvirt call means for the driver contract:
 /// errc::unsupported for "not supported", errc::operation_failed otherwise.

@@ -285,6 +285,19 @@ public:
     return {};
   }
 
+  std::error_code list_interfaces(const std::string& name,
+                                  std::vector<interface_spec>* out) override {
+    auto dom = lookup(name);
+    if (!dom)
+      return errc::not_found;
+    char* xml = virDomainGetXMLDesc(dom.get(), 0);
+    if (!xml)
+      return last_failure();
+    *out = interfaces_of(xml);
+    std::free(xml);
+    return {};
+  }
+
   std::error_code get_power_state(const std::string& name, power_state* out) override {
     auto dom = lookup(name);
     if (!dom)
@@ -613,7 +626,7 @@ private:
     if (!real_) {
       x << "<os><type arch='x86_64'>hvm</type></os>"
         << "<on_poweroff>destroy</on_poweroff><on_reboot>restart</on_reboot>"
-        << "</domain>";
+        << "<devices>" << interfaces_xml(spec, false) << "</devices></domain>";
       return x.str();
     }
     x << "<os><type arch='x86_64' machine='pc'>hvm</type>";
@@ -631,6 +644,7 @@ private:
     if (!files.disk.empty())
       x << "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='"
         << escape_xml(files.disk) << "'/><target dev='vda' bus='virtio'/></disk>";
+    x << interfaces_xml(spec, true);
     x << "<serial type='file'><source path='" << escape_xml(console_path(spec.name))
       << "' append='on'/><target port='0'/></serial>"
       << "</devices></domain>";

@@ -49,6 +49,15 @@ struct chain_point {
 };
 
 /// A domain to create: the driver's view of an instance.
+/// One network interface of a domain: a port of the network service,
+/// plugged into its network's bridge on the host (tagged when vlan > 0).
+struct interface_spec {
+  std::string mac_address;
+  std::string bridge;
+  std::int32_t vlan = 0;
+  std::string port_id; // names the host device (tap + its first 11 characters, as Nova's)
+};
+
 struct domain_spec {
   std::string name; // unique on the host, e.g. instance-0000002a
   std::string uuid;
@@ -68,6 +77,8 @@ struct domain_spec {
   /// export_disk) that becomes the root disk, moved into the pool and grown
   /// to disk_gb, instead of a new overlay on the image. Empty: none.
   std::string root_from = {};
+  /// Its network interfaces, in order. Drivers without networks ignore them.
+  std::vector<interface_spec> interfaces = {};
 };
 
 struct domain_info {

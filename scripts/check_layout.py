@@ -14,8 +14,8 @@ import re
 import sys
 
 # Which folders each folder's code may include (its own always). The graph:
-#   tools -> {api, app, manage, policy, identity}, api -> {compute, policy, identity},
-#   identity -> storage, compute -> cells,
+#   tools -> {api, app, manage, policy, identity}, api -> {compute, policy, identity, network},
+#   identity -> storage, network -> storage, compute -> {cells, network},
 #   app -> {compute, transport, cells}, transport -> cells, manage -> cells,
 #   cells -> actors -> {storage, hypervisor}
 # Headers of a lower layer used for their types (records, messages) count as
@@ -25,20 +25,21 @@ ALLOWED = {
     "hypervisor": set(),
     "policy": set(),
     "identity": {"storage"},
+    "network": {"storage"},
     "actors": {"storage", "hypervisor"},
     "cells": {"actors", "storage", "hypervisor"},
     "transport": {"cells", "actors", "storage", "hypervisor"},
     "manage": {"cells", "actors", "storage", "hypervisor"},
-    "compute": {"cells", "actors", "storage", "hypervisor"},
-    "app": {"compute", "transport", "cells", "actors", "storage", "hypervisor"},
-    "api": {"compute", "policy", "identity", "actors", "storage", "hypervisor"},
+    "compute": {"cells", "network", "actors", "storage", "hypervisor"},
+    "app": {"compute", "transport", "cells", "network", "actors", "storage", "hypervisor"},
+    "api": {"compute", "policy", "identity", "network", "actors", "storage", "hypervisor"},
     "tools": {"api", "app", "manage", "policy", "identity", "cells", "compute", "transport",
-              "actors", "storage", "hypervisor"},
+              "network", "actors", "storage", "hypervisor"},
 }
 
 # Code that must not see CAF: the leaf libraries, the API, and the headers
 # of the facade the API includes.
-CAF_FREE_FOLDERS = {"storage", "hypervisor", "policy", "identity", "api"}
+CAF_FREE_FOLDERS = {"storage", "hypervisor", "policy", "identity", "network", "api"}
 CAF_FREE_HEADERS = {"compute/compute_api.h", "compute/outcome.h"}
 # Breaches known and scheduled, with the reason; each must still occur (a
 # fixed one is removed from here, so the list only shrinks).

@@ -26,7 +26,8 @@
     terminated_us, instance_name, reservation_id, launch_index, key_name, description, admin_pass, \
     metadata, tags, fault, locked, locked_by, locked_reason, access_ip_v4, access_ip_v6, hostname, \
     user_data, old_flavor, pinned_availability_zone, scheduler_hints, image_properties, disk_type, \
-    snapshots
+    snapshots, vifs
+#define NIMBUS_FIELDS_SERVER_VIF port_id, network_id, network_name, mac_address, ips, bridge, vlan
 #define NIMBUS_FIELDS_SNAPSHOT_POINT id, name, created_us, size_bytes
 #define NIMBUS_FIELDS_MIGRATION                                                                    \
   id, uuid, instance_uuid, migration_type, status, source_compute, source_node, dest_compute,      \

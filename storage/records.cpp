@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "storage/errc.h"
+#include "storage/json_record.h"
 #include "storage/json_writer.h"
 #include "storage/record_fields.h"
 
@@ -104,6 +105,7 @@ NIMBUS_RECORD_FIELDS(host_mapping, NIMBUS_FIELDS_HOST_MAPPING)
 NIMBUS_RECORD_FIELDS(instance_mapping, NIMBUS_FIELDS_INSTANCE_MAPPING)
 NIMBUS_RECORD_FIELDS(instance_fault, NIMBUS_FIELDS_INSTANCE_FAULT)
 NIMBUS_RECORD_FIELDS(snapshot_point, NIMBUS_FIELDS_SNAPSHOT_POINT)
+NIMBUS_RECORD_FIELDS(server_vif, NIMBUS_FIELDS_SERVER_VIF)
 NIMBUS_RECORD_FIELDS(instance_record, NIMBUS_FIELDS_INSTANCE_RECORD)
 NIMBUS_RECORD_FIELDS(build_request, NIMBUS_FIELDS_BUILD_REQUEST)
 NIMBUS_RECORD_FIELDS(request_spec, NIMBUS_FIELDS_REQUEST_SPEC)
@@ -138,18 +140,7 @@ std::string encode_record(const T& x) {
 
 template <class T>
 std::error_code decode_record(std::string_view text, T* x) {
-  auto j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object())
-    return errc::corruption;
-  auto version = j.value("schema_version", 0);
-  if (version < 1 || version > schema_version)
-    return errc::corruption;
-  try {
-    *x = j.get<T>();
-  } catch (const nlohmann::json::exception&) {
-    return errc::corruption;
-  }
-  return {};
+  return decode_json_record(text, x, schema_version);
 }
 
 } // namespace

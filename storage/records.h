@@ -122,6 +122,18 @@ struct snapshot_point {
   std::int64_t size_bytes = 0; // the layer's own size on disk, as the host last measured it
 };
 
+/// One network interface of a server (Nova's network_info cache entry):
+/// the port it is, what its host plugs it into and what `addresses` shows.
+struct server_vif {
+  std::string port_id;
+  std::string network_id;
+  std::string network_name; // the label it is listed under in `addresses`
+  std::string mac_address;
+  std::vector<std::string> ips; // its fixed IPs, in the port's order
+  std::string bridge;           // the host bridge of its network
+  std::int32_t vlan = 0;        // the network's VLAN id; 0: untagged
+};
+
 struct instance_record {
   std::string uuid;
   std::string name;
@@ -171,6 +183,8 @@ struct instance_record {
   disk_tier disk_type = disk_tier::hdd;
   /// The snapshot chain of its root disk, oldest point first.
   std::vector<snapshot_point> snapshots = {};
+  /// Its network interfaces, in the order they were asked for.
+  std::vector<server_vif> vifs = {};
 };
 
 /// One move of a server between hosts (or onto the same host, a resize),

@@ -37,6 +37,11 @@ enum class key_space : std::uint8_t {
   quota_limits = 'Q',  // API cell: keys::quota_limit() -> the limit as decimal text
   aggregates = 'G',    // API cell: aggregate id (keys::aggregate()) -> aggregate
   server_groups = 'W', // API cell: group uuid -> server_group
+  networks = 'n',      // API cell: network id -> network (storage/network_records.h)
+  subnets = 's',       // API cell: subnet id -> subnet
+  ports = 't',         // API cell: port id -> port
+  security_groups = 'x', // API cell: security group id -> security_group (with its rules)
+  network_quotas = 'y',  // API cell: project id -> its network limits, as JSON {resource: limit}
 };
 
 class write_batch {

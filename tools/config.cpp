@@ -144,6 +144,18 @@ bool load_config(const std::string& path, service_config* out, std::string* erro
   r.str("api", "listen", &out->api.listen);
   r.integer("api", "port", &out->api.port);
   r.integer("api", "image_port", &out->api.image_port);
+  r.integer("api", "network_port", &out->api.network_port);
+  auto& net = out->deployment.networks;
+  r.str("network", "tenant_network_type", &net.tenant_network_type);
+  if (net.tenant_network_type != "vlan" && net.tenant_network_type != "flat")
+    r.fail("network", "tenant_network_type", net.tenant_network_type, "vlan or flat");
+  r.str("network", "physical_network", &net.physical_network);
+  r.integer("network", "vlan_min", &net.vlan_min);
+  r.integer("network", "vlan_max", &net.vlan_max);
+  r.str("network", "auto_allocate_range", &net.auto_allocate_range);
+  r.integer("network", "auto_allocate_prefixlen", &net.auto_allocate_prefixlen);
+  for (auto& [resource, limit] : net.default_quotas)
+    r.integer("network", "quota_" + resource, &limit);
   r.str("api", "auth_strategy", &out->api.auth_strategy);
   r.str("oslo_policy", "policy_file", &out->api.policy_file);
   auto& id = out->identity;

@@ -14,6 +14,7 @@ struct api_options {
   std::string listen = "127.0.0.1";       // [api] listen
   int port = 8774;                        // [api] port
   int image_port = 9292;                  // [api] image_port (Glance v2 subset)
+  int network_port = 9696;                // [api] network_port (Neutron v2.0 subset)
   std::string auth_strategy = "keystone"; // [api] auth_strategy: keystone or noauth2
   /// [oslo_policy] policy_file, made absolute against the config file's
   /// directory when relative.

@@ -128,7 +128,8 @@ std::unique_ptr<identity_stack> identity_stack::start(const service_config& cfg,
                                 id.region,
                                 {{"identity", "keystone", p->auth_url},
                                  {"compute", "nova", endpoint(cfg, cfg.api.port, "/v2.1")},
-                                 {"image", "glance", endpoint(cfg, cfg.api.image_port, "")}}};
+                                 {"image", "glance", endpoint(cfg, cfg.api.image_port, "")},
+                                 {"network", "neutron", endpoint(cfg, cfg.api.network_port, "")}}};
   p->service = std::make_unique<api::identity_service>(std::move(backend), rules);
   auto limits = cfg.api.http;
   limits.threads = id.workers;

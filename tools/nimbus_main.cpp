@@ -22,7 +22,8 @@ namespace {
 
 const char* usage =
   "usage: nimbus [all-in-one|api|cell|compute] [--config-file PATH] [--data-dir DIR]\n"
-  "              [--port N] [--image-port N] [--identity-port N] [--name CELL]\n"
+  "              [--port N] [--image-port N] [--network-port N] [--identity-port N]\n"
+  "              [--name CELL]\n"
   "              [--host HOST]\n"
   "\n"
   "Runs one Nimbus role (default all-in-one):\n"
@@ -42,6 +43,7 @@ struct cli {
   std::string data_dir;
   int port = 0;
   int image_port = 0;
+  int network_port = 0;
   int identity_port = 0;
 };
 
@@ -58,8 +60,8 @@ int parse_args(int argc, char** argv, cli* out) {
       continue;
     }
     bool takes_value = a == "--config-file" || a == "--data-dir" || a == "--port"
-                       || a == "--image-port" || a == "--identity-port" || a == "--name"
-                       || a == "--host";
+                       || a == "--image-port" || a == "--network-port" || a == "--identity-port"
+                       || a == "--name" || a == "--host";
     if (!takes_value) {
       std::cerr << "nimbus: unknown argument " << a << "\n" << usage;
       return 2;
@@ -87,9 +89,10 @@ int parse_args(int argc, char** argv, cli* out) {
         std::cerr << "nimbus: " << a << " wants a port number, not " << v << "\n";
         return 2;
       }
-      (a == "--port"         ? out->port
-       : a == "--image-port" ? out->image_port
-                             : out->identity_port) = port;
+      (a == "--port"           ? out->port
+       : a == "--image-port"   ? out->image_port
+       : a == "--network-port" ? out->network_port
+                               : out->identity_port) = port;
     }
   }
   return 0;
@@ -121,6 +124,8 @@ int main(int argc, char** argv) {
     cfg.api.port = args.port;
   if (args.image_port)
     cfg.api.image_port = args.image_port;
+  if (args.network_port)
+    cfg.api.network_port = args.network_port;
   if (args.identity_port)
     cfg.identity.port = args.identity_port;
   spdlog::set_level(spdlog::level::from_str(cfg.log_level));
@@ -154,7 +159,8 @@ int main(int argc, char** argv) {
   std::unique_ptr<nimbus::api::authenticator> authenticator;
   std::unique_ptr<nimbus::api::compute_service> compute;
   std::unique_ptr<nimbus::api::image_service> images;
-  std::unique_ptr<nimbus::api::http_server> compute_http, image_http;
+  std::unique_ptr<nimbus::api::network_service> networks;
+  std::unique_ptr<nimbus::api::http_server> compute_http, image_http, network_http;
   if (auto* facade = deployment->compute()) { // the api and all-in-one roles serve HTTP
     auto files = nimbus::api::raise_open_files_limit();
     if (files < cfg.api.http.max_connections + 256)
@@ -188,15 +194,23 @@ int main(int argc, char** argv) {
       [&](nimbus::api::api_request r, nimbus::api::reply_fn reply) {
         images->handle(std::move(r), std::move(reply));
       });
+    networks = std::make_unique<nimbus::api::network_service>(facade->networks(), *authenticator);
+    network_http = std::make_unique<nimbus::api::http_server>(
+      cfg.api.listen, cfg.api.network_port, image_limits,
+      [&](nimbus::api::api_request r, nimbus::api::reply_fn reply) {
+        networks->handle(std::move(r), std::move(reply));
+      });
     image_http->spool_bodies(
       [&](const nimbus::api::api_request& head) { return images->spool_for(head); });
-    if (!compute_http->open(&error) || !image_http->open(&error)) {
+    if (!compute_http->open(&error) || !image_http->open(&error) || !network_http->open(&error)) {
       spdlog::critical("cannot listen on {}: {}", cfg.api.listen, error);
       return 1;
     }
     auto endpoint = "http://" + cfg.api.listen + ":" + std::to_string(cfg.api.port) + "/v2.1";
-    std::printf("Nimbus is up. Compute API: %s   Image API: http://%s:%d\n", endpoint.c_str(),
-                cfg.api.listen.c_str(), cfg.api.image_port);
+    std::printf("Nimbus is up. Compute API: %s   Image API: http://%s:%d   Network API: "
+                "http://%s:%d\n",
+                endpoint.c_str(), cfg.api.listen.c_str(), cfg.api.image_port,
+                cfg.api.listen.c_str(), cfg.api.network_port);
     if (identity) {
       std::printf("Identity API: %s\n", identity->auth_url().c_str());
       if (!identity->clouds_yaml().empty())
@@ -224,6 +238,8 @@ int main(int argc, char** argv) {
     compute_http->close();
   if (image_http)
     image_http->close();
+  if (network_http)
+    network_http->close();
   identity.reset();
   deployment.reset();
   spdlog::info("stopped");

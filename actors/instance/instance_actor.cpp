@@ -36,6 +36,8 @@ hypervisor::domain_spec spec_of(const storage::instance_record& r, const storage
   spec.kernel_id = property("kernel_id");
   spec.ramdisk_id = property("ramdisk_id");
   spec.disk_pool = storage::pool_name_of(r.disk_type);
+  for (auto& v : r.vifs)
+    spec.interfaces.push_back({v.mac_address, v.bridge, v.vlan, v.port_id});
   return spec;
 }
 hypervisor::domain_spec spec_of(const storage::instance_record& r) {

@@ -44,6 +44,7 @@ NIMBUS_INSPECT_RECORD(host_mapping, NIMBUS_FIELDS_HOST_MAPPING)
 NIMBUS_INSPECT_RECORD(instance_mapping, NIMBUS_FIELDS_INSTANCE_MAPPING)
 NIMBUS_INSPECT_RECORD(instance_fault, NIMBUS_FIELDS_INSTANCE_FAULT)
 NIMBUS_INSPECT_RECORD(snapshot_point, NIMBUS_FIELDS_SNAPSHOT_POINT)
+NIMBUS_INSPECT_RECORD(server_vif, NIMBUS_FIELDS_SERVER_VIF)
 NIMBUS_INSPECT_RECORD(instance_record, NIMBUS_FIELDS_INSTANCE_RECORD)
 NIMBUS_INSPECT_RECORD(build_request, NIMBUS_FIELDS_BUILD_REQUEST)
 NIMBUS_INSPECT_RECORD(request_spec, NIMBUS_FIELDS_REQUEST_SPEC)
@@ -74,9 +75,14 @@ typename Inspector::result_type inspect(Inspector& f, chain_point& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, interface_spec& x) {
+  return f(caf::meta::type_name("interface_spec"), x.mac_address, x.bridge, x.vlan, x.port_id);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, domain_spec& x) {
   return f(caf::meta::type_name("domain_spec"), x.name, x.uuid, x.vcpus, x.memory_mb, x.disk_gb,
-           x.image_id, x.kernel_id, x.ramdisk_id, x.disk_pool, x.root_from);
+           x.image_id, x.kernel_id, x.ramdisk_id, x.disk_pool, x.root_from, x.interfaces);
 }
 
 } // namespace nimbus::hypervisor

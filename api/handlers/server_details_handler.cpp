@@ -71,13 +71,17 @@ void read_server(compute::compute_api& compute, router& r, const std::string& pa
 } // namespace
 
 void add_server_detail_routes(router& r, compute::compute_api& compute) {
-  // No networks yet (the networks issue brings them): no addresses.
-  read_server(compute, r, "/v2.1/servers/{}/ips", ips_index_rule, [](auto&, auto&, auto&) {
-    return json_response(200, {{"addresses", json::object()}});
-  });
-  read_server(compute, r, "/v2.1/servers/{}/ips/{}", ips_show_rule, [](auto&, auto&, auto&) {
-    return not_found("Instance is not a member of specified network");
-  });
+  read_server(compute, r, "/v2.1/servers/{}/ips", ips_index_rule,
+              [](auto&, auto&, const storage::instance_record& server) {
+                return json_response(200, {{"addresses", addresses_of(server)}});
+              });
+  read_server(compute, r, "/v2.1/servers/{}/ips/{}", ips_show_rule,
+              [](auto&, const params& p, const storage::instance_record& server) {
+                auto all = addresses_of(server);
+                if (!all.contains(p[1]))
+                  return not_found("Instance is not a member of specified network");
+                return json_response(200, {{p[1], all[p[1]]}});
+              });
   // Nova keeps a password a guest posted (encrypted with its key pair);
   // no guest here posts one.
   read_server(compute, r, "/v2.1/servers/{}/os-server-password", password_show_rule,

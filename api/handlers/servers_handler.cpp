@@ -137,6 +137,19 @@ std::optional<api_response> parse_create_extras(const api_request& req, const or
       return bad_request("User data needs to be valid base 64.");
     out->user_data = u.get<std::string>();
   }
+  if (s.contains("security_groups")) {
+    auto& g = s["security_groups"];
+    if (!g.is_array())
+      return bad_request(
+        invalid_input("security_groups", g, python_repr(g) + " is not of type 'array'"));
+    for (auto& e : g) {
+      if (!e.is_object() || !e.contains("name") || !e["name"].is_string()
+          || e["name"].get<std::string>().empty())
+        return bad_request(invalid_input(
+          "security_groups", g, python_repr(e) + " is not valid under any of the given schemas"));
+      out->security_groups.push_back(e["name"].get<std::string>());
+    }
+  }
   if (s.contains("hostname")) {
     if (auto refusal = check_hostname(s["hostname"], req.version))
       return refusal;
@@ -234,6 +247,22 @@ parse_create(const api_request& req, compute::create_server_request* out, bool* 
                                    : python_repr(n) + " is not of type 'array'";
       return bad_request(invalid_input("networks", n, why));
     }
+    if (keyword)
+      out->networks =
+        n == "none" ? network::server_networks::none : network::server_networks::automatic;
+    else
+      out->networks = network::server_networks::listed;
+    if (n.is_array())
+      for (auto& e : n)
+        if (e.is_object())
+          out->requested_networks.push_back(
+            {e.contains("uuid") && e["uuid"].is_string() ? e["uuid"].get<std::string>() : "",
+             e.contains("port") && e["port"].is_string() ? e["port"].get<std::string>() : "",
+             e.contains("fixed_ip") && e["fixed_ip"].is_string() ? e["fixed_ip"].get<std::string>()
+                                                                 : ""});
+    for (auto& want : out->requested_networks)
+      if (want.network_id.empty() && want.port_id.empty())
+        return bad_request("Bad network format: missing 'uuid'");
   }
   if (s.contains("metadata")) {
     auto& m = s["metadata"];

@@ -1,5 +1,7 @@
 #include "api/views/server_view.h"
 
+#include <algorithm>
+
 #include "api/formats.h"
 #include "compute/compute_api.h"
 
@@ -67,6 +69,42 @@ void write_image(json_writer& w, const storage::instance_record& r, const view_c
   if (v.version.at_least(2, 98)) {
     w.key("properties");
     write_string_map(w, r.image_properties);
+  }
+  w.end_object();
+}
+
+// The networks a server's ports are on, in the order first met, each with
+// its addresses (Nova's `addresses`).
+std::vector<std::pair<std::string, std::vector<const storage::server_vif*>>>
+by_network(const storage::instance_record& r) {
+  std::vector<std::pair<std::string, std::vector<const storage::server_vif*>>> out;
+  for (auto& v : r.vifs) {
+    auto it =
+      std::find_if(out.begin(), out.end(), [&](auto& e) { return e.first == v.network_name; });
+    if (it == out.end())
+      it = out.insert(out.end(), {v.network_name, {}});
+    it->second.push_back(&v);
+  }
+  return out;
+}
+
+void write_addresses(json_writer& w, const storage::instance_record& r) {
+  w.begin_object();
+  for (auto& [name, vifs] : by_network(r)) {
+    w.key(name).begin_array();
+    for (auto* v : vifs)
+      for (auto& ip : v->ips)
+        w.begin_object()
+          .key("version")
+          .value(ip.find(':') == std::string::npos ? 4 : 6)
+          .key("addr")
+          .value(ip)
+          .key("OS-EXT-IPS:type")
+          .value("fixed")
+          .key("OS-EXT-IPS-MAC:mac_addr")
+          .value(v->mac_address)
+          .end_object();
+    w.end_array();
   }
   w.end_object();
 }
@@ -198,14 +236,9 @@ void write_server_detail(json_writer& w, const storage::instance_record& r, cons
     .value(iso_seconds(r.created_us))
     .key("updated")
     .value(iso_seconds(r.updated_us))
-    .key("addresses")
-    .begin_object()
-    .end_object()
-    .key("accessIPv4")
-    .value(r.access_ip_v4)
-    .key("accessIPv6")
-    .value(r.access_ip_v6)
-    .key("links");
+    .key("addresses");
+  write_addresses(w, r);
+  w.key("accessIPv4").value(r.access_ip_v4).key("accessIPv6").value(r.access_ip_v6).key("links");
   write_links(w, v.base_url, "servers", r.uuid);
   w.key("OS-DCF:diskConfig").value("MANUAL");
   if (status == "ACTIVE" || status == "BUILD")
@@ -277,6 +310,12 @@ json server_created(const storage::instance_record& r, const view_context& v) {
           {"OS-DCF:diskConfig", "MANUAL"},
           {"security_groups", json::array({{{"name", "default"}}})},
           {"adminPass", r.admin_pass}};
+}
+
+nlohmann::json addresses_of(const storage::instance_record& r) {
+  json_writer w(256);
+  write_addresses(w, r);
+  return nlohmann::json::parse(w.take());
 }
 
 } // namespace nimbus::api

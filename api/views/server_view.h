@@ -38,6 +38,9 @@ void write_server_listed(json_writer& w, const storage::instance_record& r, cons
 /// An entry of /servers: id, name, links.
 void write_server_brief(json_writer& w, const storage::instance_record& r, const view_context& v);
 /// The 202 body of a create.
+/// Nova's `addresses` of a server: its fixed IPs by network (/ips too).
+nlohmann::json addresses_of(const storage::instance_record& r);
+
 nlohmann::json server_created(const storage::instance_record& r, const view_context& v);
 
 } // namespace nimbus::api

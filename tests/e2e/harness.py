@@ -99,6 +99,7 @@ class Nimbus:
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="nimbus-e2e-")
         self.port = free_port()
         self.image_port = free_port()
+        self.network_port = free_port()
         self.identity_port = free_port()
         self.keystone = keystone
         self.token = ADMIN
@@ -156,6 +157,7 @@ class Nimbus:
         self.proc = subprocess.Popen(
             [NIMBUS_BIN, self.role, "--config-file", conf, "--data-dir", self.data_dir,
              "--port", str(self.port), "--image-port", str(self.image_port),
+             "--network-port", str(self.network_port),
              "--identity-port", str(self.identity_port)] + self.args,
             stdout=self.log, stderr=subprocess.STDOUT)
         if self.role == "cell":

@@ -65,7 +65,10 @@ class Identity(unittest.TestCase):
         self.assertTrue(t["expires_at"].endswith("Z"))
         self.assertEqual(len(t["audit_ids"]), 1)
         services = {s["type"]: s for s in t["catalog"]}
-        self.assertEqual(sorted(services), ["compute", "identity", "image"])
+        self.assertEqual(sorted(services), ["compute", "identity", "image", "network"])
+        # Neutron's endpoint has no version: clients add /v2.0 (tempest as is).
+        self.assertEqual(services["network"]["endpoints"][0]["url"],
+                         "http://127.0.0.1:%d" % self.n.network_port)
         endpoint = services["compute"]["endpoints"][0]
         self.assertEqual(endpoint["url"], self.n.base + "/v2.1")
         self.assertEqual((endpoint["region"], endpoint["region_id"], endpoint["interface"]),

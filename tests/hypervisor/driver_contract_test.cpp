@@ -60,6 +60,32 @@ TEST_CASE("driver contract: host resources") {
   }
 }
 
+TEST_CASE("driver contract: a domain has the interfaces of its ports") {
+  for (auto& f : factories) {
+    CAPTURE(f.name);
+    nimbus::test::temp_dir dir;
+    auto d = f.make(dir);
+    auto s = spec("instance-1");
+    s.interfaces = {
+      {"fa:16:3e:00:00:01", "nbr6e0f7d86-6c3", 101, "0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9"},
+      {"fa:16:3e:00:00:02", "nbr11111111-222", 0, "ffffffff-eeee-dddd-cccc-bbbbbbbbbbbb"}};
+    REQUIRE_FALSE(d->spawn(s));
+    std::vector<interface_spec> shown;
+    REQUIRE_FALSE(d->list_interfaces("instance-1", &shown));
+    REQUIRE(shown.size() == 2);
+    CHECK(shown[0].mac_address == "fa:16:3e:00:00:01");
+    CHECK(shown[0].bridge == "nbr6e0f7d86-6c3");
+    CHECK(shown[1].mac_address == "fa:16:3e:00:00:02");
+    CHECK(shown[1].bridge == "nbr11111111-222");
+    // The host device is named after the port (the first 11 characters of its id).
+    CHECK(s.interfaces[0].port_id.rfind(shown[0].port_id, 0) == 0);
+    CHECK(shown[0].port_id.size() >= 11);
+    CHECK(d->list_interfaces("instance-2", &shown) == errc::not_found);
+    REQUIRE_FALSE(d->destroy("instance-1"));
+    CHECK(d->list_interfaces("instance-1", &shown) == errc::not_found);
+  }
+}
+
 TEST_CASE("driver contract: the lifecycle of a domain") {
   for (auto& f : factories) {
     CAPTURE(f.name);

@@ -20,11 +20,11 @@ bin=$(realpath "${NIMBUS_BIN:-build/tools/nimbus}")
 work=$(mktemp -d /tmp/nimbus-tempest-XXXXXX)
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 ports=()
-while [ "${#ports[@]}" -lt 3 ]; do
+while [ "${#ports[@]}" -lt 4 ]; do
   p=$(free_port)
   [[ " ${ports[*]} " == *" $p "* ]] || ports+=("$p")
 done
-port=${ports[0]} image_port=${ports[1]} identity_port=${ports[2]}
+port=${ports[0]} image_port=${ports[1]} identity_port=${ports[2]} network_port=${ports[3]}
 password=tempest-$(python3 -c 'import secrets;print(secrets.token_hex(8))')
 cat > "$work/nimbus.conf" <<CONF
 [DEFAULT]
@@ -38,7 +38,7 @@ cells = 1
 hosts_per_cell = 2
 CONF
 "$bin" --config-file "$work/nimbus.conf" --data-dir "$work/data" --port "$port" \
-  --image-port "$image_port" --identity-port "$identity_port" > "$work/nimbus.log" 2>&1 &
+  --image-port "$image_port" --network-port "$network_port" --identity-port "$identity_port" > "$work/nimbus.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 1 600); do
