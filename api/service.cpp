@@ -179,6 +179,7 @@ network_service::network_service(network::network_book& book, const authenticato
   add_neutron_port_routes(routes_, book);
   add_neutron_security_group_routes(routes_, book);
   add_neutron_quota_routes(routes_, book);
+  add_neutron_floating_ip_routes(routes_, book);
 }
 
 void network_service::handle(api_request request, reply_fn reply) const {

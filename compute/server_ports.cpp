@@ -6,6 +6,8 @@ namespace {
 // A refusal of the network service, as the compute API answers it (Nova
 // turns a missing network or port into a 400).
 fault fault_of(const network::failure& f) {
+  if (f.type == "OverQuota") // Nova's PortLimitExceeded
+    return {fault_kind::forbidden, "Maximum number of ports exceeded"};
   auto kind = f.status == 409   ? fault_kind::conflict
               : f.status == 403 ? fault_kind::forbidden
               : f.status < 500  ? fault_kind::bad_request

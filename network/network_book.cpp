@@ -112,6 +112,13 @@ void network_book::load() {
     macs_.insert(p.mac_address);
     put_port(p);
   }
+  for (auto& f : read_records<storage::floating_ip>(*store_, key_space::floating_ips)) {
+    auto s = subnets_.find(f.subnet_id);
+    auto a = parse_address(f.floating_ip_address);
+    if (s != subnets_.end() && a)
+      s->second.pool.take(*a);
+    floating_[f.id] = std::move(f);
+  }
   store_->scan(key_space::network_quotas, {}, [&](std::string_view key, std::string_view value) {
     auto j = nlohmann::json::parse(value, nullptr, false);
     if (j.is_object())
@@ -250,6 +257,11 @@ std::optional<failure> network_book::delete_network(const caller& who, const std
       return network_not_found(id);
     if (!owns(who, it->second.project_id))
       return failure{403, "PolicyNotAuthorized", "rule:delete_network is disallowed by policy"};
+    for (auto& [fid, f] : floating_)
+      if (f.floating_network_id == id)
+        return conflict("NetworkInUse", "Unable to complete operation on network " + id
+                                          + ". There are one or more ports still in use on the "
+                                            "network.");
     for (auto& [pid, p] : ports_)
       if (p.network_id == id)
         return conflict("NetworkInUse", "Unable to complete operation on network " + id
@@ -429,6 +441,11 @@ std::optional<failure> network_book::delete_subnet(const caller& who, const std:
     auto it = subnets_.find(id);
     if (it == subnets_.end() || !owns(who, it->second.record.project_id))
       return subnet_not_found(id);
+    for (auto& [fid, f] : floating_)
+      if (f.subnet_id == id)
+        return conflict("SubnetInUse", "Unable to complete operation on subnet " + id
+                                         + ": One or more ports have an IP allocation from this "
+                                           "subnet.");
     for (auto& [pid, p] : ports_)
       for (auto& ip : p.fixed_ips)
         if (ip.subnet_id == id)

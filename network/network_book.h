@@ -113,9 +113,10 @@ public:
   result<storage::security_group> security_group(const caller& who, const std::string& id);
   result<storage::security_group> create_security_group(const caller& who,
                                                         storage::security_group g);
-  result<storage::security_group> update_security_group(const caller& who, const std::string& id,
-                                                        std::optional<std::string> name,
-                                                        std::optional<std::string> description);
+  result<storage::security_group>
+  update_security_group(const caller& who, const std::string& id,
+                        const std::optional<std::string>& name,
+                        const std::optional<std::string>& description);
   std::optional<failure> delete_security_group(const caller& who, const std::string& id);
   std::vector<storage::security_group_rule> security_group_rules(const caller& who);
   result<storage::security_group_rule> security_group_rule(const caller& who,
@@ -143,6 +144,24 @@ public:
   /// know (a crash between a boot's ports and its build, or between a
   /// server's forget and its ports' release). Returns how many servers.
   std::size_t release_unknown_servers(const std::function<bool(const std::string&)>& exists);
+
+  /// Floating IPs: addresses of external networks (router:external) given to
+  /// projects, each mapped to a fixed IP of one of the project's ports or
+  /// to none. Every external network is reachable from every network here
+  /// (there are no routers to say otherwise).
+  std::vector<storage::floating_ip> floating_ips(const caller& who) const;
+  result<storage::floating_ip> floating_ip(const caller& who, const std::string& id) const;
+  /// `f.floating_network_id` must be external; `f.floating_ip_address`
+  /// (given: that one) and `f.port_id` / `f.fixed_ip_address` (given:
+  /// associated at once) as Neutron takes them.
+  result<storage::floating_ip> create_floating_ip(const caller& who, storage::floating_ip f);
+  /// `port_id`: a port to associate with (empty: disassociate); nullopt:
+  /// leave the association as it is.
+  result<storage::floating_ip> update_floating_ip(const caller& who, const std::string& id,
+                                                  const std::optional<std::string>& port_id,
+                                                  const std::optional<std::string>& fixed_ip,
+                                                  const std::optional<std::string>& description);
+  std::optional<failure> delete_floating_ip(const caller& who, const std::string& id);
 
   /// Neutron's quotas: a project's limits (its own over the defaults),
   /// with what it uses; set and reset by admins. Creates past a limit
@@ -182,6 +201,7 @@ private:
   std::map<std::string, std::map<std::string, std::int64_t>> limits_; // project -> own limits
   std::map<std::string, std::int64_t> ports_of_project_;              // kept: boots count ports
   std::map<std::string, std::set<std::string>> ports_of_device_;      // device id -> port ids
+  std::map<std::string, storage::floating_ip> floating_;              // by id
   std::mt19937_64 random_{std::random_device{}()};
 
   // Under the lock:
@@ -222,6 +242,13 @@ private:
   void erase_port(const std::string& id);
   void load();
   std::int64_t used(const std::string& project_id, const std::string& resource) const;
+  /// Points `f` at port `port_id` (its `fixed_ip`, or its first IPv4
+  /// address), as Neutron checks it; the caller stages the write.
+  std::optional<failure> associate(const caller& who, storage::floating_ip& f,
+                                   const std::string& port_id, const std::string& fixed_ip);
+  /// The floating IPs of port `port_id` (being deleted or unbound) point
+  /// nowhere now; staged in `b`.
+  void disassociate_port(const std::string& port_id, storage::write_batch& b);
   /// 409 OverQuota when the project may not have one more `resource`.
   std::optional<failure> over_quota(const std::string& project_id,
                                     const std::string& resource) const;

@@ -115,8 +115,8 @@ result<storage::security_group> network_book::create_security_group(const caller
 
 result<storage::security_group>
 network_book::update_security_group(const caller& who, const std::string& id,
-                                    std::optional<std::string> name,
-                                    std::optional<std::string> description) {
+                                    const std::optional<std::string>& name,
+                                    const std::optional<std::string>& description) {
   using R = result<storage::security_group>;
   std::future<std::error_code> written;
   storage::security_group out;

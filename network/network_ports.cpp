@@ -302,6 +302,7 @@ std::optional<failure> network_book::delete_port(const caller& who, const std::s
     erase_port(id);
     storage::write_batch b;
     b.erase(key_space::ports, id);
+    disassociate_port(id, b);
     written = submit(std::move(b));
   }
   return wait_durable(written);
@@ -469,6 +470,7 @@ void network_book::release_for_server(const std::string& server_uuid) {
       give_back(p.fixed_ips);
       erase_port(id);
       b.erase(key_space::ports, id);
+      disassociate_port(id, b);
       continue;
     }
     p.device_id.clear();

@@ -17,6 +17,9 @@ std::int64_t network_book::used(const std::string& project_id, const std::string
   if (resource == "network")
     for (auto& [id, x] : networks_)
       n += x.project_id == project_id;
+  if (resource == "floatingip")
+    for (auto& [id, x] : floating_)
+      n += x.project_id == project_id;
   if (resource == "subnet")
     for (auto& [id, x] : subnets_)
       n += x.record.project_id == project_id;

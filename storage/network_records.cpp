@@ -35,6 +35,10 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(security_group_rule, id, securit
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(security_group, id, name, project_id, description,
                                                 stateful, rules, tags, revision, created_us,
                                                 updated_us)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(floating_ip, id, project_id, description,
+                                                floating_network_id, floating_ip_address, subnet_id,
+                                                port_id, fixed_ip_address, tags, revision,
+                                                created_us, updated_us)
 
 namespace {
 
@@ -58,9 +62,11 @@ std::string encode(const network& x) { return encode_record(x); }
 std::string encode(const subnet& x) { return encode_record(x); }
 std::string encode(const port& x) { return encode_record(x); }
 std::string encode(const security_group& x) { return encode_record(x); }
+std::string encode(const floating_ip& x) { return encode_record(x); }
 std::error_code decode(std::string_view text, network* x) { return decode_record(text, x); }
 std::error_code decode(std::string_view text, subnet* x) { return decode_record(text, x); }
 std::error_code decode(std::string_view text, port* x) { return decode_record(text, x); }
+std::error_code decode(std::string_view text, floating_ip* x) { return decode_record(text, x); }
 std::error_code decode(std::string_view text, security_group* x) { return decode_record(text, x); }
 
 } // namespace nimbus::storage

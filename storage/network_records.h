@@ -127,15 +127,34 @@ struct security_group {
   std::int64_t updated_us = 0;
 };
 
+/// A floating IP: an address of an external network's subnet, given to a
+/// project, and mapped (1:1 NAT) to a fixed IP of one of its ports.
+struct floating_ip {
+  std::string id;
+  std::string project_id;
+  std::string description;
+  std::string floating_network_id;
+  std::string floating_ip_address;
+  std::string subnet_id;        // where floating_ip_address was taken
+  std::string port_id;          // empty: not associated
+  std::string fixed_ip_address; // of port_id
+  std::vector<std::string> tags;
+  std::int64_t revision = 0;
+  std::int64_t created_us = 0;
+  std::int64_t updated_us = 0;
+};
+
 // Codecs, as records.h's: decode() answers errc::corruption for text that is
 // not a record of that type.
 std::string encode(const network& x);
 std::string encode(const subnet& x);
 std::string encode(const port& x);
 std::string encode(const security_group& x);
+std::string encode(const floating_ip& x);
 std::error_code decode(std::string_view text, network* x);
 std::error_code decode(std::string_view text, subnet* x);
 std::error_code decode(std::string_view text, port* x);
 std::error_code decode(std::string_view text, security_group* x);
+std::error_code decode(std::string_view text, floating_ip* x);
 
 } // namespace nimbus::storage

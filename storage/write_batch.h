@@ -42,6 +42,7 @@ enum class key_space : std::uint8_t {
   ports = 't',         // API cell: port id -> port
   security_groups = 'x', // API cell: security group id -> security_group (with its rules)
   network_quotas = 'y',  // API cell: project id -> its network limits, as JSON {resource: limit}
+  floating_ips = 'l',    // API cell: floating IP id -> floating_ip
 };
 
 class write_batch {

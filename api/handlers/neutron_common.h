@@ -59,6 +59,7 @@ void add_neutron_subnet_routes(router& r, network::network_book& book);
 void add_neutron_port_routes(router& r, network::network_book& book);
 void add_neutron_security_group_routes(router& r, network::network_book& book);
 void add_neutron_quota_routes(router& r, network::network_book& book);
+void add_neutron_floating_ip_routes(router& r, network::network_book& book);
 void add_neutron_meta_routes(router& r);
 
 } // namespace nimbus::api

@@ -66,7 +66,8 @@ void add_neutron_meta_routes(router& r) {
     for (auto [name, collection] :
          {std::pair{"network", "networks"}, std::pair{"subnet", "subnets"},
           std::pair{"port", "ports"}, std::pair{"security_group", "security-groups"},
-          std::pair{"security_group_rule", "security-group-rules"}})
+          std::pair{"security_group_rule", "security-group-rules"},
+          std::pair{"floatingip", "floatingips"}})
       resources.push_back({{"name", name},
                            {"collection", collection},
                            {"links", json::array({{{"href", req.base_url + "/v2.0/" + collection},

@@ -147,4 +147,30 @@ json security_group_view(const storage::security_group& g) {
   return j;
 }
 
+json floating_ip_view(const storage::floating_ip& f, const storage::port* port) {
+  json j;
+  common(j, f.id, f.project_id, f.description, f.created_us, f.updated_us, f.revision, f.tags);
+  j["floating_ip_address"] = f.floating_ip_address;
+  j["floating_network_id"] = f.floating_network_id;
+  j["router_id"] = nullptr;
+  j["port_id"] = string_or_null(f.port_id);
+  j["fixed_ip_address"] = string_or_null(f.fixed_ip_address);
+  j["status"] = f.port_id.empty() ? "DOWN" : "ACTIVE";
+  j["dns_name"] = "";
+  j["dns_domain"] = "";
+  j["qos_policy_id"] = nullptr;
+  j["port_forwardings"] = json::array();
+  j["port_details"] = nullptr;
+  if (port)
+    j["port_details"] = {
+      {"name", port->name},
+      {"network_id", port->network_id},
+      {"mac_address", port->mac_address},
+      {"admin_state_up", port->admin_state_up},
+      {"status", !port->host_id.empty() && port->admin_state_up ? "ACTIVE" : "DOWN"},
+      {"device_id", port->device_id},
+      {"device_owner", port->device_owner}};
+  return j;
+}
+
 } // namespace nimbus::api

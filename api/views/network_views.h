@@ -14,5 +14,7 @@ nlohmann::json subnet_view(const storage::subnet& s);
 nlohmann::json port_view(const storage::port& p, bool admin);
 nlohmann::json security_group_rule_view(const storage::security_group_rule& r);
 nlohmann::json security_group_view(const storage::security_group& g);
+/// With the port it maps to, when it does (port_details).
+nlohmann::json floating_ip_view(const storage::floating_ip& f, const storage::port* port);
 
 } // namespace nimbus::api

@@ -105,6 +105,36 @@ class NetworksCli(osc.CliTestCase):
         self.assertEqual({g["Name"] for g in self.osc("security", "group", "list", parse=True)},
                          {"default"})
 
+    def test_floating_ips(self):
+        public = self.osc("network", "create", "--external", "--provider-network-type", "flat",
+                          "--provider-physical-network", "physnet1", "public", parse=True)
+        self.assertTrue(public["router:external"])
+        self.osc("subnet", "create", "--network", "public", "--subnet-range", "198.51.100.0/24",
+                 "--no-dhcp", "public-v4", parse=True)
+        self.osc("network", "create", "inner", parse=True)
+        self.osc("subnet", "create", "--network", "inner", "--subnet-range", "10.40.0.0/24",
+                 "inner-v4", parse=True)
+        port = self.osc("port", "create", "--network", "inner", "inner-port", parse=True)
+        fip = self.osc("floating", "ip", "create", "public", parse=True)
+        self.assertEqual(fip["floating_ip_address"], "198.51.100.2")
+        self.assertIsNone(fip["port_id"])
+        self.osc("floating", "ip", "set", "--port", "inner-port", fip["id"])
+        shown = self.osc("floating", "ip", "show", fip["id"], parse=True)
+        self.assertEqual(shown["port_id"], port["id"])
+        self.assertEqual(shown["fixed_ip_address"], port["fixed_ips"][0]["ip_address"])
+        self.assertEqual(shown["status"], "ACTIVE")
+        listed = self.osc("floating", "ip", "list", parse=True)
+        self.assertEqual([(f["Floating IP Address"], f["Port"]) for f in listed],
+                         [("198.51.100.2", port["id"])])
+        err = self.osc("floating", "ip", "create", "inner", ok=False)
+        self.assertIn("is not a valid external network", err)
+        self.osc("floating", "ip", "unset", "--port", fip["id"])
+        self.assertIsNone(self.osc("floating", "ip", "show", fip["id"], parse=True)["port_id"])
+        self.osc("floating", "ip", "delete", fip["id"])
+        self.assertEqual(self.osc("floating", "ip", "list", parse=True), [])
+        self.osc("port", "delete", "inner-port")
+        self.osc("network", "delete", "inner", "public")
+
     def addresses(self, server):
         return [a["addr"] for net in server["addresses"].values() for a in net]
 
@@ -170,6 +200,18 @@ class NetworksCli(osc.CliTestCase):
         addresses = [ip["ip_address"] for p in ports for ip in p["fixed_ips"]]
         self.assertEqual(len(ports), 2 + 8 + 6)
         self.assertEqual(len(set(addresses)), len(addresses))
+
+        # Past the project's port quota a boot is refused as Nova refuses it.
+        project = self.n.get("/v2.1/servers/" + vm1["id"]).json["server"]["tenant_id"]
+        used = self.net("GET", "/v2.0/quotas/%s/details" % project).json["quota"]["port"]["used"]
+        r = self.net("PUT", "/v2.0/quotas/" + project, {"quota": {"port": used}})
+        self.assertEqual(r.status, 200, r.text)
+        r = self.n.post("/v2.1/servers", {"server": {
+            "name": "over", "imageRef": image, "flavorRef": "1",
+            "networks": [{"uuid": network_id}]}})
+        self.assertEqual(r.status, 403, r.text)
+        self.assertEqual(r.json["forbidden"]["message"], "Maximum number of ports exceeded")
+        self.assertEqual(self.net("DELETE", "/v2.0/quotas/" + project).status, 204)
 
         # A deleted server's port goes; a user's port is only unbound.
         self.osc("server", "delete", "--wait", "vm1", "vm2")

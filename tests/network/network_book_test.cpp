@@ -170,6 +170,7 @@ TEST_CASE("concurrent creates never share an address or a MAC") {
   constexpr int threads = 8, each = 60;
   std::vector<std::vector<storage::port>> made(threads);
   std::vector<std::thread> workers;
+  workers.reserve(threads);
   for (int t = 0; t < threads; ++t)
     workers.emplace_back([&, t] {
       for (int i = 0; i < each; ++i) {
@@ -317,4 +318,63 @@ TEST_CASE("a server's ports: omitted, auto, listed, and released") {
     if (!p.device_id.empty())
       bound.insert(p.device_id);
   CHECK(bound == std::set<std::string>{"server-2"});
+}
+
+TEST_CASE("floating IPs: external networks, association, and what a port's end does") {
+  test::temp_dir dir;
+  std::string fip_id;
+  {
+    network::network_book book(open_store(dir), {});
+    auto pub = named("public");
+    pub.external = true;
+    pub.network_type = "flat";
+    auto ext = book.create_network(admin, pub);
+    REQUIRE(ext.ok());
+    storage::subnet s;
+    s.network_id = ext.value->id;
+    s.cidr = "203.0.113.0/29"; // .1 gateway, .2-.6
+    REQUIRE(book.create_subnet(admin, s, std::nullopt).ok());
+    auto inner = make_network(book, alice, "inner", "10.6.0.0/24");
+    CHECK(book.networks(bob).size() == 1); // an external network is seen by all
+    storage::floating_ip f;
+    f.floating_network_id = inner.id;
+    CHECK(book.create_floating_ip(alice, f).error.message.find("is not a valid external network")
+          != std::string::npos);
+    f.floating_network_id = ext.value->id;
+    auto fip = book.create_floating_ip(alice, f);
+    REQUIRE(fip.ok());
+    CHECK(fip.value->floating_ip_address == "203.0.113.2");
+    CHECK(fip.value->port_id.empty());
+    fip_id = fip.value->id;
+    auto port = book.create_port(alice, port_on(inner.id), std::nullopt, std::nullopt);
+    REQUIRE(port.ok());
+    auto bound = book.update_floating_ip(alice, fip_id, port.value->id, std::nullopt, std::nullopt);
+    REQUIRE(bound.ok());
+    CHECK(bound.value->fixed_ip_address == port.value->fixed_ips[0].ip_address);
+    CHECK(book.update_floating_ip(bob, fip_id, std::string{}, std::nullopt, std::nullopt).error.type
+          == "FloatingIPNotFound");
+    auto second = book.create_floating_ip(alice, f);
+    REQUIRE(second.ok());
+    CHECK(
+      book.update_floating_ip(alice, second.value->id, port.value->id, std::nullopt, std::nullopt)
+        .error.type
+      == "FloatingIPPortAlreadyAssociated");
+    // Three more fill the pool; the sixth finds none.
+    for (int i = 0; i < 3; ++i)
+      REQUIRE(book.create_floating_ip(bob, f).ok());
+    CHECK(book.create_floating_ip(bob, f).error.type == "ExternalIpAddressExhausted");
+    CHECK(book.delete_network(admin, ext.value->id)->type == "NetworkInUse");
+    // The port goes: its floating IP maps to nothing, and stays the project's.
+    REQUIRE_FALSE(book.delete_port(alice, port.value->id));
+    CHECK(book.floating_ip(alice, fip_id).value->port_id.empty());
+  }
+  // After a restart the address is still taken.
+  network::network_book book(open_store(dir), {});
+  CHECK(book.floating_ip(alice, fip_id).value->floating_ip_address == "203.0.113.2");
+  REQUIRE_FALSE(book.delete_floating_ip(alice, fip_id));
+  storage::floating_ip again;
+  again.floating_network_id = book.floating_ips(bob).front().floating_network_id;
+  auto reused = book.create_floating_ip(alice, again);
+  REQUIRE(reused.ok());
+  CHECK(reused.value->floating_ip_address == "203.0.113.2"); // the one given back
 }
