@@ -6,7 +6,7 @@ namespace nimbus::api {
 
 api_response neutron_error(int status, const std::string& type, const std::string& message) {
   nlohmann::json body = {{"NeutronError", {{"type", type}, {"message", message}, {"detail", ""}}}};
-  return {status, body.dump(), {}};
+  return {status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
 }
 
 api_response neutron_error(const network::failure& f) {

@@ -9,6 +9,7 @@
 
 #include "storage/clock.h"
 #include "storage/ids.h"
+#include "storage/record_io.h"
 
 namespace nimbus::network {
 
@@ -43,18 +44,6 @@ std::string network_book::bridge_of(const std::string& network_id) {
 
 namespace {
 
-template <class Record>
-std::vector<Record> read_records(const storage::store& s, key_space space) {
-  std::vector<Record> out;
-  s.scan(space, {}, [&](std::string_view, std::string_view value) {
-    Record r;
-    if (!storage::decode(value, &r))
-      out.push_back(std::move(r));
-    return true;
-  });
-  return out;
-}
-
 std::vector<address_range> ranges_of(const std::vector<storage::allocation_pool>& pools) {
   std::vector<address_range> out;
   for (auto& p : pools) {
@@ -87,12 +76,12 @@ network_book::network_book(std::shared_ptr<storage::store> store, network_option
 }
 
 void network_book::load() {
-  for (auto& n : read_records<storage::network>(*store_, key_space::networks)) {
+  for (auto& n : storage::read_all<storage::network>(*store_, key_space::networks)) {
     if (n.network_type == "vlan")
       vlans_.insert({n.physical_network, n.segmentation_id});
     networks_[n.id] = std::move(n);
   }
-  for (auto& s : read_records<storage::subnet>(*store_, key_space::subnets)) {
+  for (auto& s : storage::read_all<storage::subnet>(*store_, key_space::subnets)) {
     auto cidr = parse_prefix(s.cidr, false);
     if (!cidr)
       continue;
@@ -102,7 +91,7 @@ void network_book::load() {
     auto id = s.id;
     subnets_.emplace(id, subnet_state{std::move(s), *cidr, std::move(pool)});
   }
-  for (auto& p : read_records<storage::port>(*store_, key_space::ports)) {
+  for (auto& p : storage::read_all<storage::port>(*store_, key_space::ports)) {
     for (auto& ip : p.fixed_ips) {
       auto s = subnets_.find(ip.subnet_id);
       auto a = parse_address(ip.ip_address);
@@ -112,7 +101,7 @@ void network_book::load() {
     macs_.insert(p.mac_address);
     put_port(p);
   }
-  for (auto& f : read_records<storage::floating_ip>(*store_, key_space::floating_ips)) {
+  for (auto& f : storage::read_all<storage::floating_ip>(*store_, key_space::floating_ips)) {
     auto s = subnets_.find(f.subnet_id);
     auto a = parse_address(f.floating_ip_address);
     if (s != subnets_.end() && a)
@@ -127,7 +116,7 @@ void network_book::load() {
           limits_[std::string{key}][k] = v.get<std::int64_t>();
     return true;
   });
-  for (auto& g : read_records<storage::security_group>(*store_, key_space::security_groups)) {
+  for (auto& g : storage::read_all<storage::security_group>(*store_, key_space::security_groups)) {
     if (g.name == "default")
       default_group_[g.project_id] = g.id;
     groups_[g.id] = std::move(g);

@@ -40,8 +40,10 @@ std::optional<std::vector<std::string>> strings_attr(const nlohmann::json& body,
 /// The refusal of a typed read, if it set one.
 inline bool refused(const api_response& r) { return r.status != 0; }
 
+/// Invalid UTF-8 in a stored name is replaced, as the compute API's
+/// json_response does, rather than ending the request in a 500.
 inline api_response neutron_json(int status, const nlohmann::json& body) {
-  return {status, body.dump(), {}};
+  return {status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
 }
 inline api_response neutron_no_content() { return {204, "", {}}; }
 /// A show / create / update answer: {resource: view}, or the refusal.
