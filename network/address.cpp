@@ -94,6 +94,19 @@ std::string to_string(const prefix& p) {
   return to_string(p.base) + "/" + std::to_string(p.length);
 }
 
+std::optional<std::string> network_as_given(std::string_view text) {
+  auto slash = text.find('/');
+  auto a = parse_address(text.substr(0, slash));
+  if (!a)
+    return std::nullopt;
+  if (slash == std::string_view::npos)
+    return to_string(*a) + (a->version == 4 ? "/32" : "/128");
+  auto p = parse_prefix(text, false);
+  if (!p)
+    return std::nullopt;
+  return to_string(*a) + "/" + std::to_string(p->length);
+}
+
 address offset(const address& a, address_bits n) { return {a.version, a.value + n}; }
 
 } // namespace nimbus::network

@@ -44,6 +44,11 @@ struct prefix {
 /// Neutron accepts as a subnet's cidr); otherwise they are cleared.
 std::optional<prefix> parse_prefix(std::string_view text, bool strict);
 std::string to_string(const prefix& p);
+/// A network as a rule's remote names it: "a.b.c.d/n" with its host bits
+/// kept (Neutron keeps them: netaddr's str(IPNetwork(text))), or a bare
+/// address with its family's full length; canonical text. nullopt for
+/// neither.
+std::optional<std::string> network_as_given(std::string_view text);
 
 /// a + n within its family (no wrap check: callers stay inside a prefix).
 address offset(const address& a, address_bits n);

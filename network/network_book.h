@@ -98,6 +98,9 @@ public:
 
   std::vector<storage::port> ports(const caller& who) const;
   result<storage::port> port(const caller& who, const std::string& id) const;
+  /// The ports bound to device `device_id` (a server's), whoever owns them,
+  /// in id order: the compute API has checked the server is the caller's.
+  std::vector<storage::port> ports_of_device(const std::string& device_id) const;
   /// `p` as given; `ips`: nullopt for the default (one address of the
   /// first IPv4 subnet with room, and of the first IPv6 subnet);
   /// `groups`: nullopt for the project's default security group.

@@ -163,6 +163,19 @@ std::optional<failure> network_book::delete_security_group(const caller& who,
     groups_.erase(it);
     storage::write_batch b;
     b.erase(key_space::security_groups, id);
+    // Rules of other groups that let this one in go with it (Neutron's
+    // foreign key on remote_group_id cascades).
+    for (auto& [gid, g] : groups_) {
+      auto before = g.rules.size();
+      g.rules.erase(std::remove_if(g.rules.begin(), g.rules.end(),
+                                   [&id](auto& r) { return r.remote_group_id == id; }),
+                    g.rules.end());
+      if (g.rules.size() != before) {
+        ++g.revision;
+        g.updated_us = storage::now_us();
+        b.put(key_space::security_groups, gid, storage::encode(g));
+      }
+    }
     written = submit(std::move(b));
   }
   return wait_durable(written);

@@ -208,6 +208,18 @@ std::vector<storage::port> network_book::ports(const caller& who) const {
   return out;
 }
 
+std::vector<storage::port> network_book::ports_of_device(const std::string& device_id) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<storage::port> out;
+  auto device = ports_of_device_.find(device_id);
+  if (device == ports_of_device_.end())
+    return out;
+  out.reserve(device->second.size());
+  for (auto& id : device->second)
+    out.push_back(ports_.at(id));
+  return out;
+}
+
 result<storage::port> network_book::port(const caller& who, const std::string& id) const {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = ports_.find(id);

@@ -100,21 +100,17 @@ std::optional<api_response> check_rule(storage::security_group_rule& r) {
                          "Only one of remote_ip_prefix or remote_group_id or "
                          "remote_address_group_id may be provided.");
   if (!r.remote_ip_prefix.empty()) {
-    auto p = network::parse_prefix(r.remote_ip_prefix, false);
-    if (!p) {
-      auto a = network::parse_address(r.remote_ip_prefix);
-      if (a)
-        p = network::prefix{*a, a->version == 4 ? 32 : 128};
-    }
-    if (!p)
+    auto given = network::network_as_given(r.remote_ip_prefix);
+    if (!given)
       return neutron_error(400, "HTTPBadRequest",
                            "Invalid input for remote_ip_prefix. Reason: '" + r.remote_ip_prefix
                              + "' is not a valid IP subnet.");
-    if ((p->base.version == 4) != (r.ethertype == "IPv4"))
+    bool v4 = given->find(':') == std::string::npos;
+    if (v4 != (r.ethertype == "IPv4"))
       return neutron_error(400, "SecurityGroupRuleParameterConflict",
                            "Conflicting value ethertype " + r.ethertype + " for CIDR "
                              + r.remote_ip_prefix);
-    r.remote_ip_prefix = network::to_string(*p);
+    r.remote_ip_prefix = *given;
   }
   return std::nullopt;
 }

@@ -3,6 +3,7 @@
 // and a server's ports.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <set>
 #include <thread>
 
@@ -231,6 +232,34 @@ TEST_CASE("security groups and rules follow Neutron's rules") {
   REQUIRE(book.create_port(alice, port_on(n.id), std::nullopt, groups).ok());
   CHECK(book.delete_security_group(alice, g.value->id)->type == "SecurityGroupInUse");
   CHECK_FALSE(book.delete_security_group(admin, default_id)); // an admin may (tempest's cleanup)
+}
+
+TEST_CASE("a group's delete takes the rules of other groups that let it in") {
+  test::temp_dir dir;
+  std::string peer_id;
+  {
+    network::network_book book(open_store(dir), {});
+    storage::security_group g;
+    g.name = "app";
+    auto app = book.create_security_group(alice, g);
+    g.name = "db";
+    auto db = book.create_security_group(alice, g);
+    REQUIRE((app.ok() && db.ok()));
+    peer_id = db.value->id;
+    storage::security_group_rule from_app;
+    from_app.security_group_id = db.value->id;
+    from_app.remote_group_id = app.value->id;
+    REQUIRE(book.create_security_group_rule(alice, from_app).ok());
+    CHECK(book.security_group(alice, db.value->id).value->rules.size() == 3);
+    CHECK_FALSE(book.delete_security_group(alice, app.value->id));
+    auto left = book.security_group(alice, db.value->id).value->rules;
+    CHECK(left.size() == 2); // its own egress rules
+    CHECK(std::none_of(left.begin(), left.end(),
+                       [&](auto& r) { return r.remote_group_id == app.value->id; }));
+  }
+  // The cascade was written, not only made in memory.
+  network::network_book book(open_store(dir), {});
+  CHECK(book.security_group(alice, peer_id).value->rules.size() == 2);
 }
 
 TEST_CASE("a server's ports: omitted, auto, listed, and released") {
