@@ -9,6 +9,7 @@
 #include "api/glance_faults.h"
 #include "api/handlers/handlers.h"
 #include "api/handlers/neutron_common.h"
+#include "api/handlers/nova_network_proxies.h"
 #include "api/keystone_faults.h"
 #include "api/pipeline.h"
 #include "compute/image_catalog.h"
@@ -61,6 +62,9 @@ compute_service::compute_service(compute::compute_api& compute, const authentica
   add_availability_zone_routes(routes_, compute);
   add_os_host_routes(routes_, compute);
   add_manage_routes(routes_, compute);
+  add_nova_security_group_routes(routes_, compute);
+  add_nova_floating_ip_routes(routes_, compute);
+  add_nova_network_routes(routes_, compute);
 }
 
 void compute_service::handle(api_request request, reply_fn reply) const {

@@ -95,6 +95,19 @@ bool is_digits(const std::string& s) {
          && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
+bool is_uuid_like(const std::string& s) {
+  static constexpr std::size_t groups[] = {8, 4, 4, 4, 12};
+  std::size_t at = 0;
+  for (std::size_t g = 0; g < 5; ++g) {
+    if (g > 0 && at < s.size() && s[at] == '-')
+      ++at;
+    for (std::size_t i = 0; i < groups[g]; ++i, ++at)
+      if (at >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[at])))
+        return false;
+  }
+  return at == s.size();
+}
+
 bool letters_digits_and(const std::string& s, std::string_view extra) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [&](unsigned char c) {
     return std::isalnum(c) || extra.find(static_cast<char>(c)) != std::string_view::npos;
@@ -198,6 +211,17 @@ std::optional<api_response> read_limit(const api_request& req, std::int32_t* lim
   if (n < 0)
     return bad_request("limit param must be positive");
   *limit = static_cast<std::int32_t>(std::min<long long>(n, 1000));
+  return std::nullopt;
+}
+
+std::optional<api_response> read_offset(const api_request& req, std::size_t* offset) {
+  if (!req.has_param("offset"))
+    return std::nullopt;
+  auto text = req.param("offset");
+  if (!is_digits(text) || text.size() > 9)
+    return bad_request("Invalid input for query parameters offset. Value: " + text + ". '" + text
+                       + "' does not match '^[0-9]*$'");
+  *offset = std::stoul(text);
   return std::nullopt;
 }
 

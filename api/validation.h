@@ -36,6 +36,10 @@ inline const std::string invalid_name_reason =
 /// One or more ASCII digits and nothing else (a number sent as a string).
 bool is_digits(const std::string& s);
 
+/// 32 hex digits, with or without the dashes of 8-4-4-4-12 (Nova's
+/// uuidutils.is_uuid_like); by loops, as letters_digits_and.
+bool is_uuid_like(const std::string& s);
+
 /// Not empty, and only ASCII letters, digits and the characters of `extra`:
 /// a schema's `^[a-zA-Z0-9<extra>]+$`, by a loop (libstdc++'s std::regex
 /// recurses per character, and its code trips GCC's warnings under ASan).
@@ -73,6 +77,9 @@ api_response malformed_body();
 /// not negative, capped at [api] max_limit (1000); `*limit` keeps its value
 /// when the parameter is absent. The 400 that refuses it, or nullopt.
 std::optional<api_response> read_limit(const api_request& req, std::int32_t* limit);
+/// ?offset= of a list (a query schema's non-negative integer): `*offset`
+/// keeps its value when the parameter is absent.
+std::optional<api_response> read_offset(const api_request& req, std::size_t* offset);
 
 /// The 400 of a query parameter not in `known` (a query schema without
 /// additional properties), or nullopt.

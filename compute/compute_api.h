@@ -113,6 +113,8 @@ struct server_page_request {
   std::vector<std::string> tags_any;  // ... with at least one
   std::vector<std::string> not_tags;  // ... without all of these together
   std::vector<std::string> not_tags_any; // ... with none of these
+  std::string ip;                        // a regular expression an IPv4 address starts with (?ip=)
+  std::string ip6;                       // ... an IPv6 address (?ip6=, 2.5; admins before)
   /// ?sort_key=&sort_dir= (empty: Nova's created_at, uuid descending). The
   /// page is then sorted and cut after the merge.
   std::vector<sort_key> sort;
@@ -122,9 +124,10 @@ struct server_page_request {
     return !sort.empty() || !name.empty() || !status.empty() || !flavor.empty() || !image.empty()
            || !reservation_id.empty() || changed_since_us != 0 || changed_before_us != 0
            || !host.empty() || locked >= 0 || !tags.empty() || !tags_any.empty()
-           || !not_tags.empty() || !not_tags_any.empty();
+           || !not_tags.empty() || !not_tags_any.empty() || !ip.empty() || !ip6.empty();
   }
-  /// Whether `r` passes the filters other than name (which needs compiling).
+  /// Whether `r` passes the filters other than name, ip and ip6 (which need
+  /// compiling).
   bool admits(const storage::instance_record& r, const std::string& status_of_r) const;
 };
 

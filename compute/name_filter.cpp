@@ -4,9 +4,10 @@
 
 namespace nimbus::compute {
 
-std::optional<name_filter> name_filter::compile(const std::string& pattern, std::string* why) {
+std::optional<name_filter> name_filter::compile(const std::string& pattern, std::string* why,
+                                                const std::string& param, bool anchored) {
   auto invalid = [&](const std::string& reason) {
-    *why = "Invalid input for query parameters name. Value: " + pattern.substr(0, 64)
+    *why = "Invalid input for query parameters " + param + ". Value: " + pattern.substr(0, 64)
            + (pattern.size() > 64 ? "..." : "") + ". " + reason;
     return std::nullopt;
   };
@@ -18,9 +19,13 @@ std::optional<name_filter> name_filter::compile(const std::string& pattern, std:
   auto re = std::make_shared<const re2::RE2>(pattern, opts);
   if (!re->ok())
     return invalid("'" + pattern.substr(0, 64) + "' is not a 'regex'");
-  return name_filter(std::move(re));
+  return name_filter(std::move(re), anchored);
 }
 
-bool name_filter::matches(const std::string& name) const { return RE2::PartialMatch(name, *re_); }
+bool name_filter::matches(const std::string& text) const {
+  if (anchored_)
+    return re_->Match(text, 0, text.size(), RE2::ANCHOR_START, nullptr, 0);
+  return RE2::PartialMatch(text, *re_);
+}
 
 } // namespace nimbus::compute

@@ -40,6 +40,18 @@ bool has(const std::vector<std::string>& tags, const std::string& t) {
   return std::find(tags.begin(), tags.end(), t) != tags.end();
 }
 
+// Nova's ?ip= / ?ip6=: a fixed address of the server's family matches.
+bool has_address(const storage::instance_record& r, const std::optional<name_filter>& ip,
+                 const std::optional<name_filter>& ip6) {
+  for (auto& vif : r.vifs)
+    for (auto& a : vif.ips) {
+      bool v6 = a.find(':') != std::string::npos;
+      if ((v6 ? ip6 : ip) && (v6 ? ip6 : ip)->matches(a))
+        return true;
+    }
+  return false;
+}
+
 } // namespace
 
 bool server_page_request::admits(const storage::instance_record& r,
@@ -127,13 +139,16 @@ void finish_page(context& ctx, const request_context& rc, const server_page_requ
       marker_record = *it;
   }
   if (filtered) {
-    std::string why;
+    std::string why; // list_page checked the patterns: they compile here
     auto name = req.name.empty() ? std::nullopt : name_filter::compile(req.name, &why);
-    if (!req.name.empty() && !name) // list_page checked it: cannot fail here
+    auto ip = req.ip.empty() ? std::nullopt : name_filter::compile(req.ip, &why, "ip", true);
+    auto ip6 = req.ip6.empty() ? std::nullopt : name_filter::compile(req.ip6, &why, "ip6", true);
+    if (!why.empty())
       return then(result::failure(fault_kind::bad_request, why));
     merged.erase(std::remove_if(merged.begin(), merged.end(),
                                 [&](const storage::instance_record& r) {
                                   return (name && !name->matches(r.name))
+                                         || ((ip || ip6) && !has_address(r, ip, ip6))
                                          || !req.admits(r, server_status(r));
                                 }),
                  merged.end());
@@ -227,8 +242,10 @@ void one_phase_page(
 
 void list_page(context& ctx, const request_context& rc, const server_page_request& req,
                const list_query& q, const reply<std::vector<storage::instance_record>>& then) {
-  std::string why;
-  if (!req.name.empty() && !name_filter::compile(req.name, &why)) // before asking any cell
+  std::string why; // the patterns, before asking any cell
+  if ((!req.name.empty() && !name_filter::compile(req.name, &why))
+      || (!req.ip.empty() && !name_filter::compile(req.ip, &why, "ip", true))
+      || (!req.ip6.empty() && !name_filter::compile(req.ip6, &why, "ip6", true)))
     return then(result::failure(fault_kind::bad_request, why));
   std::vector<conductor_actor> targets;
   std::vector<std::string> target_cells;

@@ -103,11 +103,17 @@ inline view_context view_of(const api_request& req) {
   return v;
 }
 
+/// The names of the security groups on the ports of a server (ids for
+/// groups without a name), each once: what its body shows.
+std::function<std::vector<std::string>(const std::string& uuid)>
+security_group_names(const compute::compute_api& compute);
+
 /// view_of, for one server: with the group it is in (2.71).
 inline view_context view_of(const api_request& req, const compute::compute_api& compute,
                             const std::string& uuid) {
   auto v = view_of(req);
   v.server_group = compute.server_group_of(uuid);
+  v.security_groups = security_group_names(compute);
   return v;
 }
 

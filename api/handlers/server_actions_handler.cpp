@@ -5,6 +5,7 @@
 
 #include "api/faults.h"
 #include "api/handlers/handlers.h"
+#include "api/handlers/nova_network_proxies.h"
 #include "api/handlers/server_action_bodies.h"
 #include "api/validation.h"
 #include "api/views/action_view.h"
@@ -67,6 +68,8 @@ void rebuild(compute::compute_api& compute, const api_request& req, action_reque
 
 void act(compute::compute_api& compute, const api_request& req, const std::string& uuid,
          reply_fn reply) {
+  if (is_network_action(req))
+    return network_action(compute, req, uuid, std::move(reply));
   parsed_action parsed;
   bool no_such_action = false;
   if (auto refusal = parse_action_body(req, &parsed, &no_such_action)) {
@@ -171,7 +174,10 @@ std::vector<storage::instance_action> newest_first(std::vector<storage::instance
 } // namespace
 
 void add_server_action_routes(router& r, compute::compute_api& compute) {
-  r.add_async("POST", "/v2.1/servers/{}/action", access::owner(action_rules()),
+  auto rules = action_rules();
+  for (auto& rule : network_action_rules())
+    rules.push_back(rule);
+  r.add_async("POST", "/v2.1/servers/{}/action", access::owner(rules),
               [&](const api_request& req, const params& p, reply_fn reply) {
                 act(compute, req, p[0], std::move(reply));
               });

@@ -153,13 +153,8 @@ api_response list(compute::compute_api& compute, const api_request& req) {
   if (auto bad = read_limit(req, &limit))
     return *bad;
   std::size_t offset = 0;
-  if (req.has_param("offset")) {
-    auto text = req.param("offset");
-    if (!is_digits(text) || text.size() > 9)
-      return bad_request("Invalid input for query parameters offset. Value: " + text + ". '" + text
-                         + "' does not match '^[0-9]*$'");
-    offset = std::stoul(text);
-  }
+  if (auto bad = read_offset(req, &offset))
+    return *bad;
   if (limit == 0)
     limit = 1000;
   json items = json::array();

@@ -14,22 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-// 32 hex digits, with or without the dashes of 8-4-4-4-12 (Nova's
-// uuidutils.is_uuid_like). Loops, not std::regex: libstdc++'s matcher
-// recurses once per character and a long client string overflows the stack.
-bool is_uuid_like(const std::string& s) {
-  static constexpr std::size_t groups[] = {8, 4, 4, 4, 12};
-  std::size_t at = 0;
-  for (std::size_t g = 0; g < 5; ++g) {
-    if (g > 0 && at < s.size() && s[at] == '-')
-      ++at;
-    for (std::size_t i = 0; i < groups[g]; ++i, ++at)
-      if (at >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[at])))
-        return false;
-  }
-  return at == s.size();
-}
-
 // The properties of a server create body, by the microversion that brought
 // (or took away) each: Nova's schema refuses any other (additionalProperties).
 bool create_property_known(const std::string& key, const microversion& v) {
@@ -556,6 +540,9 @@ void list(compute::compute_api& compute, const api_request& req, bool detail, re
   if (page.all_tenants && !allowed(req, all_tenants_rule, own_target(req)))
     return reply(forbidden_by_policy(all_tenants_rule));
   page.name = req.param("name");
+  page.ip = req.param("ip");
+  if (req.version.at_least(2, 5) || req.ctx.is_admin)
+    page.ip6 = req.param("ip6");
   page.status = req.param("status");
   // Nova compares statuses upper-cased (?status=active lists ACTIVE ones).
   std::transform(page.status.begin(), page.status.end(), page.status.begin(),
@@ -573,36 +560,38 @@ void list(compute::compute_api& compute, const api_request& req, bool detail, re
   }
   if (auto refusal = read_more_filters(req, &page))
     return reply(*refusal);
-  compute.list_servers(req.ctx, page, [&req, detail, page, reply = std::move(reply)](auto result) {
-    if (!result.ok())
-      return reply(fault_response(*result.error));
-    auto v = view_of(req);
-    json_writer w(result.value.size() * (detail ? 1400 : 250) + 256);
-    w.begin_object().key("servers").begin_array();
-    for (auto& r : result.value) {
-      if (detail)
-        write_server_listed(w, r, v);
-      else
-        write_server_brief(w, r, v);
-    }
-    w.end_array();
-    if (!result.value.empty() && result.value.size() == static_cast<std::size_t>(page.limit)) {
-      auto href = v.base_url + "/v2.1/servers" + (detail ? "/detail" : "")
-                  + "?limit=" + std::to_string(page.limit) + carried_query(req)
-                  + "&marker=" + result.value.back().uuid;
-      w.key("servers_links")
-        .begin_array()
-        .begin_object()
-        .key("rel")
-        .value("next")
-        .key("href")
-        .value(href)
-        .end_object()
-        .end_array();
-    }
-    w.end_object();
-    reply(api_response{200, w.take(), {}});
-  });
+  compute.list_servers(
+    req.ctx, page, [&req, &compute, detail, page, reply = std::move(reply)](auto result) {
+      if (!result.ok())
+        return reply(fault_response(*result.error));
+      auto v = view_of(req);
+      v.security_groups = security_group_names(compute);
+      json_writer w(result.value.size() * (detail ? 1400 : 250) + 256);
+      w.begin_object().key("servers").begin_array();
+      for (auto& r : result.value) {
+        if (detail)
+          write_server_listed(w, r, v);
+        else
+          write_server_brief(w, r, v);
+      }
+      w.end_array();
+      if (!result.value.empty() && result.value.size() == static_cast<std::size_t>(page.limit)) {
+        auto href = v.base_url + "/v2.1/servers" + (detail ? "/detail" : "")
+                    + "?limit=" + std::to_string(page.limit) + carried_query(req)
+                    + "&marker=" + result.value.back().uuid;
+        w.key("servers_links")
+          .begin_array()
+          .begin_object()
+          .key("rel")
+          .value("next")
+          .key("href")
+          .value(href)
+          .end_object()
+          .end_array();
+      }
+      w.end_object();
+      reply(api_response{200, w.take(), {}});
+    });
 }
 
 } // namespace

@@ -88,22 +88,26 @@ by_network(const storage::instance_record& r) {
   return out;
 }
 
-void write_addresses(json_writer& w, const storage::instance_record& r) {
+// `extended`: with the address's type and MAC (Nova's extend_address,
+// off in the PUT and rebuild answers before 2.75).
+void write_addresses(json_writer& w, const storage::instance_record& r, bool extended = true) {
   w.begin_object();
   for (auto& [name, vifs] : by_network(r)) {
     w.key(name).begin_array();
     for (auto* v : vifs)
-      for (auto& ip : v->ips)
+      for (auto& ip : v->ips) {
         w.begin_object()
           .key("version")
           .value(ip.find(':') == std::string::npos ? 4 : 6)
           .key("addr")
-          .value(ip)
-          .key("OS-EXT-IPS:type")
-          .value("fixed")
-          .key("OS-EXT-IPS-MAC:mac_addr")
-          .value(v->mac_address)
-          .end_object();
+          .value(ip);
+        if (extended)
+          w.key("OS-EXT-IPS:type")
+            .value("fixed")
+            .key("OS-EXT-IPS-MAC:mac_addr")
+            .value(v->mac_address);
+        w.end_object();
+      }
     w.end_array();
   }
   w.end_object();
@@ -237,7 +241,7 @@ void write_server_detail(json_writer& w, const storage::instance_record& r, cons
     .key("updated")
     .value(iso_seconds(r.updated_us))
     .key("addresses");
-  write_addresses(w, r);
+  write_addresses(w, r, !v.update_body);
   w.key("accessIPv4").value(r.access_ip_v4).key("accessIPv6").value(r.access_ip_v6).key("links");
   write_links(w, v.base_url, "servers", r.uuid);
   w.key("OS-DCF:diskConfig").value("MANUAL");
@@ -245,6 +249,13 @@ void write_server_detail(json_writer& w, const storage::instance_record& r, cons
     w.key("progress").value(0);
   if (!v.update_body)
     write_extended(w, r, v);
+  if (!v.update_body && v.security_groups)
+    if (auto names = v.security_groups(r.uuid); !names.empty()) {
+      w.key("security_groups").begin_array();
+      for (auto& name : names)
+        w.begin_object().key("name").value(name).end_object();
+      w.end_array();
+    }
   if (r.fault.code != 0 && (status == "ERROR" || status == "DELETED")) {
     w.key("fault")
       .begin_object()

@@ -1,7 +1,9 @@
 #pragma once
 // Servers as the compute API shows them, field by field per microversion
 // (see docs/CLIENTS.md §2 for the fields clients need).
+#include <functional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -29,6 +31,9 @@ struct view_context {
   /// `Nimbus-Extensions`): `instance_disk_type`. Off by default, since
   /// Nova's clients hold a server to Nova's attributes.
   bool nimbus_extensions = false;
+  /// The names of the security groups on a server's ports (Nova's
+  /// `security_groups`, left out when it has none); unset: left out.
+  std::function<std::vector<std::string>(const std::string& uuid)> security_groups = {};
 };
 
 /// A server in full (GET /servers/{id}), written in Nova's field order.

@@ -6,6 +6,7 @@ unit tests hold to the router's own table: a route cannot be added
 without a line there, nor pass here by a generic 404."""
 
 import base64
+import itertools
 import json
 import os
 import struct
@@ -28,6 +29,8 @@ def ed25519_public_key():
 
 
 class PolicyWalk(unittest.TestCase):
+    rule_ports = itertools.count(1000)
+
     @classmethod
     def setUpClass(cls):
         cls.n = Nimbus(keystone=True).start()
@@ -92,9 +95,40 @@ class PolicyWalk(unittest.TestCase):
         self.assertEqual(r.status, 200, r.text)
         return r.json["flavor"]["id"]
 
+    def neutron_as(self, persona, method, path, body):
+        """A call to the network service as `persona`, which must succeed."""
+        r = self.n.request(method, path, body, token=self.tokens[persona], port=self.n.network_port)
+        self.assertLess(r.status, 300, r.text)
+        return r.json
+
+    def member_group(self, new=False):
+        """A security group of the owner project's member: one for all the
+        walk's calls (the project's quota is 10), or a new one."""
+        if new or not getattr(type(self), "group_id", None):
+            gid = self.neutron_as("member", "POST", "/v2.0/security-groups", {"security_group": {
+                "name": "walk-" + uuid.uuid4().hex[:8]}})["security_group"]["id"]
+            if new:
+                return gid
+            type(self).group_id = gid
+        return type(self).group_id
+
+    def walk_pool(self):
+        """The id of an external network to take floating IPs from (the admin's)."""
+        if not getattr(type(self), "pool_id", None):
+            net = self.neutron_as("admin", "POST", "/v2.0/networks", {"network": {
+                "name": "walk-public", "router:external": True}})["network"]["id"]
+            self.neutron_as("admin", "POST", "/v2.0/subnets", {"subnet": {
+                "network_id": net, "cidr": "203.0.113.0/24", "ip_version": 4}})
+            type(self).pool_id = net
+        return type(self).pool_id
+
     def path_and_body(self, route):
         method, pattern = route["method"], route["pattern"]
         body = None
+        if pattern == "/v2.1/servers/{}/os-security-groups":  # a read: one server will do
+            if not getattr(type(self), "read_server", None):
+                type(self).read_server = self.owned_server()
+            return pattern.replace("{}", type(self).read_server), None
         if pattern.startswith("/v2.1/servers/{}"):
             sid = self.owned_server()
             path = pattern.replace("{}", sid, 1)
@@ -219,6 +253,35 @@ class PolicyWalk(unittest.TestCase):
             return pattern.replace("{}", "os-hosts"), None
         if pattern == "/nimbus-manage/cell_v2/{}":
             return pattern.replace("{}", "list_cells"), {}
+        if pattern == "/v2.1/os-security-groups" and method == "POST":
+            return pattern, {"security_group": {"name": "walk", "description": ""}}
+        if pattern == "/v2.1/os-security-groups/{}":  # a group of the owner project's member
+            body = {"security_group": {"name": "walk2", "description": ""}} \
+                if method == "PUT" else None
+            return pattern.replace("{}", self.member_group(new=method == "DELETE")), body
+        if pattern == "/v2.1/os-security-group-rules":  # on a group of the member's
+            port = next(self.rule_ports)  # a new rule each time
+            return pattern, {"security_group_rule": {
+                "parent_group_id": self.member_group(), "ip_protocol": "tcp",
+                "from_port": port, "to_port": port}}
+        if pattern == "/v2.1/os-security-group-rules/{}":
+            port = next(self.rule_ports)
+            rule = self.neutron_as("member", "POST", "/v2.0/security-group-rules", {
+                "security_group_rule": {"security_group_id": self.member_group(),
+                                        "direction": "ingress", "protocol": "udp",
+                                        "port_range_min": port, "port_range_max": port}})
+            return pattern.replace("{}", rule["security_group_rule"]["id"]), None
+        if pattern == "/v2.1/os-floating-ips" and method == "POST":
+            self.walk_pool()
+            return pattern, {"pool": "walk-public"}
+        if pattern == "/v2.1/os-floating-ips/{}":  # an address of the owner project's member
+            fip = self.neutron_as("member", "POST", "/v2.0/floatingips", {"floatingip": {
+                "floating_network_id": self.walk_pool()}})
+            return pattern.replace("{}", fip["floatingip"]["id"]), None
+        if pattern in ("/v2.1/os-networks/{}", "/v2.1/os-tenant-networks/{}"):
+            net = self.neutron_as("member", "POST", "/v2.0/networks", {"network": {
+                "name": "walk-" + uuid.uuid4().hex[:8]}})
+            return pattern.replace("{}", net["network"]["id"]), None
         self.assertNotIn("{}", pattern, "the walk does not know what %s acts on" % pattern)
         return pattern, body
 
