@@ -47,10 +47,29 @@ for _ in $(seq 1 600); do
   sleep 0.1
 done
 
+# The networks a cloud's operator makes for Nova's users: a shared one the
+# tests' servers boot on (compute.fixed_network_name) and an external one
+# their floating IPs come from (network.public_network_id).
+token=$(curl -si "http://127.0.0.1:$identity_port/v3/auth/tokens" -H 'Content-Type: application/json' \
+  -d '{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"admin",
+      "domain":{"id":"default"},"password":"'"$password"'"}}},
+      "scope":{"project":{"name":"admin","domain":{"id":"default"}}}}}' |
+  tr -d '\r' | sed -n 's/^[Xx]-[Ss]ubject-[Tt]oken: //p')
+neutron_create() { # RESOURCE BODY: prints the new resource's id
+  curl -sf "http://127.0.0.1:$network_port/v2.0/$1s" -H "X-Auth-Token: $token" \
+    -H 'Content-Type: application/json' -d "$2" |
+    python3 -c "import json,sys;print(json.load(sys.stdin)['$1']['id'])"
+}
+shared_id=$(neutron_create network '{"network":{"name":"shared","shared":true}}')
+neutron_create subnet '{"subnet":{"network_id":"'"$shared_id"'","cidr":"10.1.0.0/20","ip_version":4}}' >/dev/null
+public_id=$(neutron_create network '{"network":{"name":"public","router:external":true}}')
+neutron_create subnet '{"subnet":{"network_id":"'"$public_id"'","cidr":"172.24.4.0/24","ip_version":4}}' >/dev/null
+
 ws=$work/workspace
 mkdir -p "$ws/etc" "$ws/logs" "$ws/tempest_lock"
 sed -e "s|@WORKSPACE@|$ws|g" -e "s|@ADMIN_PASSWORD@|$password|g" \
-  -e "s|@IDENTITY_PORT@|$identity_port|g" tests/tempest/tempest.conf.in > "$ws/etc/tempest.conf"
+  -e "s|@IDENTITY_PORT@|$identity_port|g" -e "s|@PUBLIC_NETWORK_ID@|$public_id|g" \
+  tests/tempest/tempest.conf.in > "$ws/etc/tempest.conf"
 tempest_root=$(/usr/bin/python3 -c 'import os, tempest; print(os.path.dirname(tempest.__file__))')
 printf '[DEFAULT]\ntest_path=%s/test_discover\ntop_dir=%s\n' "$tempest_root" "$tempest_root" \
   > "$ws/.stestr.conf"
