@@ -47,9 +47,11 @@ std::optional<api_response> read_arguments(const ordered_json& body, const std::
     if (!args.contains(key))
       continue;
     auto& v = args[key];
-    auto field = action + "/" + key;
-    if (!v.is_string())
+    if (!v.is_string()) {
+      std::string field = action;
+      field.append("/").append(key);
       return bad_request(invalid_input(field, v, python_repr(v) + " is not of type 'string'"));
+    }
   }
   return std::nullopt;
 }
