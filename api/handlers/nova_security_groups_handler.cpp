@@ -4,6 +4,8 @@
 // Nova reads and changes them through Neutron, with Nova's checks and words.
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <memory>
 #include <tuple>
 
 #include "api/faults.h"
@@ -410,16 +412,24 @@ api_response server_groups(network::network_book& book, const api_request& req,
 
 std::function<std::vector<std::string>(const std::string& uuid)>
 security_group_names(const compute::compute_api& compute) {
-  return [&book = compute.networks()](const std::string& uuid) {
+  // One view writes one answer (a list: many servers, few groups): each
+  // group is looked up once for it.
+  auto shown = std::make_shared<std::map<std::string, std::optional<std::string>>>();
+  return [&book = compute.networks(), shown](const std::string& uuid) {
     std::vector<std::string> names;
     for (auto& port : book.ports_of_device(uuid))
       for (auto& id : port.security_groups) {
-        auto g = book.security_group(network::caller{"", true}, id);
-        if (!g.ok())
-          continue;
-        auto name = g.value->name.empty() ? id : g.value->name;
-        if (std::find(names.begin(), names.end(), name) == names.end())
-          names.push_back(name);
+        auto known = shown->find(id);
+        if (known == shown->end()) {
+          auto g = book.security_group(network::caller{"", true}, id);
+          std::optional<std::string> name;
+          if (g.ok())
+            name = g.value->name.empty() ? id : g.value->name;
+          known = shown->emplace(id, std::move(name)).first;
+        }
+        auto& name = known->second;
+        if (name && std::find(names.begin(), names.end(), *name) == names.end())
+          names.push_back(*name);
       }
     return names;
   };
