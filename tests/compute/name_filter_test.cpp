@@ -16,6 +16,16 @@ TEST_CASE("name filter: a pattern is searched for anywhere in the name") {
   CHECK_FALSE(f->matches("web-12a"));
 }
 
+TEST_CASE("name filter: anchored, as ?ip= matches (re.match), with the parameter's name") {
+  std::string why;
+  auto f = name_filter::compile("10\\.1\\.", &why, "ip", true);
+  REQUIRE(f);
+  CHECK(f->matches("10.1.0.5"));
+  CHECK_FALSE(f->matches("110.1.0.5")); // anywhere would match
+  CHECK_FALSE(name_filter::compile("(", &why, "ip", true));
+  CHECK(why.find("query parameters ip.") != std::string::npos);
+}
+
 TEST_CASE("name filter: catastrophic patterns answer at once, bad ones are refused") {
   std::string why;
   auto f = name_filter::compile("(a|a)*b", &why);

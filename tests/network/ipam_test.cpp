@@ -32,6 +32,12 @@ TEST_CASE("addresses and prefixes parse, print and compare") {
   CHECK(p->overlaps(*parse_prefix("10.0.0.128/25", true)));
   CHECK_FALSE(p->overlaps(*parse_prefix("10.0.1.0/24", true)));
   CHECK(parse_prefix("2001:db8::/64", true)->size() == ~0ULL); // saturated
+  // A rule's remote network keeps its host bits, as Neutron keeps them.
+  CHECK(*network_as_given("10.2.3.124/24") == "10.2.3.124/24");
+  CHECK(*network_as_given("10.2.3.124") == "10.2.3.124/32");
+  CHECK(*network_as_given("2001:DB8::1/64") == "2001:db8::1/64");
+  CHECK_FALSE(network_as_given("10.2.3.124/33"));
+  CHECK_FALSE(network_as_given("nowhere/8"));
 }
 
 TEST_CASE("Neutron's default gateway and pools") {
