@@ -249,7 +249,8 @@ void write_server_detail(json_writer& w, const storage::instance_record& r, cons
     w.key("progress").value(0);
   if (!v.update_body)
     write_extended(w, r, v);
-  if (!v.update_body && v.security_groups)
+  // A server without vifs has no ports: nothing to ask the network book.
+  if (!v.update_body && v.security_groups && !r.vifs.empty())
     if (auto names = v.security_groups(r.uuid); !names.empty()) {
       w.key("security_groups").begin_array();
       for (auto& name : names)
