@@ -52,7 +52,7 @@ bool is_network_action(const api_request& req);
 /// Serves one of those on server `uuid` (its policy checked on the
 /// server's owner).
 void network_action(compute::compute_api& compute, const api_request& req, const std::string& uuid,
-                    reply_fn reply);
+                    const reply_fn& reply);
 /// The policy rules of those actions (for the action route's access).
 std::vector<std::string> network_action_rules();
 

@@ -3,7 +3,9 @@
 // groups in Nova's shape, read and changed through the network book as
 // Nova reads and changes them through Neutron, with Nova's checks and words.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <tuple>
@@ -204,6 +206,9 @@ std::optional<std::int64_t> port_number(const ordered_json& rule, const char* ke
   auto& v = rule[key];
   if (v.is_boolean())
     return v.get<bool>() ? 1 : 0;
+  // Python's int() has no bound: a number past int64 is out of every range.
+  if (v.is_number_unsigned() && v.get<std::uint64_t>() > std::uint64_t(INT64_MAX))
+    return INT64_MAX;
   if (v.is_number_integer())
     return v.get<std::int64_t>();
   if (v.is_number_float() && std::abs(v.get<double>()) < 1e12)
@@ -235,7 +240,8 @@ std::optional<api_response> ingress_rule(const ordered_json& body, const std::st
     protocol = p.is_string() ? p.get<std::string>() : python_str(p);
   }
   std::string upper = protocol;
-  std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   bool from_absent = true;
   bool to_absent = true;
   bool bad_number = false;
@@ -272,7 +278,8 @@ std::optional<api_response> ingress_rule(const ordered_json& body, const std::st
   if (upper == "ICMP" && (*from < -1 || *from > 255 || *to < -1 || *to > 255))
     return range("For ICMP, the type:code must be valid");
   r->protocol = protocol;
-  std::transform(r->protocol.begin(), r->protocol.end(), r->protocol.begin(), ::tolower);
+  std::transform(r->protocol.begin(), r->protocol.end(), r->protocol.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   r->port_range_min = *from == -1 ? -1 : static_cast<std::int32_t>(*from);
   r->port_range_max = *to == -1 ? -1 : static_cast<std::int32_t>(*to);
   r->remote_group_id = group_id;

@@ -69,7 +69,7 @@ void rebuild(compute::compute_api& compute, const api_request& req, action_reque
 void act(compute::compute_api& compute, const api_request& req, const std::string& uuid,
          reply_fn reply) {
   if (is_network_action(req))
-    return network_action(compute, req, uuid, std::move(reply));
+    return network_action(compute, req, uuid, reply);
   parsed_action parsed;
   bool no_such_action = false;
   if (auto refusal = parse_action_body(req, &parsed, &no_such_action)) {

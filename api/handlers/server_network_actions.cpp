@@ -1,7 +1,9 @@
 // The server actions that reach the network service: addSecurityGroup,
 // removeSecurityGroup (every microversion) and addFloatingIp,
 // removeFloatingIp (to 2.43), with Nova's checks and words. The server is
-// the compute API's; its ports and addresses are the network book's.
+// the compute API's (its mapping, in memory, says whether the caller sees
+// it); its ports and addresses are the network book's, whose writes are
+// made on the HTTP thread (they wait for the disk).
 #include <algorithm>
 
 #include "api/faults.h"
@@ -19,6 +21,10 @@ const std::string add_group = "addSecurityGroup";
 const std::string remove_group = "removeSecurityGroup";
 const std::string add_floating = "addFloatingIp";
 const std::string remove_floating = "removeFloatingIp";
+
+std::string server_not_found(const std::string& uuid) {
+  return "Instance " + uuid + " could not be found.";
+}
 
 std::string rule_of(const std::string& action) {
   if (action == add_group)
@@ -129,7 +135,7 @@ api_response change_groups(network::network_book& book, const api_request& req,
 
 void security_group_action(compute::compute_api& compute, const api_request& req,
                            const std::string& uuid, const ordered_json& body,
-                           const std::string& action, reply_fn reply) {
+                           const std::string& action, const reply_fn& reply) {
   auto& args = body[action];
   if (!args.is_object() || !args.contains("name"))
     return reply(bad_request("Security group not specified"));
@@ -140,13 +146,11 @@ void security_group_action(compute::compute_api& compute, const api_request& req
     return reply(bad_request(invalid_input(action + "/name", args["name"], "'' is too short")));
   if (name.find_first_not_of(" \t\n\r\f\v") == std::string::npos)
     return reply(bad_request("Security group name cannot be empty"));
-  compute.get_server(
-    req.ctx, uuid,
-    [&compute, &req, uuid, name, add = action == add_group, reply = std::move(reply)](auto server) {
-      if (!server.ok())
-        return reply(fault_response(*server.error));
-      reply(change_groups(compute.networks(), req, uuid, name, add));
-    });
+  if (!compute.owner_of(req.ctx, uuid))
+    return reply(not_found(server_not_found(uuid)));
+  // The book's writes wait for the disk: here, on the HTTP thread, never
+  // in a callback of the compute API (its gateway actor must not block).
+  reply(change_groups(compute.networks(), req, uuid, name, action == add_group));
 }
 
 // The floating IP at `address` the caller sees.
@@ -158,25 +162,26 @@ std::optional<storage::floating_ip> floating_at(network::network_book& book, con
   return std::nullopt;
 }
 
-// Points floating IP `address` at a fixed address of the server.
-api_response associate(network::network_book& book, const api_request& req,
-                       const storage::instance_record& server, const std::string& address,
-                       std::string fixed) {
-  if (server.vifs.empty())
+// Points floating IP `address` at a fixed address of server `uuid` (its
+// ports' addresses: what Nova's info cache lists).
+api_response associate(network::network_book& book, const api_request& req, const std::string& uuid,
+                       const std::string& address, std::string fixed) {
+  auto ports = book.ports_of_device(uuid);
+  if (ports.empty())
     return bad_request("Instance network is not ready yet");
   std::string port_id;
   std::string first_v4;
   std::string first_v4_port;
   bool any = false;
-  for (auto& vif : server.vifs)
-    for (auto& ip : vif.ips) {
+  for (auto& port : ports)
+    for (auto& ip : port.fixed_ips) {
       any = true;
-      if (ip == fixed)
-        port_id = vif.port_id;
-      auto a = network::parse_address(ip);
+      if (ip.ip_address == fixed)
+        port_id = port.id;
+      auto a = network::parse_address(ip.ip_address);
       if (first_v4.empty() && a && a->version == 4) {
-        first_v4 = ip;
-        first_v4_port = vif.port_id;
+        first_v4 = ip.ip_address;
+        first_v4_port = port.id;
       }
     }
   if (!any)
@@ -186,7 +191,7 @@ api_response associate(network::network_book& book, const api_request& req,
   if (fixed.empty()) {
     if (first_v4.empty())
       return bad_request("Unable to associate floating IP " + address
-                         + " to any fixed IPs for instance " + server.uuid
+                         + " to any fixed IPs for instance " + uuid
                          + ". Instance has no fixed IPv4 addresses to associate.");
     fixed = first_v4;
     port_id = first_v4_port;
@@ -197,13 +202,13 @@ api_response associate(network::network_book& book, const api_request& req,
   auto done = book.update_floating_ip(caller_of(req), f->id, port_id, fixed, std::nullopt);
   if (!done.ok())
     return bad_request("Unable to associate floating IP " + address + " to fixed IP " + fixed
-                       + " for instance " + server.uuid + ". Error: " + done.error.message);
+                       + " for instance " + uuid + ". Error: " + done.error.message);
   return {202, "", {}};
 }
 
 void floating_ip_action(compute::compute_api& compute, const api_request& req,
                         const std::string& uuid, const ordered_json& body,
-                        const std::string& action, reply_fn reply) {
+                        const std::string& action, const reply_fn& reply) {
   bool add = action == add_floating;
   std::vector<std::string> keys{"address"};
   if (add)
@@ -221,12 +226,10 @@ void floating_ip_action(compute::compute_api& compute, const api_request& req,
   auto& book = compute.networks();
   if (add) {
     auto fixed = args.contains("fixed_address") ? args["fixed_address"].get<std::string>() : "";
-    return compute.get_server(req.ctx, uuid,
-                              [&book, &req, address, fixed, reply = std::move(reply)](auto server) {
-                                if (!server.ok())
-                                  return reply(fault_response(*server.error));
-                                reply(associate(book, req, server.value, address, fixed));
-                              });
+    // The book's writes wait for the disk: here, on the HTTP thread.
+    if (!compute.owner_of(req.ctx, uuid))
+      return reply(not_found(server_not_found(uuid)));
+    return reply(associate(book, req, uuid, address, fixed));
   }
   auto f = floating_at(book, req, address);
   if (!f)
@@ -242,13 +245,11 @@ void floating_ip_action(compute::compute_api& compute, const api_request& req,
   if (instance != uuid)
     return reply(fault_response(409, "Floating IP " + address + " is not associated with instance "
                                        + uuid + "."));
-  compute.get_server(req.ctx, uuid, [&book, &req, id = f->id, reply = std::move(reply)](auto s) {
-    if (!s.ok())
-      return reply(fault_response(*s.error));
-    auto done =
-      book.update_floating_ip(caller_of(req), id, std::string(), std::nullopt, std::nullopt);
-    reply(done.ok() ? api_response{202, "", {}} : nova_fault_of(done.error));
-  });
+  if (!compute.owner_of(req.ctx, uuid))
+    return reply(not_found(server_not_found(uuid)));
+  auto done =
+    book.update_floating_ip(caller_of(req), f->id, std::string(), std::nullopt, std::nullopt);
+  reply(done.ok() ? api_response{202, "", {}} : nova_fault_of(done.error));
 }
 
 // The action a body names, if it is one of these (the first key decides,
@@ -274,7 +275,7 @@ bool is_network_action(const api_request& req) {
 }
 
 void network_action(compute::compute_api& compute, const api_request& req, const std::string& uuid,
-                    reply_fn reply) {
+                    const reply_fn& reply) {
   auto body = parse_body(req.body);
   auto action = network_action_of(body);
   bool floating = action == add_floating || action == remove_floating;
@@ -285,8 +286,8 @@ void network_action(compute::compute_api& compute, const api_request& req, const
     if (auto refusal = refused_on_server(compute, req, uuid, rule_of(action)))
       return reply(*refusal);
   if (floating)
-    return floating_ip_action(compute, req, uuid, *body, action, std::move(reply));
-  security_group_action(compute, req, uuid, *body, action, std::move(reply));
+    return floating_ip_action(compute, req, uuid, *body, action, reply);
+  security_group_action(compute, req, uuid, *body, action, reply);
 }
 
 std::vector<std::string> network_action_rules() {

@@ -1,6 +1,7 @@
 #include "api/views/network_views.h"
 
 #include "api/formats.h"
+#include "network/address.h"
 
 namespace nimbus::api {
 
@@ -125,7 +126,9 @@ json security_group_rule_view(const storage::security_group_rule& r) {
   j["remote_ip_prefix"] = string_or_null(r.remote_ip_prefix);
   j["remote_group_id"] = string_or_null(r.remote_group_id);
   j["remote_address_group_id"] = nullptr;
-  j["normalized_cidr"] = string_or_null(r.remote_ip_prefix);
+  // The remote as a network (host bits cleared), beside the prefix as given.
+  auto network = network::parse_prefix(r.remote_ip_prefix, false);
+  j["normalized_cidr"] = network ? json(network::to_string(*network)) : json(nullptr);
   j["description"] = r.description;
   j["created_at"] = iso_seconds(r.created_us);
   j["updated_at"] = iso_seconds(r.updated_us);

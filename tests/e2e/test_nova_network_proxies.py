@@ -86,6 +86,9 @@ class NovaNetworkProxies(osc.CliTestCase):
             refused({"ip_protocol": "tcp", "from_port": 70000, "to_port": 70001}), 400))
         self.assertIn("Former value cannot be greater than the later", self.fault(
             refused({"ip_protocol": "tcp", "from_port": 22, "to_port": 21}), 400))
+        self.assertIn("For ICMP, the type:code must be valid", self.fault(  # past int64
+            refused({"ip_protocol": "icmp", "from_port": 2 ** 64 - 1, "to_port": 2 ** 64 - 1}),
+            400))
         self.assertEqual(self.fault(refused({"ip_protocol": "tcp", "from_port": "x",
                                              "to_port": 2}), 400),
                          "Invalid input received: To and From ports must be integers")
