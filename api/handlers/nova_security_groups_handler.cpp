@@ -306,10 +306,13 @@ std::optional<api_response> rule_cidr(const ordered_json& body, storage::securit
 }
 
 // A zero-length prefix is only for everywhere (0.0.0.0/0, ::/0).
-std::optional<api_response> check_cidr_prefix(const std::string& given) {
-  auto slash = given.find('/');
-  auto net = given.substr(0, slash);
-  if (given.substr(slash + 1) == "0" && net != "0.0.0.0" && net != "::")
+// `network`: the canonical "address/length" of the `given` text (Nova
+// compares netaddr's text of the address, so "::0/0" is everywhere too).
+std::optional<api_response> check_cidr_prefix(const std::string& network,
+                                              const std::string& given) {
+  auto slash = network.find('/');
+  auto net = network.substr(0, slash);
+  if (network.substr(slash + 1) == "0" && net != "0.0.0.0" && net != "::")
     return bad_request("Bad prefix for network in cidr " + given);
   return std::nullopt;
 }
@@ -379,7 +382,7 @@ api_response create_rule(network::network_book& book, const api_request& req) {
   if (auto bad = ingress_rule(rule, group_id, &r))
     return *bad;
   if (group_id.empty()) {
-    if (auto bad = check_cidr_prefix(cidr))
+    if (auto bad = check_cidr_prefix(r.remote_ip_prefix, cidr))
       return *bad;
     if (rule_exists(*parent.value, r))
       return bad_request("This rule already exists in group " + parent_id);

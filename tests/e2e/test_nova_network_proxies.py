@@ -97,6 +97,9 @@ class NovaNetworkProxies(osc.CliTestCase):
         self.assertEqual(self.fault(refused({"ip_protocol": "tcp", "from_port": 1, "to_port": 2,
                                              "cidr": "10.0.0.0/33"}), 400),
                          "10.0.0.0/33 is not a valid IP network.")
+        self.assertEqual(self.fault(refused({"ip_protocol": "tcp", "from_port": 1, "to_port": 2,
+                                             "cidr": "10.0.0.0/00"}), 400),
+                         "Bad prefix for network in cidr 10.0.0.0/00")
         self.assertIn("is not a 'uuid'", self.fault(refused({"parent_group_id": "nope"}), 400))
         self.fault(refused({"parent_group_id": "8fe0b8b1-61f5-4a6f-b8fc-c0d1e2f3a4b5",
                             "ip_protocol": "tcp", "from_port": 1, "to_port": 2}), 404)
